@@ -19,7 +19,14 @@ try {
   console.error('The Prisma CLI (devDependency "prisma") is needed to generate the database clients.');
   process.exit(1);
 }
-const env = { ...process.env, PRISMA_SCHEMA_ENGINE_BINARY: process.env.PRISMA_SCHEMA_ENGINE_BINARY ?? process.execPath, PRISMA_HIDE_UPDATE_MESSAGE: '1' };
+const env = {
+  ...process.env,
+  PRISMA_SCHEMA_ENGINE_BINARY: process.env.PRISMA_SCHEMA_ENGINE_BINARY ?? process.execPath,
+  PRISMA_HIDE_UPDATE_MESSAGE: '1',
+};
 for (const provider of providers) {
-  execFileSync(process.execPath, [cli, 'generate', '--schema', schemaPath(provider)], { stdio: ['ignore', 'ignore', 'inherit'], env });
+  execFileSync(process.execPath, [cli, 'generate', '--schema', schemaPath(provider)], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env,
+  });
 }

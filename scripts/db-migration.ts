@@ -6,8 +6,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { diffDatabaseToModels, isEmptyMigration } from '../src/db/drift.js';
 import { applyMigrations } from '../src/db/migrate.js';
-import { createScratchDatabase } from '../src/db/scratch.js';
 import { migrationsDir } from '../src/db/schema-engine.js';
+import { createScratchDatabase } from '../src/db/scratch.js';
 
 const name = process.argv[2];
 if (!name || !/^[a-z0-9_]+$/.test(name)) {
@@ -20,7 +20,10 @@ if (!pgUrl?.startsWith('postgres')) {
   process.exit(2);
 }
 const stamp = new Date().toISOString().replace(/\D/g, '').slice(0, 14);
-for (const [provider, base] of [['sqlite', undefined], ['postgresql', pgUrl]] as const) {
+for (const [provider, base] of [
+  ['sqlite', undefined],
+  ['postgresql', pgUrl],
+] as const) {
   const scratch = await createScratchDatabase(base);
   try {
     await applyMigrations(scratch.url);

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Writes one Prisma schema per provider from prisma/models.prisma, so SQLite and
 // PostgreSQL share a single set of models. `--check` fails if a written file is stale.
-import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 

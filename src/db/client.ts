@@ -35,8 +35,6 @@ export function openDatabase(url: string): Database {
   const provider = providerOf(url);
   const adapter = adapterFactoryFor(url);
   const db =
-    provider === 'sqlite'
-      ? new SqliteClient({ adapter })
-      : (new PgClient({ adapter }) as unknown as Db);
+    provider === 'sqlite' ? new SqliteClient({ adapter }) : (new PgClient({ adapter }) as unknown as Db);
   return { db, provider, url, close: () => db.$disconnect() };
 }

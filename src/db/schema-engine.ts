@@ -2,24 +2,28 @@
 // diff without the native binary Prisma's CLI would download (which this project cannot).
 // It writes Prisma's own `_prisma_migrations` table, so `prisma migrate deploy` stays
 // compatible wherever the binary exists.
-import { readFileSync, readdirSync, existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { PrismaPg } from '@prisma/adapter-pg';
+import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { bindMigrationAwareSqlAdapterFactory } from '@prisma/driver-adapter-utils';
-import type {
-  SqlDriverAdapter,
-  SqlMigrationAwareDriverAdapterFactory,
-} from '@prisma/driver-adapter-utils';
 import type { MigrationList, SchemaEngine } from '@prisma/schema-engine-wasm';
 import pg from 'pg';
-import { PrismaPg } from '@prisma/adapter-pg';
 import { adapterFactoryFor } from './client.js';
 import { type Provider, providerOf } from './url.js';
 
 type EngineModule = typeof import('@prisma/schema-engine-wasm');
 
 const require = createRequire(import.meta.url);
+// Node has WebAssembly; TypeScript's Node typings (without the DOM lib) do not declare it.
+declare const WebAssembly: {
+  instantiate(
+    bytes: Uint8Array,
+    imports: Record<string, unknown>,
+  ): Promise<{ instance: { exports: Record<string, unknown> } }>;
+};
 export const prismaDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'prisma');
 
 let engineModule: Promise<EngineModule> | undefined;
@@ -30,11 +34,11 @@ function loadEngineModule(): Promise<EngineModule> {
   engineModule ??= (async () => {
     const entry = require.resolve('@prisma/schema-engine-wasm');
     const glue = (await import(join(dirname(entry), 'schema_engine_bg.js'))) as EngineModule & {
-      __wbg_set_wasm(exports: WebAssembly.Exports): void;
+      __wbg_set_wasm(exports: Record<string, unknown>): void;
     };
     const bytes = readFileSync(join(dirname(entry), 'schema_engine_bg.wasm'));
     const { instance } = await WebAssembly.instantiate(bytes, {
-      './schema_engine_bg.js': glue as unknown as WebAssembly.ModuleImports,
+      './schema_engine_bg.js': glue,
     });
     glue.__wbg_set_wasm(instance.exports);
     (instance.exports.__wbindgen_start as () => void)();

@@ -1,9 +1,10 @@
 // Throwaway databases for tests, benchmarks and migration tooling: a SQLite file in a temp
 // folder, or a new database on the PostgreSQL server that `baseUrl` points at.
+
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { providerOf } from './url.js';
 

@@ -1,0 +1,243 @@
+// Registers /mo and every button and modal Mo answers on a Bolt app. Listeners are thin:
+// they ack at once, then call the same handlers `mo run` and the tests use.
+import type { App, BlockAction, ButtonAction, StaticSelectAction } from '@slack/bolt';
+import type { Logger } from '@slack/logger';
+import { type PeriodError, requirePeriod } from '../src/domain/calendar.js';
+import { CategoryError, normalizeCategory } from '../src/domain/category.js';
+import { MoneyError, parseAmount } from '../src/domain/money.js';
+import { todayIn } from '../src/services/mo.js';
+import { decodeRef } from '../src/slack/blocks/budget.js';
+import { textMessage } from '../src/slack/blocks/common.js';
+import { ACTION, INPUT, VIEW } from '../src/slack/ids.js';
+import { escapeMrkdwn } from '../src/slack/mrkdwn.js';
+import { postToResponseUrl, responseUrlOf, withResponseUrl } from '../src/slack/respond.js';
+import { stateUsers, stateValue, type ViewStateValues } from '../src/slack/view-state.js';
+import { budgetEditView, showBudget } from './budget.js';
+import { runCommand } from './router.js';
+import { describeSettings, settingsPatchSchema } from './settings.js';
+import { recordSpend } from './spend.js';
+import { type CommandEnv, RefusedError, requireAdmin, UsageError, workspaceFor } from './types.js';
+
+const SORRY =
+  ':warning: Something went wrong on Mo’s side; nothing was changed. Please try again in a moment.';
+
+export function registerCommands(app: App, env: CommandEnv, log: Logger): void {
+  app.command('/mo', async ({ command, ack, respond, client }) => {
+    await ack();
+    const teamId = command.team_id || command.enterprise_id || '';
+    try {
+      const result = await runCommand(
+        command.text,
+        { teamId, userId: command.user_id, channelId: command.channel_id },
+        env,
+      );
+      if (result.kind === 'message') await respond({ response_type: 'ephemeral', ...result.message });
+      else
+        await client.views.open({
+          trigger_id: command.trigger_id,
+          view: withResponseUrl(result.view, command.response_url),
+        });
+    } catch (e) {
+      log.error(`/mo ${command.text.split(' ')[0]} failed`, e);
+      await respond({ response_type: 'ephemeral', text: SORRY });
+    }
+  });
+
+  const userOf = (body: BlockAction) => ({
+    teamId: body.team?.id ?? body.user.team_id ?? '',
+    userId: body.user.id,
+    channelId: body.channel?.id ?? '',
+  });
+
+  app.action<BlockAction<ButtonAction>>(ACTION.budgetShare, async ({ ack, body, action, respond }) => {
+    await ack();
+    const ref = decodeRef(action.value);
+    const who = userOf(body);
+    const msg = await showBudget(
+      env,
+      who,
+      { period: ref.period, category: ref.category },
+      { sharedBy: who.userId },
+    );
+    await respond({ response_type: 'in_channel', replace_original: false, ...msg });
+  });
+
+  const redraw = async (
+    body: BlockAction,
+    value: string | undefined,
+    respond: (m: object) => Promise<unknown>,
+  ) => {
+    const ref = decodeRef(value);
+    const msg = await showBudget(env, userOf(body), { period: ref.period, category: ref.category });
+    await respond({ response_type: 'ephemeral', replace_original: true, ...msg });
+  };
+  app.action<BlockAction<StaticSelectAction>>(ACTION.budgetDrill, async ({ ack, body, action, respond }) => {
+    await ack();
+    await redraw(body, action.selected_option.value, respond);
+  });
+  app.action<BlockAction<ButtonAction>>(ACTION.budgetBack, async ({ ack, body, action, respond }) => {
+    await ack();
+    await redraw(body, action.value, respond);
+  });
+
+  app.action<BlockAction<ButtonAction>>(ACTION.budgetEdit, async ({ ack, body, action, respond, client }) => {
+    await ack();
+    const who = userOf(body);
+    try {
+      await requireAdmin(env, who, 'change the budget');
+    } catch (e) {
+      if (e instanceof RefusedError)
+        return void (await respond({
+          response_type: 'ephemeral',
+          replace_original: false,
+          text: `:no_entry: ${e.message}`,
+        }));
+      throw e;
+    }
+    const ref = decodeRef(action.value);
+    const view = await budgetEditView(
+      env,
+      who,
+      { period: ref.period, category: ref.category },
+      body.response_url,
+    );
+    await client.views.open({ trigger_id: body.trigger_id, view });
+  });
+
+  app.view(VIEW.budgetEdit, async ({ ack, body, view }) => {
+    const who = { teamId: body.team?.id ?? body.user.team_id ?? '', userId: body.user.id };
+    const values = view.state.values as ViewStateValues;
+    const result = await submitBudgetEdit(env, who, values);
+    if ('errors' in result) return void (await ack({ response_action: 'errors', errors: result.errors }));
+    await ack();
+    await confirm(responseUrlOf(view.private_metadata), result.confirmation, log);
+  });
+
+  app.view(VIEW.spendAdd, async ({ ack, body, view }) => {
+    const who = { teamId: body.team?.id ?? body.user.team_id ?? '', userId: body.user.id };
+    const values = view.state.values as ViewStateValues;
+    const result = await submitSpend(env, who, values);
+    if ('errors' in result) return void (await ack({ response_action: 'errors', errors: result.errors }));
+    await ack();
+    await confirm(responseUrlOf(view.private_metadata), result.confirmation, log);
+  });
+
+  app.view(VIEW.settings, async ({ ack, body, view }) => {
+    const who = { teamId: body.team?.id ?? body.user.team_id ?? '', userId: body.user.id };
+    const result = await submitSettings(env, who, view.state.values as ViewStateValues);
+    if ('errors' in result) return void (await ack({ response_action: 'errors', errors: result.errors }));
+    await ack();
+    await confirm(responseUrlOf(view.private_metadata), result.confirmation, log);
+  });
+}
+
+async function confirm(url: string | undefined, text: string, log: Logger) {
+  if (!url) return;
+  try {
+    await postToResponseUrl(url, textMessage(text));
+  } catch (e) {
+    // The change is saved; only the confirmation could not be shown (an expired response_url).
+    log.warn('could not post a confirmation', e);
+  }
+}
+
+type Submission = { errors: Record<string, string> } | { confirmation: string };
+
+type Who = { teamId: string; userId: string };
+
+/** The budget-edit modal's answers: validated field by field, then saved and audited. */
+export async function submitBudgetEdit(
+  env: CommandEnv,
+  who: Who,
+  values: ViewStateValues,
+): Promise<Submission> {
+  if (!(await env.isAdmin(who.teamId, who.userId))) {
+    return { errors: { [INPUT.amount.block]: 'Only Mo admins can change the budget.' } };
+  }
+  const settings = await workspaceFor(env, who);
+  const errors: Record<string, string> = {};
+  let category = '';
+  try {
+    category = normalizeCategory(stateValue(values, INPUT.category) ?? '');
+  } catch (e) {
+    errors[INPUT.category.block] = (e as CategoryError).message;
+  }
+  let period: ReturnType<typeof requirePeriod> | undefined;
+  try {
+    period = requirePeriod(
+      stateValue(values, INPUT.period) ?? '',
+      todayIn(env.mo, settings.timezone),
+      settings.fiscalStartMonth,
+    );
+  } catch (e) {
+    errors[INPUT.period.block] = (e as PeriodError).message;
+  }
+  let planned = 0n;
+  try {
+    planned = parseAmount(stateValue(values, INPUT.amount) ?? '', settings.currency);
+    if (planned < 0n) errors[INPUT.amount.block] = 'A plan cannot be negative.';
+  } catch (e) {
+    errors[INPUT.amount.block] = (e as MoneyError).message;
+  }
+  if (Object.keys(errors).length || !period) return { errors };
+  const owner = stateValue(values, INPUT.owner) ?? null;
+  const { after } = await env.mo.budgets.set(
+    { teamId: who.teamId, period, category, plannedMinor: planned, ownerUserId: owner },
+    who.userId,
+  );
+  return {
+    confirmation: `:white_check_mark: Plan for *${escapeMrkdwn(after.category)}* in *${period.key}* saved. See it with \`/mo budget ${period.key}\`.`,
+  };
+}
+
+export async function submitSpend(env: CommandEnv, who: Who, values: ViewStateValues): Promise<Submission> {
+  const status = stateValue(values, INPUT.status) === 'committed' ? 'committed' : 'actual';
+  const entry = {
+    amount: stateValue(values, INPUT.amount) ?? '',
+    category: stateValue(values, INPUT.category) ?? '',
+    campaign: stateValue(values, INPUT.campaign) ?? '',
+    vendor: stateValue(values, INPUT.vendor) ?? '',
+    date: stateValue(values, INPUT.date),
+    status,
+  } as const;
+  try {
+    const msg = await recordSpend(env, who, entry);
+    return { confirmation: msg.text };
+  } catch (e) {
+    if (e instanceof MoneyError) return { errors: { [INPUT.amount.block]: e.message } };
+    if (e instanceof CategoryError) return { errors: { [INPUT.category.block]: e.message } };
+    if (e instanceof UsageError) return { errors: { [INPUT.date.block]: e.message } };
+    throw e;
+  }
+}
+
+export async function submitSettings(
+  env: CommandEnv,
+  who: Who,
+  values: ViewStateValues,
+): Promise<Submission> {
+  if (!(await env.isAdmin(who.teamId, who.userId))) {
+    return { errors: { [INPUT.currency.block]: 'Only Mo admins can change settings.' } };
+  }
+  const parsed = settingsPatchSchema.safeParse({
+    currency: stateValue(values, INPUT.currency),
+    fiscalStartMonth: stateValue(values, INPUT.fiscalStart),
+    timezone: stateValue(values, INPUT.timezone),
+    adminUserIds: stateUsers(values, INPUT.admins),
+  });
+  if (!parsed.success) {
+    const blockOf: Record<string, string> = {
+      currency: INPUT.currency.block,
+      fiscalStartMonth: INPUT.fiscalStart.block,
+      timezone: INPUT.timezone.block,
+      adminUserIds: INPUT.admins.block,
+    };
+    return {
+      errors: Object.fromEntries(
+        parsed.error.issues.map((i) => [blockOf[String(i.path[0])] ?? INPUT.currency.block, i.message]),
+      ),
+    };
+  }
+  const after = await env.mo.workspaces.update(who.teamId, parsed.data, who.userId);
+  return { confirmation: `:white_check_mark: Settings saved. ${escapeMrkdwn(describeSettings(after))}` };
+}

@@ -1,0 +1,92 @@
+// /mo <subcommand> ...: finds the subcommand, parses its arguments with its zod schema and
+// runs it. Anything wrong comes back as a message saying what, with the right usage.
+
+import { PeriodError } from '../src/domain/calendar.js';
+import { CategoryError } from '../src/domain/category.js';
+import { MoneyError } from '../src/domain/money.js';
+import { context, header, type Message, section, textMessage } from '../src/slack/blocks/common.js';
+import { escapeMrkdwn } from '../src/slack/mrkdwn.js';
+import { tokenize } from './args.js';
+import { budget, budgetEdit, budgetSet } from './budget.js';
+import { settings } from './settings.js';
+import { spendAdd } from './spend.js';
+import {
+  type CommandEnv,
+  type CommandRequest,
+  type CommandResult,
+  message,
+  RefusedError,
+  type Subcommand,
+  UsageError,
+} from './types.js';
+
+// biome-ignore lint/suspicious/noExplicitAny: each subcommand has its own argument type
+export const SUBCOMMANDS: Subcommand<any>[] = [budget, budgetSet, budgetEdit, spendAdd, settings];
+
+export function helpMessage(): Message {
+  const lines = SUBCOMMANDS.map((s) => `\`${s.usage}\`\n      ${s.summary}`);
+  return {
+    text: 'Mo: marketing-ops budgets in Slack. Commands: ' + SUBCOMMANDS.map((s) => s.usage).join('; '),
+    blocks: [
+      header('Mo · marketing ops in Slack'),
+      section(lines.join('\n')),
+      context(
+        'Periods: FY2027, FY2027-Q3, 2026-11, this-quarter (default), last-quarter, this-month, this-year. ' +
+          'Categories: Paid Media or Paid Media/Search.',
+      ),
+    ],
+  };
+}
+
+/** Longest subcommand name matching the first words: `budget set` before `budget`. */
+export function findSubcommand(words: string[]) {
+  const lower = words.map((w) => w.toLowerCase());
+  const matches = SUBCOMMANDS.map((sub) => ({ sub, parts: sub.name.split(' ') }))
+    .filter(({ parts }) => parts.every((p, i) => lower[i] === p))
+    .sort((a, b) => b.parts.length - a.parts.length);
+  const best = matches[0];
+  return best ? { sub: best.sub, args: words.slice(best.parts.length) } : undefined;
+}
+
+function usageReply(problem: string, sub?: Subcommand): Message {
+  const usage = sub ? `Usage: \`${sub.usage}\`` : 'Try `/mo help` for the list of commands.';
+  return textMessage(`:warning: ${escapeMrkdwn(problem)}\n${usage}`);
+}
+
+export async function runCommand(
+  text: string,
+  req: Omit<CommandRequest, 'args'>,
+  env: CommandEnv,
+): Promise<CommandResult> {
+  const words = tokenize(text);
+  if (words.length === 0 || (words.length === 1 && ['help', '?'].includes(words[0]?.toLowerCase() ?? ''))) {
+    return message(helpMessage());
+  }
+  const found = findSubcommand(words);
+  if (!found) {
+    const group = SUBCOMMANDS.filter((s) => s.name.startsWith(`${words[0]?.toLowerCase()} `));
+    const hint = group.length ? ` Did you mean ${group.map((s) => `\`${s.usage}\``).join(' or ')}?` : '';
+    return message(usageReply(`"${words.slice(0, 2).join(' ')}" is not a Mo command.${hint}`));
+  }
+  const { sub, args } = found;
+  const parsed = sub.schema.safeParse(args);
+  if (!parsed.success) {
+    return message(
+      usageReply(`/mo ${sub.name}: ${parsed.error.issues.map((i) => i.message).join('; ')}`, sub),
+    );
+  }
+  try {
+    return await sub.run(parsed.data, { ...req, args }, env);
+  } catch (e) {
+    if (e instanceof RefusedError) return message(textMessage(`:no_entry: ${e.message}`));
+    if (
+      e instanceof UsageError ||
+      e instanceof MoneyError ||
+      e instanceof PeriodError ||
+      e instanceof CategoryError
+    ) {
+      return message(usageReply(`/mo ${sub.name}: ${e.message}`, sub));
+    }
+    throw e;
+  }
+}

@@ -1,0 +1,69 @@
+// The contract between the /mo router and its subcommands. Independent of Bolt, so the
+// same handlers serve Slack, `mo run` and tests.
+import type { ModalView } from '@slack/types';
+import type { z } from 'zod';
+import type { WorkspaceSettings } from '../src/db/workspaces.js';
+import type { Mo } from '../src/services/mo.js';
+import type { Message } from '../src/slack/blocks/common.js';
+
+export interface CommandRequest {
+  teamId: string;
+  userId: string;
+  channelId: string;
+  /** Everything after `/mo <subcommand>`, already split into arguments. */
+  args: string[];
+}
+
+/** What a subcommand needs from outside: the data, and who is an admin. */
+export interface CommandEnv {
+  mo: Mo;
+  /** Slack workspace admins and owners, plus the users named in Mo's settings. */
+  isAdmin(teamId: string, userId: string): Promise<boolean>;
+  /** The user's own timezone, for a workspace's default before anyone sets one. */
+  userTimezone(userId: string): Promise<string | undefined>;
+}
+
+export type CommandResult = { kind: 'message'; message: Message } | { kind: 'modal'; view: ModalView };
+
+export interface Subcommand<A = unknown> {
+  /** One or two words: `budget`, `budget set`. */
+  name: string;
+  usage: string;
+  summary: string;
+  /** Parses the arguments (syntax only: what needs data is checked in run). */
+  schema: z.ZodType<A, string[]>;
+  run(args: A, req: CommandRequest, env: CommandEnv): Promise<CommandResult>;
+}
+
+/** A request a subcommand cannot serve: the router replies with this and the usage. */
+export class UsageError extends Error {}
+
+/** The user may not do this (not an admin): a polite refusal, no usage line. */
+export class RefusedError extends Error {}
+
+export function defineSubcommand<A>(sub: Subcommand<A>): Subcommand<A> {
+  return sub;
+}
+
+export const message = (m: Message): CommandResult => ({ kind: 'message', message: m });
+
+export async function workspaceFor(
+  env: CommandEnv,
+  req: Pick<CommandRequest, 'teamId' | 'userId'>,
+): Promise<WorkspaceSettings> {
+  const existing = await env.mo.workspaces.get(req.teamId);
+  if (existing) return existing;
+  return env.mo.workspaces.ensure(req.teamId, { timezone: await env.userTimezone(req.userId) });
+}
+
+export async function requireAdmin(
+  env: CommandEnv,
+  req: Pick<CommandRequest, 'teamId' | 'userId'>,
+  what: string,
+) {
+  if (!(await env.isAdmin(req.teamId, req.userId))) {
+    throw new RefusedError(
+      `Sorry, only Mo admins can ${what}. Mo admins are this workspace's Slack admins and owners, and the people named in \`/mo settings\`.`,
+    );
+  }
+}

@@ -1,0 +1,292 @@
+// The `mo` command line: migrate, serve, settings, import, export, run, shell, demo.
+import { createReadStream, existsSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { parseArgs } from 'node:util';
+import { stringify } from 'csv-stringify/sync';
+import { runCommand } from '../commands/router.js';
+import { describeSettings, settingsPatchSchema } from '../commands/settings.js';
+import { createClock } from './clock.js';
+import { type Config, ConfigError, loadConfig } from './config.js';
+import { type Database, openDatabase } from './db/client.js';
+import { applyMigrations } from './db/migrate.js';
+import { DEMO_ADMIN, DEMO_TEAM, loadDemo } from './demo.js';
+import { PeriodError } from './domain/calendar.js';
+import { CategoryError } from './domain/category.js';
+import { CsvFormatError } from './ingest/csv.js';
+import { describeCounts, ImportRejected, importBudgets, importSpend } from './ingest/import.js';
+import { budgetReport } from './services/budget.js';
+import { createMo, type Mo } from './services/mo.js';
+import { localDirectory } from './slack/admins.js';
+import { messageToText, modalToText } from './slack/render-text.js';
+
+const USAGE = `mo — marketing ops in Slack
+
+  mo serve                          migrate, then serve Slack (HTTP, or Socket Mode with SLACK_APP_TOKEN)
+  mo migrate                        apply database migrations (DATABASE_URL; default file:./data/mo.db)
+  mo demo [--team T]                load a realistic demo workspace (team ${DEMO_TEAM}, admin ${DEMO_ADMIN})
+  mo run --team T --user U "/mo budget ..."   run a slash command locally and print the reply
+  mo shell [--team T] [--user U]    type /mo commands and read the replies (no Slack needed)
+  mo settings --team T [--currency C] [--fiscal-start-month N] [--timezone TZ] [--admins U1,U2]
+  mo import spend|budgets FILE --team T
+  mo export budget --team T [--period P] [--category C] [--format csv|json]
+`;
+
+class CliUsage extends Error {}
+
+const out = (text: string) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+
+async function withMo<T>(config: Config, work: (mo: Mo, database: Database) => Promise<T>): Promise<T> {
+  await applyMigrations(config.databaseUrl);
+  const database = openDatabase(config.databaseUrl);
+  try {
+    return await work(createMo(database.db, createClock(config.now)), database);
+  } finally {
+    await database.close();
+  }
+}
+
+function requireTeam(values: { team?: string }): string {
+  if (!values.team) throw new CliUsage('--team T is required (the Slack team id, e.g. T012ABCDEF)');
+  return values.team;
+}
+
+async function runOne(mo: Mo, teamId: string, userId: string, line: string): Promise<string> {
+  const text = line.trim().replace(/^\/mo\b\s*/, '');
+  const result = await runCommand(text, { teamId, userId, channelId: 'CLI' }, { mo, ...localDirectory(mo) });
+  return result.kind === 'message' ? messageToText(result.message) : modalToText(result.view);
+}
+
+function minorNumber(v: bigint): number {
+  if (v > BigInt(Number.MAX_SAFE_INTEGER) || v < -BigInt(Number.MAX_SAFE_INTEGER))
+    throw new Error('amount too large for JSON');
+  return Number(v);
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [verb, ...rest] = argv;
+  try {
+    const { values, positionals } = parseArgs({
+      args: rest,
+      allowPositionals: true,
+      options: {
+        team: { type: 'string' },
+        user: { type: 'string' },
+        period: { type: 'string' },
+        category: { type: 'string' },
+        format: { type: 'string' },
+        currency: { type: 'string' },
+        'fiscal-start-month': { type: 'string' },
+        timezone: { type: 'string' },
+        admins: { type: 'string' },
+      },
+    });
+    const config = loadConfig();
+    switch (verb) {
+      case 'serve': {
+        const { serve } = await import('./main.js');
+        await serve(config);
+        return await new Promise<number>(() => {});
+      }
+      case 'migrate': {
+        const applied = await applyMigrations(config.databaseUrl);
+        out(applied.length ? `Applied ${applied.join(', ')}` : 'The database is up to date.');
+        return 0;
+      }
+      case 'demo':
+        return await withMo(config, async (mo) => {
+          const teamId = values.team ?? DEMO_TEAM;
+          const r = await loadDemo(mo, teamId);
+          out(`Demo workspace ${teamId} ready: ${describeSettings(r.settings)}`);
+          out(describeCounts('budget', r.budgets));
+          out(describeCounts('spend', r.spend));
+          out(`Try: npm run mo -- run --team ${teamId} --user ${DEMO_ADMIN} "/mo budget"`);
+          return 0;
+        });
+      case 'run': {
+        const teamId = requireTeam(values);
+        if (!values.user) throw new CliUsage('--user U is required (a Slack user id)');
+        const line = positionals.join(' ');
+        if (!line.trim()) throw new CliUsage('give the command to run, e.g. "/mo budget"');
+        return await withMo(config, async (mo) => {
+          out(await runOne(mo, teamId, values.user as string, line));
+          return 0;
+        });
+      }
+      case 'shell': {
+        const teamId = values.team ?? DEMO_TEAM;
+        const userId = values.user ?? DEMO_ADMIN;
+        return await withMo(config, async (mo) => {
+          if (teamId === DEMO_TEAM && !(await mo.workspaces.get(teamId))) {
+            out('Loading the demo workspace…');
+            await loadDemo(mo, teamId);
+          }
+          const interactive = process.stdin.isTTY;
+          if (interactive) out(`Mo shell for team ${teamId} as ${userId}. Type /mo help, or exit.`);
+          const rl = createInterface({ input: process.stdin, prompt: interactive ? '/mo> ' : '' });
+          rl.prompt();
+          for await (const line of rl) {
+            if (/^(exit|quit)$/i.test(line.trim())) break;
+            if (line.trim()) out(await runOne(mo, teamId, userId, line));
+            rl.prompt();
+          }
+          rl.close();
+          return 0;
+        });
+      }
+      case 'settings': {
+        const teamId = requireTeam(values);
+        const patch = settingsPatchSchema.safeParse({
+          currency: values.currency,
+          fiscalStartMonth: values['fiscal-start-month'],
+          timezone: values.timezone,
+          adminUserIds: values.admins
+            ?.split(',')
+            .map((s) => s.trim())
+            .filter(Boolean),
+        });
+        if (!patch.success) {
+          const names: Record<string, string> = {
+            currency: '--currency',
+            fiscalStartMonth: '--fiscal-start-month',
+            timezone: '--timezone',
+            adminUserIds: '--admins',
+          };
+          throw new CliUsage(
+            patch.error.issues
+              .map((i) => `${names[String(i.path[0])] ?? String(i.path[0])}: ${i.message}`)
+              .join('\n'),
+          );
+        }
+        return await withMo(config, async (mo) => {
+          const changed = Object.values(patch.data).some((v) => v !== undefined);
+          const after = changed
+            ? await mo.workspaces.update(teamId, patch.data, 'cli')
+            : await mo.workspaces.ensure(teamId);
+          out(`${changed ? 'Saved. ' : ''}${describeSettings(after)}`);
+          return 0;
+        });
+      }
+      case 'import': {
+        const [kind, file] = positionals;
+        if (kind !== 'spend' && kind !== 'budgets')
+          throw new CliUsage('mo import spend|budgets FILE --team T');
+        if (!file) throw new CliUsage(`give the CSV file: mo import ${kind} FILE --team T`);
+        if (!existsSync(file)) throw new CliUsage(`no file ${file}`);
+        const teamId = requireTeam(values);
+        return await withMo(config, async (mo) => {
+          const settings = await mo.workspaces.ensure(teamId);
+          const ctx = {
+            db: mo.db,
+            teamId,
+            currency: settings.currency,
+            fiscalStartMonth: settings.fiscalStartMonth,
+            source: 'csv',
+            actor: 'cli',
+            open: () => createReadStream(file),
+            label: file,
+          };
+          const counts = kind === 'spend' ? await importSpend(ctx) : await importBudgets(ctx);
+          out(describeCounts(kind === 'spend' ? 'spend' : 'budget', counts));
+          return 0;
+        });
+      }
+      case 'export': {
+        const [what] = positionals;
+        if (what !== 'budget')
+          throw new CliUsage('mo export budget --team T [--period P] [--category C] [--format csv|json]');
+        const teamId = requireTeam(values);
+        const format = values.format ?? 'csv';
+        if (format !== 'csv' && format !== 'json') throw new CliUsage('--format is csv or json');
+        return await withMo(config, async (mo) => {
+          const settings = await mo.workspaces.ensure(teamId);
+          const report = await budgetReport(mo, settings, {
+            period: values.period,
+            category: values.category,
+          });
+          const rows = [...report.rows, { ...report.total, category: 'TOTAL' }];
+          if (format === 'json') {
+            out(
+              JSON.stringify(
+                {
+                  team: teamId,
+                  currency: settings.currency,
+                  period: { key: report.period.key, start: report.period.start, end: report.period.end },
+                  today: report.today,
+                  category: report.focus,
+                  rows: rows.map((r) => ({
+                    category: r.category,
+                    planned: minorNumber(r.planned),
+                    actual: minorNumber(r.actual),
+                    committed: minorNumber(r.committed),
+                    available: minorNumber(r.available),
+                    forecast: minorNumber(r.forecast),
+                    variance_pct: r.variancePct,
+                    status: r.status,
+                  })),
+                },
+                null,
+                2,
+              ),
+            );
+          } else {
+            out(
+              stringify(
+                rows.map((r) => [
+                  r.category,
+                  r.planned.toString(),
+                  r.actual.toString(),
+                  r.committed.toString(),
+                  r.available.toString(),
+                  r.forecast.toString(),
+                  r.variancePct === null ? '' : r.variancePct.toFixed(2),
+                  r.status,
+                ]),
+                {
+                  header: true,
+                  columns: [
+                    'category',
+                    'planned',
+                    'actual',
+                    'committed',
+                    'available',
+                    'forecast',
+                    'variance_pct',
+                    'status',
+                  ],
+                },
+              ),
+            );
+          }
+          return 0;
+        });
+      }
+      case undefined:
+      case 'help':
+      case '--help':
+        out(USAGE);
+        return verb ? 0 : 2;
+      default:
+        throw new CliUsage(`unknown command "${verb}"`);
+    }
+  } catch (e) {
+    if (e instanceof CliUsage) {
+      process.stderr.write(`mo: ${e.message}\n\n${USAGE}`);
+      return 2;
+    }
+    if (
+      e instanceof ConfigError ||
+      e instanceof ImportRejected ||
+      e instanceof CsvFormatError ||
+      e instanceof PeriodError ||
+      e instanceof CategoryError
+    ) {
+      process.stderr.write(`mo: ${e.message}\n`);
+      return 1;
+    }
+    if (e instanceof TypeError && (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      process.stderr.write(`mo: ${e.message}\n\n${USAGE}`);
+      return 2;
+    }
+    throw e;
+  }
+}

@@ -1,0 +1,99 @@
+// The one reader of process.env. Parses it with zod and fails fast with a message that
+// names the missing or bad variable.
+import { z } from 'zod';
+
+const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
+
+const schema = z.object({
+  SLACK_SIGNING_SECRET: z.string().min(1, 'is required (Basic Information → Signing Secret)').optional(),
+  SLACK_BOT_TOKEN: z
+    .string()
+    .regex(/^xoxb-/, 'must be a bot token starting with xoxb- (OAuth & Permissions)')
+    .optional(),
+  SLACK_APP_TOKEN: z
+    .string()
+    .regex(/^xapp-/, 'must be an app-level token starting with xapp- (Basic Information → App-Level Tokens)')
+    .optional(),
+  SLACK_API_URL: z
+    .url({ message: 'must be a URL such as https://slack.com/api/' })
+    .default('https://slack.com/api/'),
+  PORT: z.coerce.number({ message: 'must be a port number' }).int().min(0).max(65535).default(3000),
+  DATABASE_URL: z
+    .string()
+    .regex(/^(file:|postgres(ql)?:\/\/)/, 'must start with file: (SQLite) or postgresql:// (PostgreSQL)')
+    .default('file:./data/mo.db'),
+  MO_NOW: z.iso
+    .datetime({ offset: true, message: 'must be an ISO 8601 instant such as 2026-11-16T09:00:00Z' })
+    .optional(),
+  LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  TEST_DATABASE_URL: z.string().optional(),
+});
+
+export type Env = z.infer<typeof schema>;
+
+export interface Config {
+  slack: {
+    signingSecret: string | undefined;
+    botToken: string | undefined;
+    /** Present: Socket Mode. Absent: HTTP on `port`, Bolt's POST /slack/events. */
+    appToken: string | undefined;
+    apiUrl: string;
+  };
+  port: number;
+  databaseUrl: string;
+  /** Pins Mo's clock (demos, tests). */
+  now: Date | undefined;
+  logLevel: (typeof LOG_LEVELS)[number];
+  testDatabaseUrl: string | undefined;
+}
+
+export class ConfigError extends Error {}
+
+function fail(error: z.ZodError): never {
+  const lines = error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+  throw new ConfigError(`Mo's configuration is invalid:\n${lines.join('\n')}\nSee .env.example.`);
+}
+
+/** Reads the configuration; `env` defaults to the process environment. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  // Blank values (`SLACK_APP_TOKEN=` in a .env) mean unset.
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = schema.safeParse(present);
+  if (!parsed.success) fail(parsed.error);
+  const e = parsed.data;
+  return {
+    slack: {
+      signingSecret: e.SLACK_SIGNING_SECRET,
+      botToken: e.SLACK_BOT_TOKEN,
+      appToken: e.SLACK_APP_TOKEN,
+      apiUrl: e.SLACK_API_URL.endsWith('/') ? e.SLACK_API_URL : `${e.SLACK_API_URL}/`,
+    },
+    port: e.PORT,
+    databaseUrl: e.DATABASE_URL,
+    now: e.MO_NOW ? new Date(e.MO_NOW) : undefined,
+    logLevel: e.LOG_LEVEL,
+    testDatabaseUrl: e.TEST_DATABASE_URL,
+  };
+}
+
+/** What serving Slack needs on top of the database: checked only by `mo serve`. */
+export function requireSlack(config: Config): {
+  signingSecret: string;
+  botToken: string;
+  appToken: string | undefined;
+  apiUrl: string;
+} {
+  const missing: string[] = [];
+  if (!config.slack.botToken)
+    missing.push(
+      '  SLACK_BOT_TOKEN: is required to serve Slack (OAuth & Permissions → Bot User OAuth Token)',
+    );
+  if (!config.slack.signingSecret)
+    missing.push('  SLACK_SIGNING_SECRET: is required to serve Slack (Basic Information → Signing Secret)');
+  if (missing.length) {
+    throw new ConfigError(
+      `Mo's configuration is invalid:\n${missing.join('\n')}\nSee .env.example, or try Mo without Slack: npm run mo -- demo`,
+    );
+  }
+  return config.slack as ReturnType<typeof requireSlack>;
+}

@@ -1,0 +1,104 @@
+// Money is an integer count of minor units (cents) as a bigint, in the workspace currency.
+// Parsing is exact (string arithmetic, never floats); formatting uses Intl.
+
+export class MoneyError extends Error {}
+
+const digitsCache = new Map<string, number>();
+
+/** Minor-unit digits of an ISO 4217 currency: USD 2, JPY 0, BHD 3. */
+export function minorDigits(currency: string): number {
+  let digits = digitsCache.get(currency);
+  if (digits === undefined) {
+    digits = new Intl.NumberFormat('en-US', { style: 'currency', currency }).resolvedOptions()
+      .maximumFractionDigits as number;
+    digitsCache.set(currency, digits);
+  }
+  return digits;
+}
+
+export function isCurrencyCode(code: string): boolean {
+  if (!/^[A-Z]{3}$/.test(code)) return false;
+  return Intl.supportedValuesOf('currency').includes(code);
+}
+
+const AMOUNT = /^(?<sign>[-+])?(?<int>\d{1,3}(?:,\d{3})+|\d+)?(?:\.(?<frac>\d+))?$/;
+
+/**
+ * Parses an amount as people and exports write it: `1234.56`, `$1,234.56`, `-120`,
+ * `(120.00)` (accounting negative), `USD 1,200`, `1,200 €`. Returns minor units.
+ * Throws MoneyError with a specific reason when it cannot be read exactly.
+ */
+export function parseAmount(input: string, currency: string): bigint {
+  let text = input.trim();
+  if (text === '') throw new MoneyError('amount is empty');
+  let negative = false;
+  const paren = /^\((.*)\)$/.exec(text);
+  if (paren) {
+    negative = true;
+    text = (paren[1] ?? '').trim();
+  }
+  // A leading minus may sit before the symbol: -$120.
+  if (text.startsWith('-')) {
+    negative = !negative;
+    text = text.slice(1).trim();
+  }
+  text = text
+    .replace(new RegExp(`^${currency}\\s*|\\s*${currency}$`, 'i'), '')
+    .replace(/^[$€£¥₹]\s*|\s*[$€£¥₹]$/u, '')
+    .trim();
+  const match = AMOUNT.exec(text);
+  if (!match?.groups || (match.groups.int === undefined && match.groups.frac === undefined)) {
+    throw new MoneyError(`"${input.trim()}" is not an amount (write it like 1234.56, $1,234.56 or (120.00))`);
+  }
+  if (match.groups.sign === '-') negative = !negative;
+  const digits = minorDigits(currency);
+  const frac = match.groups.frac ?? '';
+  if (frac.length > digits) {
+    throw new MoneyError(
+      `"${input.trim()}" has more decimals than ${currency} allows (${digits === 0 ? 'none' : digits})`,
+    );
+  }
+  const whole = (match.groups.int ?? '0').replace(/,/g, '');
+  const minor = BigInt(whole + frac.padEnd(digits, '0'));
+  return negative ? -minor : minor;
+}
+
+/** Minor units rounded to whole currency units (half away from zero): 1234550n USD -> 12346n. */
+export function toWholeUnits(minor: bigint, currency: string): bigint {
+  return divRound(minor, 10n ** BigInt(minorDigits(currency)));
+}
+
+const wholeFormats = new Map<string, Intl.NumberFormat>();
+
+/** `$12,346`: whole units with separators, the way /mo budget shows amounts. */
+export function formatMoney(minor: bigint, currency: string): string {
+  let format = wholeFormats.get(currency);
+  if (!format) {
+    format = new Intl.NumberFormat('en-US', {
+      style: 'currency',
+      currency,
+      maximumFractionDigits: 0,
+      minimumFractionDigits: 0,
+    });
+    wholeFormats.set(currency, format);
+  }
+  return format.format(toWholeUnits(minor, currency));
+}
+
+/** `1234.56` / `-120.00`: exact, for CSV and confirmations. */
+export function formatMinorExact(minor: bigint, currency: string): string {
+  const digits = minorDigits(currency);
+  const sign = minor < 0n ? '-' : '';
+  const abs = (minor < 0n ? -minor : minor).toString().padStart(digits + 1, '0');
+  return digits === 0 ? `${sign}${abs}` : `${sign}${abs.slice(0, -digits)}.${abs.slice(-digits)}`;
+}
+
+/** Exact rational a/b rounded half away from zero to a bigint. */
+export function divRound(a: bigint, b: bigint): bigint {
+  if (b === 0n) throw new RangeError('division by zero');
+  const negative = a < 0n !== b < 0n;
+  const absA = a < 0n ? -a : a;
+  const absB = b < 0n ? -b : b;
+  const q = (absA * 2n + absB) / (absB * 2n);
+  return negative ? -q : q;
+}

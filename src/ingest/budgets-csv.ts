@@ -1,0 +1,51 @@
+// The canonical budgets CSV: period,category,amount,owner.
+import { type Period, parsePeriod } from '../domain/calendar.js';
+import { normalizeCategory } from '../domain/category.js';
+import { parseAmount } from '../domain/money.js';
+import { RowError } from './spend-csv.js';
+
+export const BUDGET_COLUMNS = { required: ['period', 'category', 'amount'], optional: ['owner'] } as const;
+
+export interface BudgetRecord {
+  period: Period;
+  category: string;
+  plannedMinor: bigint;
+  ownerUserId: string | null;
+}
+
+const USER_ID = /^<?@?([UW][A-Z0-9]{2,})(\|[^>]*)?>?$/;
+
+export function parseOwner(text: string | undefined): string | null {
+  const t = (text ?? '').trim();
+  if (t === '') return null;
+  const m = USER_ID.exec(t);
+  if (!m?.[1]) throw new RowError(`owner "${t}" must be a Slack user id like U012ABCDEF (or empty)`);
+  return m[1];
+}
+
+export function parseBudgetRecord(
+  values: Record<string, string>,
+  currency: string,
+  fiscalStartMonth: number,
+): BudgetRecord {
+  const text = (values.period ?? '').trim();
+  // Relative periods (this-quarter) would change meaning over time: files name them.
+  const period = /^(fy\d{4}(-?q[1-4])?|\d{4}-\d{2})$/i.test(text)
+    ? parsePeriod(text, '2000-01-01', fiscalStartMonth)
+    : undefined;
+  if (!period) throw new RowError(`period "${text}" must be like FY2027, FY2027-Q3 or 2026-11`);
+  let plannedMinor: bigint;
+  try {
+    plannedMinor = parseAmount(values.amount ?? '', currency);
+  } catch (e) {
+    throw new RowError(`amount: ${(e as Error).message}`);
+  }
+  if (plannedMinor < 0n) throw new RowError(`amount ${values.amount} is negative: a plan is zero or more`);
+  let category: string;
+  try {
+    category = normalizeCategory(values.category ?? '');
+  } catch (e) {
+    throw new RowError((e as Error).message);
+  }
+  return { period, category, plannedMinor, ownerUserId: parseOwner(values.owner) };
+}

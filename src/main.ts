@@ -1,0 +1,48 @@
+// Process entry for serving Slack: config -> database (migrated) -> app -> start; stops
+// gracefully on SIGTERM/SIGINT (requests in flight finish, then the database closes).
+import { createMoApp } from './app.js';
+import { createClock } from './clock.js';
+import { type Config, requireSlack } from './config.js';
+import { openDatabase } from './db/client.js';
+import { applyMigrations } from './db/migrate.js';
+import { createLogger } from './log.js';
+import { createMo } from './services/mo.js';
+
+export async function serve(config: Config): Promise<void> {
+  const slack = requireSlack(config);
+  const logger = createLogger(config.logLevel);
+  const applied = await applyMigrations(config.databaseUrl);
+  if (applied.length) logger.info(`applied migrations: ${applied.join(', ')}`);
+  const database = openDatabase(config.databaseUrl);
+  const mo = createMo(database.db, createClock(config.now));
+  const moApp = await createMoApp({
+    signingSecret: slack.signingSecret,
+    botToken: slack.botToken,
+    appToken: slack.appToken,
+    apiUrl: slack.apiUrl,
+    port: config.port,
+    database,
+    mo,
+    logger,
+  });
+  const port = await moApp.start();
+  logger.info(
+    slack.appToken
+      ? `Mo is connected over Socket Mode (health on http://localhost:${port}/healthz)`
+      : `Mo is listening on http://localhost:${port}/slack/events (health on /healthz)`,
+  );
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info(`${signal}: stopping`);
+    const force = setTimeout(() => process.exit(1), 10_000);
+    force.unref();
+    await moApp.stop();
+    await database.close();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}

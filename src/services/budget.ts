@@ -1,0 +1,78 @@
+// /mo budget's figures: repositories aggregate in SQL, src/domain does the math.
+
+import type { WorkspaceSettings } from '../db/workspaces.js';
+import { type BudgetReport, computeBudget } from '../domain/budget.js';
+import { type Period, requirePeriod } from '../domain/calendar.js';
+import {
+  CategoryError,
+  canonicalCategory,
+  categoryKey,
+  isWithin,
+  normalizeCategory,
+} from '../domain/category.js';
+import { type Mo, todayIn } from './mo.js';
+
+export async function knownCategories(mo: Mo, teamId: string): Promise<string[]> {
+  const [planned, spent] = await Promise.all([mo.budgets.categories(teamId), mo.spend.categories(teamId)]);
+  const seen = new Map<string, string>();
+  for (const c of [...planned, ...spent]) {
+    if (!seen.has(categoryKey(c))) seen.set(categoryKey(c), c);
+    const top = c.split('/')[0] ?? c;
+    if (!seen.has(categoryKey(top))) seen.set(categoryKey(top), top);
+  }
+  return [...seen.values()].sort((a, b) => a.localeCompare(b));
+}
+
+/** A category a person typed, checked against the workspace's tree and spelled its way. */
+export async function resolveCategory(mo: Mo, teamId: string, text: string): Promise<string> {
+  const category = normalizeCategory(text);
+  const known = await knownCategories(mo, teamId);
+  const canonical = canonicalCategory(category, known);
+  if (!known.some((k) => categoryKey(k) === categoryKey(canonical))) {
+    const near = known.filter((k) => isWithin(k, category.split('/')[0] ?? '')).slice(0, 8);
+    const list = (near.length ? near : known.filter((k) => !k.includes('/'))).slice(0, 12);
+    throw new CategoryError(
+      `No category "${category}" has a plan or spend yet.` +
+        (list.length ? ` Categories: ${list.join(', ')}.` : ' Nothing is planned or spent yet.'),
+    );
+  }
+  return canonical;
+}
+
+export async function budgetReport(
+  mo: Mo,
+  settings: WorkspaceSettings,
+  query: { period?: string | Period; category?: string | null },
+): Promise<BudgetReport> {
+  const today = todayIn(mo, settings.timezone);
+  const period =
+    typeof query.period === 'object'
+      ? query.period
+      : requirePeriod(query.period ?? 'this-quarter', today, settings.fiscalStartMonth);
+  const focus = query.category ? await resolveCategory(mo, settings.teamId, query.category) : null;
+  const [planned, spent] = await Promise.all([
+    mo.budgets.plannedByCategory(settings.teamId, period),
+    mo.spend.sumsByCategory(settings.teamId, period.start, period.end, today),
+  ]);
+  const figures = new Map<
+    string,
+    { category: string; planned: bigint; actual: bigint; committed: bigint; actualToDate: bigint }
+  >();
+  const entry = (category: string) => {
+    const key = categoryKey(category);
+    let f = figures.get(key);
+    if (!f) {
+      f = { category, planned: 0n, actual: 0n, committed: 0n, actualToDate: 0n };
+      figures.set(key, f);
+    }
+    return f;
+  };
+  for (const p of planned) entry(p.category).planned += p.planned;
+  for (const s of spent) {
+    const f = entry(s.category);
+    f.actual += s.actual;
+    f.committed += s.committed;
+    f.actualToDate += s.actualToDate;
+  }
+  return computeBudget({ period, today, focus, figures: [...figures.values()] });
+}

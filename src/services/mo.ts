@@ -1,0 +1,34 @@
+// What every command, job and CLI verb works with: the repositories over one database, and
+// the one clock.
+import type { Clock } from '../clock.js';
+import { auditRepository } from '../db/audit.js';
+import { budgetRepository } from '../db/budgets.js';
+import type { Db } from '../db/client.js';
+import { spendRepository } from '../db/spend.js';
+import { workspaceRepository } from '../db/workspaces.js';
+import { dateInZone, type IsoDate } from '../domain/calendar.js';
+
+export interface Mo {
+  db: Db;
+  clock: Clock;
+  workspaces: ReturnType<typeof workspaceRepository>;
+  budgets: ReturnType<typeof budgetRepository>;
+  spend: ReturnType<typeof spendRepository>;
+  audit: ReturnType<typeof auditRepository>;
+}
+
+export function createMo(db: Db, clock: Clock): Mo {
+  return {
+    db,
+    clock,
+    workspaces: workspaceRepository(db),
+    budgets: budgetRepository(db),
+    spend: spendRepository(db),
+    audit: auditRepository(db),
+  };
+}
+
+/** Today as a calendar day in the workspace timezone. */
+export function todayIn(mo: Mo, timezone: string): IsoDate {
+  return dateInZone(mo.clock(), timezone);
+}

@@ -1,0 +1,221 @@
+// Modals for editing a plan, recording spend and Mo's settings. Pure builders; the
+// submissions are read back with the INPUT ids.
+import type { InputBlock, KnownBlock, ModalView, PlainTextOption } from '@slack/types';
+import { INPUT, VIEW } from '../ids.js';
+import { escapeMrkdwn } from '../mrkdwn.js';
+import { LIMITS, plain, section } from './common.js';
+
+function textInput(
+  id: { block: string; action: string },
+  label: string,
+  opts: {
+    initial?: string;
+    placeholder?: string;
+    hint?: string;
+    optional?: boolean;
+    maxLength?: number;
+  } = {},
+): InputBlock {
+  return {
+    type: 'input',
+    block_id: id.block,
+    label: plain(label, 2000),
+    optional: opts.optional ?? false,
+    ...(opts.hint ? { hint: plain(opts.hint, 2000) } : {}),
+    element: {
+      type: 'plain_text_input',
+      action_id: id.action,
+      ...(opts.initial ? { initial_value: opts.initial } : {}),
+      ...(opts.placeholder ? { placeholder: plain(opts.placeholder, 150) } : {}),
+      max_length: opts.maxLength ?? 200,
+    },
+  };
+}
+
+function modal(
+  callbackId: string,
+  title: string,
+  submit: string,
+  blocks: KnownBlock[],
+  metadata: object,
+): ModalView {
+  return {
+    type: 'modal',
+    callback_id: callbackId,
+    title: plain(title, LIMITS.modalTitle),
+    submit: plain(submit, 24),
+    close: plain('Cancel', 24),
+    private_metadata: JSON.stringify(metadata).slice(0, LIMITS.privateMetadata),
+    blocks,
+  };
+}
+
+export interface ModalOrigin {
+  /** Where the command was typed, to confirm there. */
+  channelId: string;
+  /** The command's or button's response_url: the confirmation goes there (valid 30 min). */
+  responseUrl?: string;
+}
+
+export function budgetEditModal(
+  initial: {
+    category?: string;
+    amount?: string;
+    period: string;
+    ownerUserId?: string | null;
+    currency: string;
+  },
+  origin: ModalOrigin,
+): ModalView {
+  return modal(
+    VIEW.budgetEdit,
+    'Edit budget line',
+    'Save',
+    [
+      textInput(INPUT.category, 'Category', {
+        initial: initial.category,
+        placeholder: 'Paid Media/Search',
+        hint: 'One or two levels: Events, or Paid Media/Search.',
+        maxLength: 100,
+      }),
+      textInput(INPUT.period, 'Period', {
+        initial: initial.period,
+        hint: 'FY2027, FY2027-Q3, 2026-11, this-quarter…',
+        maxLength: 20,
+      }),
+      textInput(INPUT.amount, `Planned amount (${initial.currency})`, {
+        initial: initial.amount,
+        placeholder: '25,000',
+        maxLength: 30,
+      }),
+      {
+        type: 'input',
+        block_id: INPUT.owner.block,
+        optional: true,
+        label: plain('Owner', 2000),
+        hint: plain('Alerts about this line go to its owner.', 2000),
+        element: {
+          type: 'users_select',
+          action_id: INPUT.owner.action,
+          ...(initial.ownerUserId ? { initial_user: initial.ownerUserId } : {}),
+        },
+      },
+    ],
+    origin,
+  );
+}
+
+export function spendAddModal(currency: string, today: string, origin: ModalOrigin): ModalView {
+  const statusOptions: PlainTextOption[] = [
+    { text: plain('Actual (invoiced or paid)'), value: 'actual' },
+    { text: plain('Committed (signed, not yet invoiced)'), value: 'committed' },
+  ];
+  return modal(
+    VIEW.spendAdd,
+    'Record spend',
+    'Record',
+    [
+      textInput(INPUT.amount, `Amount (${currency})`, {
+        placeholder: '1,250.00',
+        hint: 'A refund is negative: -120 or (120.00).',
+        maxLength: 30,
+      }),
+      textInput(INPUT.category, 'Category', { placeholder: 'Paid Media/Search', maxLength: 100 }),
+      textInput(INPUT.campaign, 'Campaign', { optional: true, maxLength: 200 }),
+      textInput(INPUT.vendor, 'Vendor', { optional: true, maxLength: 200 }),
+      {
+        type: 'input',
+        block_id: INPUT.date.block,
+        label: plain('Date', 2000),
+        element: { type: 'datepicker', action_id: INPUT.date.action, initial_date: today },
+      },
+      {
+        type: 'input',
+        block_id: INPUT.status.block,
+        label: plain('Status', 2000),
+        element: {
+          type: 'radio_buttons',
+          action_id: INPUT.status.action,
+          options: statusOptions,
+          initial_option: statusOptions[0],
+        },
+      },
+    ],
+    origin,
+  );
+}
+
+const MONTH_NAMES = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
+
+export function settingsModal(
+  settings: { currency: string; fiscalStartMonth: number; timezone: string; adminUserIds: string[] },
+  origin: ModalOrigin,
+): ModalView {
+  const months: PlainTextOption[] = MONTH_NAMES.map((name, i) => ({
+    text: plain(name),
+    value: String(i + 1),
+  }));
+  return modal(
+    VIEW.settings,
+    'Mo settings',
+    'Save',
+    [
+      section(
+        'Settings apply to the whole workspace. Every change is recorded with who made it. ' +
+          `Now: *${escapeMrkdwn(settings.currency)}*, fiscal year from *${MONTH_NAMES[settings.fiscalStartMonth - 1]}*, ` +
+          `*${escapeMrkdwn(settings.timezone)}*.`,
+      ),
+      textInput(INPUT.currency, 'Currency', {
+        initial: settings.currency,
+        hint: 'ISO 4217 code: USD, EUR, GBP…',
+        maxLength: 3,
+      }),
+      {
+        type: 'input',
+        block_id: INPUT.fiscalStart.block,
+        label: plain('Fiscal year starts in', 2000),
+        hint: plain(
+          'A fiscal year is named by the year it ends: from February, FY2027 = Feb 2026 – Jan 2027.',
+          2000,
+        ),
+        element: {
+          type: 'static_select',
+          action_id: INPUT.fiscalStart.action,
+          options: months,
+          initial_option: months[settings.fiscalStartMonth - 1],
+        },
+      },
+      textInput(INPUT.timezone, 'Timezone', {
+        initial: settings.timezone,
+        hint: 'IANA name: America/New_York, Europe/Berlin, UTC…',
+        maxLength: 64,
+      }),
+      {
+        type: 'input',
+        block_id: INPUT.admins.block,
+        optional: true,
+        label: plain('Extra Mo admins', 2000),
+        hint: plain("Slack's workspace admins and owners are always Mo admins.", 2000),
+        element: {
+          type: 'multi_users_select',
+          action_id: INPUT.admins.action,
+          ...(settings.adminUserIds.length ? { initial_users: settings.adminUserIds } : {}),
+        },
+      },
+    ],
+    origin,
+  );
+}

@@ -1,0 +1,30 @@
+// Every Slack action_id, callback_id and block_id Mo uses, in one place: listeners and
+// builders import these, so a rename cannot leave a button without a handler.
+export const ACTION = {
+  budgetShare: 'mo_budget_share',
+  budgetDrill: 'mo_budget_drill',
+  budgetBack: 'mo_budget_back',
+  budgetEdit: 'mo_budget_edit',
+} as const;
+
+export const VIEW = {
+  budgetEdit: 'mo_budget_edit_modal',
+  spendAdd: 'mo_spend_add_modal',
+  settings: 'mo_settings_modal',
+} as const;
+
+/** block_id / action_id pairs of modal inputs: state.values[block][action]. */
+export const INPUT = {
+  category: { block: 'category', action: 'category_input' },
+  amount: { block: 'amount', action: 'amount_input' },
+  period: { block: 'period', action: 'period_input' },
+  owner: { block: 'owner', action: 'owner_select' },
+  campaign: { block: 'campaign', action: 'campaign_input' },
+  vendor: { block: 'vendor', action: 'vendor_input' },
+  date: { block: 'date', action: 'date_picker' },
+  status: { block: 'status', action: 'status_select' },
+  currency: { block: 'currency', action: 'currency_input' },
+  fiscalStart: { block: 'fiscal_start', action: 'fiscal_start_select' },
+  timezone: { block: 'timezone', action: 'timezone_input' },
+  admins: { block: 'admins', action: 'admins_select' },
+} as const;

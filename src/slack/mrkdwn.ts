@@ -1,0 +1,16 @@
+// Every user- or file-supplied string that reaches mrkdwn goes through escapeMrkdwn: a
+// campaign called <!channel> must never ping a channel.
+export function escapeMrkdwn(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** Safe inside a ``` block: escaped, and unable to close the block early. */
+export function escapeCode(text: string): string {
+  return escapeMrkdwn(text).replace(/`/g, "'");
+}
+
+export function truncate(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+export const userMention = (userId: string) => `<@${userId.replace(/[^A-Z0-9]/gi, '')}>`;
