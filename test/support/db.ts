@@ -1,0 +1,37 @@
+// A real, migrated database per test file: a SQLite file by default, or a new database on
+// the PostgreSQL server named by TEST_DATABASE_URL (CI runs the database tests on both).
+import { loadConfig } from '../../src/config.js';
+import { type Database, openDatabase } from '../../src/db/client.js';
+import { applyMigrations } from '../../src/db/migrate.js';
+import { createScratchDatabase } from '../../src/db/scratch.js';
+import { type Mo, createMo } from '../../src/services/mo.js';
+
+export interface TestDatabase {
+  database: Database;
+  mo: Mo;
+  /** Pins "now" for this database's Mo (a mutable pin tests can move). */
+  setNow(instant: string | Date): void;
+  close(): Promise<void>;
+}
+
+export const testDatabaseUrl = () => loadConfig().testDatabaseUrl;
+export const provider = () => (testDatabaseUrl()?.startsWith('postgres') ? 'postgresql' : 'sqlite');
+
+export async function createTestDatabase(now: string | Date = '2026-11-16T12:00:00Z'): Promise<TestDatabase> {
+  const scratch = await createScratchDatabase(testDatabaseUrl());
+  await applyMigrations(scratch.url);
+  const database = openDatabase(scratch.url);
+  let pinned = new Date(now);
+  const clock = () => new Date(pinned.getTime());
+  return {
+    database,
+    mo: createMo(database.db, clock),
+    setNow(instant) {
+      pinned = new Date(instant);
+    },
+    async close() {
+      await database.close();
+      await scratch.drop();
+    },
+  };
+}
