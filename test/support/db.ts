@@ -4,7 +4,7 @@ import { loadConfig } from '../../src/config.js';
 import { type Database, openDatabase } from '../../src/db/client.js';
 import { applyMigrations } from '../../src/db/migrate.js';
 import { createScratchDatabase } from '../../src/db/scratch.js';
-import { type Mo, createMo } from '../../src/services/mo.js';
+import { createMo, type Mo } from '../../src/services/mo.js';
 
 export interface TestDatabase {
   database: Database;

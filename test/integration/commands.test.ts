@@ -1,0 +1,113 @@
+// The /mo subcommands end to end on a real database, without Slack: what `mo run` does.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCommand } from '../../commands/router.js';
+import type { CommandEnv, CommandResult } from '../../commands/types.js';
+import { messageToText } from '../../src/slack/render-text.js';
+import { createTestDatabase, type TestDatabase } from '../support/db.js';
+
+const TEAM = 'T0CMD';
+const ADMIN = 'U0ADMIN';
+const MEMBER = 'U0MEMBER';
+
+let t: TestDatabase;
+let env: CommandEnv;
+
+const text = (r: CommandResult) => {
+  if (r.kind !== 'message') throw new Error(`expected a message, got a ${r.kind}`);
+  return messageToText(r.message);
+};
+const run = (line: string, userId = ADMIN) =>
+  runCommand(line, { teamId: TEAM, userId, channelId: 'C1' }, env);
+
+beforeAll(async () => {
+  t = await createTestDatabase('2026-11-16T17:00:00Z');
+  env = {
+    mo: t.mo,
+    isAdmin: async (_team, user) => user === ADMIN,
+    userTimezone: async () => 'America/New_York',
+  };
+});
+afterAll(() => t.close());
+
+describe('/mo', () => {
+  it('lists the subcommands for /mo and /mo help', async () => {
+    for (const line of ['', 'help']) {
+      const out = text(await run(line));
+      expect(out).toContain('/mo budget [period] [category]');
+      expect(out).toContain('/mo spend add AMOUNT CATEGORY');
+    }
+  });
+
+  it('answers an unknown subcommand with what was wrong and where to look', async () => {
+    const out = text(await run('budgte'));
+    expect(out).toContain('"budgte" is not a Mo command');
+    expect(out).toContain('/mo help');
+    expect(text(await run('spend'))).toContain('Did you mean `/mo spend add');
+  });
+
+  it('answers a bad argument with the reason and the usage', async () => {
+    const out = text(await run('budget FY2027 2026-13'));
+    expect(out).toContain('two periods given');
+    expect(out).toContain('Usage: `/mo budget [period] [category]`');
+    const amount = text(await run('budget set Events 12.345'));
+    expect(amount).toContain('more decimals than USD allows');
+    expect(amount).toContain('Usage: `/mo budget set CATEGORY AMOUNT [PERIOD] [--owner @user]`');
+  });
+
+  it('creates the workspace on first use with the first user’s timezone', async () => {
+    await run('help');
+    await run('budget');
+    expect(await t.mo.workspaces.get(TEAM)).toMatchObject({
+      currency: 'USD',
+      fiscalStartMonth: 1,
+      timezone: 'America/New_York',
+    });
+  });
+
+  it('refuses /mo budget set to a non-admin and changes nothing', async () => {
+    const out = text(await run('budget set Events 5000 FY2026-Q4', MEMBER));
+    expect(out).toContain('only Mo admins can change the budget');
+    expect(await t.mo.budgets.categories(TEAM)).toEqual([]);
+  });
+
+  it('sets a plan, records spend and shows them in /mo budget, audited', async () => {
+    expect(
+      text(await run('budget set "Paid Media/Search" $12,000 FY2026-Q4 --owner <@U0DANA|dana>')),
+    ).toContain('Plan for Paid Media/Search in FY2026-Q4 is now $12,000');
+    expect(text(await run('budget set paid media/search 10000 FY2026-Q4'))).toContain('(was $12,000)');
+    expect(text(await run('spend add 1,500.50 Paid Media/Search Brand Exact 2026-11-02', MEMBER))).toContain(
+      'Recorded actual spend of $1,501 in Paid Media/Search (Brand Exact) on 2026-11-02',
+    );
+    expect(text(await run('spend add 2000 Paid Media/Search --committed 2026-11-03'))).toContain('committed');
+    const out = text(await run('budget FY2026-Q4'));
+    // FY2026 Q4 (fiscal year from January) is Oct–Dec 2026: 92 days, Nov 16 is day 47.
+    // Run rate 1500.50 × 92 / 47 = 2937.19 < actual + committed 3500.50, so forecast $3,501.
+    expect(out).toMatch(/Paid Media\s+\$10,000\s+\$1,501\s+\$2,000\s+\$6,500\s+\$3,501\s+-65 %\s+under/);
+    const audit = await t.mo.audit.recent(TEAM);
+    expect(audit.map((a) => a.action)).toEqual(
+      expect.arrayContaining(['budget.create', 'budget.update', 'spend.create', 'spend.create']),
+    );
+    const update = audit.find((a) => a.action === 'budget.update');
+    expect(JSON.parse(update?.before ?? '{}')).toMatchObject({
+      plannedMinor: '1200000',
+      ownerUserId: 'U0DANA',
+    });
+    expect(JSON.parse(update?.after ?? '{}')).toMatchObject({ plannedMinor: '1000000' });
+  });
+
+  it('narrows to a category and refuses an unknown one with the known ones', async () => {
+    expect(text(await run('budget FY2026-Q4 Paid Media'))).toContain('Paid Media/Search');
+    const out = text(await run('budget FY2026-Q4 Payd Media'));
+    expect(out).toContain('No category "Payd Media" has a plan or spend yet');
+    expect(out).toContain('Paid Media');
+  });
+
+  it('opens forms for /mo settings (admins), /mo budget edit and /mo spend add', async () => {
+    const settings = await run('settings');
+    expect(settings.kind).toBe('modal');
+    expect(text(await run('settings', MEMBER))).toContain('only Mo admins can change settings');
+    const edit = await run('budget edit FY2026-Q4 Paid Media/Search');
+    expect(edit.kind === 'modal' && JSON.stringify(edit.view)).toContain('"initial_value":"10000.00"');
+    expect((await run('spend add')).kind).toBe('modal');
+  });
+});

@@ -1,0 +1,220 @@
+// The real Bolt app over HTTP: signed requests in, a fake Slack Web API and response_url
+// out, a real database. Forged, stale, future-dated and unsigned requests get 401.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createMoApp, type MoApp } from '../../src/app.js';
+import { createLogger } from '../../src/log.js';
+import { ACTION, INPUT, VIEW } from '../../src/slack/ids.js';
+import { createTestDatabase, type TestDatabase } from '../support/db.js';
+import { FakeSlack, validateBlocks } from '../support/fake-slack.js';
+import { signSlackRequest } from '../support/signing.js';
+
+const SECRET = 'test-signing-secret';
+const TEAM = 'T0HTTP';
+let t: TestDatabase;
+let slack: FakeSlack;
+let moApp: MoApp;
+let base: string;
+
+beforeAll(async () => {
+  t = await createTestDatabase('2026-11-16T17:00:00Z');
+  slack = await FakeSlack.start({
+    teamId: TEAM,
+    users: { U0ADMIN: { is_admin: true, tz: 'America/Chicago' }, U0MEMBER: { tz: 'Europe/Berlin' } },
+  });
+  moApp = await createMoApp({
+    signingSecret: SECRET,
+    botToken: 'xoxb-test',
+    apiUrl: slack.apiUrl,
+    port: 0,
+    database: t.database,
+    mo: t.mo,
+    logger: createLogger('error'),
+    clientOptions: { retryConfig: { retries: 0 } },
+  });
+  base = `http://127.0.0.1:${await moApp.start()}`;
+});
+afterAll(async () => {
+  await moApp?.stop();
+  await slack?.close();
+  await t?.close();
+});
+beforeEach(() => slack.reset());
+
+function commandBody(text: string, user: string, responseId: string): string {
+  return new URLSearchParams({
+    token: 'legacy',
+    team_id: TEAM,
+    team_domain: 'acme',
+    channel_id: 'C0MKTG',
+    channel_name: 'marketing',
+    user_id: user,
+    user_name: user.toLowerCase(),
+    command: '/mo',
+    text,
+    api_app_id: 'A0MO',
+    is_enterprise_install: 'false',
+    response_url: slack.responseUrl(responseId),
+    trigger_id: `trigger-${responseId}`,
+  }).toString();
+}
+
+async function post(body: string, headers: Record<string, string>) {
+  return fetch(`${base}/slack/events`, { method: 'POST', body, headers });
+}
+
+const signedPost = (body: string) => post(body, signSlackRequest(SECRET, body));
+
+async function waitFor<T>(probe: () => T | undefined, what: string, ms = 5000): Promise<T> {
+  const until = Date.now() + ms;
+  for (;;) {
+    const v = probe();
+    if (v !== undefined) return v;
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+const responseTo = (id: string) =>
+  waitFor(() => slack.responses().find((r) => r.args.__id === id), `response ${id}`);
+
+async function interact(payload: object) {
+  const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+  return signedPost(body);
+}
+
+describe('request signing', () => {
+  const body = () => commandBody('budget', 'U0MEMBER', 'sig');
+
+  it('serves a correctly signed command', async () => {
+    const res = await signedPost(body());
+    expect(res.status).toBe(200);
+    await responseTo('sig');
+  });
+
+  it('rejects a forged signature', async () => {
+    const headers = signSlackRequest('not-the-secret', body());
+    expect((await post(body(), headers)).status).toBe(401);
+  });
+
+  it('rejects a stale request (replay) and one stamped in the future', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    expect((await post(body(), signSlackRequest(SECRET, body(), now - 6 * 60))).status).toBe(401);
+    expect((await post(body(), signSlackRequest(SECRET, body(), now + 6 * 60))).status).toBe(401);
+  });
+
+  it('rejects an unsigned request', async () => {
+    expect((await post(body(), { 'content-type': 'application/x-www-form-urlencoded' })).status).toBe(401);
+  });
+
+  it('answers GET /healthz', async () => {
+    const res = await fetch(`${base}/healthz`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ ok: true, mode: 'http' });
+  });
+});
+
+describe('/mo over HTTP', () => {
+  it('replies ephemerally with blocks Slack accepts, and a text fallback', async () => {
+    await signedPost(commandBody('help', 'U0MEMBER', 'help'));
+    const reply = await responseTo('help');
+    expect(reply.args.response_type).toBe('ephemeral');
+    expect(String(reply.args.text)).toContain('/mo budget');
+    expect(validateBlocks(reply.args.blocks, 'message')).toEqual([]);
+  });
+
+  it('lets a Slack admin set the plan, refuses a member, and shows the budget', async () => {
+    await signedPost(commandBody('budget set "Paid Media/Search" 9000 FY2026-Q4', 'U0MEMBER', 'refused'));
+    expect(String((await responseTo('refused')).args.text)).toContain('only Mo admins');
+
+    await signedPost(commandBody('budget set "Paid Media/Search" 9000 FY2026-Q4', 'U0ADMIN', 'set'));
+    expect(String((await responseTo('set')).args.text)).toContain('$9,000');
+    expect(slack.callsTo('users.info').length).toBeGreaterThan(0);
+
+    await signedPost(commandBody('budget FY2026-Q4', 'U0MEMBER', 'show'));
+    const shown = await responseTo('show');
+    expect(JSON.stringify(shown.args.blocks)).toContain('$9,000');
+    expect(validateBlocks(shown.args.blocks, 'message')).toEqual([]);
+  });
+
+  it('shares the view to the channel from the button', async () => {
+    await interact({
+      type: 'block_actions',
+      team: { id: TEAM, domain: 'acme' },
+      user: { id: 'U0MEMBER', team_id: TEAM },
+      api_app_id: 'A0MO',
+      channel: { id: 'C0MKTG', name: 'marketing' },
+      trigger_id: 'trigger-share',
+      response_url: slack.responseUrl('share'),
+      container: { type: 'message', message_ts: '1.2', channel_id: 'C0MKTG', is_ephemeral: true },
+      actions: [
+        {
+          type: 'button',
+          action_id: ACTION.budgetShare,
+          block_id: 'budget_actions',
+          value: JSON.stringify({ p: 'FY2026-Q4', c: null }),
+          action_ts: '1.3',
+        },
+      ],
+    });
+    const shared = await responseTo('share');
+    expect(shared.args.response_type).toBe('in_channel');
+    expect(String(shared.args.text)).toContain('Budget · FY2026-Q4');
+    expect(JSON.stringify(shared.args.blocks)).toContain('shared by <@U0MEMBER>');
+    expect(validateBlocks(shared.args.blocks, 'message')).toEqual([]);
+  });
+
+  it('opens the settings modal for an admin and saves a valid submission, audited', async () => {
+    await signedPost(commandBody('settings', 'U0ADMIN', 'settings'));
+    const open = await waitFor(() => slack.callsTo('views.open')[0], 'views.open');
+    expect(open.args.trigger_id).toBe('trigger-settings');
+    const view = open.args.view as { callback_id: string; private_metadata: string };
+    expect(view.callback_id).toBe(VIEW.settings);
+
+    const submit = (values: object) =>
+      interact({
+        type: 'view_submission',
+        team: { id: TEAM, domain: 'acme' },
+        user: { id: 'U0ADMIN', team_id: TEAM },
+        api_app_id: 'A0MO',
+        trigger_id: 'trigger-submit',
+        view: {
+          id: 'V1',
+          type: 'modal',
+          callback_id: VIEW.settings,
+          private_metadata: view.private_metadata,
+          state: { values },
+        },
+      });
+    const values = (currency: string) => ({
+      [INPUT.currency.block]: { [INPUT.currency.action]: { type: 'plain_text_input', value: currency } },
+      [INPUT.fiscalStart.block]: {
+        [INPUT.fiscalStart.action]: { type: 'static_select', selected_option: { value: '2' } },
+      },
+      [INPUT.timezone.block]: {
+        [INPUT.timezone.action]: { type: 'plain_text_input', value: 'America/Los_Angeles' },
+      },
+      [INPUT.admins.block]: {
+        [INPUT.admins.action]: { type: 'multi_users_select', selected_users: ['U0MEMBER'] },
+      },
+    });
+
+    const bad = await submit(values('DOLLARS'));
+    expect(bad.status).toBe(200);
+    expect(await bad.json()).toEqual({
+      response_action: 'errors',
+      errors: { [INPUT.currency.block]: 'must be an ISO 4217 currency code such as USD, EUR or GBP' },
+    });
+
+    const good = await submit(values('eur'));
+    expect(good.status).toBe(200);
+    expect(await t.mo.workspaces.get(TEAM)).toMatchObject({
+      currency: 'EUR',
+      fiscalStartMonth: 2,
+      timezone: 'America/Los_Angeles',
+      adminUserIds: ['U0MEMBER'],
+    });
+    expect(String((await responseTo('settings')).args.text)).toContain('Settings saved');
+    const audit = await t.mo.audit.recent(TEAM);
+    expect(audit.some((a) => a.action === 'settings.update' && a.actor === 'U0ADMIN')).toBe(true);
+  });
+});
