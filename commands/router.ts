@@ -26,7 +26,7 @@ export const SUBCOMMANDS: Subcommand<any>[] = [budget, budgetSet, budgetEdit, sp
 export function helpMessage(): Message {
   const lines = SUBCOMMANDS.map((s) => `\`${s.usage}\`\n      ${s.summary}`);
   return {
-    text: 'Mo: marketing-ops budgets in Slack. Commands: ' + SUBCOMMANDS.map((s) => s.usage).join('; '),
+    text: `Mo: marketing-ops budgets in Slack. Commands: ${SUBCOMMANDS.map((s) => s.usage).join('; ')}`,
     blocks: [
       header('Mo · marketing ops in Slack'),
       section(lines.join('\n')),

@@ -4,7 +4,13 @@ import { describe, expect, it } from 'vitest';
 import { helpMessage } from '../../commands/router.js';
 import { computeBudget } from '../../src/domain/budget.js';
 import { fiscalQuarter } from '../../src/domain/calendar.js';
-import { MAX_ROWS, budgetMessage, decodeRef, encodeRef, formatVariance } from '../../src/slack/blocks/budget.js';
+import {
+  budgetMessage,
+  decodeRef,
+  encodeRef,
+  formatVariance,
+  MAX_ROWS,
+} from '../../src/slack/blocks/budget.js';
 import { codeSections } from '../../src/slack/blocks/common.js';
 import { budgetEditModal, settingsModal, spendAddModal } from '../../src/slack/blocks/modals.js';
 import { escapeMrkdwn } from '../../src/slack/mrkdwn.js';
@@ -49,7 +55,9 @@ describe('budgetMessage', () => {
   it('shows the table rows with whole-unit money and whole percentages', () => {
     const text = messageToText(msg);
     // Search: 46 of 92 days elapsed, run rate 66,000 × 92 / 46 = 132,000 vs plan 120,000: +10 %, watch.
-    expect(text).toMatch(/Paid Media\s+\$200,000\s+\$96,000\s+\$5,000\s+\$99,000\s+\$192,000\s+-4 %\s+on plan/);
+    expect(text).toMatch(
+      /Paid Media\s+\$200,000\s+\$96,000\s+\$5,000\s+\$99,000\s+\$192,000\s+-4 %\s+on plan/,
+    );
     expect(text).toMatch(/Events\s+\$50,000\s+\$0\s+\$10,000\s+\$40,000\s+\$10,000\s+-80 %\s+under/);
     expect(text).toMatch(/TOTAL\s+\$250,000/);
   });
@@ -59,9 +67,9 @@ describe('budgetMessage', () => {
     expect(actions).toContain('Share to channel');
     expect(actions).toContain('Drill into a category');
     expect(actions).toContain('Edit plan');
-    const drill = (msg.blocks.at(-1) as { elements: { type: string; options?: { value: string }[] }[] }).elements.find(
-      (e) => e.type === 'static_select',
-    );
+    const drill = (
+      msg.blocks.at(-1) as { elements: { type: string; options?: { value: string }[] }[] }
+    ).elements.find((e) => e.type === 'static_select');
     expect(drill?.options?.map((o) => decodeRef(o.value).category)).toEqual(['Paid Media']);
     const member = budgetMessage(report, { currency: 'USD', canEdit: false });
     expect(JSON.stringify(member.blocks)).not.toContain('Edit plan');
@@ -87,7 +95,9 @@ describe('budgetMessage', () => {
   });
 
   it('explains an empty period instead of a wall of zeros', () => {
-    const empty = budgetMessage(computeBudget({ period, today: '2026-09-15', figures: [] }), { currency: 'EUR' });
+    const empty = budgetMessage(computeBudget({ period, today: '2026-09-15', figures: [] }), {
+      currency: 'EUR',
+    });
     expect(validateBlocks(empty.blocks, 'message')).toEqual([]);
     expect(messageToText(empty)).toContain('Nothing planned or spent for FY2027-Q3');
   });
@@ -120,7 +130,10 @@ describe('small builders', () => {
     expect(validateBlocks(helpMessage().blocks, 'message')).toEqual([]);
     const origin = { channelId: 'C1', responseUrl: 'https://hooks.slack.com/commands/T1/1/x' };
     for (const view of [
-      budgetEditModal({ period: 'FY2027-Q3', currency: 'USD', category: 'Events', amount: '1000.00' }, origin),
+      budgetEditModal(
+        { period: 'FY2027-Q3', currency: 'USD', category: 'Events', amount: '1000.00' },
+        origin,
+      ),
       spendAddModal('USD', '2026-11-16', origin),
       settingsModal({ currency: 'USD', fiscalStartMonth: 2, timezone: 'UTC', adminUserIds: ['U1'] }, origin),
     ]) {
