@@ -1,0 +1,147 @@
+// The `mo` command line in-process against a scratch database: demo, run, import, export.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { main } from '../../src/cli.js';
+import { createScratchDatabase, type ScratchDatabase } from '../../src/db/scratch.js';
+import { testDatabaseUrl } from '../support/db.js';
+
+let scratch: ScratchDatabase;
+const dir = mkdtempSync(join(tmpdir(), 'mo-cli-'));
+
+async function mo(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const o = vi.spyOn(process.stdout, 'write').mockImplementation((s) => {
+    out += String(s);
+    return true;
+  });
+  const e = vi.spyOn(process.stderr, 'write').mockImplementation((s) => {
+    err += String(s);
+    return true;
+  });
+  try {
+    return { code: await main(argv), out, err };
+  } finally {
+    o.mockRestore();
+    e.mockRestore();
+  }
+}
+
+beforeAll(async () => {
+  scratch = await createScratchDatabase(testDatabaseUrl());
+  vi.stubEnv('DATABASE_URL', scratch.url);
+  vi.stubEnv('MO_NOW', '2026-11-22T15:00:00Z');
+});
+afterAll(async () => {
+  vi.unstubAllEnvs();
+  await scratch.drop();
+});
+
+describe('mo', () => {
+  it('migrates, then reports the database up to date', async () => {
+    expect((await mo('migrate')).out).toMatch(/Applied \d+_init|up to date/);
+    expect((await mo('migrate')).out).toContain('The database is up to date.');
+  });
+
+  it('loads the demo and answers /mo budget with a table', async () => {
+    const demo = await mo('demo');
+    expect(demo.code).toBe(0);
+    expect(demo.out).toContain('Imported 36 budget rows: 36 added');
+    const again = await mo('demo');
+    expect(again.out).toContain('0 added, 0 updated, 36 unchanged');
+    const run = await mo('run', '--team', 'T0DEMO', '--user', 'U0DEMOADMIN', '/mo budget');
+    expect(run.code).toBe(0);
+    expect(run.out).toContain('Budget · FY2027-Q4');
+    expect(run.out).toMatch(/Category\s+Planned\s+Actual\s+Committed\s+Available\s+Forecast\s+Var\s+Status/);
+    expect(run.out).toMatch(/TOTAL\s+\$456,000/);
+  });
+
+  it('imports spend and exports exact figures in minor units', async () => {
+    await mo('settings', '--team', 'T0CSV', '--fiscal-start-month', '1', '--timezone', 'UTC');
+    const budgets = join(dir, 'budgets.csv');
+    writeFileSync(
+      budgets,
+      'period,category,amount,owner\nFY2026-Q4,Paid Media/Search,"10,000.00",U0OWNER\nFY2026-Q4,Events,0,\n',
+    );
+    expect((await mo('import', 'budgets', budgets, '--team', 'T0CSV')).out).toContain('2 added');
+    const spend = join(dir, 'spend.csv');
+    writeFileSync(
+      spend,
+      '\uFEFFamount,date,category,campaign,status,external_id\n' +
+        '"$1,234.56",2026-10-05,Paid Media/Search,"Brand, exact",actual,g-1\n' +
+        '(120.00),2026-10-06,Paid Media/Search,Refund,actual,g-2\n' +
+        '500,2026-12-20,Paid Media/Search,Q4 push,committed,g-3\n' +
+        '75.5,2026-11-01,Events,Meetup,,\n',
+    );
+    expect((await mo('import', 'spend', spend, '--team', 'T0CSV')).out).toContain(
+      'Imported 4 spend rows: 4 added, 0 updated, 0 unchanged.',
+    );
+    expect((await mo('import', 'spend', spend, '--team', 'T0CSV')).out).toContain(
+      '0 added, 0 updated, 4 unchanged',
+    );
+    const csv = await mo('export', 'budget', '--team', 'T0CSV', '--period', 'FY2026-Q4');
+    // Q4 = Oct 1 – Dec 31 (92 days); today Nov 22 is day 53. Search actual 1234.56 − 120 = 1114.56,
+    // run rate 111456 × 92 / 53 = 193470.6 → 193471 > actual + committed 161456.
+    // Variance (193471 − 1000000) / 1000000 = −80.65 %. Events: 7550 × 92 / 53 = 13105.7 → 13106.
+    expect(csv.out).toBe(
+      'category,planned,actual,committed,available,forecast,variance_pct,status\n' +
+        'Events,0,7550,0,-7550,13106,,no plan\n' +
+        'Paid Media,1000000,111456,50000,838544,193471,-80.65,under\n' +
+        'TOTAL,1000000,119006,50000,830994,206577,-79.34,under\n',
+    );
+    const json = JSON.parse(
+      (
+        await mo(
+          'export',
+          'budget',
+          '--team',
+          'T0CSV',
+          '--period',
+          'FY2026-Q4',
+          '--category',
+          'Paid Media',
+          '--format',
+          'json',
+        )
+      ).out,
+    );
+    expect(json.rows).toEqual([
+      expect.objectContaining({
+        category: 'Paid Media/Search',
+        planned: 1000000,
+        forecast: 193471,
+        variance_pct: -80.65,
+      }),
+      expect.objectContaining({ category: 'TOTAL', actual: 111456 }),
+    ]);
+  });
+
+  it('rejects a bad file by line and writes nothing', async () => {
+    const bad = join(dir, 'bad.csv');
+    writeFileSync(
+      bad,
+      'date,amount,category\n2026-10-05,12,Events\n2026-13-01,12,Events\n2026-10-07,abc,Events\n',
+    );
+    const r = await mo('import', 'spend', bad, '--team', 'T0BAD');
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('Nothing was imported: 2 problems');
+    expect(r.err).toContain('line 3: date "2026-13-01"');
+    expect(r.err).toContain('line 4: amount: "abc" is not an amount');
+    const csv = await mo('export', 'budget', '--team', 'T0BAD', '--period', 'FY2026-Q4');
+    expect(csv.out).toBe(
+      'category,planned,actual,committed,available,forecast,variance_pct,status\nTOTAL,0,0,0,0,0,,no plan\n',
+    );
+  });
+
+  it('explains usage errors with exit code 2', async () => {
+    const r = await mo('export', 'budget');
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('--team T is required');
+    expect((await mo('settings', '--team', 'T1', '--currency', 'XX')).err).toContain(
+      '--currency: must be an ISO 4217',
+    );
+    expect((await mo('frobnicate')).err).toContain('unknown command "frobnicate"');
+  });
+});
