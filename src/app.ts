@@ -2,15 +2,13 @@
 // /mo commands, and serves GET /healthz. Returns start/stop for main.ts and the tests.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import bolt from '@slack/bolt';
+import { App, HTTPReceiver, SocketModeReceiver } from '@slack/bolt';
 import type { WebClientOptions } from '@slack/web-api';
 import { registerCommands } from '../commands/index.js';
 import type { Database } from './db/client.js';
 import type { Logger } from './log.js';
 import type { Mo } from './services/mo.js';
 import { slackDirectory } from './slack/admins.js';
-
-const { App, HTTPReceiver, SocketModeReceiver } = bolt;
 
 /** Slack signs each request with a timestamp; Bolt rejects old ones, Mo future ones too. */
 const MAX_CLOCK_SKEW_S = 300;
