@@ -108,7 +108,9 @@ function element(e: unknown, at: string, errors: string[]) {
       if (options && (options.length === 0 || options.length > 100)) {
         errors.push(`[ERROR] must provide between 1 and 100 options [json-pointer:${at}/options]`);
       }
-      options?.forEach((o, i) => option(o, `${at}/options/${i}`, errors));
+      options?.forEach((o, i) => {
+        option(o, `${at}/options/${i}`, errors);
+      });
       if (groups && groups.length > 100)
         errors.push(`[ERROR] too many option_groups [json-pointer:${at}/option_groups]`);
       break;
@@ -119,14 +121,18 @@ function element(e: unknown, at: string, errors: string[]) {
       if (options.length === 0 || options.length > 10) {
         errors.push(`[ERROR] must provide between 1 and 10 options [json-pointer:${at}/options]`);
       }
-      options.forEach((o, i) => option(o, `${at}/options/${i}`, errors));
+      options.forEach((o, i) => {
+        option(o, `${at}/options/${i}`, errors);
+      });
       break;
     }
     case 'overflow': {
       const options = (e.options as unknown[] | undefined) ?? [];
       if (options.length < 1 || options.length > 5)
         errors.push(`[ERROR] must provide between 1 and 5 options [json-pointer:${at}/options]`);
-      options.forEach((o, i) => option(o, `${at}/options/${i}`, errors));
+      options.forEach((o, i) => {
+        option(o, `${at}/options/${i}`, errors);
+      });
       break;
     }
     case 'plain_text_input':
@@ -195,11 +201,15 @@ export function validateBlocks(
   if (blocks.length > max)
     errors.push(`[ERROR] must provide no more than ${max} items [json-pointer:${base}]`);
   const ids = new Set<string>();
-  blocks.forEach((b, i) => {
+  for (const [i, b] of blocks.entries()) {
     const at = `${base}/${i}`;
-    if (!isObj(b)) return void errors.push(`[ERROR] invalid block [json-pointer:${at}]`);
+    if (!isObj(b)) {
+      errors.push(`[ERROR] invalid block [json-pointer:${at}]`);
+      continue;
+    }
     if (typeof b.type !== 'string' || !BLOCK_TYPES.has(b.type)) {
-      return void errors.push(`[ERROR] unknown block type ${String(b.type)} [json-pointer:${at}/type]`);
+      errors.push(`[ERROR] unknown block type ${String(b.type)} [json-pointer:${at}/type]`);
+      continue;
     }
     if (b.block_id !== undefined) {
       maxLen(b.block_id, 255, `${at}/block_id`, errors);
@@ -216,7 +226,9 @@ export function validateBlocks(
         if (fields) {
           if (fields.length > 10)
             errors.push(`[ERROR] must provide no more than 10 items [json-pointer:${at}/fields]`);
-          fields.forEach((f, j) => textObject(f, `${at}/fields/${j}`, errors, { max: 2000 }));
+          fields.forEach((f, j) => {
+            textObject(f, `${at}/fields/${j}`, errors, { max: 2000 });
+          });
         }
         if (b.accessory !== undefined) element(b.accessory, `${at}/accessory`, errors);
         break;
@@ -238,7 +250,9 @@ export function validateBlocks(
         const els = (b.elements as unknown[] | undefined) ?? [];
         if (els.length < 1 || els.length > 25)
           errors.push(`[ERROR] must provide between 1 and 25 elements [json-pointer:${at}/elements]`);
-        els.forEach((e, j) => element(e, `${at}/elements/${j}`, errors));
+        els.forEach((e, j) => {
+          element(e, `${at}/elements/${j}`, errors);
+        });
         break;
       }
       case 'input':
@@ -256,7 +270,7 @@ export function validateBlocks(
         maxLen(b.image_url, 3000, `${at}/image_url`, errors);
         break;
     }
-  });
+  }
   return errors;
 }
 
