@@ -6,11 +6,8 @@ export class CategoryError extends Error {}
 export const MAX_CATEGORY_LENGTH = 100;
 
 export function normalizeCategory(text: string): string {
-  const parts = text
-    .split('/')
-    .map((part) => part.trim().replace(/\s+/g, ' '))
-    .filter((part, i, all) => part !== '' || (i > 0 && i < all.length - 1));
-  if (parts.length === 0 || parts.some((p) => p === '')) {
+  const parts = text.split('/').map((part) => part.trim().replace(/\s+/g, ' '));
+  if (parts.some((p) => p === '')) {
     throw new CategoryError(`"${text}" is not a category: write it like Paid Media or Paid Media/Search`);
   }
   if (parts.length > 2) {

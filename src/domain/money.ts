@@ -31,15 +31,17 @@ const AMOUNT = /^(?<sign>[-+])?(?<int>\d{1,3}(?:,\d{3})+|\d+)?(?:\.(?<frac>\d+))
 export function parseAmount(input: string, currency: string): bigint {
   let text = input.trim();
   if (text === '') throw new MoneyError('amount is empty');
-  let negative = false;
+  const bad = () =>
+    new MoneyError(`"${input.trim()}" is not an amount (write it like 1234.56, $1,234.56 or (120.00))`);
+  // One sign at most: accounting parentheses, or a minus before or after the symbol.
+  let signs = 0;
   const paren = /^\((.*)\)$/.exec(text);
   if (paren) {
-    negative = true;
+    signs++;
     text = (paren[1] ?? '').trim();
   }
-  // A leading minus may sit before the symbol: -$120.
   if (text.startsWith('-')) {
-    negative = !negative;
+    signs++;
     text = text.slice(1).trim();
   }
   text = text
@@ -47,10 +49,10 @@ export function parseAmount(input: string, currency: string): bigint {
     .replace(/^[$€£¥₹]\s*|\s*[$€£¥₹]$/u, '')
     .trim();
   const match = AMOUNT.exec(text);
-  if (!match?.groups || (match.groups.int === undefined && match.groups.frac === undefined)) {
-    throw new MoneyError(`"${input.trim()}" is not an amount (write it like 1234.56, $1,234.56 or (120.00))`);
-  }
-  if (match.groups.sign === '-') negative = !negative;
+  if (!match?.groups || (match.groups.int === undefined && match.groups.frac === undefined)) throw bad();
+  if (match.groups.sign) signs++;
+  if (signs > 1) throw bad();
+  const negative = signs === 1 && match.groups.sign !== '+';
   const digits = minorDigits(currency);
   const frac = match.groups.frac ?? '';
   if (frac.length > digits) {

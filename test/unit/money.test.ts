@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import {
+  divRound,
+  formatMinorExact,
+  formatMoney,
+  isCurrencyCode,
+  MoneyError,
+  minorDigits,
+  parseAmount,
+  toWholeUnits,
+} from '../../src/domain/money.js';
+
+describe('parseAmount', () => {
+  it.each([
+    ['1234.56', 123456n],
+    ['$1,234.56', 123456n],
+    ['(120.00)', -12000n],
+    ['-120', -12000n],
+    ['-$120.5', -12050n],
+    ['+7', 700n],
+    ['.5', 50n],
+    ['USD 1,200', 120000n],
+    ['1,200 €', 120000n],
+    ['0', 0n],
+    [' 12 ', 1200n],
+  ])('%s → %s minor units', (text, minor) => {
+    expect(parseAmount(text, 'USD')).toBe(minor);
+  });
+
+  it('respects the currency’s minor digits', () => {
+    expect(parseAmount('1,500', 'JPY')).toBe(1500n);
+    expect(parseAmount('1.234', 'BHD')).toBe(1234n);
+    expect(() => parseAmount('1.5', 'JPY')).toThrowError('has more decimals than JPY allows (none)');
+    expect(() => parseAmount('12.345', 'USD')).toThrowError('more decimals than USD allows (2)');
+  });
+
+  it.each(['', 'abc', '1,23', '12..3', '1 000', '--5', '(5', '$'])('rejects %j with a MoneyError', (text) => {
+    expect(() => parseAmount(text, 'USD')).toThrow(MoneyError);
+  });
+
+  it('handles amounts beyond floating-point precision exactly', () => {
+    expect(parseAmount('90,071,992,547,409.93', 'USD')).toBe(9007199254740993n);
+  });
+});
+
+describe('rounding and formatting', () => {
+  it('rounds half away from zero', () => {
+    expect(divRound(5n, 2n)).toBe(3n);
+    expect(divRound(-5n, 2n)).toBe(-3n);
+    expect(divRound(7n, 3n)).toBe(2n);
+    expect(divRound(-7n, 3n)).toBe(-2n);
+    expect(divRound(5n, -2n)).toBe(-3n);
+    expect(() => divRound(1n, 0n)).toThrow(RangeError);
+  });
+
+  it('formats whole units with separators', () => {
+    expect(formatMoney(1234550n, 'USD')).toBe('$12,346');
+    expect(formatMoney(1234549n, 'USD')).toBe('$12,345');
+    expect(formatMoney(-1234550n, 'USD')).toBe('-$12,346');
+    expect(formatMoney(0n, 'EUR')).toBe('€0');
+    expect(formatMoney(1500n, 'JPY')).toBe('¥1,500');
+    expect(toWholeUnits(50n, 'USD')).toBe(1n);
+    expect(toWholeUnits(49n, 'USD')).toBe(0n);
+  });
+
+  it('formats exact amounts for files and forms', () => {
+    expect(formatMinorExact(123456n, 'USD')).toBe('1234.56');
+    expect(formatMinorExact(-5n, 'USD')).toBe('-0.05');
+    expect(formatMinorExact(1500n, 'JPY')).toBe('1500');
+  });
+
+  it('knows currencies', () => {
+    expect(minorDigits('USD')).toBe(2);
+    expect(minorDigits('JPY')).toBe(0);
+    expect(isCurrencyCode('EUR')).toBe(true);
+    expect(isCurrencyCode('eur')).toBe(false);
+    expect(isCurrencyCode('XYZ')).toBe(false);
+  });
+});
