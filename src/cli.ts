@@ -39,7 +39,7 @@ async function withMo<T>(config: Config, work: (mo: Mo, database: Database) => P
   await applyMigrations(config.databaseUrl);
   const database = openDatabase(config.databaseUrl);
   try {
-    return await work(createMo(database.db, createClock(config.now)), database);
+    return await work(createMo(database, createClock(config.now)), database);
   } finally {
     await database.close();
   }
@@ -177,6 +177,7 @@ export async function main(argv: string[]): Promise<number> {
           const settings = await mo.workspaces.ensure(teamId);
           const ctx = {
             db: mo.db,
+            databaseUrl: mo.databaseUrl,
             teamId,
             currency: settings.currency,
             fiscalStartMonth: settings.fiscalStartMonth,

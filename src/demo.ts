@@ -116,6 +116,7 @@ export async function loadDemo(mo: Mo, teamId = DEMO_TEAM) {
   const files = demoFiles(todayIn(mo, TIMEZONE));
   const base = {
     db: mo.db,
+    databaseUrl: mo.databaseUrl,
     teamId,
     currency: settings.currency,
     fiscalStartMonth: FISCAL_START,

@@ -14,7 +14,7 @@ export async function serve(config: Config): Promise<void> {
   const applied = await applyMigrations(config.databaseUrl);
   if (applied.length) logger.info(`applied migrations: ${applied.join(', ')}`);
   const database = openDatabase(config.databaseUrl);
-  const mo = createMo(database.db, createClock(config.now));
+  const mo = createMo(database, createClock(config.now));
   const moApp = await createMoApp({
     signingSecret: slack.signingSecret,
     botToken: slack.botToken,

@@ -21,6 +21,16 @@ export function isCurrencyCode(code: string): boolean {
   return Intl.supportedValuesOf('currency').includes(code);
 }
 
+const codePatterns = new Map<string, RegExp>();
+function currencyCodePattern(currency: string): RegExp {
+  let re = codePatterns.get(currency);
+  if (!re) {
+    re = new RegExp(`^${currency}\\s*|\\s*${currency}$`, 'i');
+    codePatterns.set(currency, re);
+  }
+  return re;
+}
+
 const AMOUNT = /^(?<sign>[-+])?(?<int>\d{1,3}(?:,\d{3})+|\d+)?(?:\.(?<frac>\d+))?$/;
 
 /**
@@ -45,7 +55,7 @@ export function parseAmount(input: string, currency: string): bigint {
     text = text.slice(1).trim();
   }
   text = text
-    .replace(new RegExp(`^${currency}\\s*|\\s*${currency}$`, 'i'), '')
+    .replace(currencyCodePattern(currency), '')
     .replace(/^[$€£¥₹]\s*|\s*[$€£¥₹]$/u, '')
     .trim();
   const match = AMOUNT.exec(text);

@@ -1,14 +1,16 @@
-// One pipeline for every way data comes in (CLI file today; Slack files and the API later):
-// pass 1 streams the file and validates every row, so a bad row rejects the whole file with
-// its line number and nothing is written; pass 2 streams it again and writes in batches
-// inside one transaction, comparing each row with what is stored (added/updated/unchanged).
-// Memory stays flat in the file size but for the set of keys used to catch duplicates.
+// One pipeline for every way data comes in (CLI file today; Slack files and the API later).
+// It streams the file once inside one transaction: every row is parsed and validated, and
+// batches are written while no row has failed. Any bad row stops the writing, the rest of
+// the file is still checked so every problem is reported by line, and the transaction rolls
+// back: all or nothing. Each row is compared with what is stored (added/updated/unchanged).
+// Memory stays flat in the file size but for the keys kept to catch duplicates.
 import type { Readable } from 'node:stream';
 import { recordAudit } from '../db/audit.js';
 import type { Db } from '../db/client.js';
+import { type NewSpend, openSpendBulkWriter } from '../db/spend-bulk.js';
 import { canonicalCategory, categoryKey } from '../domain/category.js';
 import { BUDGET_COLUMNS, type BudgetRecord, parseBudgetRecord } from './budgets-csv.js';
-import { readCsv } from './csv.js';
+import { CsvFormatError, CsvRowShapeError, type CsvSpec, readCsvBatches } from './csv.js';
 import { parseSpendRecord, SPEND_COLUMNS, type SpendRecord, spendKey } from './spend-csv.js';
 
 export interface ImportCounts {
@@ -42,6 +44,8 @@ const BATCH = 2000;
 
 export interface ImportContext {
   db: Db;
+  /** The same database's URL: spend is written in bulk on the driver (src/db/spend-bulk.ts). */
+  databaseUrl: string;
   teamId: string;
   currency: string;
   fiscalStartMonth: number;
@@ -60,60 +64,71 @@ interface Parsed<R> {
   key: string;
 }
 
-async function validate<R>(
-  ctx: ImportContext,
-  columns: { required: readonly string[]; optional: readonly string[] },
-  parseRow: (values: Record<string, string>) => R,
-  keyOf: (record: R, line: number) => string,
-): Promise<number> {
-  const problems: RowProblem[] = [];
-  let total = 0;
-  let rows = 0;
-  const seen = new Map<string, number>();
-  try {
-    for await (const { line, values } of readCsv(ctx.open(), columns)) {
-      rows++;
-      try {
-        const record = parseRow(values);
-        const key = keyOf(record, line);
-        const first = seen.get(key);
-        if (first !== undefined)
-          throw new Error(`repeats the row on line ${first} (same ${describeKey(key)})`);
-        seen.set(key, line);
-      } catch (e) {
-        total++;
-        if (problems.length < MAX_LISTED_PROBLEMS) problems.push({ line, message: (e as Error).message });
-      }
-    }
-  } catch (e) {
-    throw new ImportRejected([...problems, { line: 0, message: (e as Error).message }], total + 1);
-  }
-  if (total) throw new ImportRejected(problems, total);
-  return rows;
-}
-
 function describeKey(key: string): string {
   if (key.startsWith('ext:')) return `external_id ${key.slice(4)}`;
   if (key.startsWith('budget:')) return 'period and category';
   return 'row';
 }
 
-async function* batches<R>(
+/** Where validated batches go, inside the import's one transaction. */
+interface ImportSink<R> {
+  write(batch: Parsed<R>[]): Promise<void>;
+  finish(rows: number): Promise<void>;
+}
+
+/** Runs `work` in a transaction: committed when it returns, rolled back when it throws. */
+type InTransaction<R> = (work: (sink: ImportSink<R>) => Promise<void>) => Promise<void>;
+
+/** Streams, validates and writes one file in one transaction; see the top of this file. */
+async function runImport<R>(
   ctx: ImportContext,
-  columns: { required: readonly string[]; optional: readonly string[] },
+  columns: CsvSpec,
   parseRow: (values: Record<string, string>) => R,
-  keyOf: (record: R, line: number) => string,
-): AsyncGenerator<Parsed<R>[]> {
-  let batch: Parsed<R>[] = [];
-  for await (const { line, values } of readCsv(ctx.open(), columns)) {
-    const record = parseRow(values);
-    batch.push({ line, record, key: keyOf(record, line) });
-    if (batch.length === BATCH) {
-      yield batch;
-      batch = [];
-    }
+  keyOf: (record: R) => string,
+  inTransaction: InTransaction<R>,
+): Promise<number> {
+  const problems: RowProblem[] = [];
+  let total = 0;
+  let rows = 0;
+  const note = (line: number, message: string) => {
+    total++;
+    if (problems.length < MAX_LISTED_PROBLEMS) problems.push({ line, message });
+  };
+  const seen = new Map<string, number>();
+  try {
+    await inTransaction(async (sink) => {
+      for await (const batch of readCsvBatches(ctx.open(), columns, BATCH)) {
+        const good: Parsed<R>[] = [];
+        for (const item of batch) {
+          rows++;
+          if (item instanceof CsvRowShapeError) {
+            note(item.line, item.message);
+            continue;
+          }
+          try {
+            const record = parseRow(item.values);
+            const key = keyOf(record);
+            const first = seen.get(key);
+            if (first !== undefined)
+              throw new Error(`repeats the row on line ${first} (same ${describeKey(key)})`);
+            seen.set(key, item.line);
+            good.push({ line: item.line, record, key });
+          } catch (e) {
+            note(item.line, (e as Error).message);
+          }
+        }
+        if (total === 0 && good.length) await sink.write(good);
+      }
+      // Throwing inside the transaction rolls back whatever was written before the bad row.
+      if (total) throw new ImportRejected(problems, total);
+      await sink.finish(rows);
+    });
+  } catch (e) {
+    if (e instanceof CsvFormatError)
+      throw new ImportRejected([...problems, { line: 0, message: e.message }], total + 1);
+    throw e;
   }
-  if (batch.length) yield batch;
+  return rows;
 }
 
 /** Keys rows without an external id by content and occurrence, identically in both passes. */
@@ -154,123 +169,130 @@ function canonicalizer(known: Map<string, string>) {
 const TX = { timeout: 30 * 60_000, maxWait: 60_000 };
 
 export async function importSpend(ctx: ImportContext): Promise<ImportCounts> {
-  const parseRow = (values: Record<string, string>) => parseSpendRecord(values, ctx.currency);
-  const rows = await validate(ctx, SPEND_COLUMNS, parseRow, spendKeyer());
-  const counts: ImportCounts = { rows, added: 0, updated: 0, unchanged: 0 };
+  const counts: ImportCounts = { rows: 0, added: 0, updated: 0, unchanged: 0 };
   const canonical = canonicalizer(await knownCategories(ctx.db, ctx.teamId));
-  await ctx.db.$transaction(async (tx) => {
-    for await (const batch of batches(ctx, SPEND_COLUMNS, parseRow, spendKeyer())) {
-      const existing = await tx.spend.findMany({
-        where: { teamId: ctx.teamId, idempotencyKey: { in: batch.map((b) => b.key) } },
-        select: {
-          id: true,
-          idempotencyKey: true,
-          date: true,
-          amountMinor: true,
-          status: true,
-          category: true,
-          campaign: true,
-          vendor: true,
+  const inTransaction: InTransaction<SpendRecord> = async (work) => {
+    const writer = await openSpendBulkWriter(ctx.databaseUrl);
+    try {
+      await work({
+        async write(batch) {
+          const existing = await writer.existing(
+            ctx.teamId,
+            batch.map((b) => b.key),
+          );
+          const create: NewSpend[] = [];
+          for (const { record, key } of batch) {
+            const data = {
+              date: record.date,
+              amountMinor: record.amountMinor,
+              status: record.status,
+              category: canonical(record.category),
+              campaign: record.campaign,
+              vendor: record.vendor,
+            };
+            const old = existing.get(key);
+            if (!old) {
+              create.push({ teamId: ctx.teamId, ...data, source: ctx.source, idempotencyKey: key });
+            } else if (
+              old.date !== data.date ||
+              old.amountMinor !== data.amountMinor ||
+              old.status !== data.status ||
+              old.category !== data.category ||
+              old.campaign !== data.campaign ||
+              old.vendor !== data.vendor
+            ) {
+              await writer.update(old.id, data);
+              counts.updated++;
+            } else {
+              counts.unchanged++;
+            }
+          }
+          if (create.length) await writer.insert(create);
+          counts.added += create.length;
+        },
+        async finish(rows) {
+          if (!counts.added && !counts.updated) return;
+          await writer.audit({
+            teamId: ctx.teamId,
+            actor: ctx.actor,
+            action: 'spend.import',
+            entity: 'spend',
+            entityId: ctx.label ?? ctx.source,
+            after: JSON.stringify({ ...counts, rows }),
+          });
         },
       });
-      const byKey = new Map(existing.map((e) => [e.idempotencyKey, e]));
-      const create = [];
-      for (const { record, key } of batch) {
-        const data = {
-          date: record.date,
-          amountMinor: record.amountMinor,
-          status: record.status,
-          category: canonical(record.category),
-          campaign: record.campaign,
-          vendor: record.vendor,
-        };
-        const old = byKey.get(key);
-        if (!old) {
-          create.push({ teamId: ctx.teamId, ...data, source: ctx.source, idempotencyKey: key });
-        } else if (
-          old.date !== data.date ||
-          old.amountMinor !== data.amountMinor ||
-          old.status !== data.status ||
-          old.category !== data.category ||
-          old.campaign !== data.campaign ||
-          old.vendor !== data.vendor
-        ) {
-          await tx.spend.update({ where: { id: old.id }, data });
-          counts.updated++;
-        } else {
-          counts.unchanged++;
-        }
-      }
-      if (create.length) await tx.spend.createMany({ data: create });
-      counts.added += create.length;
+      await writer.commit();
+    } catch (e) {
+      await writer.rollback();
+      throw e;
     }
-    if (counts.added || counts.updated) {
-      await recordAudit(tx as Db, {
-        teamId: ctx.teamId,
-        actor: ctx.actor,
-        action: 'spend.import',
-        entity: 'spend',
-        entityId: ctx.label ?? ctx.source,
-        after: counts,
-      });
-    }
-  }, TX);
+  };
+  counts.rows = await runImport(
+    ctx,
+    SPEND_COLUMNS,
+    (values) => parseSpendRecord(values, ctx.currency),
+    spendKeyer(),
+    inTransaction,
+  );
   return counts;
 }
 
 export async function importBudgets(ctx: ImportContext): Promise<ImportCounts> {
-  const parseRow = (values: Record<string, string>) =>
-    parseBudgetRecord(values, ctx.currency, ctx.fiscalStartMonth);
-  const keyOf = (r: BudgetRecord) => `budget:${r.period.key}|${categoryKey(r.category)}`;
-  const rows = await validate(ctx, BUDGET_COLUMNS, parseRow, keyOf);
-  const counts: ImportCounts = { rows, added: 0, updated: 0, unchanged: 0 };
+  const counts: ImportCounts = { rows: 0, added: 0, updated: 0, unchanged: 0 };
   const canonical = canonicalizer(await knownCategories(ctx.db, ctx.teamId));
-  await ctx.db.$transaction(async (tx) => {
-    for await (const batch of batches(ctx, BUDGET_COLUMNS, parseRow, keyOf)) {
-      for (const { record } of batch) {
-        const category = canonical(record.category);
-        const where = { teamId_period_category: { teamId: ctx.teamId, period: record.period.key, category } };
-        const old = await tx.budgetLine.findUnique({ where });
-        const data = {
-          periodStart: record.period.start,
-          periodEnd: record.period.end,
-          plannedMinor: record.plannedMinor,
-          ownerUserId: record.ownerUserId,
-        };
-        if (old && old.plannedMinor === data.plannedMinor && old.ownerUserId === data.ownerUserId) {
-          counts.unchanged++;
-          continue;
-        }
-        const row = await tx.budgetLine.upsert({
-          where,
-          create: { teamId: ctx.teamId, period: record.period.key, category, ...data },
-          update: data,
-        });
-        if (old) counts.updated++;
-        else counts.added++;
-        await recordAudit(tx as Db, {
-          teamId: ctx.teamId,
-          actor: ctx.actor,
-          action: old ? 'budget.update' : 'budget.create',
-          entity: 'budget_line',
-          entityId: row.id,
-          before: old && {
-            period: old.period,
-            category: old.category,
-            plannedMinor: old.plannedMinor,
-            ownerUserId: old.ownerUserId,
-          },
-          after: {
-            period: row.period,
-            category: row.category,
-            plannedMinor: row.plannedMinor,
-            ownerUserId: row.ownerUserId,
-          },
-        });
-      }
-    }
-  }, TX);
+  counts.rows = await runImport(
+    ctx,
+    BUDGET_COLUMNS,
+    (values) => parseBudgetRecord(values, ctx.currency, ctx.fiscalStartMonth),
+    (r: BudgetRecord) => `budget:${r.period.key}|${categoryKey(r.category)}`,
+    (work) =>
+      ctx.db.$transaction(
+        (tx) => work({ write: (batch) => writeBudgets(tx as Db, batch), finish: async () => {} }),
+        TX,
+      ),
+  );
   return counts;
+
+  async function writeBudgets(tx: Db, batch: Parsed<BudgetRecord>[]) {
+    for (const { record } of batch) {
+      const category = canonical(record.category);
+      const where = { teamId_period_category: { teamId: ctx.teamId, period: record.period.key, category } };
+      const old = await tx.budgetLine.findUnique({ where });
+      const data = {
+        periodStart: record.period.start,
+        periodEnd: record.period.end,
+        plannedMinor: record.plannedMinor,
+        ownerUserId: record.ownerUserId,
+      };
+      if (old && old.plannedMinor === data.plannedMinor && old.ownerUserId === data.ownerUserId) {
+        counts.unchanged++;
+        continue;
+      }
+      const row = await tx.budgetLine.upsert({
+        where,
+        create: { teamId: ctx.teamId, period: record.period.key, category, ...data },
+        update: data,
+      });
+      if (old) counts.updated++;
+      else counts.added++;
+      const view = (l: typeof row) => ({
+        period: l.period,
+        category: l.category,
+        plannedMinor: l.plannedMinor,
+        ownerUserId: l.ownerUserId,
+      });
+      await recordAudit(tx, {
+        teamId: ctx.teamId,
+        actor: ctx.actor,
+        action: old ? 'budget.update' : 'budget.create',
+        entity: 'budget_line',
+        entityId: row.id,
+        before: old && view(old),
+        after: view(row),
+      });
+    }
+  }
 }
 
 export function describeCounts(kind: string, c: ImportCounts): string {

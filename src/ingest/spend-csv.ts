@@ -29,9 +29,27 @@ export function parseStatus(text: string | undefined): SpendStatus {
   throw new RowError(`status "${text}" must be actual or committed`);
 }
 
+// Files repeat the same dates and categories on many rows: check each spelling once.
+const validDates = new Set<string>();
+const categories = new Map<string, string>();
+
+function checkedCategory(text: string): string {
+  let category = categories.get(text);
+  if (category === undefined) {
+    category = normalizeCategory(text);
+    if (categories.size > 10_000) categories.clear();
+    categories.set(text, category);
+  }
+  return category;
+}
+
 export function parseSpendRecord(values: Record<string, string>, currency: string): SpendRecord {
   const date = values.date ?? '';
-  if (!isIsoDate(date)) throw new RowError(`date "${date}" must be a calendar date like 2026-11-03`);
+  if (!validDates.has(date)) {
+    if (!isIsoDate(date)) throw new RowError(`date "${date}" must be a calendar date like 2026-11-03`);
+    if (validDates.size > 100_000) validDates.clear();
+    validDates.add(date);
+  }
   let amountMinor: bigint;
   try {
     amountMinor = parseAmount(values.amount ?? '', currency);
@@ -40,7 +58,7 @@ export function parseSpendRecord(values: Record<string, string>, currency: strin
   }
   let category: string;
   try {
-    category = normalizeCategory(values.category ?? '');
+    category = checkedCategory(values.category ?? '');
   } catch (e) {
     throw new RowError((e as Error).message);
   }

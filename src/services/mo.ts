@@ -3,13 +3,15 @@
 import type { Clock } from '../clock.js';
 import { auditRepository } from '../db/audit.js';
 import { budgetRepository } from '../db/budgets.js';
-import type { Db } from '../db/client.js';
+import type { Database, Db } from '../db/client.js';
 import { spendRepository } from '../db/spend.js';
 import { workspaceRepository } from '../db/workspaces.js';
 import { dateInZone, type IsoDate } from '../domain/calendar.js';
 
 export interface Mo {
   db: Db;
+  /** The database's URL: bulk imports write on its driver directly. */
+  databaseUrl: string;
   clock: Clock;
   workspaces: ReturnType<typeof workspaceRepository>;
   budgets: ReturnType<typeof budgetRepository>;
@@ -17,9 +19,11 @@ export interface Mo {
   audit: ReturnType<typeof auditRepository>;
 }
 
-export function createMo(db: Db, clock: Clock): Mo {
+export function createMo(database: Pick<Database, 'db' | 'url'>, clock: Clock): Mo {
+  const { db } = database;
   return {
     db,
+    databaseUrl: database.url,
     clock,
     workspaces: workspaceRepository(db),
     budgets: budgetRepository(db),

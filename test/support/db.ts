@@ -25,7 +25,7 @@ export async function createTestDatabase(now: string | Date = '2026-11-16T12:00:
   const clock = () => new Date(pinned.getTime());
   return {
     database,
-    mo: createMo(database.db, clock),
+    mo: createMo(database, clock),
     setNow(instant) {
       pinned = new Date(instant);
     },

@@ -1,0 +1,45 @@
+// Seeded, reproducible benchmark data: a canonical spend CSV of N rows over two fiscal
+// years and ~40 categories, and budget lines for every category and quarter.
+
+import { once } from 'node:events';
+import { createWriteStream } from 'node:fs';
+import { addDays } from '../src/domain/calendar.js';
+
+export const TOPS = ['Paid Media', 'Events', 'Content', 'Martech', 'Agency', 'Field', 'Partners', 'Brand'];
+export const SUBS = ['North America', 'EMEA', 'APAC', 'LATAM', 'Global'];
+export const CATEGORIES = TOPS.flatMap((t) => SUBS.map((s) => `${t}/${s}`));
+
+export function seeded(seed: number) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Writes N spend rows dated from `start` over `days` days. */
+export async function writeSpendCsv(path: string, rows: number, start: string, days: number): Promise<void> {
+  const rand = seeded(42);
+  const out = createWriteStream(path);
+  out.write('date,amount,category,campaign,vendor,status,external_id\n');
+  let buf = '';
+  for (let i = 0; i < rows; i++) {
+    const date = addDays(start, Math.floor(rand() * days));
+    const category = CATEGORIES[Math.floor(rand() * CATEGORIES.length)] as string;
+    const refund = rand() < 0.01;
+    const cents = Math.floor(rand() * 500_000) + 100;
+    const amount = `${refund ? '-' : ''}${Math.floor(cents / 100)}.${String(cents % 100).padStart(2, '0')}`;
+    const status = rand() < 0.1 ? 'committed' : 'actual';
+    buf += `${date},${amount},${category},Campaign ${i % 997},Vendor ${i % 89},${status},bench-${i}\n`;
+    if (buf.length > 1 << 16) {
+      if (!out.write(buf)) await once(out, 'drain');
+      buf = '';
+    }
+  }
+  out.write(buf);
+  out.end();
+  await once(out, 'finish');
+}
