@@ -123,24 +123,20 @@ function sqliteWriter(url: string): SpendBulkWriter {
   db.pragma('cache_size = -65536');
   db.exec('BEGIN IMMEDIATE');
   const CHUNK = 500;
-  const selects = new Map<number, Sqlite.Statement>();
-  const inserts = new Map<number, Sqlite.Statement>();
-  const select = (n: number) => {
-    let s = selects.get(n);
-    if (!s) selects.set(n, (s = db.prepare(SELECT_EXISTING(Array(n).fill('?').join(', '), '?'))));
-    return s;
+  // Statements by row count: full chunks reuse one, the last chunk of a batch gets its own.
+  const cached = (make: (n: number) => string) => {
+    const statements = new Map<number, Sqlite.Statement>();
+    return (n: number) => {
+      const existing = statements.get(n);
+      if (existing) return existing;
+      const statement = db.prepare(make(n));
+      statements.set(n, statement);
+      return statement;
+    };
   };
-  const insertStmt = (n: number) => {
-    let s = inserts.get(n);
-    if (!s) {
-      const one = `(${COLUMNS.map(() => '?').join(', ')})`;
-      inserts.set(
-        n,
-        (s = db.prepare(`INSERT INTO "Spend" (${quoted}) VALUES ${Array(n).fill(one).join(', ')}`)),
-      );
-    }
-    return s;
-  };
+  const select = cached((n) => SELECT_EXISTING(Array(n).fill('?').join(', '), '?'));
+  const one = `(${COLUMNS.map(() => '?').join(', ')})`;
+  const insertStmt = cached((n) => `INSERT INTO "Spend" (${quoted}) VALUES ${Array(n).fill(one).join(', ')}`);
   const update = db.prepare(UPDATE(() => '?'));
   const audit = db.prepare(INSERT_AUDIT(() => '?'));
   const close = () => {
