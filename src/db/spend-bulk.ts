@@ -23,6 +23,15 @@ export interface NewSpend extends Omit<StoredSpend, 'id'> {
   idempotencyKey: string;
 }
 
+/** An amount to add to one (day, category, status) of the SpendDaily rollup. */
+export interface RollupDelta {
+  teamId: string;
+  date: string;
+  category: string;
+  status: string;
+  amountMinor: bigint;
+}
+
 export interface AuditRow {
   teamId: string;
   actor: string;
@@ -37,6 +46,7 @@ export interface SpendBulkWriter {
   existing(teamId: string, keys: string[]): Promise<Map<string, StoredSpend>>;
   insert(rows: NewSpend[]): Promise<void>;
   update(id: string, data: Omit<StoredSpend, 'id'>): Promise<void>;
+  addToRollup(deltas: RollupDelta[]): Promise<void>;
   audit(row: AuditRow): Promise<void>;
   commit(): Promise<void>;
   rollback(): Promise<void>;
@@ -80,6 +90,11 @@ const SELECT_EXISTING = (placeholders: string, teamParam: string) =>
 const UPDATE = (p: (i: number) => string) =>
   `UPDATE "Spend" SET "date" = ${p(1)}, "amountMinor" = ${p(2)}, "status" = ${p(3)}, "category" = ${p(4)},
    "campaign" = ${p(5)}, "vendor" = ${p(6)}, "updatedAt" = ${p(7)} WHERE "id" = ${p(8)}`;
+
+const ADD_TO_ROLLUP = (tuples: string) =>
+  `INSERT INTO "SpendDaily" ("teamId", "date", "category", "status", "amountMinor") VALUES ${tuples}
+   ON CONFLICT ("teamId", "date", "category", "status")
+   DO UPDATE SET "amountMinor" = "SpendDaily"."amountMinor" + excluded."amountMinor"`;
 
 const INSERT_AUDIT = (p: (i: number) => string) =>
   `INSERT INTO "AuditEvent" ("id", "teamId", "actor", "action", "entity", "entityId", "after", "createdAt")
@@ -137,6 +152,7 @@ function sqliteWriter(url: string): SpendBulkWriter {
   const select = cached((n) => SELECT_EXISTING(Array(n).fill('?').join(', '), '?'));
   const one = `(${COLUMNS.map(() => '?').join(', ')})`;
   const insertStmt = cached((n) => `INSERT INTO "Spend" (${quoted}) VALUES ${Array(n).fill(one).join(', ')}`);
+  const rollupStmt = cached((n) => ADD_TO_ROLLUP(Array(n).fill('(?, ?, ?, ?, ?)').join(', ')));
   const update = db.prepare(UPDATE(() => '?'));
   const audit = db.prepare(INSERT_AUDIT(() => '?'));
   const close = () => {
@@ -156,6 +172,14 @@ function sqliteWriter(url: string): SpendBulkWriter {
       for (let i = 0; i < rows.length; i += CHUNK) {
         const part = rows.slice(i, i + CHUNK);
         insertStmt(part.length).run(...part.flatMap((r) => rowValues(r, now)));
+      }
+    },
+    async addToRollup(deltas) {
+      for (let i = 0; i < deltas.length; i += CHUNK) {
+        const part = deltas.slice(i, i + CHUNK);
+        rollupStmt(part.length).run(
+          ...part.flatMap((d) => [d.teamId, d.date, d.category, d.status, d.amountMinor]),
+        );
       }
     },
     async update(id, d) {
@@ -207,6 +231,22 @@ async function postgresWriter(url: string): Promise<SpendBulkWriter> {
           return `(${COLUMNS.map((_, j) => `$${base + j + 1}`).join(', ')})`;
         });
         await client.query(`INSERT INTO "Spend" (${quoted}) VALUES ${tuples.join(', ')}`, values);
+      }
+    },
+    async addToRollup(deltas) {
+      for (let i = 0; i < deltas.length; i += CHUNK) {
+        const part = deltas.slice(i, i + CHUNK);
+        const values = part.flatMap((d) => [
+          d.teamId,
+          d.date,
+          d.category,
+          d.status,
+          d.amountMinor.toString(),
+        ]);
+        const tuples = part
+          .map((_, j) => `(${[1, 2, 3, 4, 5].map((k) => `$${j * 5 + k}`).join(', ')})`)
+          .join(', ');
+        await client.query(ADD_TO_ROLLUP(tuples), values);
       }
     },
     async update(id, d) {

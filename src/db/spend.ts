@@ -24,19 +24,33 @@ export interface SpendSums {
   actualToDate: bigint;
 }
 
+/** Adds one spend row to the daily rollup, inside the caller's transaction. */
+export async function addToRollup(
+  tx: Db,
+  row: Pick<SpendInput, 'teamId' | 'date' | 'category' | 'status' | 'amountMinor'>,
+): Promise<void> {
+  const { teamId, date, category, status, amountMinor } = row;
+  await tx.spendDaily.upsert({
+    where: { teamId_date_category_status: { teamId, date, category, status } },
+    create: { teamId, date, category, status, amountMinor },
+    update: { amountMinor: { increment: amountMinor } },
+  });
+}
+
 export function spendRepository(db: Db) {
   return {
     /** Sums per category for [start, end], and actual through `today` for the run rate. */
     async sumsByCategory(teamId: string, start: IsoDate, end: IsoDate, today: IsoDate): Promise<SpendSums[]> {
       const toDate = today < end ? today : end;
+      // Reads the daily rollup (SpendDaily), kept with every spend write, not the spend rows.
       const [byStatus, actualToDate] = await Promise.all([
-        db.spend.groupBy({
+        db.spendDaily.groupBy({
           by: ['category', 'status'],
           where: { teamId, date: { gte: start, lte: end } },
           _sum: { amountMinor: true },
         }),
         toDate >= start
-          ? db.spend.groupBy({
+          ? db.spendDaily.groupBy({
               by: ['category'],
               where: { teamId, status: 'actual', date: { gte: start, lte: toDate } },
               _sum: { amountMinor: true },
@@ -65,6 +79,7 @@ export function spendRepository(db: Db) {
     async add(input: SpendInput, actor: string) {
       return db.$transaction(async (tx) => {
         const row = await tx.spend.create({ data: input });
+        await addToRollup(tx as Db, input);
         await recordAudit(tx as Db, {
           teamId: input.teamId,
           actor,
@@ -78,7 +93,7 @@ export function spendRepository(db: Db) {
     },
 
     async categories(teamId: string): Promise<string[]> {
-      const groups = await db.spend.groupBy({ by: ['category'], where: { teamId } });
+      const groups = await db.spendDaily.groupBy({ by: ['category'], where: { teamId } });
       return groups.map((g) => g.category);
     },
   };

@@ -7,7 +7,7 @@
 import type { Readable } from 'node:stream';
 import { recordAudit } from '../db/audit.js';
 import type { Db } from '../db/client.js';
-import { type NewSpend, openSpendBulkWriter } from '../db/spend-bulk.js';
+import { type NewSpend, openSpendBulkWriter, type RollupDelta } from '../db/spend-bulk.js';
 import { canonicalCategory, categoryKey } from '../domain/category.js';
 import { BUDGET_COLUMNS, type BudgetRecord, parseBudgetRecord } from './budgets-csv.js';
 import { CsvFormatError, CsvRowShapeError, type CsvSpec, readCsvBatches } from './csv.js';
@@ -131,6 +131,28 @@ async function runImport<R>(
   return rows;
 }
 
+/** A batch's net change to the daily spend rollup (SpendDaily). */
+class RollupDeltas {
+  private sums = new Map<string, RollupDelta>();
+  constructor(private teamId: string) {}
+  add(row: { date: string; category: string; status: string; amountMinor: bigint }, sign: 1n | -1n) {
+    const key = `${row.date}\u001f${row.category}\u001f${row.status}`;
+    const d = this.sums.get(key);
+    if (d) d.amountMinor += sign * row.amountMinor;
+    else
+      this.sums.set(key, {
+        teamId: this.teamId,
+        date: row.date,
+        category: row.category,
+        status: row.status,
+        amountMinor: sign * row.amountMinor,
+      });
+  }
+  rows(): RollupDelta[] {
+    return [...this.sums.values()];
+  }
+}
+
 /** Keys rows without an external id by content and occurrence, identically in both passes. */
 function spendKeyer() {
   const occurrences = new Map<string, number>();
@@ -146,7 +168,7 @@ function spendKeyer() {
 async function knownCategories(db: Db, teamId: string): Promise<Map<string, string>> {
   const [a, b] = await Promise.all([
     db.budgetLine.groupBy({ by: ['category'], where: { teamId } }),
-    db.spend.groupBy({ by: ['category'], where: { teamId } }),
+    db.spendDaily.groupBy({ by: ['category'], where: { teamId } }),
   ]);
   const known = new Map<string, string>();
   for (const { category } of [...a, ...b])
@@ -181,6 +203,7 @@ export async function importSpend(ctx: ImportContext): Promise<ImportCounts> {
             batch.map((b) => b.key),
           );
           const create: NewSpend[] = [];
+          const rollup = new RollupDeltas(ctx.teamId);
           for (const { record, key } of batch) {
             const data = {
               date: record.date,
@@ -193,6 +216,7 @@ export async function importSpend(ctx: ImportContext): Promise<ImportCounts> {
             const old = existing.get(key);
             if (!old) {
               create.push({ teamId: ctx.teamId, ...data, source: ctx.source, idempotencyKey: key });
+              rollup.add(data, 1n);
             } else if (
               old.date !== data.date ||
               old.amountMinor !== data.amountMinor ||
@@ -202,12 +226,15 @@ export async function importSpend(ctx: ImportContext): Promise<ImportCounts> {
               old.vendor !== data.vendor
             ) {
               await writer.update(old.id, data);
+              rollup.add(old, -1n);
+              rollup.add(data, 1n);
               counts.updated++;
             } else {
               counts.unchanged++;
             }
           }
           if (create.length) await writer.insert(create);
+          await writer.addToRollup(rollup.rows());
           counts.added += create.length;
         },
         async finish(rows) {

@@ -1,0 +1,105 @@
+// The daily spend rollup (SpendDaily) that /mo budget reads must always equal the spend rows
+// summed, through imports, corrections that move a row to another day, category or status,
+// refunds and single entries.
+import { Readable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { importSpend } from '../../src/ingest/import.js';
+import { createTestDatabase, type TestDatabase } from '../support/db.js';
+
+const TEAM = 'T0ROLL';
+let t: TestDatabase;
+
+async function sums(source: 'spend' | 'spendDaily') {
+  const groups =
+    source === 'spend'
+      ? await t.mo.db.spend.groupBy({
+          by: ['date', 'category', 'status'],
+          where: { teamId: TEAM },
+          _sum: { amountMinor: true },
+        })
+      : await t.mo.db.spendDaily.groupBy({
+          by: ['date', 'category', 'status'],
+          where: { teamId: TEAM },
+          _sum: { amountMinor: true },
+        });
+  return Object.fromEntries(
+    groups
+      .map((g) => [`${g.date} ${g.category} ${g.status}`, g._sum.amountMinor ?? 0n] as const)
+      .filter(([, v]) => v !== 0n)
+      .sort(([a], [b]) => a.localeCompare(b)),
+  );
+}
+
+const load = (csv: string) =>
+  importSpend({
+    db: t.mo.db,
+    databaseUrl: t.mo.databaseUrl,
+    teamId: TEAM,
+    currency: 'USD',
+    fiscalStartMonth: 1,
+    source: 'csv',
+    actor: 'test',
+    open: () => Readable.from([csv]),
+  });
+
+beforeAll(async () => {
+  t = await createTestDatabase();
+});
+afterAll(() => t.close());
+
+describe('SpendDaily', () => {
+  it('matches the spend rows after imports, corrections, refunds and single entries', async () => {
+    await load(
+      'date,amount,category,status,external_id\n' +
+        '2026-10-01,100.00,Events,actual,a\n' +
+        '2026-10-01,50.00,Events,actual,b\n' +
+        '2026-10-02,(20.00),Events,actual,c\n' +
+        '2026-10-02,300,Paid Media/Search,committed,d\n',
+    );
+    expect(await sums('spendDaily')).toEqual({
+      '2026-10-01 Events actual': 15000n,
+      '2026-10-02 Events actual': -2000n,
+      '2026-10-02 Paid Media/Search committed': 30000n,
+    });
+    // b moves to another day, d becomes actual in another category, c is unchanged.
+    const counts = await load(
+      'date,amount,category,status,external_id\n' +
+        '2026-10-01,100.00,Events,actual,a\n' +
+        '2026-10-03,55.00,Events,actual,b\n' +
+        '2026-10-02,(20.00),Events,actual,c\n' +
+        '2026-10-02,300,Paid Media/Social,actual,d\n',
+    );
+    expect(counts).toMatchObject({ added: 0, updated: 2, unchanged: 2 });
+    await t.mo.spend.add(
+      {
+        teamId: TEAM,
+        date: '2026-10-01',
+        amountMinor: 1n,
+        status: 'actual',
+        category: 'Events',
+        campaign: '',
+        vendor: '',
+        source: 'manual',
+        idempotencyKey: 'manual:1',
+      },
+      'U1',
+    );
+    const rollup = await sums('spendDaily');
+    expect(rollup).toEqual(await sums('spend'));
+    expect(rollup).toEqual({
+      '2026-10-01 Events actual': 10001n,
+      '2026-10-02 Events actual': -2000n,
+      '2026-10-02 Paid Media/Social actual': 30000n,
+      '2026-10-03 Events actual': 5500n,
+    });
+  });
+
+  it('is left untouched by a rejected file', async () => {
+    const before = await sums('spendDaily');
+    await expect(
+      load('date,amount,category,external_id\n2026-10-05,10,Events,x\n2026-10-06,oops,Events,y\n'),
+    ).rejects.toThrow('line 3: amount');
+    expect(await sums('spendDaily')).toEqual(before);
+    expect(await t.mo.db.spend.count({ where: { teamId: TEAM, idempotencyKey: 'ext:x' } })).toBe(0);
+  });
+});
