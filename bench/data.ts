@@ -3,26 +3,16 @@
 
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
+import { seededRandom } from '../src/demo.js';
 import { addDays } from '../src/domain/calendar.js';
 
 export const TOPS = ['Paid Media', 'Events', 'Content', 'Martech', 'Agency', 'Field', 'Partners', 'Brand'];
 export const SUBS = ['North America', 'EMEA', 'APAC', 'LATAM', 'Global'];
 export const CATEGORIES = TOPS.flatMap((t) => SUBS.map((s) => `${t}/${s}`));
 
-export function seeded(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Writes N spend rows dated from `start` over `days` days. */
 export async function writeSpendCsv(path: string, rows: number, start: string, days: number): Promise<void> {
-  const rand = seeded(42);
+  const rand = seededRandom(42);
   const out = createWriteStream(path);
   out.write('date,amount,category,campaign,vendor,status,external_id\n');
   let buf = '';

@@ -45,6 +45,17 @@ export async function showBudget(
   return budgetMessage(report, { currency: settings.currency, canEdit, ...opts });
 }
 
+/** The workspace's settings and the period a person named (default: this quarter). */
+async function workspacePeriod(
+  env: CommandEnv,
+  req: Pick<CommandRequest, 'teamId' | 'userId'>,
+  text?: string,
+) {
+  const settings = await workspaceFor(env, req);
+  const today = todayIn(env.mo, settings.timezone);
+  return { settings, period: requirePeriod(text ?? 'this-quarter', today, settings.fiscalStartMonth) };
+}
+
 export const budget = defineSubcommand({
   name: 'budget',
   usage: '/mo budget [period] [category]',
@@ -77,9 +88,7 @@ export const budgetSet = defineSubcommand({
   schema: budgetSetArgs,
   async run(args, req, env) {
     await requireAdmin(env, req, 'change the budget');
-    const settings = await workspaceFor(env, req);
-    const today = todayIn(env.mo, settings.timezone);
-    const period = requirePeriod(args.period ?? 'this-quarter', today, settings.fiscalStartMonth);
+    const { settings, period } = await workspacePeriod(env, req, args.period);
     const category = normalizeCategory(args.category);
     let planned: bigint;
     try {
@@ -129,9 +138,7 @@ export async function budgetEditView(
   args: { period?: string; category?: string | null },
   responseUrl?: string,
 ) {
-  const settings = await workspaceFor(env, req);
-  const today = todayIn(env.mo, settings.timezone);
-  const period = requirePeriod(args.period ?? 'this-quarter', today, settings.fiscalStartMonth);
+  const { settings, period } = await workspacePeriod(env, req, args.period);
   let amount: string | undefined;
   let ownerUserId: string | null = null;
   if (args.category) {

@@ -104,31 +104,22 @@ export function registerCommands(app: App, env: CommandEnv, log: Logger): void {
     await client.views.open({ trigger_id: body.trigger_id, view });
   });
 
-  app.view(VIEW.budgetEdit, async ({ ack, body, view }) => {
-    const who = { teamId: body.team?.id ?? body.user.team_id ?? '', userId: body.user.id };
-    const values = view.state.values as ViewStateValues;
-    const result = await submitBudgetEdit(env, who, values);
-    if ('errors' in result) return void (await ack({ response_action: 'errors', errors: result.errors }));
-    await ack();
-    await confirm(responseUrlOf(view.private_metadata), result.confirmation, log);
-  });
-
-  app.view(VIEW.spendAdd, async ({ ack, body, view }) => {
-    const who = { teamId: body.team?.id ?? body.user.team_id ?? '', userId: body.user.id };
-    const values = view.state.values as ViewStateValues;
-    const result = await submitSpend(env, who, values);
-    if ('errors' in result) return void (await ack({ response_action: 'errors', errors: result.errors }));
-    await ack();
-    await confirm(responseUrlOf(view.private_metadata), result.confirmation, log);
-  });
-
-  app.view(VIEW.settings, async ({ ack, body, view }) => {
-    const who = { teamId: body.team?.id ?? body.user.team_id ?? '', userId: body.user.id };
-    const result = await submitSettings(env, who, view.state.values as ViewStateValues);
-    if ('errors' in result) return void (await ack({ response_action: 'errors', errors: result.errors }));
-    await ack();
-    await confirm(responseUrlOf(view.private_metadata), result.confirmation, log);
-  });
+  // A modal's submission: errors go back into the form; success closes it and confirms
+  // at the response_url the command or button left in private_metadata.
+  const submissions = {
+    [VIEW.budgetEdit]: submitBudgetEdit,
+    [VIEW.spendAdd]: submitSpend,
+    [VIEW.settings]: submitSettings,
+  };
+  for (const [callbackId, submit] of Object.entries(submissions)) {
+    app.view(callbackId, async ({ ack, body, view }) => {
+      const who = { teamId: body.team?.id ?? body.user.team_id ?? '', userId: body.user.id };
+      const result = await submit(env, who, view.state.values as ViewStateValues);
+      if ('errors' in result) return void (await ack({ response_action: 'errors', errors: result.errors }));
+      await ack();
+      await confirm(responseUrlOf(view.private_metadata), result.confirmation, log);
+    });
+  }
 }
 
 async function confirm(url: string | undefined, text: string, log: Logger) {

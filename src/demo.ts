@@ -37,7 +37,7 @@ function nextMonthStart(start: IsoDate, months: number): IsoDate {
 }
 
 /** A small seeded generator (mulberry32): the same demo every time for the same day. */
-function random(seed: number) {
+export function seededRandom(seed: number) {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -57,7 +57,7 @@ export function demoFiles(today: IsoDate): { budgets: string; spend: string } {
   for (const q of quarters)
     for (const l of LINES) budgets.push(`${q.key},${l.category},${l.quarterly},${l.owner}`);
 
-  const rand = random(20270201);
+  const rand = seededRandom(20270201);
   const spend = ['date,amount,category,campaign,vendor,status,external_id'];
   let n = 0;
   const row = (

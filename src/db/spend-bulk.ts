@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import Sqlite from 'better-sqlite3';
 import pg from 'pg';
+import { v7 as uuidv7 } from 'uuid';
 import { providerOf, sqlitePath } from './url.js';
 
 export interface StoredSpend {
@@ -43,6 +44,7 @@ export interface AuditRow {
 
 /** One import's connection and transaction: begin, read and write in batches, commit or roll back. */
 export interface SpendBulkWriter {
+  hasSpend(teamId: string): Promise<boolean>;
   existing(teamId: string, keys: string[]): Promise<Map<string, StoredSpend>>;
   insert(rows: NewSpend[]): Promise<void>;
   update(id: string, data: Omit<StoredSpend, 'id'>): Promise<void>;
@@ -68,8 +70,9 @@ const COLUMNS = [
 ] as const;
 const quoted = COLUMNS.map((c) => `"${c}"`).join(', ');
 
+// Time-ordered ids (UUIDv7) append to the primary-key index instead of scattering across it.
 const rowValues = (r: NewSpend, now: string | Date) => [
-  randomUUID(),
+  uuidv7(),
   r.teamId,
   r.date,
   r.amountMinor,
@@ -134,7 +137,10 @@ const sqliteNow = () => new Date().toISOString().replace('Z', '+00:00');
 function sqliteWriter(url: string): SpendBulkWriter {
   const db = new Sqlite(sqlitePath(url), { timeout: 5000 });
   db.defaultSafeIntegers(true);
-  // A larger page cache keeps the key indexes in memory while a big file is inserted.
+  // WAL lets /mo budget keep reading while a big file is written; a larger page cache keeps
+  // the key indexes in memory meanwhile.
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
   db.pragma('cache_size = -65536');
   db.exec('BEGIN IMMEDIATE');
   const CHUNK = 500;
@@ -158,7 +164,11 @@ function sqliteWriter(url: string): SpendBulkWriter {
   const close = () => {
     if (db.open) db.close();
   };
+  const any = db.prepare('SELECT 1 FROM "Spend" WHERE "teamId" = ? LIMIT 1');
   return {
+    async hasSpend(teamId) {
+      return any.get(teamId) !== undefined;
+    },
     async existing(teamId, keys) {
       const rows: Row[] = [];
       for (let i = 0; i < keys.length; i += CHUNK) {
@@ -212,6 +222,10 @@ async function postgresWriter(url: string): Promise<SpendBulkWriter> {
   const CHUNK = 1000;
   const end = () => client.end().catch(() => {});
   return {
+    async hasSpend(teamId) {
+      const res = await client.query('SELECT 1 FROM "Spend" WHERE "teamId" = $1 LIMIT 1', [teamId]);
+      return (res.rowCount ?? 0) > 0;
+    },
     async existing(teamId, keys) {
       const res = await client.query<Row>(
         `SELECT "id", "idempotencyKey", "date", "amountMinor"::text AS "amountMinor", "status", "category", "campaign", "vendor"

@@ -7,7 +7,7 @@
 import type { Readable } from 'node:stream';
 import { recordAudit } from '../db/audit.js';
 import type { Db } from '../db/client.js';
-import { type NewSpend, openSpendBulkWriter, type RollupDelta } from '../db/spend-bulk.js';
+import { type NewSpend, openSpendBulkWriter, type RollupDelta, type StoredSpend } from '../db/spend-bulk.js';
 import { canonicalCategory, categoryKey } from '../domain/category.js';
 import { BUDGET_COLUMNS, type BudgetRecord, parseBudgetRecord } from './budgets-csv.js';
 import { CsvFormatError, CsvRowShapeError, type CsvSpec, readCsvBatches } from './csv.js';
@@ -195,13 +195,18 @@ export async function importSpend(ctx: ImportContext): Promise<ImportCounts> {
   const canonical = canonicalizer(await knownCategories(ctx.db, ctx.teamId));
   const inTransaction: InTransaction<SpendRecord> = async (work) => {
     const writer = await openSpendBulkWriter(ctx.databaseUrl);
+    // A team's first import cannot match stored rows: skip the per-batch look-ups. (The
+    // writer holds the write lock, so no other import can add this team's rows meanwhile.)
+    const firstImport = !(await writer.hasSpend(ctx.teamId));
     try {
       await work({
         async write(batch) {
-          const existing = await writer.existing(
-            ctx.teamId,
-            batch.map((b) => b.key),
-          );
+          const existing = firstImport
+            ? new Map<string, StoredSpend>()
+            : await writer.existing(
+                ctx.teamId,
+                batch.map((b) => b.key),
+              );
           const create: NewSpend[] = [];
           const rollup = new RollupDeltas(ctx.teamId);
           for (const { record, key } of batch) {

@@ -44,7 +44,7 @@ function checkedCategory(text: string): string {
 }
 
 export function parseSpendRecord(values: Record<string, string>, currency: string): SpendRecord {
-  const date = values.date ?? '';
+  const date = (values.date ?? '').trim();
   if (!validDates.has(date)) {
     if (!isIsoDate(date)) throw new RowError(`date "${date}" must be a calendar date like 2026-11-03`);
     if (validDates.size > 100_000) validDates.clear();

@@ -47,11 +47,11 @@ describe('migrations', () => {
     const other = await createScratchDatabase(testDatabaseUrl());
     try {
       await applyMigrations(other.url);
-      await execSql(other.url, 'DROP INDEX "Spend_teamId_date_idx"');
+      await execSql(other.url, 'DROP INDEX "Spend_teamId_idempotencyKey_key"');
       await execSql(other.url, 'ALTER TABLE "Spend" ADD COLUMN "stray" TEXT');
       const diff = await diffDatabaseToModels(other.url);
       expect(isEmptyMigration(diff)).toBe(false);
-      expect(diff).toContain('Spend_teamId_date_idx');
+      expect(diff).toContain('Spend_teamId_idempotencyKey_key');
       // PostgreSQL drops the column by name; SQLite rebuilds the table without it.
       expect(diff).toMatch(/DROP COLUMN "stray"|RedefineTables[\s\S]*"Spend"/);
     } finally {

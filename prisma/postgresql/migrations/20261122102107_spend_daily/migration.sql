@@ -12,9 +12,6 @@ CREATE TABLE "SpendDaily" (
     CONSTRAINT "SpendDaily_pkey" PRIMARY KEY ("teamId","date","category","status")
 );
 
--- CreateIndex
-CREATE INDEX "Spend_teamId_date_idx" ON "Spend"("teamId", "date");
-
 
 -- Backfill the rollup from spend already stored.
 INSERT INTO "SpendDaily" ("teamId", "date", "category", "status", "amountMinor")
