@@ -8,7 +8,7 @@ import { todayIn } from '../src/services/mo.js';
 import { budgetMessage } from '../src/slack/blocks/budget.js';
 import { textMessage } from '../src/slack/blocks/common.js';
 import { budgetEditModal } from '../src/slack/blocks/modals.js';
-import { escapeMrkdwn, userMention } from '../src/slack/mrkdwn.js';
+import { escapeMrkdwn, parseUserRef, userMention } from '../src/slack/mrkdwn.js';
 import { looksLikePeriod, takeFlags } from './args.js';
 import {
   type CommandEnv,
@@ -79,8 +79,6 @@ export const budgetSetArgs = tokens.transform((all, ctx) => {
   return { category: words.join(' '), amount, period, owner: typeof owner === 'string' ? owner : undefined };
 });
 
-const USER_REF = /^<?@?([UW][A-Z0-9]{2,})(\|[^>]*)?>?$/;
-
 export const budgetSet = defineSubcommand({
   name: 'budget set',
   usage: '/mo budget set CATEGORY AMOUNT [PERIOD] [--owner @user]',
@@ -99,9 +97,8 @@ export const budgetSet = defineSubcommand({
     if (planned < 0n) throw new UsageError('a plan cannot be negative');
     let ownerUserId: string | undefined;
     if (args.owner !== undefined) {
-      const m = USER_REF.exec(args.owner);
-      if (!m?.[1]) throw new UsageError(`--owner "${args.owner}" must be a person, like @dana`);
-      ownerUserId = m[1];
+      ownerUserId = parseUserRef(args.owner);
+      if (!ownerUserId) throw new UsageError(`--owner "${args.owner}" must be a person, like @dana`);
     }
     const known = await knownCategories(env.mo, req.teamId);
     const spelled = known.find((k) => k.toLowerCase() === category.toLowerCase()) ?? category;

@@ -39,40 +39,28 @@ export async function addToRollup(
 
 export function spendRepository(db: Db) {
   return {
-    /** Sums per category for [start, end], and actual through `today` for the run rate. */
+    /**
+     * Sums per category for [start, end], and actual through `today` for the run rate, in one
+     * pass over the daily rollup (SpendDaily, kept with every spend write), not the spend rows.
+     */
     async sumsByCategory(teamId: string, start: IsoDate, end: IsoDate, today: IsoDate): Promise<SpendSums[]> {
-      const toDate = today < end ? today : end;
-      // Reads the daily rollup (SpendDaily), kept with every spend write, not the spend rows.
-      const [byStatus, actualToDate] = await Promise.all([
-        db.spendDaily.groupBy({
-          by: ['category', 'status'],
-          where: { teamId, date: { gte: start, lte: end } },
-          _sum: { amountMinor: true },
-        }),
-        toDate >= start
-          ? db.spendDaily.groupBy({
-              by: ['category'],
-              where: { teamId, status: 'actual', date: { gte: start, lte: toDate } },
-              _sum: { amountMinor: true },
-            })
-          : Promise.resolve([]),
-      ]);
-      const sums = new Map<string, SpendSums>();
-      const entry = (category: string) => {
-        let s = sums.get(category);
-        if (!s) {
-          s = { category, actual: 0n, committed: 0n, actualToDate: 0n };
-          sums.set(category, s);
-        }
-        return s;
-      };
-      for (const g of byStatus) {
-        const amount = g._sum.amountMinor ?? 0n;
-        if (g.status === 'actual') entry(g.category).actual += amount;
-        else entry(g.category).committed += amount;
-      }
-      for (const g of actualToDate) entry(g.category).actualToDate += g._sum.amountMinor ?? 0n;
-      return [...sums.values()];
+      const rows = await db.$queryRaw<
+        { category: string; actual: unknown; committed: unknown; actualToDate: unknown }[]
+      >`SELECT "category",
+          CAST(SUM(CASE WHEN "status" = 'actual' THEN "amountMinor" ELSE 0 END) AS BIGINT) AS "actual",
+          CAST(SUM(CASE WHEN "status" = 'committed' THEN "amountMinor" ELSE 0 END) AS BIGINT) AS "committed",
+          CAST(SUM(CASE WHEN "status" = 'actual' AND "date" <= ${today} THEN "amountMinor" ELSE 0 END) AS BIGINT) AS "actualToDate"
+        FROM "SpendDaily"
+        WHERE "teamId" = ${teamId} AND "date" >= ${start} AND "date" <= ${end}
+        GROUP BY "category"`;
+      // Drivers return SUM as bigint, number or numeric text: read all three exactly.
+      const exact = (v: unknown) => BigInt(typeof v === 'bigint' ? v : String(v ?? 0));
+      return rows.map((r) => ({
+        category: r.category,
+        actual: exact(r.actual),
+        committed: exact(r.committed),
+        actualToDate: exact(r.actualToDate),
+      }));
     },
 
     /** One spend entry typed by a person (/mo spend add or its modal), audited. */

@@ -2,6 +2,7 @@
 import { type Period, parsePeriod } from '../domain/calendar.js';
 import { normalizeCategory } from '../domain/category.js';
 import { parseAmount } from '../domain/money.js';
+import { parseUserRef } from '../slack/mrkdwn.js';
 import { RowError } from './spend-csv.js';
 
 export const BUDGET_COLUMNS = { required: ['period', 'category', 'amount'], optional: ['owner'] } as const;
@@ -13,14 +14,12 @@ export interface BudgetRecord {
   ownerUserId: string | null;
 }
 
-const USER_ID = /^<?@?([UW][A-Z0-9]{2,})(\|[^>]*)?>?$/;
-
 export function parseOwner(text: string | undefined): string | null {
   const t = (text ?? '').trim();
   if (t === '') return null;
-  const m = USER_ID.exec(t);
-  if (!m?.[1]) throw new RowError(`owner "${t}" must be a Slack user id like U012ABCDEF (or empty)`);
-  return m[1];
+  const id = parseUserRef(t);
+  if (!id) throw new RowError(`owner "${t}" must be a Slack user id like U012ABCDEF (or empty)`);
+  return id;
 }
 
 export function parseBudgetRecord(

@@ -49,7 +49,6 @@ export async function budgetReport(
     typeof query.period === 'object'
       ? query.period
       : requirePeriod(query.period ?? 'this-quarter', today, settings.fiscalStartMonth);
-  const focus = query.category ? await resolveCategory(mo, settings.teamId, query.category) : null;
   const [planned, spent] = await Promise.all([
     mo.budgets.plannedByCategory(settings.teamId, period),
     mo.spend.sumsByCategory(settings.teamId, period.start, period.end, today),
@@ -73,6 +72,17 @@ export async function budgetReport(
     f.actual += s.actual;
     f.committed += s.committed;
     f.actualToDate += s.actualToDate;
+  }
+  // A category with figures in the period is spelled as they are; only another one needs
+  // the look-up across the workspace's whole tree (which also refuses an unknown one).
+  let focus: string | null = null;
+  if (query.category) {
+    const wanted = normalizeCategory(query.category);
+    const inPeriod = [...figures.values()].map((f) => f.category);
+    const tops = inPeriod.map((c) => c.split('/')[0] ?? c);
+    focus =
+      [...inPeriod, ...tops].find((c) => categoryKey(c) === categoryKey(wanted)) ??
+      (await resolveCategory(mo, settings.teamId, wanted));
   }
   return computeBudget({ period, today, focus, figures: [...figures.values()] });
 }

@@ -14,3 +14,10 @@ export function truncate(text: string, max: number): string {
 }
 
 export const userMention = (userId: string) => `<@${userId.replace(/[^A-Z0-9]/gi, '')}>`;
+
+const USER_REF = /^<?@?([UW][A-Z0-9]{2,})(\|[^>]*)?>?$/;
+
+/** A Slack user id from what people or files write: `U012AB`, `@U012AB`, `<@U012AB|dana>`. */
+export function parseUserRef(text: string): string | undefined {
+  return USER_REF.exec(text.trim())?.[1];
+}
