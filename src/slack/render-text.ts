@@ -17,6 +17,7 @@ const EMOJI: Record<string, string> = {
 export function mrkdwnToText(text: string): string {
   return text
     .replace(/```\n?([\s\S]*?)\n?```/g, '$1')
+    .replace(/`([^`\n]+)`/g, '$1')
     .replace(/:([a-z0-9_+-]+):/g, (m, name: string) => EMOJI[name] ?? m)
     .replace(/<@([A-Z0-9]+)(\|[^>]*)?>/g, '@$1')
     .replace(/<#([A-Z0-9]+)(\|([^>]*))?>/g, (_m, id: string, _l, label?: string) => `#${label ?? id}`)
