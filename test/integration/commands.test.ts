@@ -42,16 +42,16 @@ describe('/mo', () => {
     const out = text(await run('budgte'));
     expect(out).toContain('"budgte" is not a Mo command');
     expect(out).toContain('/mo help');
-    expect(text(await run('spend'))).toContain('Did you mean `/mo spend add');
+    expect(text(await run('spend'))).toContain('Did you mean /mo spend add');
   });
 
   it('answers a bad argument with the reason and the usage', async () => {
     const out = text(await run('budget FY2027 2026-13'));
     expect(out).toContain('two periods given');
-    expect(out).toContain('Usage: `/mo budget [period] [category]`');
+    expect(out).toContain('Usage: /mo budget [period] [category]');
     const amount = text(await run('budget set Events 12.345'));
     expect(amount).toContain('more decimals than USD allows');
-    expect(amount).toContain('Usage: `/mo budget set CATEGORY AMOUNT [PERIOD] [--owner @user]`');
+    expect(amount).toContain('Usage: /mo budget set CATEGORY AMOUNT [PERIOD] [--owner @user]');
   });
 
   it('creates the workspace on first use with the first user’s timezone', async () => {
