@@ -12,8 +12,17 @@ import { applyMigrations } from './db/migrate.js';
 import { DEMO_ADMIN, DEMO_TEAM, loadDemo } from './demo.js';
 import { PeriodError } from './domain/calendar.js';
 import { CategoryError } from './domain/category.js';
+import { formatMoney } from './domain/money.js';
 import { CsvFormatError } from './ingest/csv.js';
-import { describeCounts, ImportRejected, importBudgets, importSpend } from './ingest/import.js';
+import {
+  describeCounts,
+  describeResult,
+  ImportRejected,
+  importBudgets,
+  importLeads,
+  importOpportunities,
+  importSpend,
+} from './ingest/import.js';
 import { budgetReport } from './services/budget.js';
 import { createMo, type Mo } from './services/mo.js';
 import { localDirectory } from './slack/admins.js';
@@ -27,7 +36,7 @@ const USAGE = `mo — marketing ops in Slack
   mo run --team T --user U "/mo budget ..."   run a slash command locally and print the reply
   mo shell [--team T] [--user U]    type /mo commands and read the replies (no Slack needed)
   mo settings --team T [--currency C] [--fiscal-start-month N] [--timezone TZ] [--admins U1,U2]
-  mo import spend|budgets FILE --team T
+  mo import spend|budgets|leads|opportunities FILE --team T [--format F] [--category C] [--dry-run]
   mo export budget --team T [--period P] [--category C] [--format csv|json]
 `;
 
@@ -74,6 +83,7 @@ export async function main(argv: string[]): Promise<number> {
         period: { type: 'string' },
         category: { type: 'string' },
         format: { type: 'string' },
+        'dry-run': { type: 'boolean' },
         currency: { type: 'string' },
         'fiscal-start-month': { type: 'string' },
         timezone: { type: 'string' },
@@ -168,8 +178,16 @@ export async function main(argv: string[]): Promise<number> {
       }
       case 'import': {
         const [kind, file] = positionals;
-        if (kind !== 'spend' && kind !== 'budgets')
-          throw new CliUsage('mo import spend|budgets FILE --team T');
+        const importers = {
+          spend: importSpend,
+          leads: importLeads,
+          opportunities: importOpportunities,
+        } as const;
+        if (kind !== 'budgets' && !(kind && kind in importers)) {
+          throw new CliUsage(
+            'mo import spend|budgets|leads|opportunities FILE --team T [--format F] [--category C] [--dry-run]',
+          );
+        }
         if (!file) throw new CliUsage(`give the CSV file: mo import ${kind} FILE --team T`);
         if (!existsSync(file)) throw new CliUsage(`no file ${file}`);
         const teamId = requireTeam(values);
@@ -185,9 +203,16 @@ export async function main(argv: string[]): Promise<number> {
             actor: 'cli',
             open: () => createReadStream(file),
             label: file,
+            format: values.format,
+            category: values.category,
+            dryRun: values['dry-run'],
           };
-          const counts = kind === 'spend' ? await importSpend(ctx) : await importBudgets(ctx);
-          out(describeCounts(kind === 'spend' ? 'spend' : 'budget', counts));
+          if (kind === 'budgets') {
+            out(describeCounts('budget', await importBudgets(ctx)));
+          } else {
+            const result = await importers[kind as keyof typeof importers](ctx);
+            out(describeResult(kind, result, settings.currency, formatMoney));
+          }
           return 0;
         });
       }

@@ -7,10 +7,24 @@
 import type { Readable } from 'node:stream';
 import { recordAudit } from '../db/audit.js';
 import type { Db } from '../db/client.js';
+import { mappingRepository } from '../db/mapping.js';
 import { type NewSpend, openSpendBulkWriter, type RollupDelta, type StoredSpend } from '../db/spend-bulk.js';
-import { canonicalCategory, categoryKey } from '../domain/category.js';
+import { canonicalCategory, categoryKey, normalizeCategory } from '../domain/category.js';
+import { compileRules } from '../domain/mapping.js';
 import { BUDGET_COLUMNS, type BudgetRecord, parseBudgetRecord } from './budgets-csv.js';
-import { CsvFormatError, CsvRowShapeError, type CsvSpec, readCsvBatches } from './csv.js';
+import { CsvFormatError, CsvRowShapeError, type CsvSpec, type HeaderSpec, readCsvBatches } from './csv.js';
+import {
+  type AnyFormat,
+  detectFormat,
+  FORMATS,
+  type Format,
+  formatMatches,
+  formatNamed,
+  type ImportKind,
+  type LeadRecord,
+  type OpportunityRecord,
+  type RowContext,
+} from './formats.js';
 import { parseSpendRecord, SPEND_COLUMNS, type SpendRecord, spendKey } from './spend-csv.js';
 
 export interface ImportCounts {
@@ -56,6 +70,20 @@ export interface ImportContext {
   open: () => Readable;
   /** Named in the audit trail (a file name). */
   label?: string;
+  /** Force a format by name (see src/ingest/formats.ts) instead of detecting it from the header. */
+  format?: string;
+  /** File every row under this category (overrides mapping rules and vendor defaults). */
+  category?: string;
+  /** Check and count everything, write nothing. */
+  dryRun?: boolean;
+}
+
+export interface ImportResult extends ImportCounts {
+  /** The format the file was read as. */
+  format: string;
+  /** Rows and amounts per category: where the file lands. */
+  landing: { category: string; rows: number; amountMinor: bigint }[];
+  dryRun: boolean;
 }
 
 interface Parsed<R> {
@@ -70,6 +98,8 @@ function describeKey(key: string): string {
   return 'row';
 }
 
+const DRY_RUN = Symbol('dry run');
+
 /** Where validated batches go, inside the import's one transaction. */
 interface ImportSink<R> {
   write(batch: Parsed<R>[]): Promise<void>;
@@ -82,8 +112,8 @@ type InTransaction<R> = (work: (sink: ImportSink<R>) => Promise<void>) => Promis
 /** Streams, validates and writes one file in one transaction; see the top of this file. */
 async function runImport<R>(
   ctx: ImportContext,
-  columns: CsvSpec,
-  parseRow: (values: Record<string, string>) => R,
+  columns: CsvSpec | HeaderSpec,
+  parseRow: (values: Record<string, string>, header: string[]) => R,
   keyOf: (record: R) => string,
   inTransaction: InTransaction<R>,
 ): Promise<number> {
@@ -95,9 +125,12 @@ async function runImport<R>(
     if (problems.length < MAX_LISTED_PROBLEMS) problems.push({ line, message });
   };
   const seen = new Map<string, number>();
+  let header: string[] = [];
   try {
     await inTransaction(async (sink) => {
-      for await (const batch of readCsvBatches(ctx.open(), columns, BATCH)) {
+      for await (const batch of readCsvBatches(ctx.open(), columns, BATCH, (h) => {
+        header = h;
+      })) {
         const good: Parsed<R>[] = [];
         for (const item of batch) {
           rows++;
@@ -106,7 +139,7 @@ async function runImport<R>(
             continue;
           }
           try {
-            const record = parseRow(item.values);
+            const record = parseRow(item.values, header);
             const key = keyOf(record);
             const first = seen.get(key);
             if (first !== undefined)
@@ -122,8 +155,11 @@ async function runImport<R>(
       // Throwing inside the transaction rolls back whatever was written before the bad row.
       if (total) throw new ImportRejected(problems, total);
       await sink.finish(rows);
+      // A dry run goes all the way, then rolls back.
+      if (ctx.dryRun) throw DRY_RUN;
     });
   } catch (e) {
+    if (e === DRY_RUN) return rows;
     if (e instanceof CsvFormatError)
       throw new ImportRejected([...problems, { line: 0, message: e.message }], total + 1);
     throw e;
@@ -153,15 +189,88 @@ class RollupDeltas {
   }
 }
 
-/** Keys rows without an external id by content and occurrence, identically in both passes. */
-function spendKeyer() {
+/**
+ * Keys spend rows: the external id; for a vendor report, its day and campaign (a corrected
+ * export updates the day in place); else a hash of the row. Repeats get an occurrence number.
+ */
+function spendKeyer(reading: { format(): AnyFormat }) {
   const occurrences = new Map<string, number>();
   return (record: SpendRecord) => {
     if (record.externalId) return spendKey(record, 0);
-    const base = spendKey(record, 0);
+    const format = reading.format();
+    const base = format.vendor
+      ? `${format.name}:${record.date}:${record.campaign.toLowerCase()}`
+      : spendKey(record, 0);
     const n = occurrences.get(base) ?? 0;
     occurrences.set(base, n + 1);
-    return n === 0 ? base : spendKey(record, n);
+    if (n === 0) return base;
+    return format.vendor ? `${base}#${n}` : spendKey(record, n);
+  };
+}
+
+/** Rows and amounts per category, for the reply and --dry-run. */
+class Landing {
+  private sums = new Map<string, { category: string; rows: number; amountMinor: bigint }>();
+  add(category: string, amountMinor = 0n) {
+    const l = this.sums.get(category) ?? { category, rows: 0, amountMinor: 0n };
+    l.rows++;
+    l.amountMinor += amountMinor;
+    this.sums.set(category, l);
+  }
+  list() {
+    return [...this.sums.values()].sort((a, b) => a.category.localeCompare(b.category));
+  }
+}
+
+/**
+ * Finds the file's format from its header (or the one --format names), with the workspace's
+ * mapping rules and --category ready for its rows.
+ */
+async function formatReader<R>(ctx: ImportContext, kind: ImportKind) {
+  const forced = ctx.format ? formatNamed(ctx.format) : undefined;
+  if (ctx.format && (!forced || forced.kind !== kind)) {
+    const names = FORMATS.filter((f) => f.kind === kind).map((f) => f.name);
+    throw new ImportRejected(
+      [{ line: 0, message: `unknown ${kind} format "${ctx.format}" (known: ${names.join(', ')})` }],
+      1,
+    );
+  }
+  const override = ctx.category ? normalizeCategory(ctx.category) : undefined;
+  const rules = compileRules(await mappingRepository(ctx.db).list(ctx.teamId));
+  const rowContext: RowContext = {
+    currency: ctx.currency,
+    categorize: (campaign, fallback) => override ?? rules(campaign) ?? fallback,
+  };
+  let format: AnyFormat | undefined = forced;
+  const candidates = FORMATS.filter((f) => f.kind === kind);
+  const header: HeaderSpec = {
+    match: (names) => {
+      format = forced ? (formatMatches(forced, names) ? forced : undefined) : detectFormat(names, kind);
+      return format !== undefined;
+    },
+    mismatch: (names) =>
+      forced
+        ? `the header does not have the columns of ${forced.label}: ${forced.columns.join(', ')}` +
+          (names.length ? ` (found ${names.filter(Boolean).join(', ')})` : '')
+        : `no header of a known ${kind} format in the first lines; expected one of: ` +
+          candidates.map((f) => `${f.label} (${f.columns.join(', ')})`).join('; '),
+    preambleLines: 20,
+    isReport: () => Boolean(format?.vendor),
+  };
+  return {
+    header,
+    format: () => format as AnyFormat,
+    parse: (values: Record<string, string>, names: string[]): R => {
+      const record = (format as Format<R>).read(values, rowContext, names) as R & { category: string };
+      if (override) record.category = override;
+      return record;
+    },
+    result: (counts: ImportCounts, landing: Landing): ImportResult => ({
+      ...counts,
+      format: (format as AnyFormat | undefined)?.label ?? kind,
+      landing: landing.list(),
+      dryRun: Boolean(ctx.dryRun),
+    }),
   };
 }
 
@@ -190,9 +299,11 @@ function canonicalizer(known: Map<string, string>) {
 
 const TX = { timeout: 30 * 60_000, maxWait: 60_000 };
 
-export async function importSpend(ctx: ImportContext): Promise<ImportCounts> {
+export async function importSpend(ctx: ImportContext): Promise<ImportResult> {
   const counts: ImportCounts = { rows: 0, added: 0, updated: 0, unchanged: 0 };
   const canonical = canonicalizer(await knownCategories(ctx.db, ctx.teamId));
+  const reading = await formatReader<SpendRecord>(ctx, 'spend');
+  const landing = new Landing();
   const inTransaction: InTransaction<SpendRecord> = async (work) => {
     const writer = await openSpendBulkWriter(ctx.databaseUrl);
     // A team's first import cannot match stored rows: skip the per-batch look-ups. (The
@@ -218,6 +329,7 @@ export async function importSpend(ctx: ImportContext): Promise<ImportCounts> {
               campaign: record.campaign,
               vendor: record.vendor,
             };
+            landing.add(data.category, data.amountMinor);
             const old = existing.get(key);
             if (!old) {
               create.push({ teamId: ctx.teamId, ...data, source: ctx.source, idempotencyKey: key });
@@ -260,14 +372,8 @@ export async function importSpend(ctx: ImportContext): Promise<ImportCounts> {
       throw e;
     }
   };
-  counts.rows = await runImport(
-    ctx,
-    SPEND_COLUMNS,
-    (values) => parseSpendRecord(values, ctx.currency),
-    spendKeyer(),
-    inTransaction,
-  );
-  return counts;
+  counts.rows = await runImport(ctx, reading.header, reading.parse, spendKeyer(reading), inTransaction);
+  return reading.result(counts, landing);
 }
 
 export async function importBudgets(ctx: ImportContext): Promise<ImportCounts> {
@@ -325,6 +431,145 @@ export async function importBudgets(ctx: ImportContext): Promise<ImportCounts> {
       });
     }
   }
+}
+
+type Stored<R> = R & { id: string };
+
+/**
+ * Leads and opportunities, keyed by the CRM's record id: a changed record (a lead that became
+ * an MQL, a deal that closed) updates in place. Written with Prisma in one transaction.
+ */
+async function importRecords<R extends LeadRecord | OpportunityRecord>(
+  ctx: ImportContext,
+  kind: 'leads' | 'opportunities',
+  fields: (keyof R & string)[],
+  store: {
+    find(tx: Db, keys: string[]): Promise<Stored<R>[]>;
+    create(tx: Db, rows: (R & { teamId: string; source: string })[]): Promise<unknown>;
+    update(tx: Db, id: string, data: R): Promise<unknown>;
+  },
+): Promise<ImportResult> {
+  const counts: ImportCounts = { rows: 0, added: 0, updated: 0, unchanged: 0 };
+  const canonical = canonicalizer(await knownCategories(ctx.db, ctx.teamId));
+  const reading = await formatReader<R>(ctx, kind);
+  const landing = new Landing();
+  counts.rows = await runImport(
+    ctx,
+    reading.header,
+    reading.parse,
+    (r: R) => `ext:${r.externalId}`,
+    (work) =>
+      ctx.db.$transaction(
+        (tx) =>
+          work({
+            async write(batch) {
+              const existing = new Map(
+                (
+                  await store.find(
+                    tx as Db,
+                    batch.map((b) => b.record.externalId),
+                  )
+                ).map((e) => [e.externalId, e]),
+              );
+              const create: (R & { teamId: string; source: string })[] = [];
+              for (const { record } of batch) {
+                const data = { ...record, category: canonical(record.category) };
+                landing.add(data.category, 'amountMinor' in data ? data.amountMinor : 0n);
+                const old = existing.get(record.externalId);
+                if (!old) create.push({ ...data, teamId: ctx.teamId, source: ctx.source });
+                else if (fields.some((f) => old[f] !== data[f])) {
+                  await store.update(tx as Db, old.id, data);
+                  counts.updated++;
+                } else counts.unchanged++;
+              }
+              if (create.length) await store.create(tx as Db, create);
+              counts.added += create.length;
+            },
+            async finish(rows) {
+              if (!counts.added && !counts.updated) return;
+              await recordAudit(tx as Db, {
+                teamId: ctx.teamId,
+                actor: ctx.actor,
+                action: `${kind}.import`,
+                entity: kind,
+                entityId: ctx.label ?? ctx.source,
+                after: { ...counts, rows },
+              });
+            },
+          }),
+        TX,
+      ),
+  );
+  return reading.result(counts, landing);
+}
+
+export function importLeads(ctx: ImportContext): Promise<ImportResult> {
+  return importRecords<LeadRecord>(
+    ctx,
+    'leads',
+    ['createdDate', 'mqlDate', 'sqlDate', 'category', 'campaign'],
+    {
+      find: (tx, keys) =>
+        tx.lead.findMany({
+          where: { teamId: ctx.teamId, externalId: { in: keys } },
+          select: {
+            id: true,
+            externalId: true,
+            createdDate: true,
+            mqlDate: true,
+            sqlDate: true,
+            category: true,
+            campaign: true,
+          },
+        }),
+      create: (tx, rows) => tx.lead.createMany({ data: rows }),
+      update: (tx, id, data) => tx.lead.update({ where: { id }, data }),
+    },
+  );
+}
+
+export function importOpportunities(ctx: ImportContext): Promise<ImportResult> {
+  return importRecords<OpportunityRecord>(
+    ctx,
+    'opportunities',
+    ['name', 'createdDate', 'amountMinor', 'stage', 'closeDate', 'won', 'category', 'campaign'],
+    {
+      find: (tx, keys) =>
+        tx.opportunity.findMany({
+          where: { teamId: ctx.teamId, externalId: { in: keys } },
+          select: {
+            id: true,
+            externalId: true,
+            name: true,
+            createdDate: true,
+            amountMinor: true,
+            stage: true,
+            closeDate: true,
+            won: true,
+            category: true,
+            campaign: true,
+          },
+        }),
+      create: (tx, rows) => tx.opportunity.createMany({ data: rows }),
+      update: (tx, id, data) => tx.opportunity.update({ where: { id }, data }),
+    },
+  );
+}
+
+export function describeResult(
+  kind: string,
+  r: ImportResult,
+  currency: string,
+  format: (m: bigint, c: string) => string,
+): string {
+  const head = r.dryRun
+    ? `Dry run, nothing written: ${r.rows} ${kind} row${r.rows === 1 ? '' : 's'} read as ${r.format} would be ${r.added} added, ${r.updated} updated, ${r.unchanged} unchanged.`
+    : `${describeCounts(kind, r)} (${r.format})`;
+  const lines = r.landing.map(
+    (l) =>
+      `  ${l.category}: ${l.rows} row${l.rows === 1 ? '' : 's'}${kind === 'leads' ? '' : `, ${format(l.amountMinor, currency)}`}`,
+  );
+  return [head, ...(lines.length ? ['Where the rows land:', ...lines] : [])].join('\n');
 }
 
 export function describeCounts(kind: string, c: ImportCounts): string {
