@@ -8,8 +8,10 @@ import { context, header, type Message, section, textMessage } from '../src/slac
 import { escapeMrkdwn } from '../src/slack/mrkdwn.js';
 import { tokenize } from './args.js';
 import { budget, budgetEdit, budgetSet } from './budget.js';
+import { mapAdd, mapList } from './map.js';
 import { settings } from './settings.js';
 import { spendAdd } from './spend.js';
+import { tokenCreate, tokenList, tokenRevoke } from './token.js';
 import {
   type CommandEnv,
   type CommandRequest,
@@ -21,7 +23,18 @@ import {
 } from './types.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: each subcommand has its own argument type
-export const SUBCOMMANDS: Subcommand<any>[] = [budget, budgetSet, budgetEdit, spendAdd, settings];
+export const SUBCOMMANDS: Subcommand<any>[] = [
+  budget,
+  budgetSet,
+  budgetEdit,
+  spendAdd,
+  mapAdd,
+  mapList,
+  tokenCreate,
+  tokenList,
+  tokenRevoke,
+  settings,
+];
 
 export function helpMessage(): Message {
   const lines = SUBCOMMANDS.map((s) => `\`${s.usage}\`\n      ${s.summary}`);

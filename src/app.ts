@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { App, HTTPReceiver, SocketModeReceiver } from '@slack/bolt';
 import type { WebClientOptions } from '@slack/web-api';
 import { registerCommands } from '../commands/index.js';
+import { importApi } from './api.js';
 import type { Database } from './db/client.js';
 import type { Logger } from './log.js';
 import type { Mo } from './services/mo.js';
@@ -68,9 +69,12 @@ export async function createMoApp(options: MoAppOptions): Promise<MoApp> {
     }
   };
 
+  const api = importApi(options.mo, logger);
   const listener = (req: IncomingMessage, res: ServerResponse) => {
-    const path = (req.url ?? '/').split('?')[0];
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
     if (req.method === 'GET' && path === '/healthz') return void health(res);
+    const importPath = /^\/api\/v1\/import\/([a-z]+)$/.exec(path);
+    if (importPath) return void api(req, res, importPath[1] as string);
     if (socketMode) return void res.writeHead(404).end();
     const ts = Number(req.headers['x-slack-request-timestamp']);
     if (Number.isFinite(ts) && ts > Date.now() / 1000 + MAX_CLOCK_SKEW_S) {

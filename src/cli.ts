@@ -9,6 +9,7 @@ import { createClock } from './clock.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
 import { type Database, openDatabase } from './db/client.js';
 import { applyMigrations } from './db/migrate.js';
+import { tokenRepository } from './db/tokens.js';
 import { DEMO_ADMIN, DEMO_TEAM, loadDemo } from './demo.js';
 import { PeriodError } from './domain/calendar.js';
 import { CategoryError } from './domain/category.js';
@@ -37,6 +38,7 @@ const USAGE = `mo — marketing ops in Slack
   mo shell [--team T] [--user U]    type /mo commands and read the replies (no Slack needed)
   mo settings --team T [--currency C] [--fiscal-start-month N] [--timezone TZ] [--admins U1,U2]
   mo import spend|budgets|leads|opportunities FILE --team T [--format F] [--category C] [--dry-run]
+  mo token create|list --team T [--label L] · mo token revoke ID --team T   API tokens for /api/v1/import
   mo export budget --team T [--period P] [--category C] [--format csv|json]
 `;
 
@@ -88,6 +90,7 @@ export async function main(argv: string[]): Promise<number> {
         'fiscal-start-month': { type: 'string' },
         timezone: { type: 'string' },
         admins: { type: 'string' },
+        label: { type: 'string' },
       },
     });
     const config = loadConfig();
@@ -140,6 +143,32 @@ export async function main(argv: string[]): Promise<number> {
             rl.prompt();
           }
           rl.close();
+          return 0;
+        });
+      }
+      case 'token': {
+        const [action, id] = positionals;
+        const teamId = requireTeam(values);
+        return await withMo(config, async (mo) => {
+          const tokens = tokenRepository(mo.db);
+          if (action === 'create') {
+            const t = await tokens.create(teamId, values.label ?? '', 'cli');
+            out(
+              `Token ${t.id}${t.label ? ` (${t.label})` : ''}; copy it now, it is not shown again:\n${t.secret}`,
+            );
+          } else if (action === 'list') {
+            for (const t of await tokens.list(teamId)) {
+              out(
+                `${t.id}  ${t.label || '-'}  created ${t.createdAt.toISOString()}  ${t.revokedAt ? 'revoked' : t.lastUsedAt ? `last used ${t.lastUsedAt.toISOString()}` : 'never used'}`,
+              );
+            }
+          } else if (action === 'revoke' && id) {
+            if (!(await tokens.revoke(teamId, id, 'cli')))
+              throw new CliUsage(`no live token ${id} for team ${teamId}`);
+            out(`Revoked ${id}.`);
+          } else {
+            throw new CliUsage('mo token create|list --team T [--label L], mo token revoke ID --team T');
+          }
           return 0;
         });
       }

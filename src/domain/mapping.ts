@@ -49,5 +49,5 @@ export function compileRules(rules: MappingRule[]): (campaign: string) => string
 }
 
 export function describeRule(rule: Pick<MappingRule, 'kind' | 'pattern'>): string {
-  return rule.kind === 'regex' ? `/${rule.pattern}/` : `starts with "${rule.pattern}"`;
+  return rule.kind === 'regex' ? `match /${rule.pattern}/` : `start with "${rule.pattern}"`;
 }

@@ -4,7 +4,7 @@
 // halves its throughput: each record advances the count by one line plus any line breaks
 // inside its quoted fields, and blank lines are kept (as one empty field) to be counted.
 // Fields are not trimmed here (that costs a sixth of the parse); the row parsers trim.
-import type { Readable } from 'node:stream';
+import { pipeline, type Readable } from 'node:stream';
 import { parse } from 'csv-parse';
 
 export interface CsvRow {
@@ -79,7 +79,9 @@ export async function* readCsvBatches(
   onHeader?: (header: string[]) => void,
 ): AsyncGenerator<(CsvRow | CsvRowShapeError)[]> {
   const headerSpec = 'match' in spec ? spec : columnsHeader(spec);
-  const parser = input.pipe(parse({ bom: true, relax_column_count: true, skip_empty_lines: false }));
+  // pipeline (unlike pipe) hands a failing input's error to the parser, and so to the loop below.
+  const parser = parse({ bom: true, relax_column_count: true, skip_empty_lines: false });
+  pipeline(input, parser, () => {});
   let header: string[] | undefined;
   let line = 1;
   let seenLines = 0;

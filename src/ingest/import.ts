@@ -25,7 +25,7 @@ import {
   type OpportunityRecord,
   type RowContext,
 } from './formats.js';
-import { parseSpendRecord, SPEND_COLUMNS, type SpendRecord, spendKey } from './spend-csv.js';
+import { type SpendRecord, spendKey } from './spend-csv.js';
 
 export interface ImportCounts {
   rows: number;
