@@ -94,7 +94,7 @@ describe('import API', () => {
       'content-type': 'text/csv',
     });
     expect(res.status).toBe(400);
-    const body = await res.json();
+    const body = (await res.json()) as { problems: unknown };
     expect(body.problems).toEqual([{ line: 3, message: expect.stringContaining('"ten" is not an amount') }]);
     expect(await t.mo.db.spend.count({ where: { teamId: TEAM, category: 'Events' } })).toBe(0);
     expect((await post('spend', '{"not":"an array"}', { 'content-type': 'application/json' })).status).toBe(
