@@ -13,6 +13,7 @@ import { escapeMrkdwn } from '../src/slack/mrkdwn.js';
 import { postToResponseUrl, responseUrlOf, withResponseUrl } from '../src/slack/respond.js';
 import { stateUsers, stateValue, type ViewStateValues } from '../src/slack/view-state.js';
 import { budgetEditView, showBudget } from './budget.js';
+import { importSharedFile } from './file-import.js';
 import { runCommand } from './router.js';
 import { describeSettings, settingsPatchSchema } from './settings.js';
 import { recordSpend } from './spend.js';
@@ -41,6 +42,17 @@ export function registerCommands(app: App, env: CommandEnv, log: Logger): void {
       log.error(`/mo ${command.text.split(' ')[0]} failed`, e);
       await respond({ response_type: 'ephemeral', text: SORRY });
     }
+  });
+
+  app.event('file_shared', async ({ event, client, context, body }) => {
+    const teamId = (body as { team_id?: string }).team_id ?? context.teamId ?? '';
+    await importSharedFile(
+      env,
+      client,
+      context.botToken ?? '',
+      { teamId, fileId: event.file_id, userId: event.user_id, channelId: event.channel_id },
+      log,
+    );
   });
 
   const userOf = (body: BlockAction) => ({

@@ -76,6 +76,8 @@ export interface ImportContext {
   category?: string;
   /** Check and count everything, write nothing. */
   dryRun?: boolean;
+  /** Called after each batch with the rows read so far (progress on large files). */
+  onProgress?: (rows: number) => void | Promise<void>;
 }
 
 export interface ImportResult extends ImportCounts {
@@ -151,6 +153,7 @@ async function runImport<R>(
           }
         }
         if (total === 0 && good.length) await sink.write(good);
+        await ctx.onProgress?.(rows);
       }
       // Throwing inside the transaction rolls back whatever was written before the bad row.
       if (total) throw new ImportRejected(problems, total);

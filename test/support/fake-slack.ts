@@ -44,6 +44,16 @@ export interface Upload {
   completed: boolean;
 }
 
+export interface FakeFile {
+  id: string;
+  name: string;
+  content: Buffer;
+  user: string;
+  channelId: string;
+  /** The ts of the message the file was shared in. */
+  ts: string;
+}
+
 interface Failure {
   status?: number;
   error?: string;
@@ -354,6 +364,7 @@ export class FakeSlack {
   private users: Record<string, FakeUser>;
   private channels: Record<string, FakeChannel>;
   private failures = new Map<string, Failure[]>();
+  private files = new Map<string, FakeFile>();
   private posted = new Map<string, Set<string>>();
   private ts = 1_700_000_000_000_100;
   private ids = 0;
@@ -397,6 +408,13 @@ export class FakeSlack {
     const list = this.failures.get(method) ?? [];
     list.push(failure);
     this.failures.set(method, list);
+  }
+
+  /** A file shared in a channel: files.info describes it and its download URL serves it. */
+  addFile(file: Omit<FakeFile, 'id'>): string {
+    const id = `F${++this.ids}`;
+    this.files.set(id, { id, ...file });
+    return id;
   }
 
   setUser(id: string, info: FakeUser): void {
@@ -450,6 +468,14 @@ export class FakeSlack {
       upload.bytes = await fileBytes(raw, req.headers['content-type']);
       this.calls.push({ method: 'upload', args: { fileId, length: raw.length }, at: Date.now() });
       return void res.writeHead(200, { 'content-type': 'text/plain' }).end(`OK - ${raw.length}`);
+    }
+
+    if (path.startsWith('/files/')) {
+      const f = this.files.get(path.split('/')[2] ?? '');
+      // Like Slack, private file URLs need the bot token.
+      if (!f || !/^Bearer xox/.test(req.headers.authorization ?? '')) return void res.writeHead(404).end();
+      this.calls.push({ method: 'file_download', args: { file: f.id }, at: Date.now() });
+      return void res.writeHead(200, { 'content-type': 'text/csv' }).end(f.content);
     }
 
     if (!path.startsWith('/api/')) return void res.writeHead(404).end();
@@ -577,6 +603,22 @@ export class FakeSlack {
             is_primary_owner: Boolean(u.is_primary_owner),
             deleted: Boolean(u.deleted),
             is_bot: false,
+          },
+        };
+      }
+      case 'files.info': {
+        const f = this.files.get(String(args.file ?? ''));
+        if (!f) return fail('file_not_found');
+        return {
+          ok: true,
+          file: {
+            id: f.id,
+            name: f.name,
+            filetype: f.name.split('.').pop(),
+            size: f.content.length,
+            user: f.user,
+            url_private_download: `${this.url}/files/${f.id}/${encodeURIComponent(f.name)}`,
+            shares: { public: { [f.channelId]: [{ ts: f.ts, channel_name: 'channel' }] } },
           },
         };
       }

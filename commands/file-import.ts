@@ -1,0 +1,136 @@
+// A CSV shared with Mo in Slack (a DM, or a channel Mo is in): Mo works out what it holds,
+// imports it through the same pipeline as `mo import`, and answers in the file's thread,
+// updating that reply with progress on large files. Admins only: the figures move money.
+import { Readable } from 'node:stream';
+import type { WebClient } from '@slack/web-api';
+import { formatMoney } from '../src/domain/money.js';
+import {
+  describeCounts,
+  describeResult,
+  ImportRejected,
+  importBudgets,
+  importLeads,
+  importOpportunities,
+  importSpend,
+} from '../src/ingest/import.js';
+import { sniffKind } from '../src/ingest/sniff.js';
+import type { Logger } from '../src/log.js';
+import { escapeMrkdwn, truncate } from '../src/slack/mrkdwn.js';
+import { type CommandEnv, workspaceFor } from './types.js';
+
+export const MAX_SHARED_FILE_BYTES = 50 * 1024 * 1024;
+const PROGRESS_EVERY_MS = 2000;
+
+export interface SharedFile {
+  teamId: string;
+  fileId: string;
+  userId: string;
+  channelId: string;
+}
+
+interface FileInfo {
+  name?: string;
+  filetype?: string;
+  size?: number;
+  url_private_download?: string;
+  shares?: Record<string, Record<string, { ts: string; thread_ts?: string }[]>>;
+}
+
+// Slack retries events it thinks were missed; one import per shared file is enough.
+const recent = new Set<string>();
+function firstTime(key: string): boolean {
+  if (recent.has(key)) return false;
+  recent.add(key);
+  if (recent.size > 1000) recent.delete(recent.values().next().value as string);
+  return true;
+}
+
+export async function importSharedFile(
+  env: CommandEnv,
+  client: WebClient,
+  botToken: string,
+  shared: SharedFile,
+  log: Logger,
+): Promise<void> {
+  if (!firstTime(`${shared.fileId}:${shared.channelId}`)) return;
+  const info = (await client.files.info({ file: shared.fileId })).file as FileInfo | undefined;
+  const name = info?.name ?? 'file';
+  if (!info || !(info.filetype === 'csv' || name.toLowerCase().endsWith('.csv'))) return;
+  const share = Object.values(info.shares ?? {})
+    .map((byChannel) => byChannel[shared.channelId]?.[0])
+    .find(Boolean);
+  const thread_ts = share?.thread_ts ?? share?.ts;
+  const say = (text: string) =>
+    client.chat.postMessage({ channel: shared.channelId, thread_ts, text, unfurl_links: false });
+
+  if (!(await env.isAdmin(shared.teamId, shared.userId))) {
+    await say(
+      `Only Mo admins can import data, <@${shared.userId}>: ask an admin to share ${escapeMrkdwn(name)} with me, or use \`mo import\`.`,
+    );
+    return;
+  }
+  if ((info.size ?? 0) > MAX_SHARED_FILE_BYTES) {
+    await say(
+      `${escapeMrkdwn(name)} is larger than ${MAX_SHARED_FILE_BYTES / 1024 / 1024} MB: import it with \`mo import\` or the API instead.`,
+    );
+    return;
+  }
+  const reply = await say(`:hourglass_flowing_sand: Reading ${escapeMrkdwn(name)}…`);
+  const update = (text: string) =>
+    client.chat.update({ channel: shared.channelId, ts: reply.ts as string, text: truncate(text, 3900) });
+
+  try {
+    const res = await fetch(info.url_private_download ?? '', {
+      headers: { authorization: `Bearer ${botToken}` },
+    });
+    if (!res.ok) throw new Error(`download answered ${res.status}`);
+    const bytes = Buffer.from(await res.arrayBuffer());
+    const kind = sniffKind(bytes.subarray(0, 64 * 1024).toString('utf8'));
+    if (!kind) {
+      await update(
+        `:warning: ${escapeMrkdwn(name)} does not look like spend, leads, opportunities or budgets: I found no header I know in its first lines. ` +
+          'See `mo import --help` for the formats, or name one with `mo import KIND FILE --format NAME`.',
+      );
+      return;
+    }
+    const settings = await workspaceFor(env, shared);
+    let last = Date.now();
+    const ctx = {
+      db: env.mo.db,
+      databaseUrl: env.mo.databaseUrl,
+      teamId: shared.teamId,
+      currency: settings.currency,
+      fiscalStartMonth: settings.fiscalStartMonth,
+      source: 'slack',
+      actor: shared.userId,
+      label: name,
+      open: () => Readable.from([bytes]),
+      onProgress: async (rows: number) => {
+        if (Date.now() - last < PROGRESS_EVERY_MS) return;
+        last = Date.now();
+        await update(
+          `:hourglass_flowing_sand: ${escapeMrkdwn(name)}: ${rows.toLocaleString('en-US')} ${kind} rows read…`,
+        );
+      },
+    };
+    const text =
+      kind === 'budgets'
+        ? describeCounts('budget', await importBudgets(ctx))
+        : describeResult(
+            kind,
+            await { spend: importSpend, leads: importLeads, opportunities: importOpportunities }[kind](ctx),
+            settings.currency,
+            formatMoney,
+          );
+    await update(`:white_check_mark: ${escapeMrkdwn(name)}: ${escapeMrkdwn(text)}`);
+  } catch (e) {
+    if (e instanceof ImportRejected) {
+      await update(`:x: ${escapeMrkdwn(name)}: ${escapeMrkdwn(e.message)}`);
+      return;
+    }
+    log.error(`import of shared file ${shared.fileId} failed`, e);
+    await update(
+      `:x: ${escapeMrkdwn(name)}: something went wrong on Mo’s side and nothing was imported. Please try again.`,
+    );
+  }
+}
