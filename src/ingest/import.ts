@@ -4,8 +4,12 @@
 // the file is still checked so every problem is reported by line, and the transaction rolls
 // back: all or nothing. Each row is compared with what is stored (added/updated/unchanged).
 // Memory stays flat in the file size but for the keys kept to catch duplicates.
+
+import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
+import { v7 as uuidv7 } from 'uuid';
 import { recordAudit } from '../db/audit.js';
+import { type BulkSession, insertAudit, openBulkSession, recordTable } from '../db/bulk.js';
 import type { Db } from '../db/client.js';
 import { mappingRepository } from '../db/mapping.js';
 import { type NewSpend, openSpendBulkWriter, type RollupDelta, type StoredSpend } from '../db/spend-bulk.js';
@@ -436,72 +440,76 @@ export async function importBudgets(ctx: ImportContext): Promise<ImportCounts> {
   }
 }
 
-type Stored<R> = R & { id: string };
+/** Runs `work` in a bulk session: committed when it returns, rolled back when it throws. */
+async function inBulkSession(url: string, work: (session: BulkSession) => Promise<void>): Promise<void> {
+  const session = await openBulkSession(url);
+  try {
+    await work(session);
+    await session.commit();
+  } catch (e) {
+    await session.rollback();
+    throw e;
+  }
+}
 
 /**
  * Leads and opportunities, keyed by the CRM's record id: a changed record (a lead that became
- * an MQL, a deal that closed) updates in place. Written with Prisma in one transaction.
+ * an MQL, a deal that closed) updates in place. Written in bulk in one transaction.
  */
 async function importRecords<R extends LeadRecord | OpportunityRecord>(
   ctx: ImportContext,
   kind: 'leads' | 'opportunities',
-  fields: (keyof R & string)[],
-  store: {
-    find(tx: Db, keys: string[]): Promise<Stored<R>[]>;
-    create(tx: Db, rows: (R & { teamId: string; source: string })[]): Promise<unknown>;
-    update(tx: Db, id: string, data: R): Promise<unknown>;
-  },
+  table: string,
+  columns: (keyof R & string)[],
+  types: Partial<Record<keyof R & string, 'boolean' | 'bigint'>>,
 ): Promise<ImportResult> {
   const counts: ImportCounts = { rows: 0, added: 0, updated: 0, unchanged: 0 };
   const canonical = canonicalizer(await knownCategories(ctx.db, ctx.teamId));
   const reading = await formatReader<R>(ctx, kind);
   const landing = new Landing();
+  const compared = columns.filter((c) => c !== 'externalId');
   counts.rows = await runImport(
     ctx,
     reading.header,
     reading.parse,
     (r: R) => `ext:${r.externalId}`,
     (work) =>
-      ctx.db.$transaction(
-        (tx) =>
-          work({
-            async write(batch) {
-              const existing = new Map(
-                (
-                  await store.find(
-                    tx as Db,
-                    batch.map((b) => b.record.externalId),
-                  )
-                ).map((e) => [e.externalId, e]),
-              );
-              const create: (R & { teamId: string; source: string })[] = [];
-              for (const { record } of batch) {
-                const data = { ...record, category: canonical(record.category) };
-                landing.add(data.category, 'amountMinor' in data ? data.amountMinor : 0n);
-                const old = existing.get(record.externalId);
-                if (!old) create.push({ ...data, teamId: ctx.teamId, source: ctx.source });
-                else if (fields.some((f) => old[f] !== data[f])) {
-                  await store.update(tx as Db, old.id, data);
-                  counts.updated++;
-                } else counts.unchanged++;
-              }
-              if (create.length) await store.create(tx as Db, create);
-              counts.added += create.length;
-            },
-            async finish(rows) {
-              if (!counts.added && !counts.updated) return;
-              await recordAudit(tx as Db, {
-                teamId: ctx.teamId,
-                actor: ctx.actor,
-                action: `${kind}.import`,
-                entity: kind,
-                entityId: ctx.label ?? ctx.source,
-                after: { ...counts, rows },
-              });
-            },
-          }),
-        TX,
-      ),
+      inBulkSession(ctx.databaseUrl, async (session) => {
+        // biome-ignore lint/suspicious/noExplicitAny: the record types are the table's columns
+        const rows = recordTable<any>(session, table, 'externalId', columns, uuidv7, types);
+        await work({
+          async write(batch) {
+            const existing = await rows.existing(
+              ctx.teamId,
+              batch.map((b) => b.record.externalId),
+            );
+            const create: R[] = [];
+            for (const { record } of batch) {
+              const data = { ...record, category: canonical(record.category) };
+              landing.add(data.category, 'amountMinor' in data ? data.amountMinor : 0n);
+              const old = existing.get(record.externalId);
+              if (!old) create.push(data);
+              else if (compared.some((f) => old[f] !== data[f])) {
+                await rows.update(old.id, data);
+                counts.updated++;
+              } else counts.unchanged++;
+            }
+            if (create.length) await rows.insert(ctx.teamId, ctx.source, create);
+            counts.added += create.length;
+          },
+          async finish(n) {
+            if (!counts.added && !counts.updated) return;
+            await insertAudit(session, randomUUID(), {
+              teamId: ctx.teamId,
+              actor: ctx.actor,
+              action: `${kind}.import`,
+              entity: kind,
+              entityId: ctx.label ?? ctx.source,
+              after: JSON.stringify({ ...counts, rows: n }),
+            });
+          },
+        });
+      }),
   );
   return reading.result(counts, landing);
 }
@@ -510,24 +518,9 @@ export function importLeads(ctx: ImportContext): Promise<ImportResult> {
   return importRecords<LeadRecord>(
     ctx,
     'leads',
-    ['createdDate', 'mqlDate', 'sqlDate', 'category', 'campaign'],
-    {
-      find: (tx, keys) =>
-        tx.lead.findMany({
-          where: { teamId: ctx.teamId, externalId: { in: keys } },
-          select: {
-            id: true,
-            externalId: true,
-            createdDate: true,
-            mqlDate: true,
-            sqlDate: true,
-            category: true,
-            campaign: true,
-          },
-        }),
-      create: (tx, rows) => tx.lead.createMany({ data: rows }),
-      update: (tx, id, data) => tx.lead.update({ where: { id }, data }),
-    },
+    'Lead',
+    ['externalId', 'createdDate', 'mqlDate', 'sqlDate', 'category', 'campaign'],
+    {},
   );
 }
 
@@ -535,27 +528,9 @@ export function importOpportunities(ctx: ImportContext): Promise<ImportResult> {
   return importRecords<OpportunityRecord>(
     ctx,
     'opportunities',
-    ['name', 'createdDate', 'amountMinor', 'stage', 'closeDate', 'won', 'category', 'campaign'],
-    {
-      find: (tx, keys) =>
-        tx.opportunity.findMany({
-          where: { teamId: ctx.teamId, externalId: { in: keys } },
-          select: {
-            id: true,
-            externalId: true,
-            name: true,
-            createdDate: true,
-            amountMinor: true,
-            stage: true,
-            closeDate: true,
-            won: true,
-            category: true,
-            campaign: true,
-          },
-        }),
-      create: (tx, rows) => tx.opportunity.createMany({ data: rows }),
-      update: (tx, id, data) => tx.opportunity.update({ where: { id }, data }),
-    },
+    'Opportunity',
+    ['externalId', 'name', 'createdDate', 'amountMinor', 'stage', 'closeDate', 'won', 'category', 'campaign'],
+    { won: 'boolean', amountMinor: 'bigint' },
   );
 }
 
