@@ -33,3 +33,25 @@ export async function writeSpendCsv(path: string, rows: number, start: string, d
   out.end();
   await once(out, 'finish');
 }
+
+/** Writes N leads (canonical CSV): a third become MQLs a week later, a tenth SQLs. */
+export async function writeLeadsCsv(path: string, rows: number, start: string, days: number): Promise<void> {
+  const rand = seededRandom(7);
+  const out = createWriteStream(path);
+  out.write('created_date,mql_date,sql_date,category,campaign,external_id\n');
+  let buf = '';
+  for (let i = 0; i < rows; i++) {
+    const created = addDays(start, Math.floor(rand() * days));
+    const mql = rand() < 0.33 ? addDays(created, 7) : '';
+    const sql = mql && rand() < 0.3 ? addDays(created, 21) : '';
+    const category = CATEGORIES[Math.floor(rand() * CATEGORIES.length)] as string;
+    buf += `${created},${mql},${sql},${category},Campaign ${i % 997},lead-${i}\n`;
+    if (buf.length > 1 << 16) {
+      if (!out.write(buf)) await once(out, 'drain');
+      buf = '';
+    }
+  }
+  out.write(buf);
+  out.end();
+  await once(out, 'finish');
+}

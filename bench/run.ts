@@ -2,7 +2,7 @@
 //   1. Spend import throughput on SQLite (1,000,000 rows), and peak memory while importing.
 //   2. /mo budget latency over the real HTTP receiver with those rows: signed request in,
 //      reply at the response_url out (the fake Slack records when it arrives).
-// Sizes: BENCH_SPEND_ROWS (default 1,000,000), BENCH_REQUESTS (default 300).
+// Sizes: BENCH_SPEND_ROWS (default 1,000,000), BENCH_LEAD_ROWS (200,000), BENCH_REQUESTS (300).
 import { createReadStream, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,12 +12,12 @@ import { openDatabase } from '../src/db/client.js';
 import { applyMigrations } from '../src/db/migrate.js';
 import { createScratchDatabase } from '../src/db/scratch.js';
 import { fiscalQuarter } from '../src/domain/calendar.js';
-import { importBudgets, importSpend } from '../src/ingest/import.js';
+import { importBudgets, importLeads, importSpend } from '../src/ingest/import.js';
 import { createLogger } from '../src/log.js';
 import { createMo } from '../src/services/mo.js';
 import { FakeSlack } from '../test/support/fake-slack.js';
 import { signSlackRequest } from '../test/support/signing.js';
-import { CATEGORIES, writeSpendCsv } from './data.js';
+import { CATEGORIES, writeLeadsCsv, writeSpendCsv } from './data.js';
 
 const ROWS = Number(process.env.BENCH_SPEND_ROWS ?? 1_000_000);
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 300);
@@ -105,6 +105,25 @@ results.push({
   value: `${fmt(ROWS / seconds)} rows/s`,
   target: '> 20,000 rows/s',
   pass: ROWS / seconds > 20_000,
+});
+
+// 200,000 leads through the same pipeline.
+const LEADS = Number(process.env.BENCH_LEAD_ROWS ?? 200_000);
+const leadsCsv = join(dir, 'leads.csv');
+await writeLeadsCsv(leadsCsv, LEADS, '2025-02-01', 730);
+stop = peakRss();
+t = performance.now();
+const leads = await importLeads({ ...ctx, open: () => createReadStream(leadsCsv), label: 'bench leads' });
+seconds = (performance.now() - t) / 1000;
+peak = stop();
+console.log(
+  `leads import: ${fmt(leads.added)} added in ${seconds.toFixed(1)} s = ${fmt(LEADS / seconds)} rows/s, peak RSS ${fmt(peak / 1e6)} MB`,
+);
+results.push({
+  name: `lead import (${fmt(LEADS)} rows)`,
+  value: `${fmt(LEADS / seconds)} rows/s`,
+  target: '> 20,000 rows/s',
+  pass: LEADS / seconds > 20_000,
 });
 
 const lines = ['period,category,amount,owner'];

@@ -27,8 +27,17 @@ export async function inChunks<T>(rows: T[], statement: (part: T[]) => Promise<v
   for (let i = 0; i < rows.length; i += CHUNK) await statement(rows.slice(i, i + CHUNK));
 }
 
-export const placeholders = (n: number, width: number) =>
-  Array.from({ length: n }, () => `(${Array(width).fill('?').join(', ')})`).join(', ');
+const placeholderCache = new Map<string, string>();
+/** `(?, ?), (?, ?)` for n rows of width columns (cached: full chunks repeat the same shape). */
+export function placeholders(n: number, width: number): string {
+  const key = `${n}x${width}`;
+  let text = placeholderCache.get(key);
+  if (!text) {
+    text = Array.from({ length: n }, () => `(${Array(width).fill('?').join(', ')})`).join(', ');
+    placeholderCache.set(key, text);
+  }
+  return text;
+}
 
 function sqliteSession(url: string): BulkSession {
   const db = new Sqlite(sqlitePath(url), { timeout: 5000 });
@@ -48,7 +57,11 @@ function sqliteSession(url: string): BulkSession {
     }
     return s;
   };
-  const bind = (params: Param[]) => params.map((p) => (typeof p === 'boolean' ? (p ? 1 : 0) : p));
+  // SQLite has no booleans (Prisma stores 0/1).
+  const bind = (params: Param[]) =>
+    params.some((p) => typeof p === 'boolean')
+      ? params.map((p) => (typeof p === 'boolean' ? (p ? 1 : 0) : p))
+      : params;
   const close = () => {
     if (db.open) db.close();
   };
