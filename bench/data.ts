@@ -10,8 +10,21 @@ export const TOPS = ['Paid Media', 'Events', 'Content', 'Martech', 'Agency', 'Fi
 export const SUBS = ['North America', 'EMEA', 'APAC', 'LATAM', 'Global'];
 export const CATEGORIES = TOPS.flatMap((t) => SUBS.map((s) => `${t}/${s}`));
 
-/** Writes N spend rows dated from `start` over `days` days. */
-export async function writeSpendCsv(path: string, rows: number, start: string, days: number): Promise<void> {
+export interface SpendFileStats {
+  /** Sum of every amount, refunds included, in cents. */
+  amountMinor: bigint;
+  committed: number;
+  refunds: number;
+}
+
+/** Writes N spend rows dated from `start` over `days` days; returns what a correct import must hold. */
+export async function writeSpendCsv(
+  path: string,
+  rows: number,
+  start: string,
+  days: number,
+): Promise<SpendFileStats> {
+  const stats: SpendFileStats = { amountMinor: 0n, committed: 0, refunds: 0 };
   const rand = seededRandom(42);
   const out = createWriteStream(path);
   out.write('date,amount,category,campaign,vendor,status,external_id\n');
@@ -23,6 +36,9 @@ export async function writeSpendCsv(path: string, rows: number, start: string, d
     const cents = Math.floor(rand() * 500_000) + 100;
     const amount = `${refund ? '-' : ''}${Math.floor(cents / 100)}.${String(cents % 100).padStart(2, '0')}`;
     const status = rand() < 0.1 ? 'committed' : 'actual';
+    stats.amountMinor += BigInt(refund ? -cents : cents);
+    if (refund) stats.refunds++;
+    if (status === 'committed') stats.committed++;
     buf += `${date},${amount},${category},Campaign ${i % 997},Vendor ${i % 89},${status},bench-${i}\n`;
     if (buf.length > 1 << 16) {
       if (!out.write(buf)) await once(out, 'drain');
@@ -32,6 +48,7 @@ export async function writeSpendCsv(path: string, rows: number, start: string, d
   out.write(buf);
   out.end();
   await once(out, 'finish');
+  return stats;
 }
 
 /** Writes N leads (canonical CSV): a third become MQLs a week later, a tenth SQLs. */
