@@ -197,6 +197,47 @@ export function recordTable<R extends Record<string, Param>>(
   };
 }
 
+/**
+ * Remembers every key an import has seen, in a temporary table of the session rather than in
+ * memory, so memory stays flat however long the file. Returns the repeated rows: the line of
+ * each repeat, and the line where its key was first seen.
+ */
+export function keyLedger(session: BulkSession) {
+  let created = false;
+  return async (entries: { key: string; line: number }[]): Promise<Map<number, number>> => {
+    if (!created) {
+      await session.run(
+        'CREATE TEMPORARY TABLE "mo_import_keys" ("k" TEXT PRIMARY KEY, "line" INTEGER NOT NULL)',
+        [],
+      );
+      created = true;
+    }
+    const repeats = new Map<number, number>();
+    await inChunks(entries, async (part) => {
+      const claimed = await session.all<{ k: string }>(
+        `INSERT INTO "mo_import_keys" ("k", "line") VALUES ${placeholders(part.length, 2)} ON CONFLICT ("k") DO NOTHING RETURNING "k"`,
+        part.flatMap((e) => [e.key, e.line]),
+      );
+      if (claimed.length === part.length) return;
+      // Repeats: keys claimed before this chunk, and second sightings within it.
+      const fresh = new Set(claimed.map((c) => c.k));
+      const sighted = new Set<string>();
+      const repeated = part.filter((e) => {
+        const again = !fresh.has(e.key) || sighted.has(e.key);
+        sighted.add(e.key);
+        return again;
+      });
+      const first = await session.all<{ k: string; line: number | bigint }>(
+        `SELECT "k", "line" FROM "mo_import_keys" WHERE "k" IN (${repeated.map(() => '?').join(', ')})`,
+        repeated.map((e) => e.key),
+      );
+      const lines = new Map(first.map((f) => [f.k, Number(f.line)]));
+      for (const e of repeated) repeats.set(e.line, lines.get(e.key) ?? 0);
+    });
+    return repeats;
+  };
+}
+
 export async function insertAudit(
   session: BulkSession,
   id: string,

@@ -3,7 +3,7 @@
 // in the same transaction.
 import { randomUUID } from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
-import { type BulkSession, inChunks, insertAudit, openBulkSession, placeholders } from './bulk.js';
+import { type BulkSession, inChunks, insertAudit, keyLedger, openBulkSession, placeholders } from './bulk.js';
 
 export interface StoredSpend {
   id: string;
@@ -47,6 +47,8 @@ export interface SpendBulkWriter {
   update(id: string, data: Omit<StoredSpend, 'id'>): Promise<void>;
   addToRollup(deltas: RollupDelta[]): Promise<void>;
   audit(row: AuditRow): Promise<void>;
+  /** See keyLedger in src/db/bulk.ts. */
+  claimKeys(entries: { key: string; line: number }[]): Promise<Map<number, number>>;
   commit(): Promise<void>;
   rollback(): Promise<void>;
 }
@@ -131,6 +133,7 @@ export function spendWriter(session: BulkSession): SpendBulkWriter {
       );
     },
     audit: (row) => insertAudit(session, randomUUID(), row),
+    claimKeys: keyLedger(session),
     commit: () => session.commit(),
     rollback: () => session.rollback(),
   };

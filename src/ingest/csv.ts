@@ -83,6 +83,8 @@ export async function* readCsvBatches(
   const parser = parse({ bom: true, relax_column_count: true, skip_empty_lines: false });
   pipeline(input, parser, () => {});
   let header: string[] | undefined;
+  // The first line is where a header was meant to be: a mismatch is explained from it.
+  let firstLine: string[] | undefined;
   let line = 1;
   let seenLines = 0;
   let afterBlank = false;
@@ -99,6 +101,7 @@ export async function* readCsvBatches(
       }
       if (!header) {
         const names = record.map(normalizeHeader);
+        firstLine ??= names;
         if (headerSpec.match(names)) {
           const dup = names.find((n, i) => n !== '' && names.indexOf(n) !== i);
           if (dup) throw new CsvFormatError(`the header names column "${dup}" twice`);
@@ -107,7 +110,7 @@ export async function* readCsvBatches(
           onHeader?.(names);
           continue;
         }
-        if (++seenLines > headerSpec.preambleLines) throw new CsvFormatError(headerSpec.mismatch(names));
+        if (++seenLines > headerSpec.preambleLines) throw new CsvFormatError(headerSpec.mismatch(firstLine));
         continue;
       }
       if (report && (TOTALS.test(first) || FOOTER.test(first))) continue;
@@ -134,7 +137,7 @@ export async function* readCsvBatches(
   if (batch.length) yield batch;
   if (!header) {
     throw new CsvFormatError(
-      seenLines === 0 ? 'the file is empty: a header line is required' : headerSpec.mismatch([]),
+      seenLines === 0 ? 'the file is empty: a header line is required' : headerSpec.mismatch(firstLine ?? []),
     );
   }
 }

@@ -9,11 +9,11 @@ import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { v7 as uuidv7 } from 'uuid';
 import { recordAudit } from '../db/audit.js';
-import { type BulkSession, insertAudit, openBulkSession, recordTable } from '../db/bulk.js';
+import { type BulkSession, insertAudit, keyLedger, openBulkSession, recordTable } from '../db/bulk.js';
 import type { Db } from '../db/client.js';
 import { mappingRepository } from '../db/mapping.js';
 import { type NewSpend, openSpendBulkWriter, type RollupDelta, type StoredSpend } from '../db/spend-bulk.js';
-import { canonicalCategory, categoryKey, normalizeCategory } from '../domain/category.js';
+import { canonicalCategory, categoryKey, normalizeCategory, topOf } from '../domain/category.js';
 import { compileRules } from '../domain/mapping.js';
 import { BUDGET_COLUMNS, type BudgetRecord, parseBudgetRecord } from './budgets-csv.js';
 import { CsvFormatError, CsvRowShapeError, type CsvSpec, type HeaderSpec, readCsvBatches } from './csv.js';
@@ -110,6 +110,11 @@ const DRY_RUN = Symbol('dry run');
 interface ImportSink<R> {
   write(batch: Parsed<R>[]): Promise<void>;
   finish(rows: number): Promise<void>;
+  /**
+   * Records the batch's keys and returns the repeated ones (line → first line). Without it,
+   * keys are remembered in memory (fine for small files such as budgets).
+   */
+  claim?(entries: { key: string; line: number }[]): Promise<Map<number, number>>;
 }
 
 /** Runs `work` in a transaction: committed when it returns, rolled back when it throws. */
@@ -132,6 +137,15 @@ async function runImport<R>(
   };
   const seen = new Map<string, number>();
   let header: string[] = [];
+  const inMemory = async (entries: { key: string; line: number }[]) => {
+    const repeats = new Map<number, number>();
+    for (const e of entries) {
+      const first = seen.get(e.key);
+      if (first !== undefined) repeats.set(e.line, first);
+      else seen.set(e.key, e.line);
+    }
+    return repeats;
+  };
   try {
     await inTransaction(async (sink) => {
       for await (const batch of readCsvBatches(ctx.open(), columns, BATCH, (h) => {
@@ -146,21 +160,28 @@ async function runImport<R>(
           }
           try {
             const record = parseRow(item.values, header);
-            const key = keyOf(record);
-            const first = seen.get(key);
-            if (first !== undefined)
-              throw new Error(`repeats the row on line ${first} (same ${describeKey(key)})`);
-            seen.set(key, item.line);
-            good.push({ line: item.line, record, key });
+            good.push({ line: item.line, record, key: keyOf(record) });
           } catch (e) {
             note(item.line, (e as Error).message);
+          }
+        }
+        const repeats = await (sink.claim ?? inMemory)(good.map((g) => ({ key: g.key, line: g.line })));
+        if (repeats.size) {
+          for (const g of good) {
+            const first = repeats.get(g.line);
+            if (first !== undefined)
+              note(g.line, `repeats the row on line ${first} (same ${describeKey(g.key)})`);
           }
         }
         if (total === 0 && good.length) await sink.write(good);
         await ctx.onProgress?.(rows);
       }
       // Throwing inside the transaction rolls back whatever was written before the bad row.
-      if (total) throw new ImportRejected(problems, total);
+      if (total)
+        throw new ImportRejected(
+          problems.sort((a, b) => a.line - b.line),
+          total,
+        );
       await sink.finish(rows);
       // A dry run goes all the way, then rolls back.
       if (ctx.dryRun) throw DRY_RUN;
@@ -259,7 +280,8 @@ async function formatReader<R>(ctx: ImportContext, kind: ImportKind) {
       forced
         ? `the header does not have the columns of ${forced.label}: ${forced.columns.join(', ')}` +
           (names.length ? ` (found ${names.filter(Boolean).join(', ')})` : '')
-        : `no header of a known ${kind} format in the first lines; expected one of: ` +
+        : nearestMissing(candidates, names) +
+          `no header of a known ${kind} format in the first lines; expected one of: ` +
           candidates.map((f) => `${f.label} (${f.columns.join(', ')})`).join('; '),
     preambleLines: 20,
     isReport: () => Boolean(format?.vendor),
@@ -281,14 +303,24 @@ async function formatReader<R>(ctx: ImportContext, kind: ImportKind) {
   };
 }
 
+/** A header with some of a format's columns most likely meant it: name the ones it lacks. */
+function nearestMissing(candidates: AnyFormat[], names: string[]): string {
+  const near = candidates
+    .map((f) => ({ f, missing: f.columns.filter((c) => !names.includes(c)) }))
+    .filter(({ f, missing }) => missing.length < f.columns.length)
+    .sort((a, b) => a.missing.length - b.missing.length)[0];
+  return near ? `the header is missing ${near.missing.join(', ')} for a ${near.f.label}; ` : '';
+}
+
 async function knownCategories(db: Db, teamId: string): Promise<Map<string, string>> {
   const [a, b] = await Promise.all([
     db.budgetLine.groupBy({ by: ['category'], where: { teamId } }),
     db.spendDaily.groupBy({ by: ['category'], where: { teamId } }),
   ]);
   const known = new Map<string, string>();
+  // Tops too: "paid media/Display" joins the workspace's "Paid Media/Search" as "Paid Media/Display".
   for (const { category } of [...a, ...b])
-    if (!known.has(categoryKey(category))) known.set(categoryKey(category), category);
+    for (const c of [category, topOf(category)]) if (!known.has(categoryKey(c))) known.set(categoryKey(c), c);
   return known;
 }
 
@@ -300,6 +332,7 @@ function canonicalizer(known: Map<string, string>) {
     const full = parts.length > 1 ? `${top}/${parts[1]}` : top;
     const canonical = known.get(categoryKey(full)) ?? full;
     known.set(categoryKey(canonical), canonical);
+    if (!known.has(categoryKey(top))) known.set(categoryKey(top), top);
     return canonical;
   };
 }
@@ -318,6 +351,7 @@ export async function importSpend(ctx: ImportContext): Promise<ImportResult> {
     const firstImport = !(await writer.hasSpend(ctx.teamId));
     try {
       await work({
+        claim: (entries) => writer.claimKeys(entries),
         async write(batch) {
           const existing = firstImport
             ? new Map<string, StoredSpend>()
@@ -478,6 +512,7 @@ async function importRecords<R extends LeadRecord | OpportunityRecord>(
         // biome-ignore lint/suspicious/noExplicitAny: the record types are the table's columns
         const rows = recordTable<any>(session, table, 'externalId', columns, uuidv7, types);
         await work({
+          claim: keyLedger(session),
           async write(batch) {
             const existing = await rows.existing(
               ctx.teamId,

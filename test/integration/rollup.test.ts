@@ -94,6 +94,17 @@ describe('SpendDaily', () => {
     });
   });
 
+  it('rejects a repeated external id, within a batch or thousands of rows apart, naming both lines', async () => {
+    const rows = Array.from({ length: 2500 }, (_, i) => `2026-10-07,1,Events,actual,r${i}`);
+    rows[2399] = '2026-10-07,2,Events,actual,r9'; // line 2401 repeats line 11
+    rows[5] = '2026-10-07,3,Events,actual,r4'; // line 7 repeats line 6
+    const err = await load(`date,amount,category,status,external_id\n${rows.join('\n')}\n`).catch((e) => e);
+    expect(err.message).toContain('2 problems');
+    expect(err.message).toContain('line 7: repeats the row on line 6 (same external_id r4)');
+    expect(err.message).toContain('line 2401: repeats the row on line 11 (same external_id r9)');
+    expect(await t.mo.db.spend.count({ where: { teamId: TEAM, date: '2026-10-07' } })).toBe(0);
+  });
+
   it('is left untouched by a rejected file', async () => {
     const before = await sums('spendDaily');
     await expect(
