@@ -88,7 +88,7 @@ export interface ImportResult extends ImportCounts {
   /** The format the file was read as. */
   format: string;
   /** Rows and amounts per category: where the file lands. */
-  landing: { category: string; rows: number; amountMinor: bigint }[];
+  landing: { category: string; rows: number; amountMinor: bigint; campaigns: string[] }[];
   dryRun: boolean;
 }
 
@@ -236,17 +236,30 @@ function spendKeyer(reading: { format(): AnyFormat }) {
   };
 }
 
-/** Rows and amounts per category, for the reply and --dry-run. */
+const MAX_CAMPAIGNS_LISTED = 12;
+
+/** Rows and amounts per category, and which campaigns went there: for the reply and --dry-run. */
 class Landing {
-  private sums = new Map<string, { category: string; rows: number; amountMinor: bigint }>();
-  add(category: string, amountMinor = 0n) {
-    const l = this.sums.get(category) ?? { category, rows: 0, amountMinor: 0n };
+  private sums = new Map<
+    string,
+    { category: string; rows: number; amountMinor: bigint; campaigns: Set<string> }
+  >();
+  add(category: string, amountMinor: bigint, campaign: string) {
+    const l = this.sums.get(category) ?? { category, rows: 0, amountMinor: 0n, campaigns: new Set<string>() };
     l.rows++;
     l.amountMinor += amountMinor;
+    if (campaign && l.campaigns.size < MAX_CAMPAIGNS_LISTED) l.campaigns.add(campaign);
     this.sums.set(category, l);
   }
   list() {
-    return [...this.sums.values()].sort((a, b) => a.category.localeCompare(b.category));
+    return [...this.sums.values()]
+      .sort((a, b) => a.category.localeCompare(b.category))
+      .map((l) => ({
+        category: l.category,
+        rows: l.rows,
+        amountMinor: l.amountMinor,
+        campaigns: [...l.campaigns],
+      }));
   }
 }
 
@@ -370,7 +383,7 @@ export async function importSpend(ctx: ImportContext): Promise<ImportResult> {
               campaign: record.campaign,
               vendor: record.vendor,
             };
-            landing.add(data.category, data.amountMinor);
+            landing.add(data.category, data.amountMinor, data.campaign);
             const old = existing.get(key);
             if (!old) {
               create.push({ teamId: ctx.teamId, ...data, source: ctx.source, idempotencyKey: key });
@@ -521,7 +534,7 @@ async function importRecords<R extends LeadRecord | OpportunityRecord>(
             const create: R[] = [];
             for (const { record } of batch) {
               const data = { ...record, category: canonical(record.category) };
-              landing.add(data.category, 'amountMinor' in data ? data.amountMinor : 0n);
+              landing.add(data.category, 'amountMinor' in data ? data.amountMinor : 0n, data.campaign);
               const old = existing.get(record.externalId);
               if (!old) create.push(data);
               else if (compared.some((f) => old[f] !== data[f])) {
@@ -580,7 +593,10 @@ export function describeResult(
     : `${describeCounts(kind, r)} (${r.format})`;
   const lines = r.landing.map(
     (l) =>
-      `  ${l.category}: ${l.rows} row${l.rows === 1 ? '' : 's'}${kind === 'leads' ? '' : `, ${format(l.amountMinor, currency)}`}`,
+      `  ${l.category}: ${l.rows} row${l.rows === 1 ? '' : 's'}${kind === 'leads' ? '' : `, ${format(l.amountMinor, currency)}`}` +
+      (l.campaigns.length
+        ? ` ← ${l.campaigns.join('; ')}${l.campaigns.length === MAX_CAMPAIGNS_LISTED ? '; …' : ''}`
+        : ''),
   );
   return [head, ...(lines.length ? ['Where the rows land:', ...lines] : [])].join('\n');
 }

@@ -100,7 +100,14 @@ describe('vendor spend exports', () => {
       ctx('google-ads.csv', { category: 'Agency/Search', dryRun: true, format: 'google-ads' }),
     );
     expect(dry).toMatchObject({ dryRun: true, updated: 3 });
-    expect(dry.landing).toEqual([{ category: 'Agency/Search', rows: 3, amountMinor: 223456n }]);
+    expect(dry.landing).toEqual([
+      {
+        category: 'Agency/Search',
+        rows: 3,
+        amountMinor: 223456n,
+        campaigns: ['Brand, Exact', 'Brand - Broad', 'Competitors'],
+      },
+    ]);
     expect(await t.mo.db.spend.count({ where: { teamId: TEAM } })).toBe(before);
     expect(await spendBy('Agency/Search')).toEqual([0, 0n]);
   });
