@@ -3,16 +3,7 @@
 // updating that reply with progress on large files. Admins only: the figures move money.
 import { Readable } from 'node:stream';
 import type { WebClient } from '@slack/web-api';
-import { formatMoney } from '../src/domain/money.js';
-import {
-  describeCounts,
-  describeResult,
-  ImportRejected,
-  importBudgets,
-  importLeads,
-  importOpportunities,
-  importSpend,
-} from '../src/ingest/import.js';
+import { ImportRejected, importAndDescribe } from '../src/ingest/import.js';
 import { sniffKind } from '../src/ingest/sniff.js';
 import type { Logger } from '../src/log.js';
 import { escapeMrkdwn, truncate } from '../src/slack/mrkdwn.js';
@@ -113,15 +104,7 @@ export async function importSharedFile(
         );
       },
     };
-    const text =
-      kind === 'budgets'
-        ? describeCounts('budget', await importBudgets(ctx))
-        : describeResult(
-            kind,
-            await { spend: importSpend, leads: importLeads, opportunities: importOpportunities }[kind](ctx),
-            settings.currency,
-            formatMoney,
-          );
+    const text = await importAndDescribe(kind, ctx);
     await update(`:white_check_mark: ${escapeMrkdwn(name)}: ${escapeMrkdwn(text)}`);
   } catch (e) {
     if (e instanceof ImportRejected) {

@@ -13,17 +13,8 @@ import { tokenRepository } from './db/tokens.js';
 import { DEMO_ADMIN, DEMO_TEAM, loadDemo } from './demo.js';
 import { PeriodError } from './domain/calendar.js';
 import { CategoryError } from './domain/category.js';
-import { formatMoney } from './domain/money.js';
 import { CsvFormatError } from './ingest/csv.js';
-import {
-  describeCounts,
-  describeResult,
-  ImportRejected,
-  importBudgets,
-  importLeads,
-  importOpportunities,
-  importSpend,
-} from './ingest/import.js';
+import { describeCounts, ImportRejected, importAndDescribe, isImportKind } from './ingest/import.js';
 import { budgetReport } from './services/budget.js';
 import { createMo, type Mo } from './services/mo.js';
 import { localDirectory } from './slack/admins.js';
@@ -207,12 +198,7 @@ export async function main(argv: string[]): Promise<number> {
       }
       case 'import': {
         const [kind, file] = positionals;
-        const importers = {
-          spend: importSpend,
-          leads: importLeads,
-          opportunities: importOpportunities,
-        } as const;
-        if (kind !== 'budgets' && !(kind && kind in importers)) {
+        if (!isImportKind(kind)) {
           throw new CliUsage(
             'mo import spend|budgets|leads|opportunities FILE --team T [--format F] [--category C] [--dry-run]',
           );
@@ -236,12 +222,7 @@ export async function main(argv: string[]): Promise<number> {
             category: values.category,
             dryRun: values['dry-run'],
           };
-          if (kind === 'budgets') {
-            out(describeCounts('budget', await importBudgets(ctx)));
-          } else {
-            const result = await importers[kind as keyof typeof importers](ctx);
-            out(describeResult(kind, result, settings.currency, formatMoney));
-          }
+          out(await importAndDescribe(kind, ctx));
           return 0;
         });
       }

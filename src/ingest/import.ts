@@ -15,6 +15,7 @@ import { mappingRepository } from '../db/mapping.js';
 import { type NewSpend, openSpendBulkWriter, type RollupDelta, type StoredSpend } from '../db/spend-bulk.js';
 import { canonicalCategory, categoryKey, normalizeCategory, topOf } from '../domain/category.js';
 import { compileRules } from '../domain/mapping.js';
+import { formatMoney } from '../domain/money.js';
 import { BUDGET_COLUMNS, type BudgetRecord, parseBudgetRecord } from './budgets-csv.js';
 import { CsvFormatError, CsvRowShapeError, type CsvSpec, type HeaderSpec, readCsvBatches } from './csv.js';
 import {
@@ -603,4 +604,17 @@ export function describeResult(
 
 export function describeCounts(kind: string, c: ImportCounts): string {
   return `Imported ${c.rows} ${kind} row${c.rows === 1 ? '' : 's'}: ${c.added} added, ${c.updated} updated, ${c.unchanged} unchanged.`;
+}
+
+export const IMPORT_KINDS = ['spend', 'budgets', 'leads', 'opportunities'] as const;
+export type ImportFileKind = (typeof IMPORT_KINDS)[number];
+
+export const isImportKind = (kind: string | undefined): kind is ImportFileKind =>
+  IMPORT_KINDS.includes(kind as ImportFileKind);
+
+/** Imports a file of the given kind and says what happened, the same way everywhere. */
+export async function importAndDescribe(kind: ImportFileKind, ctx: ImportContext): Promise<string> {
+  if (kind === 'budgets') return describeCounts('budget', await importBudgets(ctx));
+  const importer = { spend: importSpend, leads: importLeads, opportunities: importOpportunities }[kind];
+  return describeResult(kind, await importer(ctx), ctx.currency, formatMoney);
 }

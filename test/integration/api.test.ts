@@ -3,41 +3,25 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMoApp, type MoApp } from '../../src/app.js';
 import { tokenRepository } from '../../src/db/tokens.js';
-import { createLogger } from '../../src/log.js';
-import { createTestDatabase, type TestDatabase } from '../support/db.js';
-import { FakeSlack } from '../support/fake-slack.js';
+import { startTestApp, type TestApp } from '../support/app.js';
+import type { TestDatabase } from '../support/db.js';
 
 const TEAM = 'T0API';
+let app: TestApp;
 let t: TestDatabase;
-let slack: FakeSlack;
-let moApp: MoApp;
 let base: string;
 let secret: string;
 let tokenId: string;
 
 beforeAll(async () => {
-  t = await createTestDatabase();
-  slack = await FakeSlack.start({ teamId: TEAM });
-  moApp = await createMoApp({
-    signingSecret: 's',
-    botToken: 'xoxb-test',
-    apiUrl: slack.apiUrl,
-    port: 0,
-    database: t.database,
-    mo: t.mo,
-    logger: createLogger('error'),
-    clientOptions: { retryConfig: { retries: 0 } },
-  });
-  base = `http://127.0.0.1:${await moApp.start()}/api/v1/import`;
+  app = await startTestApp('s', { teamId: TEAM });
+  t = app.t;
+  base = `${app.base}/api/v1/import`;
   const token = await tokenRepository(t.mo.db).create(TEAM, 'warehouse sync', 'U0ADMIN');
   secret = token.secret;
   tokenId = token.id;
 });
-afterAll(async () => {
-  await moApp?.stop();
-  await slack?.close();
-  await t?.close();
-});
+afterAll(() => app?.close());
 
 const post = (kind: string, body: string, headers: Record<string, string> = {}) =>
   fetch(`${base}/${kind}`, {

@@ -4,43 +4,29 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMoApp, type MoApp } from '../../src/app.js';
-import { createLogger } from '../../src/log.js';
-import { createTestDatabase, type TestDatabase } from '../support/db.js';
-import { FakeSlack } from '../support/fake-slack.js';
+import { startTestApp, type TestApp } from '../support/app.js';
+import type { TestDatabase } from '../support/db.js';
+import type { FakeSlack } from '../support/fake-slack.js';
 import { signSlackRequest } from '../support/signing.js';
 
 const SECRET = 'file-secret';
 const TEAM = 'T0FILE';
+let app: TestApp;
 let t: TestDatabase;
 let slack: FakeSlack;
-let moApp: MoApp;
 let base: string;
 let n = 0;
 
 beforeAll(async () => {
-  t = await createTestDatabase();
-  slack = await FakeSlack.start({
+  app = await startTestApp(SECRET, {
     teamId: TEAM,
     users: { U0ADMIN: { is_admin: true }, U0MEMBER: {} },
     channels: { C0OPS: { name: 'mops' } },
   });
-  moApp = await createMoApp({
-    signingSecret: SECRET,
-    botToken: 'xoxb-test',
-    apiUrl: slack.apiUrl,
-    port: 0,
-    database: t.database,
-    mo: t.mo,
-    logger: createLogger('error'),
-    clientOptions: { retryConfig: { retries: 0 } },
-  });
-  base = `http://127.0.0.1:${await moApp.start()}/slack/events`;
+  ({ t, slack } = app);
+  base = `${app.base}/slack/events`;
 });
-afterAll(async () => {
-  await moApp?.stop();
-  await slack?.close();
-  await t?.close();
-});
+afterAll(() => app?.close());
 
 async function share(name: string, content: string, user: string) {
   const ts = `1763800000.00${++n}`;

@@ -2,42 +2,31 @@
 // out, a real database. Forged, stale, future-dated and unsigned requests get 401.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createMoApp, type MoApp } from '../../src/app.js';
-import { createLogger } from '../../src/log.js';
 import { ACTION, INPUT, VIEW } from '../../src/slack/ids.js';
-import { createTestDatabase, type TestDatabase } from '../support/db.js';
-import { FakeSlack, validateBlocks } from '../support/fake-slack.js';
+import { startTestApp, type TestApp } from '../support/app.js';
+import type { TestDatabase } from '../support/db.js';
+import { type FakeSlack, validateBlocks } from '../support/fake-slack.js';
 import { signSlackRequest } from '../support/signing.js';
 
 const SECRET = 'test-signing-secret';
 const TEAM = 'T0HTTP';
+let app: TestApp;
 let t: TestDatabase;
 let slack: FakeSlack;
-let moApp: MoApp;
 let base: string;
 
 beforeAll(async () => {
-  t = await createTestDatabase('2026-11-16T17:00:00Z');
-  slack = await FakeSlack.start({
-    teamId: TEAM,
-    users: { U0ADMIN: { is_admin: true, tz: 'America/Chicago' }, U0MEMBER: { tz: 'Europe/Berlin' } },
-  });
-  moApp = await createMoApp({
-    signingSecret: SECRET,
-    botToken: 'xoxb-test',
-    apiUrl: slack.apiUrl,
-    port: 0,
-    database: t.database,
-    mo: t.mo,
-    logger: createLogger('error'),
-    clientOptions: { retryConfig: { retries: 0 } },
-  });
-  base = `http://127.0.0.1:${await moApp.start()}`;
+  app = await startTestApp(
+    SECRET,
+    {
+      teamId: TEAM,
+      users: { U0ADMIN: { is_admin: true, tz: 'America/Chicago' }, U0MEMBER: { tz: 'Europe/Berlin' } },
+    },
+    '2026-11-16T17:00:00Z',
+  );
+  ({ t, slack, base } = app);
 });
-afterAll(async () => {
-  await moApp?.stop();
-  await slack?.close();
-  await t?.close();
-});
+afterAll(() => app?.close());
 beforeEach(() => slack.reset());
 
 function commandBody(text: string, user: string, responseId: string): string {
