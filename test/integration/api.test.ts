@@ -1,7 +1,6 @@
 // POST /api/v1/import/*: token required, size limit, row errors by line, counts on success,
 // JSON or CSV bodies, revocation.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMoApp, type MoApp } from '../../src/app.js';
 import { tokenRepository } from '../../src/db/tokens.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import type { TestDatabase } from '../support/db.js';

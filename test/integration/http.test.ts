@@ -1,7 +1,6 @@
 // The real Bolt app over HTTP: signed requests in, a fake Slack Web API and response_url
 // out, a real database. Forged, stale, future-dated and unsigned requests get 401.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createMoApp, type MoApp } from '../../src/app.js';
 import { ACTION, INPUT, VIEW } from '../../src/slack/ids.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import type { TestDatabase } from '../support/db.js';
