@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { FONT_FAMILY, renderChart } from '../../src/charts/render.js';
+import {
+  burnUpChart,
+  funnelByWeekChart,
+  pipelineByCategoryChart,
+  weeklySpendChart,
+} from '../../src/charts/specs.js';
+
+const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+const days = [
+  { date: '2026-11-01', actual: 100_000n, forecast: null },
+  { date: '2026-11-02', actual: 250_050n, forecast: 250_050n },
+  { date: '2026-11-03', actual: null, forecast: 400_000n },
+];
+
+describe('chart specs', () => {
+  it('chart money in whole currency units, with the plan as a labelled rule', () => {
+    const spec = burnUpChart({ title: 'Burn-up', currency: 'USD', days, planned: 1_000_000n }) as unknown as {
+      layer: { data: { values: Record<string, unknown>[] } }[];
+    };
+    expect(spec.layer[0]?.data.values).toEqual([
+      { date: '2026-11-01', series: 'Actual', amount: 1000 },
+      { date: '2026-11-02', series: 'Actual', amount: 2500.5 },
+      { date: '2026-11-02', series: 'Forecast', amount: 2500.5 },
+      { date: '2026-11-03', series: 'Forecast', amount: 4000 },
+    ]);
+    expect(spec.layer[1]?.data.values).toEqual([{ planned: 10000, label: 'Plan $10,000' }]);
+    const jpy = weeklySpendChart('W', 'JPY', [
+      { bucket: '2026-11-02', category: 'Events', amount: 1500n },
+    ]) as unknown as {
+      data: { values: unknown[] };
+    };
+    expect(jpy.data.values).toEqual([{ week: '2026-11-02', category: 'Events', amount: 1500 }]);
+  });
+});
+
+describe('renderChart', () => {
+  it('renders a white PNG at twice the spec size, the same bytes every time', async () => {
+    const spec = burnUpChart({ title: 'Burn-up', currency: 'USD', days, planned: 1_000_000n });
+    const a = await renderChart(spec);
+    const b = await renderChart(spec);
+    expect(a.png.subarray(0, 8)).toEqual(PNG);
+    expect(a.png.equals(b.png)).toBe(true);
+    expect(a.svg).toContain(`font-family="${FONT_FAMILY}`);
+    const oneX = await renderChart(spec, 1);
+    expect(a.width).toBe(oneX.width * 2);
+    expect(a.height).toBe(oneX.height * 2);
+  });
+
+  it('draws text with the shipped font: a different title gives different pixels', async () => {
+    const rows = [{ category: 'Events', amount: 500_000n }];
+    const one = await renderChart(pipelineByCategoryChart('Pipeline A', 'USD', rows));
+    const two = await renderChart(pipelineByCategoryChart('Pipeline B', 'USD', rows));
+    expect(one.png.equals(two.png)).toBe(false);
+  });
+
+  it('renders the funnel and weekly spend charts', async () => {
+    const funnel = await renderChart(
+      funnelByWeekChart('Funnel', [{ week: 'Nov 2', leads: 10, mqls: 4, sqls: 1 }]),
+    );
+    const weekly = await renderChart(
+      weeklySpendChart('Weekly', 'USD', [{ bucket: '2026-11-02', category: 'Events', amount: 100_00n }]),
+    );
+    for (const c of [funnel, weekly]) expect(c.png.subarray(0, 8)).toEqual(PNG);
+  });
+});
