@@ -3,7 +3,16 @@
 // in the same transaction.
 import { randomUUID } from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
-import { type BulkSession, inChunks, insertAudit, keyLedger, openBulkSession, placeholders } from './bulk.js';
+import {
+  type BulkSession,
+  inChunks,
+  insertAudit,
+  keyLedger,
+  occurrenceCounter,
+  openBulkSession,
+  type Param,
+  placeholders,
+} from './bulk.js';
 
 export interface StoredSpend {
   id: string;
@@ -45,10 +54,13 @@ export interface SpendBulkWriter {
   existing(teamId: string, keys: string[]): Promise<Map<string, StoredSpend>>;
   insert(rows: NewSpend[]): Promise<void>;
   update(id: string, data: Omit<StoredSpend, 'id'>): Promise<void>;
+  /** Sums deltas in memory; they reach SpendDaily before commit() commits (same transaction). */
   addToRollup(deltas: RollupDelta[]): Promise<void>;
   audit(row: AuditRow): Promise<void>;
   /** See keyLedger in src/db/bulk.ts. */
   claimKeys(entries: { key: string; line: number }[]): Promise<Map<number, number>>;
+  /** See occurrenceCounter in src/db/bulk.ts. */
+  countOccurrences(bases: Map<string, number>): Promise<Map<string, number>>;
   commit(): Promise<void>;
   rollback(): Promise<void>;
 }
@@ -74,8 +86,28 @@ type Row = Omit<StoredSpend, 'amountMinor'> & {
   amountMinor: bigint | string | number;
 };
 
+// Rollup deltas are summed across batches and written before the commit (or when this many
+// days x categories x statuses are pending). A file's rows spread over a bounded set of days and
+// categories, so a million rows come down to tens of thousands of upserts instead of one per
+// row, the same in a fraction of the time (an upsert per batch row was a quarter of an import).
+const ROLLUP_FLUSH = 50_000;
+
 export function spendWriter(session: BulkSession): SpendBulkWriter {
   const amount = session.provider === 'postgresql' ? '"amountMinor"::text AS "amountMinor"' : '"amountMinor"';
+  const pendingRollup = new Map<string, RollupDelta>();
+  const flushRollup = async () => {
+    // Zero sums are written too: a rollup row marks a category as in use, as it did per batch.
+    const deltas = [...pendingRollup.values()];
+    pendingRollup.clear();
+    await inChunks(deltas, (part) =>
+      session.run(
+        `INSERT INTO "SpendDaily" ("teamId", "date", "category", "status", "amountMinor") VALUES ${placeholders(part.length, 5)}
+         ON CONFLICT ("teamId", "date", "category", "status")
+         DO UPDATE SET "amountMinor" = "SpendDaily"."amountMinor" + excluded."amountMinor"`,
+        part.flatMap((d) => [d.teamId, d.date, d.category, d.status, d.amountMinor]),
+      ),
+    );
+  };
   return {
     async hasSpend(teamId) {
       return (
@@ -96,25 +128,29 @@ export function spendWriter(session: BulkSession): SpendBulkWriter {
     },
     async insert(rows) {
       // Time-ordered ids (UUIDv7) append to the primary-key index instead of scattering across it.
-      await inChunks(rows, (part) =>
-        session.run(
+      await inChunks(rows, (part) => {
+        // Filled in place: a 12-value array per row, flattened, cost a tenth of an import.
+        const params = new Array<Param>(part.length * COLUMNS.length);
+        let i = 0;
+        for (const r of part) {
+          params[i++] = uuidv7();
+          params[i++] = r.teamId;
+          params[i++] = r.date;
+          params[i++] = r.amountMinor;
+          params[i++] = r.status;
+          params[i++] = r.category;
+          params[i++] = r.campaign;
+          params[i++] = r.vendor;
+          params[i++] = r.source;
+          params[i++] = r.idempotencyKey;
+          params[i++] = session.now;
+          params[i++] = session.now;
+        }
+        return session.run(
           `INSERT INTO "Spend" (${QUOTED}) VALUES ${placeholders(part.length, COLUMNS.length)}`,
-          part.flatMap((r) => [
-            uuidv7(),
-            r.teamId,
-            r.date,
-            r.amountMinor,
-            r.status,
-            r.category,
-            r.campaign,
-            r.vendor,
-            r.source,
-            r.idempotencyKey,
-            session.now,
-            session.now,
-          ]),
-        ),
-      );
+          params,
+        );
+      });
     },
     async update(id, d) {
       await session.run(
@@ -123,18 +159,21 @@ export function spendWriter(session: BulkSession): SpendBulkWriter {
       );
     },
     async addToRollup(deltas) {
-      await inChunks(deltas, (part) =>
-        session.run(
-          `INSERT INTO "SpendDaily" ("teamId", "date", "category", "status", "amountMinor") VALUES ${placeholders(part.length, 5)}
-           ON CONFLICT ("teamId", "date", "category", "status")
-           DO UPDATE SET "amountMinor" = "SpendDaily"."amountMinor" + excluded."amountMinor"`,
-          part.flatMap((d) => [d.teamId, d.date, d.category, d.status, d.amountMinor]),
-        ),
-      );
+      for (const d of deltas) {
+        const key = `${d.teamId}\u001f${d.date}\u001f${d.category}\u001f${d.status}`;
+        const sum = pendingRollup.get(key);
+        if (sum) sum.amountMinor += d.amountMinor;
+        else pendingRollup.set(key, { ...d });
+      }
+      if (pendingRollup.size >= ROLLUP_FLUSH) await flushRollup();
     },
     audit: (row) => insertAudit(session, randomUUID(), row),
     claimKeys: keyLedger(session),
-    commit: () => session.commit(),
+    countOccurrences: occurrenceCounter(session),
+    async commit() {
+      await flushRollup();
+      await session.commit();
+    },
     rollback: () => session.rollback(),
   };
 }

@@ -116,7 +116,12 @@ interface ImportSink<R> {
    * keys are remembered in memory (fine for small files such as budgets).
    */
   claim?(entries: { key: string; line: number }[]): Promise<Map<number, number>>;
+  /** Adds each base's count in the batch; returns how many the file had before (see RowKey). */
+  count?(bases: Map<string, number>): Promise<Map<string, number>>;
 }
+
+/** A row's key, or for rows without an id a base and how to number the n-th identical row. */
+type RowKey = string | { base: string; make(n: number): string };
 
 /** Runs `work` in a transaction: committed when it returns, rolled back when it throws. */
 type InTransaction<R> = (work: (sink: ImportSink<R>) => Promise<void>) => Promise<void>;
@@ -126,7 +131,7 @@ async function runImport<R>(
   ctx: ImportContext,
   columns: CsvSpec | HeaderSpec,
   parseRow: (values: Record<string, string>, header: string[]) => R,
-  keyOf: (record: R) => string,
+  keyOf: (record: R) => RowKey,
   inTransaction: InTransaction<R>,
 ): Promise<number> {
   const problems: RowProblem[] = [];
@@ -137,7 +142,16 @@ async function runImport<R>(
     if (problems.length < MAX_LISTED_PROBLEMS) problems.push({ line, message });
   };
   const seen = new Map<string, number>();
+  const counted = new Map<string, number>();
   let header: string[] = [];
+  const countInMemory = async (bases: Map<string, number>) => {
+    const before = new Map<string, number>();
+    for (const [base, n] of bases) {
+      before.set(base, counted.get(base) ?? 0);
+      counted.set(base, (counted.get(base) ?? 0) + n);
+    }
+    return before;
+  };
   const inMemory = async (entries: { key: string; line: number }[]) => {
     const repeats = new Map<number, number>();
     for (const e of entries) {
@@ -153,6 +167,7 @@ async function runImport<R>(
         header = h;
       })) {
         const good: Parsed<R>[] = [];
+        const numbered: { at: number; key: Extract<RowKey, object> }[] = [];
         for (const item of batch) {
           rows++;
           if (item instanceof CsvRowShapeError) {
@@ -161,9 +176,23 @@ async function runImport<R>(
           }
           try {
             const record = parseRow(item.values, header);
-            good.push({ line: item.line, record, key: keyOf(record) });
+            const key = keyOf(record);
+            if (typeof key !== 'string') numbered.push({ at: good.length, key });
+            good.push({ line: item.line, record, key: typeof key === 'string' ? key : '' });
           } catch (e) {
             note(item.line, (e as Error).message);
+          }
+        }
+        if (numbered.length) {
+          // Identical rows without an id are told apart by how many came before them in the file.
+          const inBatch = new Map<string, number>();
+          for (const { key } of numbered) inBatch.set(key.base, (inBatch.get(key.base) ?? 0) + 1);
+          const before = await (sink.count ?? countInMemory)(inBatch);
+          const next = new Map<string, number>();
+          for (const { at, key } of numbered) {
+            const n = next.get(key.base) ?? before.get(key.base) ?? 0;
+            next.set(key.base, n + 1);
+            (good[at] as Parsed<R>).key = key.make(n);
           }
         }
         const repeats = await (sink.claim ?? inMemory)(good.map((g) => ({ key: g.key, line: g.line })));
@@ -223,17 +252,15 @@ class RollupDeltas {
  * export updates the day in place); else a hash of the row. Repeats get an occurrence number.
  */
 function spendKeyer(reading: { format(): AnyFormat }) {
-  const occurrences = new Map<string, number>();
-  return (record: SpendRecord) => {
+  return (record: SpendRecord): RowKey => {
     if (record.externalId) return spendKey(record, 0);
     const format = reading.format();
-    const base = format.vendor
-      ? `${format.name}:${record.date}:${record.campaign.toLowerCase()}`
-      : spendKey(record, 0);
-    const n = occurrences.get(base) ?? 0;
-    occurrences.set(base, n + 1);
-    if (n === 0) return base;
-    return format.vendor ? `${base}#${n}` : spendKey(record, n);
+    if (format.vendor) {
+      const base = `${format.name}:${record.date}:${record.campaign.toLowerCase()}`;
+      return { base, make: (n) => (n === 0 ? base : `${base}#${n}`) };
+    }
+    const base = spendKey(record, 0);
+    return { base, make: (n) => (n === 0 ? base : spendKey(record, n)) };
   };
 }
 
@@ -366,6 +393,7 @@ export async function importSpend(ctx: ImportContext): Promise<ImportResult> {
     try {
       await work({
         claim: (entries) => writer.claimKeys(entries),
+        count: (bases) => writer.countOccurrences(bases),
         async write(batch) {
           const existing = firstImport
             ? new Map<string, StoredSpend>()

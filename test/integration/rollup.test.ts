@@ -105,6 +105,13 @@ describe('SpendDaily', () => {
     expect(await t.mo.db.spend.count({ where: { teamId: TEAM, date: '2026-10-07' } })).toBe(0);
   });
 
+  it('keeps identical rows without an id apart across batches, and a re-import changes nothing', async () => {
+    const csv = `date,amount,category\n${'2026-10-08,2.50,Webinars\n'.repeat(2500)}`;
+    expect(await load(csv)).toMatchObject({ rows: 2500, added: 2500 });
+    expect(await load(csv)).toMatchObject({ added: 0, unchanged: 2500 });
+    expect((await sums('spendDaily'))['2026-10-08 Webinars actual']).toBe(625_000n);
+  });
+
   it('is left untouched by a rejected file', async () => {
     const before = await sums('spendDaily');
     await expect(
