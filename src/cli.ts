@@ -8,15 +8,17 @@ import { describeSettings, settingsPatchSchema } from '../commands/settings.js';
 import { createClock } from './clock.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
 import { type Database, openDatabase } from './db/client.js';
+import { dailyFigures } from './db/kpis.js';
 import { applyMigrations } from './db/migrate.js';
 import { tokenRepository } from './db/tokens.js';
 import { DEMO_ADMIN, DEMO_TEAM, loadDemo } from './demo.js';
-import { PeriodError } from './domain/calendar.js';
+import { PeriodError, requirePeriod } from './domain/calendar.js';
 import { CategoryError } from './domain/category.js';
+import { computeKpis, type KpiRow } from './domain/kpis.js';
 import { CsvFormatError } from './ingest/csv.js';
 import { describeCounts, ImportRejected, importAndDescribe, isImportKind } from './ingest/import.js';
 import { budgetReport } from './services/budget.js';
-import { createMo, type Mo } from './services/mo.js';
+import { createMo, type Mo, todayIn } from './services/mo.js';
 import { localDirectory } from './slack/admins.js';
 import { messageToText, modalToText } from './slack/render-text.js';
 
@@ -30,6 +32,7 @@ const USAGE = `mo — marketing ops in Slack
   mo settings --team T [--currency C] [--fiscal-start-month N] [--timezone TZ] [--admins U1,U2]
   mo import spend|budgets|leads|opportunities FILE --team T [--format F] [--category C] [--dry-run]
   mo token create|list --team T [--label L] · mo token revoke ID --team T   API tokens for /api/v1/import
+  mo export kpis --team T [--period P] [--by week|month] [--format csv|json]   the digest's figures
   mo export budget --team T [--period P] [--category C] [--format csv|json]
 `;
 
@@ -77,6 +80,7 @@ export async function main(argv: string[]): Promise<number> {
         category: { type: 'string' },
         format: { type: 'string' },
         'dry-run': { type: 'boolean' },
+        by: { type: 'string' },
         currency: { type: 'string' },
         'fiscal-start-month': { type: 'string' },
         timezone: { type: 'string' },
@@ -228,11 +232,58 @@ export async function main(argv: string[]): Promise<number> {
       }
       case 'export': {
         const [what] = positionals;
-        if (what !== 'budget')
-          throw new CliUsage('mo export budget --team T [--period P] [--category C] [--format csv|json]');
+        if (what !== 'budget' && what !== 'kpis') {
+          throw new CliUsage(
+            'mo export budget --team T [--period P] [--category C] [--format csv|json]\n' +
+              'mo export kpis --team T [--period P] [--by week|month] [--format csv|json]',
+          );
+        }
         const teamId = requireTeam(values);
         const format = values.format ?? 'csv';
         if (format !== 'csv' && format !== 'json') throw new CliUsage('--format is csv or json');
+        if (what === 'kpis') {
+          const by = values.by ?? 'week';
+          if (by !== 'week' && by !== 'month') throw new CliUsage('--by is week or month');
+          return await withMo(config, async (mo) => {
+            const settings = await mo.workspaces.ensure(teamId);
+            const period = requirePeriod(
+              values.period ?? 'this-quarter',
+              todayIn(mo, settings.timezone),
+              settings.fiscalStartMonth,
+            );
+            const { rows, total } = computeKpis(
+              period,
+              by,
+              await dailyFigures(mo.db, teamId, period.start, period.end),
+            );
+            const all = [...rows, total];
+            const cells = (r: KpiRow) => ({
+              bucket_start: r.bucketStart,
+              spend: r.spend.toString(),
+              leads: r.leads,
+              mqls: r.mqls,
+              sqls: r.sqls,
+              opportunities: r.opportunities,
+              pipeline_created: r.pipelineCreated.toString(),
+              won: r.won.toString(),
+              cost_per_lead: r.costPerLead?.toString() ?? '',
+              cost_per_opportunity: r.costPerOpportunity?.toString() ?? '',
+              pipeline_to_spend: r.pipelineToSpend === null ? '' : r.pipelineToSpend.toFixed(2),
+            });
+            if (format === 'json') {
+              out(
+                JSON.stringify(
+                  { team: teamId, currency: settings.currency, period: period.key, by, rows: all.map(cells) },
+                  null,
+                  2,
+                ),
+              );
+            } else {
+              out(stringify(all.map(cells), { header: true }));
+            }
+            return 0;
+          });
+        }
         return await withMo(config, async (mo) => {
           const settings = await mo.workspaces.ensure(teamId);
           const report = await budgetReport(mo, settings, {

@@ -118,6 +118,30 @@ describe('mo', () => {
     ]);
   });
 
+  it('exports the KPIs per week with a TOTAL row', async () => {
+    const leads = join(dir, 'leads.csv');
+    writeFileSync(
+      leads,
+      'created_date,mql_date,sql_date,category,external_id\n2026-10-05,2026-10-06,,Events,L1\n2026-10-07,,,Events,L2\n',
+    );
+    const opps = join(dir, 'opps.csv');
+    writeFileSync(
+      opps,
+      'created_date,amount,close_date,won,category,external_id\n2026-10-06,"5,000.00",2026-10-08,true,Events,O1\n',
+    );
+    await mo('import', 'leads', leads, '--team', 'T0CSV');
+    await mo('import', 'opportunities', opps, '--team', 'T0CSV');
+    const csv = await mo('export', 'kpis', '--team', 'T0CSV', '--period', '2026-10');
+    const lines = csv.out.trim().split('\n');
+    expect(lines[0]).toBe(
+      'bucket_start,spend,leads,mqls,sqls,opportunities,pipeline_created,won,cost_per_lead,cost_per_opportunity,pipeline_to_spend',
+    );
+    // Oct 1 (Thursday) starts a clipped week; Oct 5–11 holds the Search spend of Oct 5 and 6.
+    expect(lines[1]).toBe('2026-10-01,0,0,0,0,0,0,0,,,');
+    expect(lines[2]).toBe('2026-10-05,111456,2,1,0,1,500000,500000,55728,111456,4.49');
+    expect(lines.at(-1)).toBe('TOTAL,111456,2,1,0,1,500000,500000,55728,111456,4.49');
+  });
+
   it('rejects a bad file by line and writes nothing', async () => {
     const bad = join(dir, 'bad.csv');
     writeFileSync(

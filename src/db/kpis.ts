@@ -1,0 +1,53 @@
+// Daily figures for the KPIs (src/domain/kpis.ts): each grouped in SQL by the day it counts on.
+import type { DayFigures } from '../domain/kpis.js';
+import type { Db } from './client.js';
+
+export async function dailyFigures(
+  db: Db,
+  teamId: string,
+  start: string,
+  end: string,
+): Promise<DayFigures[]> {
+  const range = { gte: start, lte: end };
+  const [spend, leads, mqls, sqls, opps, won] = await Promise.all([
+    db.spendDaily.groupBy({
+      by: ['date'],
+      where: { teamId, status: 'actual', date: range },
+      _sum: { amountMinor: true },
+    }),
+    db.lead.groupBy({ by: ['createdDate'], where: { teamId, createdDate: range }, _count: true }),
+    db.lead.groupBy({ by: ['mqlDate'], where: { teamId, mqlDate: range }, _count: true }),
+    db.lead.groupBy({ by: ['sqlDate'], where: { teamId, sqlDate: range }, _count: true }),
+    db.opportunity.groupBy({
+      by: ['createdDate'],
+      where: { teamId, createdDate: range },
+      _count: true,
+      _sum: { amountMinor: true },
+    }),
+    db.opportunity.groupBy({
+      by: ['closeDate'],
+      where: { teamId, won: true, closeDate: range },
+      _sum: { amountMinor: true },
+    }),
+  ]);
+  const days = new Map<string, DayFigures>();
+  const day = (date: string) => {
+    let d = days.get(date);
+    if (!d) {
+      d = { date };
+      days.set(date, d);
+    }
+    return d;
+  };
+  for (const g of spend) day(g.date).spend = g._sum.amountMinor ?? 0n;
+  for (const g of leads) day(g.createdDate).leads = g._count;
+  for (const g of mqls) if (g.mqlDate) day(g.mqlDate).mqls = g._count;
+  for (const g of sqls) if (g.sqlDate) day(g.sqlDate).sqls = g._count;
+  for (const g of opps) {
+    const d = day(g.createdDate);
+    d.opportunities = g._count;
+    d.pipelineCreated = g._sum.amountMinor ?? 0n;
+  }
+  for (const g of won) if (g.closeDate) day(g.closeDate).won = g._sum.amountMinor ?? 0n;
+  return [...days.values()];
+}
