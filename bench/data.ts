@@ -10,6 +10,28 @@ export const TOPS = ['Paid Media', 'Events', 'Content', 'Martech', 'Agency', 'Fi
 export const SUBS = ['North America', 'EMEA', 'APAC', 'LATAM', 'Global'];
 export const CATEGORIES = TOPS.flatMap((t) => SUBS.map((s) => `${t}/${s}`));
 
+/** Streams `header` and one line per row from `line(i)` to a file, in 64 KB writes. */
+async function writeLines(
+  path: string,
+  header: string,
+  rows: number,
+  line: (i: number) => string,
+): Promise<void> {
+  const out = createWriteStream(path);
+  out.write(`${header}\n`);
+  let buf = '';
+  for (let i = 0; i < rows; i++) {
+    buf += `${line(i)}\n`;
+    if (buf.length > 1 << 16) {
+      if (!out.write(buf)) await once(out, 'drain');
+      buf = '';
+    }
+  }
+  out.write(buf);
+  out.end();
+  await once(out, 'finish');
+}
+
 export interface SpendFileStats {
   /** Sum of every amount, refunds included, in cents. */
   amountMinor: bigint;
@@ -26,10 +48,7 @@ export async function writeSpendCsv(
 ): Promise<SpendFileStats> {
   const stats: SpendFileStats = { amountMinor: 0n, committed: 0, refunds: 0 };
   const rand = seededRandom(42);
-  const out = createWriteStream(path);
-  out.write('date,amount,category,campaign,vendor,status,external_id\n');
-  let buf = '';
-  for (let i = 0; i < rows; i++) {
+  await writeLines(path, 'date,amount,category,campaign,vendor,status,external_id', rows, (i) => {
     const date = addDays(start, Math.floor(rand() * days));
     const category = CATEGORIES[Math.floor(rand() * CATEGORIES.length)] as string;
     const refund = rand() < 0.01;
@@ -39,36 +58,19 @@ export async function writeSpendCsv(
     stats.amountMinor += BigInt(refund ? -cents : cents);
     if (refund) stats.refunds++;
     if (status === 'committed') stats.committed++;
-    buf += `${date},${amount},${category},Campaign ${i % 997},Vendor ${i % 89},${status},bench-${i}\n`;
-    if (buf.length > 1 << 16) {
-      if (!out.write(buf)) await once(out, 'drain');
-      buf = '';
-    }
-  }
-  out.write(buf);
-  out.end();
-  await once(out, 'finish');
+    return `${date},${amount},${category},Campaign ${i % 997},Vendor ${i % 89},${status},bench-${i}`;
+  });
   return stats;
 }
 
 /** Writes N leads (canonical CSV): a third become MQLs a week later, a tenth SQLs. */
 export async function writeLeadsCsv(path: string, rows: number, start: string, days: number): Promise<void> {
   const rand = seededRandom(7);
-  const out = createWriteStream(path);
-  out.write('created_date,mql_date,sql_date,category,campaign,external_id\n');
-  let buf = '';
-  for (let i = 0; i < rows; i++) {
+  await writeLines(path, 'created_date,mql_date,sql_date,category,campaign,external_id', rows, (i) => {
     const created = addDays(start, Math.floor(rand() * days));
     const mql = rand() < 0.33 ? addDays(created, 7) : '';
     const sql = mql && rand() < 0.3 ? addDays(created, 21) : '';
     const category = CATEGORIES[Math.floor(rand() * CATEGORIES.length)] as string;
-    buf += `${created},${mql},${sql},${category},Campaign ${i % 997},lead-${i}\n`;
-    if (buf.length > 1 << 16) {
-      if (!out.write(buf)) await once(out, 'drain');
-      buf = '';
-    }
-  }
-  out.write(buf);
-  out.end();
-  await once(out, 'finish');
+    return `${created},${mql},${sql},${category},Campaign ${i % 997},lead-${i}`;
+  });
 }
