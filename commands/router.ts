@@ -11,6 +11,7 @@ import { budget, budgetEdit, budgetSet } from './budget.js';
 import { mapAdd, mapList } from './map.js';
 import { settings } from './settings.js';
 import { spendAdd } from './spend.js';
+import { targetList, targetSet } from './target.js';
 import { tokenCreate, tokenList, tokenRevoke } from './token.js';
 import {
   type CommandEnv,
@@ -30,6 +31,8 @@ export const SUBCOMMANDS: Subcommand<any>[] = [
   spendAdd,
   mapAdd,
   mapList,
+  targetSet,
+  targetList,
   tokenCreate,
   tokenList,
   tokenRevoke,

@@ -102,6 +102,26 @@ describe('/mo', () => {
     expect(out).toContain('Paid Media');
   });
 
+  it('sets and lists targets (admins), counts and money apart, audited', async () => {
+    expect(text(await run('target set leads 1,200 FY2026-Q4'))).toContain(
+      'Target for leads in FY2026-Q4 is now 1,200.',
+    );
+    expect(text(await run('target set pipeline $250,000 FY2026-Q4'))).toContain('is now $250,000.');
+    expect(text(await run('target set leads 1500 FY2026-Q4'))).toContain('(was 1,200)');
+    expect(text(await run('target set leads 10 FY2026-Q4', MEMBER))).toContain(
+      'only Mo admins can set targets',
+    );
+    expect(text(await run('target set visits 10 FY2026-Q4'))).toContain(
+      'the metric is one of leads, mqls, sqls, pipeline, won',
+    );
+    expect(text(await run('target set mqls 2.5 FY2026-Q4'))).toContain('"2.5" is not a whole number of mqls');
+    const list = text(await run('target list', MEMBER));
+    expect(list).toContain('FY2026-Q4 · leads: 1,500');
+    expect(list).toContain('FY2026-Q4 · pipeline: $250,000');
+    const audit = await t.mo.audit.recent(TEAM);
+    expect(audit.filter((a) => a.action.startsWith('target.')).length).toBe(3);
+  });
+
   it('opens forms for /mo settings (admins), /mo budget edit and /mo spend add', async () => {
     const settings = await run('settings');
     expect(settings.kind).toBe('modal');
