@@ -29,7 +29,9 @@ export interface FakeChannel {
 export interface FakeSlackOptions {
   users?: Record<string, FakeUser>;
   channels?: Record<string, FakeChannel>;
+  /** Default 'T0001'. */
   teamId?: string;
+  /** Default 'UBOT'. */
   botUserId?: string;
 }
 
@@ -41,6 +43,7 @@ export interface Upload {
   altText?: string;
   channelId?: string;
   threadTs?: string;
+  /** files.completeUploadExternal has named this file. */
   completed: boolean;
 }
 
@@ -54,48 +57,86 @@ export interface FakeFile {
   ts: string;
 }
 
-interface Failure {
+export interface Failure {
+  /** 429 answers `ratelimited` with a Retry-After header; any other status answers with that status. */
   status?: number;
+  /** Without a status: HTTP 200 `{ok:false, error}`. */
   error?: string;
+  /** Seconds, for a 429. Default 1. */
   retryAfter?: number;
 }
 
 // ---------------------------------------------------------------------------------------
-// Block Kit validation: the limits in ../shared/SLACK-FACTS.md.
+// Block Kit validation: the limits in /work/shared/SLACK-FACTS.md. Messages follow Slack's
+// `[ERROR] <reason> [json-pointer:/blocks/3/text/text]` so a failing test points at the field.
 
 type Json = Record<string, unknown>;
 const isObj = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+const err = (errors: string[], reason: string, at: string) =>
+  errors.push(`[ERROR] ${reason} [json-pointer:${at}]`);
 
 function textObject(v: unknown, at: string, errors: string[], opts: { max: number; plainOnly?: boolean }) {
-  if (!isObj(v)) return void errors.push(`[ERROR] missing required text object [json-pointer:${at}]`);
+  if (!isObj(v)) return void err(errors, 'missing required text object', at);
   const type = v.type;
-  if (type !== 'plain_text' && type !== 'mrkdwn')
-    errors.push(`[ERROR] invalid text type [json-pointer:${at}/type]`);
-  if (opts.plainOnly && type !== 'plain_text')
-    errors.push(`[ERROR] must be plain_text [json-pointer:${at}/type]`);
+  if (type !== 'plain_text' && type !== 'mrkdwn') err(errors, 'invalid text type', `${at}/type`);
+  if (opts.plainOnly && type !== 'plain_text') err(errors, 'must be plain_text', `${at}/type`);
+  // Slack's schema rejects these flags on the other text type (a common, silent-looking bug).
+  if (type === 'mrkdwn' && 'emoji' in v) err(errors, 'invalid additional property: emoji', at);
+  if (type === 'plain_text' && 'verbatim' in v) err(errors, 'invalid additional property: verbatim', at);
   if (typeof v.text !== 'string' || v.text.length === 0) {
-    errors.push(`[ERROR] must be more than 0 characters [json-pointer:${at}/text]`);
+    err(errors, 'must be more than 0 characters', `${at}/text`);
   } else if (v.text.length > opts.max) {
-    errors.push(`[ERROR] must be less than ${opts.max + 1} characters [json-pointer:${at}/text]`);
-  }
-}
-
-function option(v: unknown, at: string, errors: string[]) {
-  if (!isObj(v)) return void errors.push(`[ERROR] invalid option [json-pointer:${at}]`);
-  textObject(v.text, `${at}/text`, errors, { max: 75 });
-  if (v.description !== undefined) textObject(v.description, `${at}/description`, errors, { max: 75 });
-  if (typeof v.value !== 'string' || v.value.length > 150) {
-    errors.push(`[ERROR] must be less than 151 characters [json-pointer:${at}/value]`);
+    err(errors, `must be less than ${opts.max + 1} characters`, `${at}/text`);
   }
 }
 
 function maxLen(v: unknown, max: number, at: string, errors: string[]) {
-  if (typeof v === 'string' && v.length > max)
-    errors.push(`[ERROR] must be less than ${max + 1} characters [json-pointer:${at}]`);
+  if (v === undefined) return;
+  if (typeof v !== 'string') err(errors, 'must be a string', at);
+  else if (v.length > max) err(errors, `must be less than ${max + 1} characters`, at);
 }
 
+/** An option object; select and overflow menus take plain_text only, radios and checkboxes mrkdwn too. */
+function option(v: unknown, at: string, errors: string[], plainOnly: boolean) {
+  if (!isObj(v)) return void err(errors, 'invalid option', at);
+  textObject(v.text, `${at}/text`, errors, { max: 75, plainOnly });
+  if (v.description !== undefined) textObject(v.description, `${at}/description`, errors, { max: 75 });
+  if (typeof v.value !== 'string' || v.value.length === 0) err(errors, 'value is required', `${at}/value`);
+  else maxLen(v.value, 150, `${at}/value`, errors);
+}
+
+function options(list: unknown, at: string, errors: string[], min: number, max: number, plainOnly: boolean) {
+  if (!Array.isArray(list) || list.length < min || list.length > max) {
+    return void err(errors, `must provide between ${min} and ${max} options`, at);
+  }
+  list.forEach((o, i) => {
+    option(o, `${at}/${i}`, errors, plainOnly);
+  });
+}
+
+// Element types Slack knows; only the ones Mo uses carry detailed checks.
+const PLAIN_ELEMENTS = new Set([
+  'datepicker',
+  'timepicker',
+  'datetimepicker',
+  'users_select',
+  'multi_users_select',
+  'conversations_select',
+  'multi_conversations_select',
+  'channels_select',
+  'multi_channels_select',
+  'external_select',
+  'multi_external_select',
+  'number_input',
+  'email_text_input',
+  'url_text_input',
+  'rich_text_input',
+  'file_input',
+  'workflow_button',
+]);
+
 function element(e: unknown, at: string, errors: string[]) {
-  if (!isObj(e)) return void errors.push(`[ERROR] invalid element [json-pointer:${at}]`);
+  if (!isObj(e)) return void err(errors, 'invalid element', at);
   maxLen(e.action_id, 255, `${at}/action_id`, errors);
   if (e.placeholder !== undefined)
     textObject(e.placeholder, `${at}/placeholder`, errors, { max: 150, plainOnly: true });
@@ -105,75 +146,66 @@ function element(e: unknown, at: string, errors: string[]) {
       maxLen(e.value, 2000, `${at}/value`, errors);
       maxLen(e.url, 3000, `${at}/url`, errors);
       if (e.style !== undefined && e.style !== 'primary' && e.style !== 'danger') {
-        errors.push(`[ERROR] must be one of primary, danger [json-pointer:${at}/style]`);
+        err(errors, 'must be one of primary, danger', `${at}/style`);
       }
       break;
     case 'static_select':
     case 'multi_static_select': {
-      const options = e.options as unknown[] | undefined;
-      const groups = e.option_groups as unknown[] | undefined;
-      if (options && groups)
-        errors.push(`[ERROR] options and option_groups cannot both be set [json-pointer:${at}]`);
-      if (!options && !groups) errors.push(`[ERROR] options or option_groups required [json-pointer:${at}]`);
-      if (options && (options.length === 0 || options.length > 100)) {
-        errors.push(`[ERROR] must provide between 1 and 100 options [json-pointer:${at}/options]`);
+      if (e.options !== undefined && e.option_groups !== undefined)
+        err(errors, 'options and option_groups cannot both be set', at);
+      else if (e.options === undefined && e.option_groups === undefined)
+        err(errors, 'options or option_groups required', at);
+      if (e.options !== undefined) options(e.options, `${at}/options`, errors, 1, 100, true);
+      if (e.option_groups !== undefined) {
+        const groups = e.option_groups;
+        if (!Array.isArray(groups) || groups.length < 1 || groups.length > 100) {
+          err(errors, 'must provide between 1 and 100 option_groups', `${at}/option_groups`);
+        } else {
+          for (const [i, g] of groups.entries()) {
+            const gAt = `${at}/option_groups/${i}`;
+            if (!isObj(g)) {
+              err(errors, 'invalid option group', gAt);
+              continue;
+            }
+            textObject(g.label, `${gAt}/label`, errors, { max: 75, plainOnly: true });
+            options(g.options, `${gAt}/options`, errors, 1, 100, true);
+          }
+        }
       }
-      options?.forEach((o, i) => {
-        option(o, `${at}/options/${i}`, errors);
-      });
-      if (groups && groups.length > 100)
-        errors.push(`[ERROR] too many option_groups [json-pointer:${at}/option_groups]`);
       break;
     }
     case 'radio_buttons':
-    case 'checkboxes': {
-      const options = (e.options as unknown[] | undefined) ?? [];
-      if (options.length === 0 || options.length > 10) {
-        errors.push(`[ERROR] must provide between 1 and 10 options [json-pointer:${at}/options]`);
-      }
-      options.forEach((o, i) => {
-        option(o, `${at}/options/${i}`, errors);
-      });
+    case 'checkboxes':
+      options(e.options, `${at}/options`, errors, 1, 10, false);
       break;
-    }
-    case 'overflow': {
-      const options = (e.options as unknown[] | undefined) ?? [];
-      if (options.length < 1 || options.length > 5)
-        errors.push(`[ERROR] must provide between 1 and 5 options [json-pointer:${at}/options]`);
-      options.forEach((o, i) => {
-        option(o, `${at}/options/${i}`, errors);
-      });
+    case 'overflow':
+      options(e.options, `${at}/options`, errors, 1, 5, true);
       break;
-    }
     case 'plain_text_input':
-      if (
-        e.max_length !== undefined &&
-        (typeof e.max_length !== 'number' || e.max_length < 1 || e.max_length > 3000)
-      ) {
-        errors.push(`[ERROR] max_length must be between 1 and 3000 [json-pointer:${at}/max_length]`);
+      for (const key of ['min_length', 'max_length'] as const) {
+        const n = e[key];
+        const lo = key === 'min_length' ? 0 : 1;
+        if (n !== undefined && (typeof n !== 'number' || n < lo || n > 3000))
+          err(errors, `${key} must be between ${lo} and 3000`, `${at}/${key}`);
       }
       break;
     case 'image':
-      if (typeof e.alt_text !== 'string' || e.alt_text.length === 0 || e.alt_text.length > 2000) {
-        errors.push(`[ERROR] alt_text required, at most 2000 characters [json-pointer:${at}/alt_text]`);
-      }
-      break;
-    case 'datepicker':
-    case 'timepicker':
-    case 'users_select':
-    case 'multi_users_select':
-    case 'conversations_select':
-    case 'multi_conversations_select':
-    case 'channels_select':
-    case 'multi_channels_select':
-    case 'external_select':
-    case 'number_input':
-    case 'email_text_input':
-    case 'url_text_input':
+      imageFields(e, at, errors);
       break;
     default:
-      errors.push(`[ERROR] unknown element type ${String(e.type)} [json-pointer:${at}/type]`);
+      if (typeof e.type !== 'string' || !PLAIN_ELEMENTS.has(e.type))
+        err(errors, `unknown element type ${String(e.type)}`, `${at}/type`);
   }
+}
+
+/** alt_text and a source, shared by the image block and the image element. */
+function imageFields(v: Json, at: string, errors: string[]) {
+  if (typeof v.alt_text !== 'string' || v.alt_text.length === 0 || v.alt_text.length > 2000) {
+    err(errors, 'alt_text required, at most 2000 characters', `${at}/alt_text`);
+  }
+  if (v.image_url === undefined && v.slack_file === undefined)
+    err(errors, 'image_url or slack_file required', at);
+  maxLen(v.image_url, 3000, `${at}/image_url`, errors);
 }
 
 const BLOCK_TYPES = new Set([
@@ -190,55 +222,52 @@ const BLOCK_TYPES = new Set([
   'video',
 ]);
 
+/** Characters of every `text` string inside the blocks: what msg_blocks_too_long counts. */
 function countText(v: unknown): number {
-  if (typeof v === 'string') return 0;
   if (Array.isArray(v)) return v.reduce((n: number, x) => n + countText(x), 0);
   if (!isObj(v)) return 0;
-  let n = typeof v.text === 'string' ? v.text.length : 0;
-  for (const [k, x] of Object.entries(v)) if (k !== 'text' || typeof x !== 'string') n += countText(x);
+  let n = 0;
+  for (const [k, x] of Object.entries(v))
+    n += k === 'text' && typeof x === 'string' ? x.length : countText(x);
   return n;
 }
 
-/** Errors Slack would report for these blocks, as `[ERROR] … [json-pointer:/blocks/…]`. */
-export function validateBlocks(
-  blocks: unknown,
-  where: 'message' | 'modal' | 'home',
-  base = '/blocks',
-): string[] {
+const MESSAGE_TEXT_BUDGET = 12_000;
+
+function blockErrors(blocks: unknown, where: 'message' | 'modal' | 'home', base: string): string[] {
   const errors: string[] = [];
   if (!Array.isArray(blocks)) return [`[ERROR] blocks must be an array [json-pointer:${base}]`];
   const max = where === 'message' ? 50 : 100;
-  if (blocks.length > max)
-    errors.push(`[ERROR] must provide no more than ${max} items [json-pointer:${base}]`);
+  if (blocks.length > max) err(errors, `must provide no more than ${max} items`, base);
   const ids = new Set<string>();
   for (const [i, b] of blocks.entries()) {
     const at = `${base}/${i}`;
     if (!isObj(b)) {
-      errors.push(`[ERROR] invalid block [json-pointer:${at}]`);
+      err(errors, 'invalid block', at);
       continue;
     }
     if (typeof b.type !== 'string' || !BLOCK_TYPES.has(b.type)) {
-      errors.push(`[ERROR] unknown block type ${String(b.type)} [json-pointer:${at}/type]`);
+      err(errors, `unknown block type ${String(b.type)}`, `${at}/type`);
       continue;
     }
     if (b.block_id !== undefined) {
       maxLen(b.block_id, 255, `${at}/block_id`, errors);
       if (ids.has(String(b.block_id)))
-        errors.push(`[ERROR] duplicate block_id ${String(b.block_id)} [json-pointer:${at}/block_id]`);
+        err(errors, `duplicate block_id ${String(b.block_id)}`, `${at}/block_id`);
       ids.add(String(b.block_id));
     }
     switch (b.type) {
       case 'section': {
-        if (b.text === undefined && b.fields === undefined)
-          errors.push(`[ERROR] text or fields required [json-pointer:${at}]`);
+        if (b.text === undefined && b.fields === undefined) err(errors, 'text or fields required', at);
         if (b.text !== undefined) textObject(b.text, `${at}/text`, errors, { max: 3000 });
-        const fields = b.fields as unknown[] | undefined;
-        if (fields) {
-          if (fields.length > 10)
-            errors.push(`[ERROR] must provide no more than 10 items [json-pointer:${at}/fields]`);
-          fields.forEach((f, j) => {
-            textObject(f, `${at}/fields/${j}`, errors, { max: 2000 });
-          });
+        if (b.fields !== undefined) {
+          if (!Array.isArray(b.fields) || b.fields.length < 1 || b.fields.length > 10) {
+            err(errors, 'must provide between 1 and 10 items', `${at}/fields`);
+          } else {
+            b.fields.forEach((f, j) => {
+              textObject(f, `${at}/fields/${j}`, errors, { max: 2000 });
+            });
+          }
         }
         if (b.accessory !== undefined) element(b.accessory, `${at}/accessory`, errors);
         break;
@@ -247,19 +276,20 @@ export function validateBlocks(
         textObject(b.text, `${at}/text`, errors, { max: 150, plainOnly: true });
         break;
       case 'context': {
-        const els = (b.elements as unknown[] | undefined) ?? [];
+        const els = Array.isArray(b.elements) ? b.elements : [];
         if (els.length < 1 || els.length > 10)
-          errors.push(`[ERROR] must provide between 1 and 10 elements [json-pointer:${at}/elements]`);
+          err(errors, 'must provide between 1 and 10 elements', `${at}/elements`);
         els.forEach((e, j) => {
-          if (isObj(e) && e.type === 'image') element(e, `${at}/elements/${j}`, errors);
+          // Context takes text objects and images only.
+          if (isObj(e) && e.type === 'image') imageFields(e, `${at}/elements/${j}`, errors);
           else textObject(e, `${at}/elements/${j}`, errors, { max: 3000 });
         });
         break;
       }
       case 'actions': {
-        const els = (b.elements as unknown[] | undefined) ?? [];
+        const els = Array.isArray(b.elements) ? b.elements : [];
         if (els.length < 1 || els.length > 25)
-          errors.push(`[ERROR] must provide between 1 and 25 elements [json-pointer:${at}/elements]`);
+          err(errors, 'must provide between 1 and 25 elements', `${at}/elements`);
         els.forEach((e, j) => {
           element(e, `${at}/elements/${j}`, errors);
         });
@@ -268,63 +298,94 @@ export function validateBlocks(
       case 'input':
         textObject(b.label, `${at}/label`, errors, { max: 2000, plainOnly: true });
         if (b.hint !== undefined) textObject(b.hint, `${at}/hint`, errors, { max: 2000, plainOnly: true });
-        if (!isObj(b.element)) errors.push(`[ERROR] element required [json-pointer:${at}/element]`);
+        if (!isObj(b.element)) err(errors, 'element required', `${at}/element`);
         else element(b.element, `${at}/element`, errors);
         break;
       case 'image':
-        if (typeof b.alt_text !== 'string' || b.alt_text.length === 0 || b.alt_text.length > 2000) {
-          errors.push(`[ERROR] alt_text required, at most 2000 characters [json-pointer:${at}/alt_text]`);
-        }
-        if (b.image_url === undefined && b.slack_file === undefined)
-          errors.push(`[ERROR] image_url or slack_file required [json-pointer:${at}]`);
-        maxLen(b.image_url, 3000, `${at}/image_url`, errors);
+        imageFields(b, at, errors);
+        if (b.title !== undefined) textObject(b.title, `${at}/title`, errors, { max: 2000, plainOnly: true });
+        break;
+      case 'markdown':
+        if (typeof b.text !== 'string' || b.text.length === 0 || b.text.length > 12_000)
+          err(errors, 'text required, at most 12000 characters', `${at}/text`);
         break;
     }
   }
   return errors;
 }
 
-/** Errors Slack would report for a modal or Home tab view. */
+/**
+ * Errors Slack would report for these blocks, as `[ERROR] … [json-pointer:/blocks/…]`; empty when
+ * valid. For a message this also reports text over the ~12,000-character budget that Slack answers
+ * with msg_blocks_too_long, so builder tests catch it without a server.
+ */
+export function validateBlocks(
+  blocks: unknown,
+  where: 'message' | 'modal' | 'home',
+  base = '/blocks',
+): string[] {
+  const errors = blockErrors(blocks, where, base);
+  const total = countText(blocks);
+  if (where === 'message' && total > MESSAGE_TEXT_BUDGET) {
+    err(errors, `msg_blocks_too_long: ${total} characters of text, over ${MESSAGE_TEXT_BUDGET}`, base);
+  }
+  return errors;
+}
+
+/** Errors Slack would report for a modal or Home tab view (pointers under /view). */
 export function validateView(view: unknown): string[] {
   if (!isObj(view)) return ['[ERROR] view must be an object [json-pointer:/view]'];
   const errors: string[] = [];
   const home = view.type === 'home';
-  if (view.type !== 'modal' && !home)
-    errors.push('[ERROR] view type must be modal or home [json-pointer:/view/type]');
+  if (view.type !== 'modal' && !home) err(errors, 'view type must be modal or home', '/view/type');
   if (!home) textObject(view.title, '/view/title', errors, { max: 24, plainOnly: true });
-  const blocks = (view.blocks as unknown[] | undefined) ?? [];
+  const blocks = Array.isArray(view.blocks) ? view.blocks : [];
   const hasInput = blocks.some((b) => isObj(b) && b.type === 'input');
   if (view.submit !== undefined)
     textObject(view.submit, '/view/submit', errors, { max: 24, plainOnly: true });
-  else if (hasInput && !home)
-    errors.push('[ERROR] submit is required when a view has input blocks [json-pointer:/view/submit]');
+  else if (hasInput && !home) err(errors, 'submit is required when a view has input blocks', '/view/submit');
   if (view.close !== undefined) textObject(view.close, '/view/close', errors, { max: 24, plainOnly: true });
   maxLen(view.private_metadata, 3000, '/view/private_metadata', errors);
   maxLen(view.callback_id, 255, '/view/callback_id', errors);
-  if (JSON.stringify(view).length > 250_000)
-    errors.push('[ERROR] view is larger than 250 kB [json-pointer:/view]');
-  errors.push(...validateBlocks(view.blocks ?? [], home ? 'home' : 'modal', '/view/blocks'));
+  maxLen(view.external_id, 255, '/view/external_id', errors);
+  if (Buffer.byteLength(JSON.stringify(view)) > 250_000) err(errors, 'view is larger than 250 kB', '/view');
+  errors.push(...blockErrors(view.blocks ?? [], home ? 'home' : 'modal', '/view/blocks'));
   return errors;
 }
 
+/** The error Slack gives a message payload (chat.*, response_url), or undefined when it is fine. */
 function messageErrors(args: Json): { error: string; messages?: string[] } | undefined {
   if (typeof args.text === 'string' && args.text.length > 40_000) return { error: 'msg_too_long' };
   if (args.blocks === undefined) return undefined;
-  const messages = validateBlocks(args.blocks, 'message');
+  const messages = blockErrors(args.blocks, 'message', '/blocks');
   if (messages.length) return { error: 'invalid_blocks', messages };
-  if (countText(args.blocks) > 12_000) return { error: 'msg_blocks_too_long' };
+  if (countText(args.blocks) > MESSAGE_TEXT_BUDGET) return { error: 'msg_blocks_too_long' };
   return undefined;
 }
 
 // ---------------------------------------------------------------------------------------
+// HTTP plumbing.
+
+// @slack/web-api sends form bodies and JSON-encodes object arguments. Only these names are
+// decoded back, so a plain `text` that happens to look like JSON ("[1]") stays a string.
+const JSON_FIELDS = new Set([
+  'blocks',
+  'attachments',
+  'view',
+  'files',
+  'metadata',
+  'user_auth_blocks',
+  'unfurls',
+  'file_uploads',
+]);
 
 function parseBody(raw: string, contentType: string | undefined): Json {
-  if (contentType?.includes('application/json')) return raw ? (JSON.parse(raw) as Json) : {};
-  const out: Json = {};
-  for (const [k, v] of new URLSearchParams(raw)) {
-    // @slack/web-api JSON-encodes nested arguments (blocks, view, files) in form bodies.
-    out[k] = /^[[{]/.test(v) ? safeJson(v) : v;
+  if (contentType?.includes('application/json')) {
+    const parsed: unknown = raw ? JSON.parse(raw) : {};
+    return isObj(parsed) ? parsed : {};
   }
+  const out: Json = {};
+  for (const [k, v] of new URLSearchParams(raw)) out[k] = JSON_FIELDS.has(k) ? safeJson(v) : v;
   return out;
 }
 
@@ -336,7 +397,7 @@ function safeJson(v: string): unknown {
   }
 }
 
-/** The uploaded file: the raw body, or the file part of a multipart form (files.uploadV2). */
+/** The uploaded file: the raw body, or the file part of a multipart form (files.uploadV2 sends one). */
 async function fileBytes(raw: Buffer, contentType: string | undefined): Promise<Buffer> {
   if (!contentType?.startsWith('multipart/form-data')) return raw;
   const form = await new Request('http://upload.invalid/', {
@@ -356,7 +417,22 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
+/** Seconds east of UTC for an IANA zone, as users.info's tz_offset; 0 for an unknown zone. */
+function tzOffset(tz: string): number {
+  try {
+    const name = new Intl.DateTimeFormat('en-US', { timeZone: tz, timeZoneName: 'longOffset' })
+      .formatToParts(new Date())
+      .find((p) => p.type === 'timeZoneName')?.value;
+    const m = /GMT([+-])(\d{2}):(\d{2})/.exec(name ?? '');
+    if (!m) return 0;
+    return (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 3600 + Number(m[3]) * 60);
+  } catch {
+    return 0;
+  }
+}
+
 export class FakeSlack {
+  /** Every Web API call and response_url post, in order (plus 'upload' and 'file_download'). */
   calls: RecordedCall[] = [];
   uploads: Upload[] = [];
   readonly url: string;
@@ -365,8 +441,9 @@ export class FakeSlack {
   private channels: Record<string, FakeChannel>;
   private failures = new Map<string, Failure[]>();
   private files = new Map<string, FakeFile>();
+  /** channel → ts of messages posted there, so chat.update can answer message_not_found. */
   private posted = new Map<string, Set<string>>();
-  private ts = 1_700_000_000_000_100;
+  private ts = 1_700_000_000_000_100; // microseconds; rendered as '1700000000.000100'
   private ids = 0;
 
   private constructor(
@@ -383,8 +460,10 @@ export class FakeSlack {
   static async start(options: FakeSlackOptions = {}): Promise<FakeSlack> {
     let fake: FakeSlack | undefined;
     const server = createServer((req, res) => {
-      void fake?.handle(req, res).catch((e) => {
-        res.writeHead(500).end(String(e));
+      if (!fake) return void res.writeHead(503).end();
+      fake.handle(req, res).catch((e) => {
+        if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
+        res.end(String(e));
       });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -396,6 +475,7 @@ export class FakeSlack {
     return this.calls.filter((c) => c.method === method);
   }
 
+  /** A URL that records posts like Slack's response_url (method 'response_url', args.__id = id). */
   responseUrl(id = `r${++this.ids}`): string {
     return `${this.url}/respond/${encodeURIComponent(id)}`;
   }
@@ -404,6 +484,7 @@ export class FakeSlack {
     return this.callsTo('response_url');
   }
 
+  /** The next call to `method` fails this way; queue several by calling again. */
   failNext(method: string, failure: Failure): void {
     const list = this.failures.get(method) ?? [];
     list.push(failure);
@@ -425,9 +506,11 @@ export class FakeSlack {
     this.channels[id] = info;
   }
 
+  /** Clears recorded calls and uploads, and any failNext not yet used, so tests start even. */
   reset(): void {
     this.calls = [];
     this.uploads = [];
+    this.failures.clear();
   }
 
   close(): Promise<void> {
@@ -441,33 +524,50 @@ export class FakeSlack {
     return `${s.slice(0, 10)}.${s.slice(10)}`;
   }
 
+  /** Slack's answer for posting into `channel`: DMs and user ids pass, unknown ids do not. */
+  private channelError(channel: string): string | undefined {
+    const known = this.channels[channel];
+    if (!known) return /^[DU]/.test(channel) ? undefined : 'channel_not_found';
+    return known.is_member === false ? 'not_in_channel' : undefined;
+  }
+
   private async handle(req: IncomingMessage, res: ServerResponse) {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     const raw = await readBody(req);
+    const contentType = req.headers['content-type'];
     const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
       res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
 
     if (path.startsWith('/respond/')) {
-      const args = parseBody(raw.toString('utf8'), req.headers['content-type']);
       const id = decodeURIComponent(path.slice('/respond/'.length));
+      let args: Json;
+      try {
+        args = parseBody(raw.toString('utf8'), contentType);
+      } catch {
+        return json(400, { ok: false, error: 'invalid_json' });
+      }
       this.calls.push({ method: 'response_url', args: { ...args, __id: id }, at: Date.now() });
+      const failure = this.failures.get('response_url')?.shift();
+      if (failure) return json(failure.status ?? 400, { ok: false, error: failure.error ?? 'failed' });
       const problem = messageErrors(args);
-      if (problem)
+      // Not the Web API: response_url answers a bad payload with a 4xx, so Bolt's respond() throws.
+      if (problem) {
         return json(400, {
           ok: false,
           error: problem.error,
           response_metadata: { messages: problem.messages ?? [] },
         });
+      }
       return json(200, { ok: true });
     }
 
     if (path.startsWith('/upload/')) {
-      const fileId = path.slice('/upload/'.length);
+      const fileId = decodeURIComponent(path.slice('/upload/'.length));
       const upload = this.uploads.find((u) => u.fileId === fileId);
-      if (!upload) return void res.writeHead(404).end('unknown upload');
-      upload.bytes = await fileBytes(raw, req.headers['content-type']);
-      this.calls.push({ method: 'upload', args: { fileId, length: raw.length }, at: Date.now() });
-      return void res.writeHead(200, { 'content-type': 'text/plain' }).end(`OK - ${raw.length}`);
+      if (!upload) return void res.writeHead(404, { 'content-type': 'text/plain' }).end('file_not_found');
+      upload.bytes = await fileBytes(raw, contentType);
+      this.calls.push({ method: 'upload', args: { fileId, length: upload.bytes.length }, at: Date.now() });
+      return void res.writeHead(200, { 'content-type': 'text/plain' }).end(`OK - ${upload.bytes.length}`);
     }
 
     if (path.startsWith('/files/')) {
@@ -480,25 +580,33 @@ export class FakeSlack {
 
     if (!path.startsWith('/api/')) return void res.writeHead(404).end();
     const method = path.slice('/api/'.length);
-    const args = parseBody(raw.toString('utf8'), req.headers['content-type']);
+    let args: Json;
+    try {
+      args = parseBody(raw.toString('utf8'), contentType);
+    } catch {
+      this.calls.push({ method, args: {}, at: Date.now() });
+      return json(200, { ok: false, error: 'invalid_json' });
+    }
     this.calls.push({ method, args, at: Date.now() });
+
+    const auth = req.headers.authorization ?? '';
+    if (!/^Bearer xox/.test(auth) && !String(args.token ?? '').startsWith('xox')) {
+      return json(200, { ok: false, error: 'not_authed' });
+    }
 
     const failure = this.failures.get(method)?.shift();
     if (failure) {
-      if (failure.status === 429)
+      if (failure.status === 429) {
         return json(
           429,
           { ok: false, error: 'ratelimited' },
           { 'retry-after': String(failure.retryAfter ?? 1) },
         );
-      if (failure.status && failure.status >= 500)
-        return json(failure.status, { ok: false, error: 'internal_error' });
+      }
+      if (failure.status && failure.status !== 200) {
+        return json(failure.status, { ok: false, error: failure.error ?? 'internal_error' });
+      }
       return json(200, { ok: false, error: failure.error ?? 'fatal_error' });
-    }
-
-    const auth = req.headers.authorization ?? '';
-    if (!/^Bearer xox/.test(auth) && !String(args.token ?? '').startsWith('xox')) {
-      return json(200, { ok: false, error: 'not_authed' });
     }
     return json(200, this.answer(method, args));
   }
@@ -510,6 +618,7 @@ export class FakeSlack {
       ...(messages ? { response_metadata: { messages } } : {}),
     });
     const { teamId, botUserId } = this.options;
+    const hasContent = Boolean(args.text) || Boolean(args.blocks) || Boolean(args.attachments);
     switch (method) {
       case 'auth.test':
         return {
@@ -523,10 +632,9 @@ export class FakeSlack {
         };
       case 'chat.postMessage': {
         const channel = String(args.channel ?? '');
-        const known = this.channels[channel];
-        if (!known && !/^[DU]/.test(channel)) return fail('channel_not_found');
-        if (known && known.is_member === false) return fail('not_in_channel');
-        if (!args.text && !args.blocks) return fail('no_text');
+        const channelError = this.channelError(channel);
+        if (channelError) return fail(channelError);
+        if (!hasContent) return fail('no_text');
         const problem = messageErrors(args);
         if (problem) return fail(problem.error, problem.messages);
         const ts = this.nextTs();
@@ -536,7 +644,10 @@ export class FakeSlack {
         return { ok: true, channel, ts, message: { text: args.text, blocks: args.blocks, ts } };
       }
       case 'chat.postEphemeral': {
-        if (!args.user) return fail('user_not_found');
+        const channelError = this.channelError(String(args.channel ?? ''));
+        if (channelError) return fail(channelError);
+        if (!args.user) return fail('user_not_in_channel');
+        if (!hasContent) return fail('no_text');
         const problem = messageErrors(args);
         if (problem) return fail(problem.error, problem.messages);
         return { ok: true, message_ts: this.nextTs() };
@@ -544,6 +655,7 @@ export class FakeSlack {
       case 'chat.update': {
         const channel = String(args.channel ?? '');
         if (!this.posted.get(channel)?.has(String(args.ts))) return fail('message_not_found');
+        if (!hasContent) return fail('no_text');
         const problem = messageErrors(args);
         if (problem) return fail(problem.error, problem.messages);
         return { ok: true, channel, ts: args.ts, text: args.text };
@@ -554,41 +666,83 @@ export class FakeSlack {
       case 'views.publish': {
         if ((method === 'views.open' || method === 'views.push') && !args.trigger_id)
           return fail('invalid_trigger_id');
-        if (method === 'views.update' && !args.view_id && !args.external_id) return fail('view_not_found');
-        if (method === 'views.publish' && !args.user_id) return fail('user_not_found');
-        const messages = validateView(args.view);
+        if (method === 'views.update' && !args.view_id && !args.external_id) return fail('invalid_arguments');
+        if (method === 'views.publish' && !args.user_id) return fail('invalid_arguments');
+        if (!isObj(args.view)) return fail('invalid_arguments');
+        const view = args.view;
+        // Home tabs are published; modals are opened, pushed or updated.
+        if (method === 'views.publish' && view.type !== 'home')
+          return fail('invalid_blocks', [
+            '[ERROR] views.publish needs a home view [json-pointer:/view/type]',
+          ]);
+        if ((method === 'views.open' || method === 'views.push') && view.type !== 'modal')
+          return fail('invalid_blocks', [`[ERROR] ${method} needs a modal view [json-pointer:/view/type]`]);
+        const messages = validateView(view);
         if (messages.length) return fail('invalid_blocks', messages);
-        return { ok: true, view: { id: `V${++this.ids}`, ...(args.view as Json), state: { values: {} } } };
+        const id = typeof args.view_id === 'string' ? args.view_id : `V${++this.ids}`;
+        return {
+          ok: true,
+          view: {
+            id,
+            team_id: teamId,
+            ...view,
+            ...(typeof args.external_id === 'string' ? { external_id: args.external_id } : {}),
+            state: { values: {} },
+            hash: `${Date.now()}.${id}`,
+            root_view_id: id,
+            bot_id: 'B0MO',
+          },
+        };
       }
       case 'files.getUploadURLExternal': {
-        if (!args.filename || !args.length) return fail('invalid_arguments');
+        if (!args.filename || !Number(args.length)) return fail('invalid_arguments');
         const fileId = `F${++this.ids}`;
         this.uploads.push({
           fileId,
           filename: String(args.filename),
           bytes: Buffer.alloc(0),
           completed: false,
+          // files.uploadV2 sends alt_text here; the docs also name alt_txt.
           altText: (args.alt_text ?? args.alt_txt) as string | undefined,
         });
         return { ok: true, upload_url: `${this.url}/upload/${fileId}`, file_id: fileId };
       }
       case 'files.completeUploadExternal': {
-        const files = (args.files as { id: string; title?: string }[] | undefined) ?? [];
-        for (const f of files) {
-          const upload = this.uploads.find((u) => u.fileId === f.id);
-          if (!upload) return fail('file_not_found');
-          upload.completed = true;
-          upload.title = f.title;
-          upload.altText = (f as { alt_text?: string }).alt_text ?? upload.altText;
-          upload.channelId = args.channel_id as string | undefined;
-          upload.threadTs = args.thread_ts as string | undefined;
+        const files = args.files;
+        if (!Array.isArray(files) || files.length === 0 || !files.every(isObj))
+          return fail('invalid_arguments');
+        const channel = typeof args.channel_id === 'string' ? args.channel_id : undefined;
+        if (channel) {
+          const channelError = this.channelError(channel);
+          if (channelError) return fail(channelError);
         }
-        return { ok: true, files: files.map((f) => ({ id: f.id, title: f.title })) };
+        if (args.blocks !== undefined) {
+          const problem = messageErrors({ blocks: args.blocks });
+          if (problem) return fail(problem.error, problem.messages);
+        }
+        const uploads = files.map((f) => this.uploads.find((u) => u.fileId === f.id));
+        if (uploads.some((u) => !u)) return fail('file_not_found');
+        files.forEach((f, i) => {
+          const upload = uploads[i] as Upload;
+          upload.completed = true;
+          upload.title = typeof f.title === 'string' ? f.title : upload.filename;
+          upload.altText = ((f.alt_text ?? f.alt_txt) as string | undefined) ?? upload.altText;
+          upload.channelId = channel;
+          upload.threadTs = typeof args.thread_ts === 'string' ? args.thread_ts : undefined;
+        });
+        return { ok: true, files: uploads.map((u) => ({ id: u?.fileId, title: u?.title })) };
       }
       case 'users.info': {
         const id = String(args.user ?? '');
+        if (id === botUserId) {
+          return {
+            ok: true,
+            user: { id, team_id: teamId, name: 'mo', real_name: 'Mo', is_bot: true, deleted: false },
+          };
+        }
         const u = this.users[id];
         if (!u) return fail('user_not_found');
+        const tz = u.tz ?? 'America/New_York';
         return {
           ok: true,
           user: {
@@ -596,8 +750,8 @@ export class FakeSlack {
             team_id: teamId,
             name: id.toLowerCase(),
             real_name: u.real_name ?? id,
-            tz: u.tz ?? 'America/New_York',
-            tz_offset: 0,
+            tz,
+            tz_offset: tzOffset(tz),
             is_admin: Boolean(u.is_admin),
             is_owner: Boolean(u.is_owner),
             is_primary_owner: Boolean(u.is_primary_owner),
