@@ -26,6 +26,7 @@ const schema = z.object({
     .datetime({ offset: true, message: 'must be an ISO 8601 instant such as 2026-11-16T09:00:00Z' })
     .optional(),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  MO_SCHEDULER: z.enum(['on', 'off'], { message: 'must be on or off' }).default('on'),
   TEST_DATABASE_URL: z.string().optional(),
 });
 
@@ -44,6 +45,8 @@ export interface Config {
   /** Pins Mo's clock (demos, tests). */
   now: Date | undefined;
   logLevel: (typeof LOG_LEVELS)[number];
+  /** Runs the weekly digest and other jobs in this process (`mo serve`). */
+  scheduler: boolean;
   testDatabaseUrl: string | undefined;
 }
 
@@ -72,6 +75,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     databaseUrl: e.DATABASE_URL,
     now: e.MO_NOW ? new Date(e.MO_NOW) : undefined,
     logLevel: e.LOG_LEVEL,
+    scheduler: e.MO_SCHEDULER === 'on',
     testDatabaseUrl: e.TEST_DATABASE_URL,
   };
 }

@@ -21,3 +21,13 @@ const USER_REF = /^<?@?([UW][A-Z0-9]{2,})(\|[^>]*)?>?$/;
 export function parseUserRef(text: string): string | undefined {
   return USER_REF.exec(text.trim())?.[1];
 }
+
+const CHANNEL_REF = /^<#([CG][A-Z0-9]{2,})(\|[^>]*)?>$/;
+
+/** A channel id from Slack's escaped mention (`<#C012AB|marketing>`) or a bare id. */
+export function parseChannelRef(text: string): string | undefined {
+  const t = text.trim();
+  return CHANNEL_REF.exec(t)?.[1] ?? (/^C[A-Z0-9]{6,}$/.test(t) ? t : undefined);
+}
+
+export const channelMention = (channelId: string) => `<#${channelId.replace(/[^A-Z0-9]/gi, '')}>`;

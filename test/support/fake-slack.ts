@@ -24,6 +24,20 @@ export interface FakeChannel {
   name: string;
   is_member?: boolean;
   is_private?: boolean;
+  /** conversations.members answers these user ids. */
+  members?: string[];
+}
+
+/** A message as conversations.history returns it. */
+export interface FakeMessage {
+  channel: string;
+  ts: string;
+  text?: unknown;
+  blocks?: unknown;
+  thread_ts?: string;
+  metadata?: { event_type: string; event_payload: Record<string, unknown> };
+  files?: Array<{ id: string; title?: string }>;
+  user: string;
 }
 
 export interface FakeSlackOptions {
@@ -441,9 +455,9 @@ export class FakeSlack {
   private channels: Record<string, FakeChannel>;
   private failures = new Map<string, Failure[]>();
   private files = new Map<string, FakeFile>();
-  /** channel → ts of messages posted there, so chat.update can answer message_not_found. */
-  private posted = new Map<string, Set<string>>();
-  private ts = 1_700_000_000_000_100; // microseconds; rendered as '1700000000.000100'
+  /** Every message in every channel (DMs under their D… id), oldest first. */
+  messages: FakeMessage[] = [];
+  private ts = 0; // microseconds; rendered as '1763000000.000100'
   private ids = 0;
 
   private constructor(
@@ -518,8 +532,9 @@ export class FakeSlack {
     return new Promise((resolve) => this.server.close(() => resolve()));
   }
 
+  /** Like Slack's: the wall clock in microseconds, strictly increasing. */
   private nextTs(): string {
-    this.ts += 100;
+    this.ts = Math.max(this.ts + 100, Date.now() * 1000);
     const s = String(this.ts);
     return `${s.slice(0, 10)}.${s.slice(10)}`;
   }
@@ -527,8 +542,59 @@ export class FakeSlack {
   /** Slack's answer for posting into `channel`: DMs and user ids pass, unknown ids do not. */
   private channelError(channel: string): string | undefined {
     const known = this.channels[channel];
-    if (!known) return /^[DU]/.test(channel) ? undefined : 'channel_not_found';
+    if (!known) return /^[DUW]/.test(channel) ? undefined : 'channel_not_found';
     return known.is_member === false ? 'not_in_channel' : undefined;
+  }
+
+  /** Posting to a user id posts in the bot's DM with them, as Slack does. */
+  private dmOf(channel: string): string {
+    return /^[UW]/.test(channel) ? `D${channel.slice(1)}` : channel;
+  }
+
+  /** Messages posted in a channel (a user id means the DM), optionally in one thread. */
+  messagesIn(channel: string, threadTs?: string): FakeMessage[] {
+    const id = this.dmOf(channel);
+    return this.messages.filter(
+      (m) => m.channel === id && (threadTs === undefined || m.thread_ts === threadTs || m.ts === threadTs),
+    );
+  }
+
+  /** Records a message as if posted by the bot (or, with `user`, by someone else). */
+  addMessage(message: Omit<FakeMessage, 'ts' | 'user'> & { user?: string }): FakeMessage {
+    const m: FakeMessage = {
+      user: this.options.botUserId,
+      ...message,
+      channel: this.dmOf(message.channel),
+      ts: this.nextTs(),
+    };
+    this.messages.push(m);
+    return m;
+  }
+
+  private history(args: Json, thread?: string) {
+    const channel = this.dmOf(String(args.channel ?? ''));
+    if (!/^D/.test(channel) && !this.channels[channel]) return { ok: false, error: 'channel_not_found' };
+    const oldest = Number(args.oldest ?? 0);
+    const withMetadata = args.include_all_metadata === true || args.include_all_metadata === 'true';
+    let list = this.messages.filter((m) => m.channel === channel && Number(m.ts) >= oldest);
+    list = thread
+      ? list.filter((m) => m.ts === thread || m.thread_ts === thread)
+      : list.filter((m) => !m.thread_ts || m.thread_ts === m.ts);
+    // History is newest first; replies oldest first. Pages of `limit`, cursor = offset.
+    if (!thread) list = [...list].reverse();
+    const limit = Math.max(1, Math.min(Number(args.limit ?? 100), 999));
+    const offset = Number(args.cursor ?? 0) || 0;
+    const page = list.slice(offset, offset + limit).map((m) => {
+      const { metadata, channel: _c, ...rest } = m;
+      return { type: 'message', ...rest, ...(withMetadata && metadata ? { metadata } : {}) };
+    });
+    const more = offset + limit < list.length;
+    return {
+      ok: true,
+      messages: page,
+      has_more: more,
+      response_metadata: { next_cursor: more ? String(offset + limit) : '' },
+    };
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse) {
@@ -637,11 +703,21 @@ export class FakeSlack {
         if (!hasContent) return fail('no_text');
         const problem = messageErrors(args);
         if (problem) return fail(problem.error, problem.messages);
-        const ts = this.nextTs();
-        const set = this.posted.get(channel) ?? new Set<string>();
-        set.add(ts);
-        this.posted.set(channel, set);
-        return { ok: true, channel, ts, message: { text: args.text, blocks: args.blocks, ts } };
+        const threadTs = typeof args.thread_ts === 'string' ? args.thread_ts : undefined;
+        const metadata = typeof args.metadata === 'string' ? JSON.parse(args.metadata) : args.metadata;
+        const m = this.addMessage({
+          channel,
+          text: args.text,
+          blocks: args.blocks,
+          ...(threadTs ? { thread_ts: threadTs } : {}),
+          ...(isObj(metadata) ? { metadata: metadata as FakeMessage['metadata'] } : {}),
+        });
+        return {
+          ok: true,
+          channel: m.channel,
+          ts: m.ts,
+          message: { text: args.text, blocks: args.blocks, ts: m.ts },
+        };
       }
       case 'chat.postEphemeral': {
         const channelError = this.channelError(String(args.channel ?? ''));
@@ -654,10 +730,15 @@ export class FakeSlack {
       }
       case 'chat.update': {
         const channel = String(args.channel ?? '');
-        if (!this.posted.get(channel)?.has(String(args.ts))) return fail('message_not_found');
+        const target = this.messages.find(
+          (m) => m.channel === this.dmOf(channel) && m.ts === String(args.ts),
+        );
+        if (!target) return fail('message_not_found');
         if (!hasContent) return fail('no_text');
         const problem = messageErrors(args);
         if (problem) return fail(problem.error, problem.messages);
+        target.text = args.text;
+        if (args.blocks !== undefined) target.blocks = args.blocks;
         return { ok: true, channel, ts: args.ts, text: args.text };
       }
       case 'views.open':
@@ -730,6 +811,15 @@ export class FakeSlack {
           upload.channelId = channel;
           upload.threadTs = typeof args.thread_ts === 'string' ? args.thread_ts : undefined;
         });
+        // Sharing files posts a message carrying them (in the thread when one is given).
+        if (channel) {
+          this.addMessage({
+            channel,
+            text: args.initial_comment ?? '',
+            ...(typeof args.thread_ts === 'string' ? { thread_ts: args.thread_ts } : {}),
+            files: uploads.map((u) => ({ id: (u as Upload).fileId, title: (u as Upload).title })),
+          });
+        }
         return { ok: true, files: uploads.map((u) => ({ id: u?.fileId, title: u?.title })) };
       }
       case 'users.info': {
@@ -790,6 +880,35 @@ export class FakeSlack {
             is_member: c.is_member !== false,
           },
         };
+      }
+      case 'conversations.history':
+        return this.history(args);
+      case 'conversations.replies':
+        if (!args.ts) return fail('invalid_arguments');
+        return this.history(args, String(args.ts));
+      case 'conversations.open': {
+        const users = String(args.users ?? '')
+          .split(',')
+          .filter(Boolean);
+        if (users.length !== 1) return fail('invalid_arguments');
+        if (!this.users[users[0] as string]) return fail('user_not_found');
+        return { ok: true, channel: { id: this.dmOf(users[0] as string) } };
+      }
+      case 'conversations.list': {
+        const channels = Object.entries(this.channels).map(([id, c]) => ({
+          id,
+          name: c.name,
+          is_channel: true,
+          is_private: Boolean(c.is_private),
+          is_member: c.is_member !== false,
+          is_archived: false,
+        }));
+        return { ok: true, channels, response_metadata: { next_cursor: '' } };
+      }
+      case 'conversations.members': {
+        const c = this.channels[String(args.channel ?? '')];
+        if (!c) return fail('channel_not_found');
+        return { ok: true, members: c.members ?? [], response_metadata: { next_cursor: '' } };
       }
       default:
         return fail('unknown_method');

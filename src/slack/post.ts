@@ -1,0 +1,163 @@
+// Posting to Slack exactly once. Slack has no idempotency key for chat.postMessage, so Mo
+// keeps its own: a `pending` row is written before the call and marked `posted` with the
+// ts after it. A crash between the two leaves the row pending; the next attempt looks for
+// the key in the message metadata Mo attached (conversations.history / replies) before
+// posting again, so a retried run never posts twice.
+import type { WebClient } from '@slack/web-api';
+import type { SlackPostRepository } from '../db/slack-posts.js';
+import type { Message } from './blocks/common.js';
+
+export const POST_EVENT_TYPE = 'mo_post';
+
+/** How far before the pending row to look for the message (clock skew between Mo and Slack). */
+const LOOKBACK_S = 120;
+const MAX_PAGES = 5;
+
+export interface PostOnce {
+  teamId: string;
+  /** Unique per post in the workspace, e.g. digest:T0123:2026-11-23T17:00:00.000Z. */
+  key: string;
+  /** A channel id, or a user id for a DM. */
+  channel: string;
+  message: Message;
+  threadTs?: string;
+}
+
+export interface Posted {
+  channel: string;
+  ts: string;
+  /** false when it had been posted before (recorded, or found in the channel). */
+  fresh: boolean;
+}
+
+interface HistoryMessage {
+  ts?: string;
+  metadata?: { event_type?: string; event_payload?: Record<string, unknown> };
+  files?: Array<{ id?: string; title?: string }>;
+}
+
+/** A DM is posted (and looked up) in the conversation with the user, not at the user id. */
+async function conversationOf(client: WebClient, channel: string): Promise<string> {
+  if (!/^[UW]/.test(channel)) return channel;
+  const opened = await client.conversations.open({ users: channel });
+  const id = opened.channel?.id;
+  if (!id) throw new Error(`Slack did not open a DM with ${channel}`);
+  return id;
+}
+
+async function findMessage(
+  client: WebClient,
+  where: { channel: string; threadTs?: string | null; since: Date },
+  matches: (m: HistoryMessage) => boolean,
+): Promise<HistoryMessage | undefined> {
+  const oldest = String(Math.floor(where.since.getTime() / 1000) - LOOKBACK_S);
+  let cursor: string | undefined;
+  for (let page = 0; page < MAX_PAGES; page++) {
+    const args = { channel: where.channel, oldest, include_all_metadata: true, limit: 200, cursor };
+    const res = where.threadTs
+      ? await client.conversations.replies({ ...args, ts: where.threadTs })
+      : await client.conversations.history(args);
+    const found = (res.messages as HistoryMessage[] | undefined)?.find(matches);
+    if (found) return found;
+    cursor = res.response_metadata?.next_cursor || undefined;
+    if (!cursor) return undefined;
+  }
+  return undefined;
+}
+
+export async function postOnce(
+  client: WebClient,
+  posts: SlackPostRepository,
+  post: PostOnce,
+): Promise<Posted> {
+  const before = await posts.get(post.teamId, post.key);
+  if (before?.status === 'posted' && before.ts)
+    return { channel: before.channel, ts: before.ts, fresh: false };
+  const channel = await conversationOf(client, post.channel);
+  if (before) {
+    const found = await findMessage(
+      client,
+      { channel, threadTs: post.threadTs, since: before.createdAt },
+      (m) => m.metadata?.event_type === POST_EVENT_TYPE && m.metadata.event_payload?.key === post.key,
+    );
+    if (found?.ts) {
+      await posts.posted(post.teamId, post.key, channel, found.ts);
+      return { channel, ts: found.ts, fresh: false };
+    }
+  } else {
+    await posts.begin({ teamId: post.teamId, key: post.key, channel, threadTs: post.threadTs });
+  }
+  const res = await client.chat.postMessage({
+    channel,
+    text: post.message.text,
+    blocks: post.message.blocks,
+    ...(post.threadTs ? { thread_ts: post.threadTs } : {}),
+    metadata: { event_type: POST_EVENT_TYPE, event_payload: { key: post.key } },
+    unfurl_links: false,
+    unfurl_media: false,
+  });
+  const ts = res.ts as string;
+  await posts.posted(post.teamId, post.key, res.channel ?? channel, ts);
+  return { channel: res.channel ?? channel, ts, fresh: true };
+}
+
+export interface UploadOnce {
+  teamId: string;
+  key: string;
+  channel: string;
+  threadTs?: string;
+  filename: string;
+  /** Unique in the thread: it is how a crashed upload is recognised. */
+  title: string;
+  altText: string;
+  bytes: Buffer;
+}
+
+/**
+ * Uploads a file into a channel or thread once (files.uploadV2: getUploadURLExternal, the
+ * bytes, completeUploadExternal). Files carry no metadata, so a pending upload is found by
+ * its title in the thread. The row's ts holds the file id.
+ */
+export async function uploadOnce(
+  client: WebClient,
+  posts: SlackPostRepository,
+  upload: UploadOnce,
+): Promise<Posted> {
+  const before = await posts.get(upload.teamId, upload.key);
+  if (before?.status === 'posted' && before.ts)
+    return { channel: before.channel, ts: before.ts, fresh: false };
+  if (before) {
+    const found = await findMessage(
+      client,
+      { channel: upload.channel, threadTs: upload.threadTs, since: before.createdAt },
+      (m) => Boolean(m.files?.some((f) => f.title === upload.title)),
+    );
+    const file = found?.files?.find((f) => f.title === upload.title);
+    if (file?.id) {
+      await posts.posted(upload.teamId, upload.key, upload.channel, file.id);
+      return { channel: upload.channel, ts: file.id, fresh: false };
+    }
+  } else {
+    await posts.begin({
+      teamId: upload.teamId,
+      key: upload.key,
+      channel: upload.channel,
+      threadTs: upload.threadTs,
+    });
+  }
+  const file = {
+    file: upload.bytes,
+    filename: upload.filename,
+    title: upload.title,
+    alt_text: upload.altText,
+  };
+  const res = await client.files.uploadV2(
+    upload.threadTs
+      ? { ...file, channel_id: upload.channel, thread_ts: upload.threadTs }
+      : { ...file, channel_id: upload.channel },
+  );
+  const files = (res as { files?: Array<{ files?: Array<{ id?: string }> }> }).files;
+  const id = files?.[0]?.files?.[0]?.id ?? 'uploaded';
+  await posts.posted(upload.teamId, upload.key, upload.channel, id);
+  return { channel: upload.channel, ts: id, fresh: true };
+}

@@ -1,0 +1,251 @@
+// The scheduler's promises, on a real database (PostgreSQL in CI) and the fake Slack: one
+// run per (job, slot) across processes, a dead runner replaced after its lease, failed runs
+// recorded and retried, Slack's 429 and 5xx handled, and no repost after a crash.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { type DueRun, type JobDefinition, Scheduler } from '../../jobs/scheduler.js';
+import { type Database, openDatabase } from '../../src/db/client.js';
+import { jobRepository } from '../../src/db/jobs.js';
+import { slackPostRepository } from '../../src/db/slack-posts.js';
+import { lastWeeklySlot } from '../../src/domain/schedule.js';
+import { createLogger } from '../../src/log.js';
+import { createMo, type Mo } from '../../src/services/mo.js';
+import { textMessage } from '../../src/slack/blocks/common.js';
+import { jobClient } from '../../src/slack/client.js';
+import { POST_EVENT_TYPE, postOnce } from '../../src/slack/post.js';
+import { createTestDatabase, type TestDatabase } from '../support/db.js';
+import { FakeSlack } from '../support/fake-slack.js';
+
+const TEAM = 'T0SCHED';
+const CHANNEL = 'C0MARKETING';
+const logger = createLogger('error');
+const MONDAY_9_LA = { day: 1, time: '09:00', timeZone: 'America/Los_Angeles' };
+
+let t: TestDatabase;
+let slack: FakeSlack;
+let second: Database;
+
+beforeAll(async () => {
+  t = await createTestDatabase('2026-11-23T17:00:00Z');
+  second = openDatabase(t.mo.databaseUrl);
+  slack = await FakeSlack.start({ teamId: TEAM, channels: { [CHANNEL]: { name: 'marketing' } } });
+});
+afterAll(async () => {
+  await slack.close();
+  await second.close();
+  await t.close();
+});
+beforeEach(async () => {
+  slack.reset();
+  slack.messages = [];
+  await t.mo.db.jobRun.deleteMany({});
+  await t.mo.db.slackPost.deleteMany({});
+});
+
+const client = (retries = 0) =>
+  jobClient('xoxb-test', slack.apiUrl, logger, { retries, factor: 1, minTimeout: 5, maxTimeout: 5 });
+
+/** A weekly job that posts one message per slot, the way the digest does. */
+function weeklyPost(mo: Mo, retries = 0): JobDefinition {
+  const c = client(retries);
+  return {
+    name: 'weekly',
+    async due(now: Date): Promise<DueRun[]> {
+      const slot = lastWeeklySlot(MONDAY_9_LA, now);
+      return [
+        {
+          job: 'weekly',
+          key: `weekly:${TEAM}`,
+          teamId: TEAM,
+          slot,
+          run: async () => {
+            const posted = await postOnce(c, slackPostRepository(mo.db), {
+              teamId: TEAM,
+              key: `weekly:${TEAM}:${slot.toISOString()}`,
+              channel: CHANNEL,
+              message: textMessage(`Week of ${slot.toISOString()}`),
+            });
+            return `${posted.fresh ? 'posted' : 'found'} ${posted.ts}`;
+          },
+        },
+      ];
+    },
+  };
+}
+
+const posts = () => slack.callsTo('chat.postMessage');
+
+describe('one run per slot', () => {
+  it('two schedulers on one database post once for the same slot', async () => {
+    const now = new Date('2026-11-23T17:00:30Z');
+    const moB = createMo(second, () => now);
+    const a = new Scheduler({ mo: t.mo, logger, jobs: [weeklyPost(t.mo)], owner: 'A' });
+    const b = new Scheduler({ mo: moB, logger, jobs: [weeklyPost(moB)], owner: 'B' });
+    const [ra, rb] = await Promise.all([a.tick(now), b.tick(now)]);
+    const statuses = [...ra, ...rb].map((r) => r.status).sort();
+    expect(statuses).toEqual(['skipped', 'succeeded']);
+    expect(posts()).toHaveLength(1);
+    // Later ticks in either process change nothing.
+    await Promise.all([a.tick(new Date('2026-11-23T17:01:00Z')), b.tick(new Date('2026-11-23T17:02:00Z'))]);
+    expect(posts()).toHaveLength(1);
+    const runs = await jobRepository(t.mo.db).recent();
+    expect(runs.map((r) => [r.key, r.slot.toISOString(), r.status, r.attempts])).toEqual([
+      [`weekly:${TEAM}`, '2026-11-23T17:00:00.000Z', 'succeeded', 1],
+    ]);
+  });
+
+  it("node-cron's run coordinator elects one process per tick", async () => {
+    const a = new Scheduler({ mo: t.mo, logger, jobs: [], owner: 'A' }).coordinator();
+    const b = new Scheduler({
+      mo: createMo(second, () => new Date()),
+      logger,
+      jobs: [],
+      owner: 'B',
+    }).coordinator();
+    const key = 'mo-scheduler:2026-11-23T17:05:00.000Z';
+    const votes = await Promise.all([a.shouldRun(key, 60_000), b.shouldRun(key, 60_000)]);
+    expect(votes.filter(Boolean)).toHaveLength(1);
+    expect(await a.shouldRun('mo-scheduler:2026-11-23T17:06:00.000Z', 60_000)).toBe(true);
+  });
+
+  it('a missed Monday is caught up once at start, and not after 24 hours', async () => {
+    const s = new Scheduler({ mo: t.mo, logger, jobs: [weeklyPost(t.mo)], owner: 'A' });
+    // Mo was down at 09:00 (17:00Z); it starts at 15:00 local.
+    const results = await s.tick(new Date('2026-11-23T23:00:00Z'));
+    expect(results.map((r) => r.status)).toEqual(['succeeded']);
+    await s.tick(new Date('2026-11-23T23:01:00Z'));
+    await s.tick(new Date('2026-11-24T16:00:00Z'));
+    expect(posts()).toHaveLength(1);
+    // Down over the next Monday until Tuesday 10:00 local: 25 hours late, it is dropped.
+    const late = await s.tick(new Date('2026-12-01T18:00:01Z'));
+    expect(late).toEqual([
+      expect.objectContaining({
+        slot: new Date('2026-11-30T17:00:00Z'),
+        status: 'skipped',
+        reason: 'too-old',
+      }),
+    ]);
+    expect(posts()).toHaveLength(1);
+  });
+});
+
+describe('a runner that dies', () => {
+  it('is replaced once its lease has expired, and not before', async () => {
+    const slot = new Date('2026-11-23T17:00:00Z');
+    await t.mo.db.jobRun.create({
+      data: {
+        job: 'weekly',
+        key: `weekly:${TEAM}`,
+        teamId: TEAM,
+        slot,
+        status: 'running',
+        owner: 'dead-process',
+        leaseUntil: new Date('2026-11-23T17:01:00Z'),
+        startedAt: slot,
+      },
+    });
+    const s = new Scheduler({ mo: t.mo, logger, jobs: [weeklyPost(t.mo)], owner: 'A' });
+    expect((await s.tick(new Date('2026-11-23T17:00:50Z')))[0]).toMatchObject({
+      status: 'skipped',
+      reason: 'taken',
+    });
+    expect(posts()).toHaveLength(0);
+    expect((await s.tick(new Date('2026-11-23T17:01:10Z')))[0]).toMatchObject({
+      status: 'succeeded',
+      attempt: 2,
+    });
+    expect(posts()).toHaveLength(1);
+  });
+
+  it('does not repost when it crashed between posting and recording', async () => {
+    const slot = new Date('2026-11-23T17:00:00Z');
+    const key = `weekly:${TEAM}:${slot.toISOString()}`;
+    // The dead runner's state: the post pending in Mo, the message already in the channel.
+    await slackPostRepository(t.mo.db).begin({ teamId: TEAM, key, channel: CHANNEL });
+    const message = slack.addMessage({
+      channel: CHANNEL,
+      text: 'Week of …',
+      metadata: { event_type: POST_EVENT_TYPE, event_payload: { key } },
+    });
+    await t.mo.db.jobRun.create({
+      data: {
+        job: 'weekly',
+        key: `weekly:${TEAM}`,
+        teamId: TEAM,
+        slot,
+        status: 'running',
+        owner: 'dead-process',
+        leaseUntil: new Date('2026-11-23T17:01:00Z'),
+        startedAt: slot,
+      },
+    });
+    const s = new Scheduler({ mo: t.mo, logger, jobs: [weeklyPost(t.mo)], owner: 'A' });
+    const [result] = await s.tick(new Date('2026-11-23T17:05:00Z'));
+    expect(result).toMatchObject({ status: 'succeeded', detail: `found ${message.ts}` });
+    expect(posts()).toHaveLength(0);
+    expect(slack.callsTo('conversations.history')).toHaveLength(1);
+    expect(await slackPostRepository(t.mo.db).get(TEAM, key)).toMatchObject({
+      status: 'posted',
+      ts: message.ts,
+    });
+  });
+
+  it('posts when the crash came before the message reached Slack', async () => {
+    const slot = new Date('2026-11-23T17:00:00Z');
+    await slackPostRepository(t.mo.db).begin({
+      teamId: TEAM,
+      key: `weekly:${TEAM}:${slot.toISOString()}`,
+      channel: CHANNEL,
+    });
+    // Another message with another key in the channel is not mistaken for it.
+    slack.addMessage({
+      channel: CHANNEL,
+      text: 'older',
+      metadata: { event_type: POST_EVENT_TYPE, event_payload: { key: `weekly:${TEAM}:earlier` } },
+    });
+    const s = new Scheduler({ mo: t.mo, logger, jobs: [weeklyPost(t.mo)], owner: 'A' });
+    const [result] = await s.tick(new Date('2026-11-23T17:05:00Z'));
+    expect(result?.status).toBe('succeeded');
+    expect(posts()).toHaveLength(1);
+    expect(posts()[0]?.args.metadata).toBeDefined();
+  });
+});
+
+describe('Slack errors', () => {
+  it('waits out a 429 for its Retry-After, then posts once', async () => {
+    slack.failNext('chat.postMessage', { status: 429, retryAfter: 1 });
+    const s = new Scheduler({ mo: t.mo, logger, jobs: [weeklyPost(t.mo, 2)], owner: 'A' });
+    const started = Date.now();
+    const [result] = await s.tick(new Date('2026-11-23T17:00:05Z'));
+    expect(result?.status).toBe('succeeded');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
+    expect(posts()).toHaveLength(2); // the refused call and the one that went through
+    expect(slack.messagesIn(CHANNEL)).toHaveLength(1);
+  });
+
+  it('retries 5xx answers with backoff within the run', async () => {
+    slack.failNext('chat.postMessage', { status: 503 });
+    slack.failNext('chat.postMessage', { status: 500 });
+    const s = new Scheduler({ mo: t.mo, logger, jobs: [weeklyPost(t.mo, 2)], owner: 'A' });
+    const [result] = await s.tick(new Date('2026-11-23T17:00:05Z'));
+    expect(result).toMatchObject({ status: 'succeeded', attempt: 1 });
+    expect(slack.messagesIn(CHANNEL)).toHaveLength(1);
+  });
+
+  it('records a failed run visibly and tries the slot again after the backoff', async () => {
+    for (let i = 0; i < 3; i++) slack.failNext('chat.postMessage', { status: 500 });
+    const s = new Scheduler({ mo: t.mo, logger, jobs: [weeklyPost(t.mo, 2)], owner: 'A' });
+    const [first] = await s.tick(new Date('2026-11-23T17:00:05Z'));
+    expect(first).toMatchObject({ status: 'failed', attempt: 1, detail: 'Slack: HTTP 500' });
+    const row = await jobRepository(t.mo.db).get(`weekly:${TEAM}`, new Date('2026-11-23T17:00:00Z'));
+    expect(row).toMatchObject({ status: 'failed', attempts: 1, detail: 'Slack: HTTP 500' });
+    expect(row?.retryAt?.getTime()).toBeGreaterThan(new Date('2026-11-23T17:01:00Z').getTime());
+    expect(slack.messagesIn(CHANNEL)).toHaveLength(0);
+    // Before the backoff ends nothing happens; after it the run succeeds, once.
+    expect((await s.tick(new Date('2026-11-23T17:00:30Z')))[0]).toMatchObject({ status: 'skipped' });
+    expect((await s.tick(new Date('2026-11-23T17:02:00Z')))[0]).toMatchObject({
+      status: 'succeeded',
+      attempt: 2,
+    });
+    expect(slack.messagesIn(CHANNEL)).toHaveLength(1);
+  });
+});
