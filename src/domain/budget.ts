@@ -1,6 +1,6 @@
 // Plan vs actual vs committed vs forecast for a fiscal period, per category, with a total.
 // Pure: the caller aggregates the database (sums per category) and passes them in.
-import { daysInclusive, type IsoDate, type Period } from './calendar.js';
+import { addDays, daysInclusive, type IsoDate, type Period } from './calendar.js';
 import { categoryKey, isTopLevel, isWithin, topOf } from './category.js';
 import { divRound } from './money.js';
 
@@ -160,4 +160,39 @@ export function pacing(report: BudgetReport): { bookedPct: number | null; elapse
       total.planned > 0n ? Number(divRound((total.actual + total.committed) * 100n, total.planned)) : null,
     elapsedPct: Math.round((report.elapsedDays * 100) / report.periodDays),
   };
+}
+
+/**
+ * The burn-up's days: cumulative actual from the period start through today, then the
+ * forecast drawn straight from today's cumulative actual to the forecast at period end.
+ * `daily` holds actual spend per day (any order; days without spend may be missing).
+ */
+export function burnUpDays(
+  report: Pick<BudgetReport, 'period' | 'today' | 'elapsedDays' | 'periodDays'> & {
+    total: Pick<BudgetRow, 'forecast'>;
+  },
+  daily: { date: IsoDate; amount: bigint }[],
+): { date: IsoDate; actual: bigint | null; forecast: bigint | null }[] {
+  const byDate = new Map<IsoDate, bigint>();
+  for (const d of daily) byDate.set(d.date, (byDate.get(d.date) ?? 0n) + d.amount);
+  const days: { date: IsoDate; actual: bigint | null; forecast: bigint | null }[] = [];
+  let cumulative = 0n;
+  let date = report.period.start;
+  for (let i = 0; i < report.periodDays; i++) {
+    if (i < report.elapsedDays) cumulative += byDate.get(date) ?? 0n;
+    days.push({ date, actual: i < report.elapsedDays ? cumulative : null, forecast: null });
+    date = addDays(date, 1);
+  }
+  // The forecast starts where the actual line ends (or at the start before the period opens).
+  const from = Math.max(0, report.elapsedDays - 1);
+  const span = report.periodDays - 1 - from;
+  const base = report.elapsedDays > 0 ? cumulative : 0n;
+  for (let i = from; i < report.periodDays; i++) {
+    const day = days[i] as (typeof days)[number];
+    day.forecast =
+      span <= 0
+        ? report.total.forecast
+        : base + divRound((report.total.forecast - base) * BigInt(i - from), BigInt(span));
+  }
+  return days;
 }

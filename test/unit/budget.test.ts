@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { budgetStatus, computeBudget, leafForecast, pacing, variancePct } from '../../src/domain/budget.js';
+import {
+  budgetStatus,
+  burnUpDays,
+  computeBudget,
+  leafForecast,
+  pacing,
+  variancePct,
+} from '../../src/domain/budget.js';
 import { fiscalQuarter } from '../../src/domain/calendar.js';
 import { CategoryError, canonicalCategory, isWithin, normalizeCategory } from '../../src/domain/category.js';
 
@@ -127,5 +134,53 @@ describe('categories', () => {
     expect(isWithin('Paid Mediate', 'Paid Media')).toBe(false);
     expect(canonicalCategory('paid media/search', ['Paid Media/Search'])).toBe('Paid Media/Search');
     expect(canonicalCategory('Radio', ['Paid Media'])).toBe('Radio');
+  });
+});
+
+describe('burnUpDays', () => {
+  const period = {
+    key: '2026-11',
+    kind: 'month' as const,
+    label: 'November 2026',
+    start: '2026-11-01',
+    end: '2026-11-05',
+  };
+  it('accumulates actual through today and draws the forecast from there to period end', () => {
+    const days = burnUpDays(
+      { period, today: '2026-11-03', elapsedDays: 3, periodDays: 5, total: { forecast: 1_000n } },
+      [
+        { date: '2026-11-01', amount: 100n },
+        { date: '2026-11-03', amount: 50n },
+        { date: '2026-11-03', amount: 50n },
+        { date: '2026-11-04', amount: 999n }, // after today: not actual yet
+      ],
+    );
+    expect(days).toEqual([
+      { date: '2026-11-01', actual: 100n, forecast: null },
+      { date: '2026-11-02', actual: 100n, forecast: null },
+      { date: '2026-11-03', actual: 200n, forecast: 200n },
+      { date: '2026-11-04', actual: null, forecast: 600n },
+      { date: '2026-11-05', actual: null, forecast: 1_000n },
+    ]);
+  });
+
+  it('before the period opens the forecast runs from zero; on its last day it is one point', () => {
+    const before = burnUpDays(
+      { period, today: '2026-10-20', elapsedDays: 0, periodDays: 5, total: { forecast: 400n } },
+      [],
+    );
+    expect(before.map((d) => d.forecast)).toEqual([0n, 100n, 200n, 300n, 400n]);
+    expect(before.every((d) => d.actual === null)).toBe(true);
+    const last = burnUpDays(
+      { period, today: '2026-11-05', elapsedDays: 5, periodDays: 5, total: { forecast: 70n } },
+      [{ date: '2026-11-02', amount: 70n }],
+    );
+    expect(last.map((d) => [d.actual, d.forecast])).toEqual([
+      [0n, null],
+      [70n, null],
+      [70n, null],
+      [70n, null],
+      [70n, 70n],
+    ]);
   });
 });
