@@ -107,9 +107,9 @@ async function chromiumRenderer() {
         config: { ...THEME, ...(spec.config ?? {}) },
       } as TopLevelSpec);
       await page.evaluate(async (s) => {
-        // biome-ignore lint/suspicious/noExplicitAny: vega is a page global here
-        const vega = (globalThis as any).vega;
-        const el = document.getElementById('chart') as HTMLElement;
+        // biome-ignore lint/suspicious/noExplicitAny: vega and the DOM are the page's globals
+        const { vega, document } = globalThis as any;
+        const el = document.getElementById('chart');
         el.innerHTML = '';
         await new vega.View(vega.parse(s), { renderer: 'svg', container: el }).runAsync();
       }, vegaSpec as object);
