@@ -2,12 +2,15 @@
 // they ack at once, then call the same handlers `mo run` and the tests use.
 import type { App, BlockAction, ButtonAction, StaticSelectAction } from '@slack/bolt';
 import type { Logger } from '@slack/logger';
+import { renderChart } from '../src/charts/render.js';
 import { type PeriodError, requirePeriod } from '../src/domain/calendar.js';
 import { CategoryError, normalizeCategory } from '../src/domain/category.js';
 import { MoneyError, parseAmount } from '../src/domain/money.js';
+import { budgetBurnUp } from '../src/services/charts.js';
 import { todayIn } from '../src/services/mo.js';
 import { decodeRef } from '../src/slack/blocks/budget.js';
 import { textMessage } from '../src/slack/blocks/common.js';
+import { type ChartFile, uploadToDm } from '../src/slack/files.js';
 import { ACTION, INPUT, VIEW } from '../src/slack/ids.js';
 import { escapeMrkdwn } from '../src/slack/mrkdwn.js';
 import { postToResponseUrl, responseUrlOf, withResponseUrl } from '../src/slack/respond.js';
@@ -32,8 +35,14 @@ export function registerCommands(app: App, env: CommandEnv, log: Logger): void {
         { teamId, userId: command.user_id, channelId: command.channel_id },
         env,
       );
-      if (result.kind === 'message') await respond({ response_type: 'ephemeral', ...result.message });
-      else
+      if (result.kind === 'message') {
+        await respond({ response_type: 'ephemeral', ...result.message });
+        const more = await result.followUp?.().catch((e) => {
+          log.error(`/mo ${command.text.split(' ')[0]} follow-up failed`, e);
+          return textMessage(':warning: Mo could not finish that; the reply above still stands.');
+        });
+        if (more) await respond({ response_type: 'ephemeral', replace_original: false, ...more });
+      } else
         await client.views.open({
           trigger_id: command.trigger_id,
           view: withResponseUrl(result.view, command.response_url),
@@ -91,6 +100,29 @@ export function registerCommands(app: App, env: CommandEnv, log: Logger): void {
     await ack();
     await redraw(body, action.value, respond);
   });
+
+  app.action<BlockAction<ButtonAction>>(
+    ACTION.budgetChart,
+    async ({ ack, body, action, respond, client }) => {
+      await ack();
+      const reply = (text: string) => respond({ response_type: 'ephemeral', replace_original: false, text });
+      const who = userOf(body);
+      const ref = decodeRef(action.value);
+      let chart: ChartFile;
+      try {
+        const settings = await workspaceFor(env, who);
+        const spec = await budgetBurnUp(env.mo, settings, { period: ref.period, category: ref.category });
+        chart = { ...spec, png: (await renderChart(spec.spec)).png };
+      } catch (e) {
+        log.error('budget chart failed to render', e);
+        return void (await reply(
+          ':warning: The chart is missing: Mo could not draw it. The figures above stand.',
+        ));
+      }
+      await uploadToDm(client, who.userId, [chart], `${chart.title}`);
+      await reply(`:chart_with_upwards_trend: ${chart.title}: sent to you in a DM with Mo.`);
+    },
+  );
 
   app.action<BlockAction<ButtonAction>>(ACTION.budgetEdit, async ({ ack, body, action, respond, client }) => {
     await ack();

@@ -8,6 +8,7 @@ import { context, header, type Message, section, textMessage } from '../src/slac
 import { escapeMrkdwn } from '../src/slack/mrkdwn.js';
 import { tokenize } from './args.js';
 import { budget, budgetEdit, budgetSet } from './budget.js';
+import { digestNow, digestOff, digestPreview, digestSchedule, digestStatus } from './digest.js';
 import { mapAdd, mapList } from './map.js';
 import { settings } from './settings.js';
 import { spendAdd } from './spend.js';
@@ -29,6 +30,11 @@ export const SUBCOMMANDS: Subcommand<any>[] = [
   budgetSet,
   budgetEdit,
   spendAdd,
+  digestStatus,
+  digestPreview,
+  digestNow,
+  digestSchedule,
+  digestOff,
   mapAdd,
   mapList,
   targetSet,

@@ -1,8 +1,10 @@
 // The contract between the /mo router and its subcommands. Independent of Bolt, so the
 // same handlers serve Slack, `mo run` and tests.
 import type { ModalView } from '@slack/types';
+import type { WebClient } from '@slack/web-api';
 import type { z } from 'zod';
 import type { WorkspaceSettings } from '../src/db/workspaces.js';
+import type { Logger } from '../src/log.js';
 import type { Mo } from '../src/services/mo.js';
 import type { Message } from '../src/slack/blocks/common.js';
 
@@ -21,9 +23,18 @@ export interface CommandEnv {
   isAdmin(teamId: string, userId: string): Promise<boolean>;
   /** The user's own timezone, for a workspace's default before anyone sets one. */
   userTimezone(userId: string): Promise<string | undefined>;
+  /** Present when serving Slack (absent in `mo run` and the shell). */
+  slack?: { client: WebClient; logger: Logger };
 }
 
-export type CommandResult = { kind: 'message'; message: Message } | { kind: 'modal'; view: ModalView };
+export type CommandResult =
+  | {
+      kind: 'message';
+      message: Message;
+      /** Slow work after the reply (charts, posting); may answer again in a follow-up. */
+      followUp?: () => Promise<Message | undefined>;
+    }
+  | { kind: 'modal'; view: ModalView };
 
 export interface Subcommand<A = unknown> {
   /** One or two words: `budget`, `budget set`. */

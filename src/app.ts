@@ -51,7 +51,7 @@ export async function createMoApp(options: MoAppOptions): Promise<MoApp> {
   await app.init();
 
   const directory = slackDirectory(app.client, options.mo);
-  registerCommands(app, { mo: options.mo, ...directory }, logger);
+  registerCommands(app, { mo: options.mo, ...directory, slack: { client: app.client, logger } }, logger);
   app.error(async (error) => {
     logger.error('unhandled error in a listener', error);
   });

@@ -1,5 +1,6 @@
-// The `mo` command line: migrate, serve, settings, import, export, run, shell, demo.
-import { createReadStream, existsSync } from 'node:fs';
+// The `mo` command line: migrate, serve, settings, import, export, run, shell, demo, digest, jobs.
+import { createReadStream, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { stringify } from 'csv-stringify/sync';
@@ -8,17 +9,19 @@ import { describeSettings, settingsPatchSchema } from '../commands/settings.js';
 import { createClock } from './clock.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
 import { type Database, openDatabase } from './db/client.js';
+import { formatRuns, jobRepository } from './db/jobs.js';
 import { dailyFigures } from './db/kpis.js';
 import { applyMigrations } from './db/migrate.js';
 import { tokenRepository } from './db/tokens.js';
 import { DEMO_ADMIN, DEMO_TEAM, loadDemo } from './demo.js';
-import { PeriodError, requirePeriod } from './domain/calendar.js';
+import { isIsoDate, PeriodError, requirePeriod } from './domain/calendar.js';
 import { CategoryError } from './domain/category.js';
 import { computeKpis, type KpiRow } from './domain/kpis.js';
 import { CsvFormatError } from './ingest/csv.js';
 import { describeCounts, ImportRejected, importAndDescribe, isImportKind } from './ingest/import.js';
 import { budgetReport } from './services/budget.js';
 import { createMo, type Mo, todayIn } from './services/mo.js';
+import { renderDigest } from './services/weekly-digest.js';
 import { localDirectory } from './slack/admins.js';
 import { messageToText, modalToText } from './slack/render-text.js';
 
@@ -34,6 +37,8 @@ const USAGE = `mo — marketing ops in Slack
   mo token create|list --team T [--label L] · mo token revoke ID --team T   API tokens for /api/v1/import
   mo export kpis --team T [--period P] [--by week|month] [--format csv|json]   the digest's figures
   mo export budget --team T [--period P] [--category C] [--format csv|json]
+  mo digest --team T --out DIR [--date YYYY-MM-DD]   write the weekly digest (blocks JSON + PNGs) locally
+  mo jobs [--team T] [--limit N]    recent scheduled runs: slot, job, status, attempts, duration
 `;
 
 class CliUsage extends Error {}
@@ -86,6 +91,9 @@ export async function main(argv: string[]): Promise<number> {
         timezone: { type: 'string' },
         admins: { type: 'string' },
         label: { type: 'string' },
+        out: { type: 'string' },
+        date: { type: 'string' },
+        limit: { type: 'string' },
       },
     });
     const config = loadConfig();
@@ -344,6 +352,38 @@ export async function main(argv: string[]): Promise<number> {
               ),
             );
           }
+          return 0;
+        });
+      }
+      case 'jobs': {
+        const limit = Number(values.limit ?? 20);
+        if (!Number.isInteger(limit) || limit < 1)
+          throw new CliUsage('--limit N takes a whole number, 1 or more');
+        return await withMo(config, async (mo) => {
+          const runs = await jobRepository(mo.db).recent({ teamId: values.team, limit });
+          out(runs.length ? formatRuns(runs) : 'No scheduled runs yet.');
+          return 0;
+        });
+      }
+      case 'digest': {
+        const teamId = requireTeam(values);
+        if (!values.out)
+          throw new CliUsage('--out DIR is required: where to write digest.json and the charts');
+        if (values.date && !isIsoDate(values.date)) throw new CliUsage('--date takes YYYY-MM-DD');
+        const dir = values.out;
+        return await withMo(config, async (mo) => {
+          const settings = await mo.workspaces.ensure(teamId);
+          const digest = await renderDigest(mo, settings, {
+            today: values.date ?? todayIn(mo, settings.timezone),
+          });
+          mkdirSync(dir, { recursive: true });
+          writeFileSync(join(dir, 'digest.json'), `${JSON.stringify(digest.message, null, 2)}\n`);
+          for (const chart of digest.charts) writeFileSync(join(dir, chart.name), chart.png);
+          out(messageToText(digest.message));
+          out(
+            `Wrote ${join(dir, 'digest.json')}${digest.charts.map((c) => `, ${join(dir, c.name)}`).join('')}` +
+              (digest.missingCharts.length ? ` (missing: ${digest.missingCharts.join(', ')})` : ''),
+          );
           return 0;
         });
       }

@@ -1,5 +1,7 @@
 // Process entry for serving Slack: config -> database (migrated) -> app -> start; stops
 // gracefully on SIGTERM/SIGINT (requests in flight finish, then the database closes).
+import { digestJob } from '../jobs/digest.js';
+import { Scheduler } from '../jobs/scheduler.js';
 import { createMoApp } from './app.js';
 import { createClock } from './clock.js';
 import { type Config, requireSlack } from './config.js';
@@ -7,6 +9,7 @@ import { openDatabase } from './db/client.js';
 import { applyMigrations } from './db/migrate.js';
 import { createLogger } from './log.js';
 import { createMo } from './services/mo.js';
+import { jobClient } from './slack/client.js';
 
 export async function serve(config: Config): Promise<void> {
   const slack = requireSlack(config);
@@ -26,6 +29,12 @@ export async function serve(config: Config): Promise<void> {
     logger,
   });
   const port = await moApp.start();
+  const client = jobClient(slack.botToken, slack.apiUrl, logger);
+  const scheduler = config.scheduler
+    ? new Scheduler({ mo, logger, jobs: [digestJob({ mo, client, logger })] })
+    : undefined;
+  await scheduler?.start();
+  if (scheduler) logger.info(`scheduler on (${scheduler.owner})`);
   logger.info(
     slack.appToken
       ? `Mo is connected over Socket Mode (health on http://localhost:${port}/healthz)`
@@ -40,6 +49,7 @@ export async function serve(config: Config): Promise<void> {
     const force = setTimeout(() => process.exit(1), 10_000);
     force.unref();
     await moApp.stop();
+    await scheduler?.stop();
     await database.close();
     process.exit(0);
   };

@@ -51,3 +51,29 @@ export async function dailyFigures(
   for (const g of won) if (g.closeDate) day(g.closeDate).won = g._sum.amountMinor ?? 0n;
   return [...days.values()];
 }
+
+/** Pipeline created per category (amount of opportunities created in [start, end]). */
+export async function pipelineByCategory(
+  db: Db,
+  teamId: string,
+  start: string,
+  end: string,
+): Promise<{ category: string; amount: bigint }[]> {
+  const rows = await db.opportunity.groupBy({
+    by: ['category'],
+    where: { teamId, createdDate: { gte: start, lte: end } },
+    _sum: { amountMinor: true },
+  });
+  return rows.map((r) => ({ category: r.category, amount: r._sum.amountMinor ?? 0n }));
+}
+
+/** Whether the workspace has anything at all to report: spend, leads, opportunities or a plan. */
+export async function hasAnyFigures(db: Db, teamId: string): Promise<boolean> {
+  const found = await Promise.all([
+    db.spendDaily.findFirst({ where: { teamId }, select: { date: true } }),
+    db.lead.findFirst({ where: { teamId }, select: { id: true } }),
+    db.opportunity.findFirst({ where: { teamId }, select: { id: true } }),
+    db.budgetLine.findFirst({ where: { teamId }, select: { id: true } }),
+  ]);
+  return found.some(Boolean);
+}

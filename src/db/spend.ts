@@ -63,6 +63,16 @@ export function spendRepository(db: Db) {
       }));
     },
 
+    /** Actual spend per day and category in [start, end] (the burn-up's data), from the rollup. */
+    async dailyActual(teamId: string, start: IsoDate, end: IsoDate) {
+      const rows = await db.spendDaily.groupBy({
+        by: ['date', 'category'],
+        where: { teamId, status: 'actual', date: { gte: start, lte: end } },
+        _sum: { amountMinor: true },
+      });
+      return rows.map((r) => ({ date: r.date, category: r.category, amount: r._sum.amountMinor ?? 0n }));
+    },
+
     /** One spend entry typed by a person (/mo spend add or its modal), audited. */
     async add(input: SpendInput, actor: string) {
       return db.$transaction(async (tx) => {

@@ -2,7 +2,7 @@
 
 import type { WorkspaceSettings } from '../db/workspaces.js';
 import { type BudgetReport, computeBudget } from '../domain/budget.js';
-import { type Period, requirePeriod } from '../domain/calendar.js';
+import { type IsoDate, type Period, requirePeriod } from '../domain/calendar.js';
 import {
   CategoryError,
   canonicalCategory,
@@ -42,9 +42,9 @@ export async function resolveCategory(mo: Mo, teamId: string, text: string): Pro
 export async function budgetReport(
   mo: Mo,
   settings: WorkspaceSettings,
-  query: { period?: string | Period; category?: string | null },
+  query: { period?: string | Period; category?: string | null; today?: IsoDate },
 ): Promise<BudgetReport> {
-  const today = todayIn(mo, settings.timezone);
+  const today = query.today ?? todayIn(mo, settings.timezone);
   const period =
     typeof query.period === 'object'
       ? query.period

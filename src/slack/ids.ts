@@ -5,6 +5,7 @@ export const ACTION = {
   budgetDrill: 'mo_budget_drill',
   budgetBack: 'mo_budget_back',
   budgetEdit: 'mo_budget_edit',
+  budgetChart: 'mo_budget_chart',
 } as const;
 
 export const VIEW = {

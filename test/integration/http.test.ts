@@ -151,6 +151,35 @@ describe('/mo over HTTP', () => {
     expect(validateBlocks(shared.args.blocks, 'message')).toEqual([]);
   });
 
+  it('sends the chart of the view to the asker in a DM, with alt text', async () => {
+    await interact({
+      type: 'block_actions',
+      team: { id: TEAM, domain: 'acme' },
+      user: { id: 'U0MEMBER', team_id: TEAM },
+      api_app_id: 'A0MO',
+      channel: { id: 'C0MKTG', name: 'marketing' },
+      trigger_id: 'trigger-chart',
+      response_url: slack.responseUrl('chart'),
+      container: { type: 'message', message_ts: '1.2', channel_id: 'C0MKTG', is_ephemeral: true },
+      actions: [
+        {
+          type: 'button',
+          action_id: ACTION.budgetChart,
+          block_id: 'budget_actions',
+          value: JSON.stringify({ p: 'FY2026-Q4', c: 'Paid Media' }),
+          action_ts: '1.3',
+        },
+      ],
+    });
+    const reply = await responseTo('chart');
+    expect(String(reply.args.text)).toContain('Budget burn-up · Paid Media · FY2026-Q4: sent to you in a DM');
+    const upload = slack.uploads.find((u) => u.completed);
+    expect(upload).toMatchObject({ channelId: 'D0MEMBER', filename: 'burn-up-FY2026-Q4.png' });
+    expect(upload?.altText).toContain('forecast $');
+    expect(upload?.altText).toContain('against a plan of $9,000');
+    expect(upload?.bytes.subarray(1, 4).toString()).toBe('PNG');
+  });
+
   it('opens the settings modal for an admin and saves a valid submission, audited', async () => {
     await signedPost(commandBody('settings', 'U0ADMIN', 'settings'));
     const open = await waitFor(() => slack.callsTo('views.open')[0], 'views.open');

@@ -40,15 +40,25 @@ describe('weekly slots', () => {
   const mondayNine = { day: 1, time: '09:00', timeZone: 'America/Los_Angeles' };
 
   it('the last slot is at or before now, across the fall-back week', () => {
-    expect(iso(lastWeeklySlot(mondayNine, new Date('2026-11-02T17:00:00Z')))).toBe('2026-11-02T17:00:00.000Z');
-    expect(iso(lastWeeklySlot(mondayNine, new Date('2026-11-02T16:59:59Z')))).toBe('2026-10-26T16:00:00.000Z');
+    expect(iso(lastWeeklySlot(mondayNine, new Date('2026-11-02T17:00:00Z')))).toBe(
+      '2026-11-02T17:00:00.000Z',
+    );
+    expect(iso(lastWeeklySlot(mondayNine, new Date('2026-11-02T16:59:59Z')))).toBe(
+      '2026-10-26T16:00:00.000Z',
+    );
     // Sunday evening local (Monday UTC) is still the week before.
-    expect(iso(lastWeeklySlot(mondayNine, new Date('2026-11-09T06:00:00Z')))).toBe('2026-11-02T17:00:00.000Z');
+    expect(iso(lastWeeklySlot(mondayNine, new Date('2026-11-09T06:00:00Z')))).toBe(
+      '2026-11-02T17:00:00.000Z',
+    );
   });
 
   it('the next slot is strictly after now', () => {
-    expect(iso(nextWeeklySlot(mondayNine, new Date('2026-11-02T17:00:00Z')))).toBe('2026-11-09T17:00:00.000Z');
-    expect(iso(nextWeeklySlot(mondayNine, new Date('2026-10-30T12:00:00Z')))).toBe('2026-11-02T17:00:00.000Z');
+    expect(iso(nextWeeklySlot(mondayNine, new Date('2026-11-02T17:00:00Z')))).toBe(
+      '2026-11-09T17:00:00.000Z',
+    );
+    expect(iso(nextWeeklySlot(mondayNine, new Date('2026-10-30T12:00:00Z')))).toBe(
+      '2026-11-02T17:00:00.000Z',
+    );
     const friday = { day: 5, time: '17:30', timeZone: 'Europe/London' };
     expect(iso(nextWeeklySlot(friday, new Date('2026-03-27T18:00:00Z')))).toBe('2026-04-03T16:30:00.000Z');
   });

@@ -172,6 +172,7 @@ export function budgetMessage(report: BudgetReport, options: BudgetViewOptions):
         ),
       );
     }
+    elements.push(button('Chart', ACTION.budgetChart, encodeRef(ref)));
     if (options.canEdit) elements.push(button('Edit plan', ACTION.budgetEdit, encodeRef(ref)));
     blocks.push(actions('budget_actions', elements));
   }

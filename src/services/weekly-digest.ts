@@ -1,0 +1,216 @@
+// The weekly digest: figures from SQL aggregates (never rows), math in src/domain, blocks
+// from src/slack/blocks/digest.ts, charts from src/charts. The scheduled job, /mo digest
+// preview|now and `mo digest --out` all call renderDigest.
+import { renderChart } from '../charts/render.js';
+import {
+  type CategoryAmount,
+  funnelByWeekChart,
+  pipelineByCategoryChart,
+  weeklySpendChart,
+} from '../charts/specs.js';
+import { dailyFigures, hasAnyFigures, pipelineByCategory } from '../db/kpis.js';
+import { targetRepository } from '../db/targets.js';
+import type { WorkspaceSettings } from '../db/workspaces.js';
+import { type BudgetReport, type BudgetRow, pacing } from '../domain/budget.js';
+import type { IsoDate } from '../domain/calendar.js';
+import { topOf } from '../domain/category.js';
+import { computeKpis, weekStart } from '../domain/kpis.js';
+import { formatMoney } from '../domain/money.js';
+import {
+  type DigestWindows,
+  digestWindows,
+  type MetricLine,
+  type Mover,
+  metricLines,
+  movers,
+  type Targets,
+} from '../domain/weekly-digest.js';
+import type { Message } from '../slack/blocks/common.js';
+import { digestMessage } from '../slack/blocks/weekly-digest.js';
+import type { ChartFile } from '../slack/files.js';
+import { budgetReport } from './budget.js';
+import { budgetBurnUp, type ChartSpec } from './charts.js';
+import type { Mo } from './mo.js';
+
+export interface DigestData {
+  teamId: string;
+  currency: string;
+  today: IsoDate;
+  windows: DigestWindows;
+  /** False for a workspace with no spend, leads, opportunities or plan at all. */
+  hasData: boolean;
+  lines: MetricLine[];
+  /** The quarter as of the week's end: plan, actual, committed, forecast per category. */
+  budget: BudgetReport;
+  pace: { bookedPct: number | null; elapsedPct: number };
+  movers: Mover[];
+  /** Budget rows in watch or over status. */
+  flagged: BudgetRow[];
+  weeklySpend: CategoryAmount[];
+  funnel: { week: string; leads: number; mqls: number; sqls: number }[];
+  pipeline: { category: string; amount: bigint }[];
+}
+
+/** Sums per top-level category (the digest's level of detail). */
+function byTop<T extends { category: string; amount: bigint }>(rows: T[], key: (r: T) => string = () => '') {
+  const sums = new Map<string, { category: string; key: string; amount: bigint }>();
+  for (const r of rows) {
+    const category = topOf(r.category);
+    const id = `${key(r)}\u0000${category.toLowerCase()}`;
+    const s = sums.get(id);
+    if (s) s.amount += r.amount;
+    else sums.set(id, { category, key: key(r), amount: r.amount });
+  }
+  return [...sums.values()];
+}
+
+export async function digestData(
+  mo: Mo,
+  settings: WorkspaceSettings,
+  options: { today: IsoDate },
+): Promise<DigestData> {
+  const { teamId, currency } = settings;
+  const windows = digestWindows(options.today, settings.fiscalStartMonth);
+  const first = windows.twelveWeeks.start < windows.qtd.start ? windows.twelveWeeks.start : windows.qtd.start;
+  const [hasData, days, targetRows, budget, dailySpend, pipelineRows] = await Promise.all([
+    hasAnyFigures(mo.db, teamId),
+    dailyFigures(mo.db, teamId, first, windows.week.end),
+    targetRepository(mo.db).list(teamId),
+    budgetReport(mo, settings, { period: windows.quarter, today: windows.week.end }),
+    mo.spend.dailyActual(teamId, windows.twelveWeeks.start, windows.week.end),
+    pipelineByCategory(mo.db, teamId, windows.qtd.start, windows.qtd.end),
+  ]);
+  const targets: Targets = {};
+  for (const t of targetRows) {
+    if (t.period === windows.quarter.key) targets[t.metric as keyof Targets] = t.value;
+  }
+  const { lines } = metricLines(windows, days, targets);
+
+  const weekly = byTop(dailySpend, (d) => weekStart(d.date));
+  const spendIn = (week: string) => weekly.filter((w) => w.key === week);
+  const categories = new Map<string, { category: string; lastWeek: bigint; week: bigint }>();
+  for (const [week, field] of [
+    [windows.lastWeek.start, 'lastWeek'],
+    [windows.week.start, 'week'],
+  ] as const) {
+    for (const w of spendIn(week)) {
+      const c = categories.get(w.category.toLowerCase()) ?? { category: w.category, lastWeek: 0n, week: 0n };
+      c[field] += w.amount;
+      categories.set(w.category.toLowerCase(), c);
+    }
+  }
+
+  const funnel = computeKpis(windows.twelveWeeks, 'week', days).rows.map((r) => ({
+    week: String(r.bucketStart).slice(5),
+    leads: r.leads,
+    mqls: r.mqls,
+    sqls: r.sqls,
+  }));
+  return {
+    teamId,
+    currency,
+    today: options.today,
+    windows,
+    hasData,
+    lines,
+    budget,
+    pace: pacing(budget),
+    movers: movers([...categories.values()]),
+    flagged: budget.rows.filter((r) => r.status === 'watch' || r.status === 'over'),
+    weeklySpend: weekly.map((w) => ({ bucket: w.key.slice(5), category: w.category, amount: w.amount })),
+    funnel,
+    pipeline: byTop(pipelineRows)
+      .map(({ category, amount }) => ({ category, amount }))
+      .sort((a, b) => (b.amount > a.amount ? 1 : b.amount < a.amount ? -1 : 0)),
+  };
+}
+
+/** The charts with something to show, each with alt text that states what it shows. */
+export async function digestCharts(
+  mo: Mo,
+  settings: WorkspaceSettings,
+  data: DigestData,
+): Promise<ChartSpec[]> {
+  if (!data.hasData) return [];
+  const { currency } = data;
+  const { week, quarter } = data.windows;
+  const charts: ChartSpec[] = [];
+  if (data.weeklySpend.some((r) => r.amount !== 0n)) {
+    const total = data.weeklySpend.reduce((a, r) => a + r.amount, 0n);
+    charts.push({
+      name: 'weekly-spend.png',
+      title: `Weekly spend by category · 12 weeks to ${week.end}`,
+      altText:
+        `Stacked bar chart of actual spend per week by category for the 12 weeks ending ${week.end}: ` +
+        `${formatMoney(total, currency)} in all.`,
+      spec: weeklySpendChart('Weekly spend by category (12 weeks)', currency, data.weeklySpend),
+    });
+  }
+  if (data.budget.total.planned > 0n || data.budget.total.actual !== 0n) {
+    const burnUp = await budgetBurnUp(mo, settings, { period: quarter, today: week.end });
+    charts.push({ ...burnUp, name: 'budget-burn-up.png', title: `${burnUp.title} · to ${week.end}` });
+  }
+  if (data.funnel.some((r) => r.leads || r.mqls || r.sqls)) {
+    const sum = (k: 'leads' | 'mqls' | 'sqls') => data.funnel.reduce((a, r) => a + r[k], 0);
+    charts.push({
+      name: 'leads-mqls-sqls.png',
+      title: `Leads, MQLs and SQLs by week · 12 weeks to ${week.end}`,
+      altText: `Grouped bar chart of leads, MQLs and SQLs per week for the 12 weeks ending ${week.end}: ${sum('leads')} leads, ${sum('mqls')} MQLs, ${sum('sqls')} SQLs.`,
+      spec: funnelByWeekChart('Leads, MQLs and SQLs by week', data.funnel),
+    });
+  }
+  if (data.pipeline.some((r) => r.amount !== 0n)) {
+    const top = data.pipeline[0] as { category: string; amount: bigint };
+    charts.push({
+      name: 'pipeline-by-category.png',
+      title: `Pipeline created by category · ${quarter.key} to ${week.end}`,
+      altText:
+        `Bar chart of pipeline created by category in ${quarter.key} to ${week.end}; ` +
+        `largest: ${top.category} with ${formatMoney(top.amount, currency)}.`,
+      spec: pipelineByCategoryChart(
+        `Pipeline created by category · ${quarter.key} to date`,
+        currency,
+        data.pipeline,
+      ),
+    });
+  }
+  return charts;
+}
+
+export interface RenderedDigest {
+  data: DigestData;
+  message: Message;
+  charts: ChartFile[];
+  /** Titles of charts that failed to render: the message says so, and still goes out. */
+  missingCharts: string[];
+}
+
+export async function renderDigest(
+  mo: Mo,
+  settings: WorkspaceSettings,
+  options: { today: IsoDate },
+): Promise<RenderedDigest> {
+  const data = await digestData(mo, settings, options);
+  const charts: ChartFile[] = [];
+  const missingCharts: string[] = [];
+  let specs: ChartSpec[] = [];
+  try {
+    specs = await digestCharts(mo, settings, data);
+  } catch {
+    missingCharts.push('all charts');
+  }
+  for (const spec of specs) {
+    try {
+      charts.push({
+        name: spec.name,
+        title: spec.title,
+        altText: spec.altText,
+        png: (await renderChart(spec.spec)).png,
+      });
+    } catch {
+      missingCharts.push(spec.title);
+    }
+  }
+  const message = digestMessage(data, { charts: charts.map((c) => c.title), missingCharts });
+  return { data, message, charts, missingCharts };
+}
