@@ -115,6 +115,8 @@ export async function main(argv: string[]): Promise<number> {
           out(`Demo workspace ${teamId} ready: ${describeSettings(r.settings)}`);
           out(describeCounts('budget', r.budgets));
           out(describeCounts('spend', r.spend));
+          out(describeCounts('leads', r.leads));
+          out(describeCounts('opportunities', r.opportunities));
           out(`Try: npm run mo -- run --team ${teamId} --user ${DEMO_ADMIN} "/mo budget"`);
           return 0;
         });

@@ -3,15 +3,24 @@
 // weekly social, conference invoices and deposits, a refund). Deterministic for a given
 // "today", and loaded through the same import pipeline as real files.
 import { Readable } from 'node:stream';
+import type { TargetMetric } from './db/targets.js';
+import { targetRepository } from './db/targets.js';
 import { addDays, fiscalQuarter, fiscalQuarterOf, type IsoDate } from './domain/calendar.js';
 import { formatMinorExact } from './domain/money.js';
-import { importBudgets, importSpend } from './ingest/import.js';
+import { importBudgets, importLeads, importOpportunities, importSpend } from './ingest/import.js';
 import { type Mo, todayIn } from './services/mo.js';
 
 export const DEMO_TEAM = 'T0DEMO';
 export const DEMO_ADMIN = 'U0DEMOADMIN';
 const TIMEZONE = 'America/New_York';
 const FISCAL_START = 2;
+const DEMO_TARGETS: [TargetMetric, bigint][] = [
+  ['leads', 1_500n],
+  ['mqls', 450n],
+  ['sqls', 140n],
+  ['pipeline', 600_000_000n],
+  ['won', 150_000_000n],
+];
 
 interface Line {
   category: string;
@@ -50,7 +59,12 @@ export function seededRandom(seed: number) {
 
 const cents = (dollars: number) => formatMinorExact(BigInt(Math.round(dollars * 100)), 'USD');
 
-export function demoFiles(today: IsoDate): { budgets: string; spend: string } {
+export function demoFiles(today: IsoDate): {
+  budgets: string;
+  spend: string;
+  leads: string;
+  opportunities: string;
+} {
   const { fy } = fiscalQuarterOf(today, FISCAL_START);
   const quarters = [1, 2, 3, 4].map((q) => fiscalQuarter(fy, q, FISCAL_START));
   const budgets = ['period,category,amount,owner'];
@@ -104,7 +118,56 @@ export function demoFiles(today: IsoDate): { budgets: string; spend: string } {
     contract(addDays(q.start, 70), 41_500, 'Events/Conferences', 'Booth build and travel', 'Expo Partners');
   }
   row(addDays(start, 30), -1_250, 'Events/Field', 'Venue refund', 'Local venue');
-  return { budgets: `${budgets.join('\n')}\n`, spend: `${spend.join('\n')}\n` };
+  const funnel = demoFunnel(start, today);
+  return { budgets: `${budgets.join('\n')}\n`, spend: `${spend.join('\n')}\n`, ...funnel };
+}
+
+const SOURCES = [
+  { category: 'Paid Media/Search', campaign: 'Non-brand – Competitors', weight: 0.4 },
+  { category: 'Paid Media/Social', campaign: 'LinkedIn – ABM Tier 1', weight: 0.25 },
+  { category: 'Events/Conferences', campaign: 'SaaStr sponsorship', weight: 0.15 },
+  { category: 'Content/Production', campaign: 'Customer video series', weight: 0.2 },
+];
+
+/**
+ * Leads from the year's campaigns (10–25 a weekday), about 30 % becoming MQLs within two
+ * weeks and 30 % of those SQLs; each SQL opens an opportunity that closes one to three
+ * months later, a third of them won. Stages after `today` have not happened yet.
+ */
+function demoFunnel(start: IsoDate, today: IsoDate): { leads: string; opportunities: string } {
+  const rand = seededRandom(7);
+  const leads = ['created_date,mql_date,sql_date,category,campaign,external_id'];
+  const opportunities = ['created_date,amount,stage,close_date,won,category,campaign,external_id'];
+  const pick = () => {
+    let r = rand();
+    for (const s of SOURCES) if ((r -= s.weight) < 0) return s;
+    return SOURCES[0] as (typeof SOURCES)[number];
+  };
+  const upTo = (date: IsoDate) => (date <= today ? date : '');
+  let n = 0;
+  for (let d = start; d <= today; d = addDays(d, 1)) {
+    const dow = new Date(`${d}T00:00:00Z`).getUTCDay();
+    const count = dow === 0 || dow === 6 ? Math.floor(rand() * 4) : 10 + Math.floor(rand() * 16);
+    for (let i = 0; i < count; i++) {
+      const source = pick();
+      const id = `demo-lead-${++n}`;
+      const mql = rand() < 0.3 ? addDays(d, 2 + Math.floor(rand() * 12)) : '';
+      const sql = mql && rand() < 0.3 ? addDays(mql, 3 + Math.floor(rand() * 10)) : '';
+      leads.push(
+        `${d},${upTo(mql)},${mql && mql <= today ? upTo(sql) : ''},${source.category},"${source.campaign}",${id}`,
+      );
+      if (sql && sql <= today) {
+        const close = addDays(sql, 30 + Math.floor(rand() * 60));
+        const won = rand() < 0.33;
+        const closed = close <= today;
+        opportunities.push(
+          `${sql},${cents(15_000 + Math.round(rand() * 65) * 1_000)},${closed ? (won ? 'Closed Won' : 'Closed Lost') : 'Proposal'},` +
+            `${closed ? close : ''},${closed ? String(won) : ''},${source.category},"${source.campaign}",demo-opp-${n}`,
+        );
+      }
+    }
+  }
+  return { leads: `${leads.join('\n')}\n`, opportunities: `${opportunities.join('\n')}\n` };
 }
 
 export async function loadDemo(mo: Mo, teamId = DEMO_TEAM) {
@@ -129,5 +192,16 @@ export async function loadDemo(mo: Mo, teamId = DEMO_TEAM) {
     label: 'demo budgets',
   });
   const spend = await importSpend({ ...base, open: () => Readable.from([files.spend]), label: 'demo spend' });
-  return { settings, budgets, spend };
+  const leads = await importLeads({ ...base, open: () => Readable.from([files.leads]), label: 'demo leads' });
+  const opportunities = await importOpportunities({
+    ...base,
+    open: () => Readable.from([files.opportunities]),
+    label: 'demo opportunities',
+  });
+  // This quarter's targets, so the digest has something to compare against.
+  const { fy, quarter } = fiscalQuarterOf(todayIn(mo, TIMEZONE), FISCAL_START);
+  const key = fiscalQuarter(fy, quarter, FISCAL_START).key;
+  const targets = targetRepository(mo.db);
+  for (const [metric, value] of DEMO_TARGETS) await targets.set(teamId, metric, key, value, 'cli');
+  return { settings, budgets, spend, leads, opportunities };
 }

@@ -51,7 +51,7 @@ export function burnUpChart(input: BurnUpInput): TopLevelSpec {
           strokeDash: {
             field: 'series',
             type: 'nominal',
-            legend: null,
+            title: null,
             scale: {
               domain: ['Actual', 'Forecast'],
               range: [

@@ -40,7 +40,7 @@ export interface DigestData {
   /** False for a workspace with no spend, leads, opportunities or plan at all. */
   hasData: boolean;
   lines: MetricLine[];
-  /** The quarter as of the week's end: plan, actual, committed, forecast per category. */
+  /** The quarter as of today: plan, actual, committed, forecast per category. */
   budget: BudgetReport;
   pace: { bookedPct: number | null; elapsedPct: number };
   movers: Mover[];
@@ -76,7 +76,7 @@ export async function digestData(
     hasAnyFigures(mo.db, teamId),
     dailyFigures(mo.db, teamId, first, windows.week.end),
     targetRepository(mo.db).list(teamId),
-    budgetReport(mo, settings, { period: windows.quarter, today: windows.week.end }),
+    budgetReport(mo, settings, { period: windows.quarter, today: options.today }),
     mo.spend.dailyActual(teamId, windows.twelveWeeks.start, windows.week.end),
     pipelineByCategory(mo.db, teamId, windows.qtd.start, windows.qtd.end),
   ]);
@@ -147,8 +147,8 @@ export async function digestCharts(
     });
   }
   if (data.budget.total.planned > 0n || data.budget.total.actual !== 0n) {
-    const burnUp = await budgetBurnUp(mo, settings, { period: quarter, today: week.end });
-    charts.push({ ...burnUp, name: 'budget-burn-up.png', title: `${burnUp.title} · to ${week.end}` });
+    const burnUp = await budgetBurnUp(mo, settings, { period: quarter, today: data.today });
+    charts.push({ ...burnUp, name: 'budget-burn-up.png' });
   }
   if (data.funnel.some((r) => r.leads || r.mqls || r.sqls)) {
     const sum = (k: 'leads' | 'mqls' | 'sqls') => data.funnel.reduce((a, r) => a + r[k], 0);

@@ -36,13 +36,21 @@ function value(line: Pick<MetricLine, 'kind'>, v: number | bigint | null, curren
 
 const signed = (pct: number | null) => (pct === null ? '' : `${pct > 0 ? '+' : ''}${pct} %`);
 
+/** A rate's change reads in points (23.3 % → 26.3 % is +3.0 pts), others in percent. */
+function change(l: MetricLine): string {
+  if (l.kind !== 'percent') return signed(l.changePct);
+  if (l.week === null || l.lastWeek === null) return '';
+  const pts = Number(l.week) - Number(l.lastWeek);
+  return `${pts > 0 ? '+' : ''}${pts.toFixed(1)} pts`;
+}
+
 function table(lines: MetricLine[], currency: string): string[] {
   const head = ['', 'Week', 'Last week', 'Δ', 'Target', 'QTD', 'Q target'];
   const rows = lines.map((l) => [
     l.label,
     value(l, l.week, currency),
     value(l, l.lastWeek, currency),
-    signed(l.changePct),
+    change(l),
     l.weekTarget === null ? '' : value(l, l.weekTarget, currency),
     value(l, l.qtd, currency),
     l.quarterTarget === null ? '' : value(l, l.quarterTarget, currency),
@@ -103,10 +111,10 @@ export function digestMessage(
   const total = budget.total;
   const spendLine =
     total.planned > 0n
-      ? `*${quarter.key} spend vs plan:* ${formatMoney(total.actual, currency)} actual + ${formatMoney(total.committed, currency)} committed of ` +
+      ? `*${quarter.key} budget as of ${day(data.today)}:* ${formatMoney(total.actual, currency)} actual + ${formatMoney(total.committed, currency)} committed of ` +
         `${formatMoney(total.planned, currency)} planned (${pace.bookedPct} % booked, ${pace.elapsedPct} % of the quarter gone) · ` +
         `forecast ${formatMoney(total.forecast, currency)} ${STATUS_EMOJI[total.status]} ${total.status}`
-      : `*${quarter.key} spend:* ${formatMoney(total.actual, currency)} actual + ${formatMoney(total.committed, currency)} committed · no plan yet (\`/mo budget set\`)`;
+      : `*${quarter.key} spend as of ${day(data.today)}:* ${formatMoney(total.actual, currency)} actual + ${formatMoney(total.committed, currency)} committed · no plan yet (\`/mo budget set\`)`;
   blocks.push(context(when), section(spendLine), ...codeSections(table(data.lines, currency)));
   const targetsSet = data.lines.some((l) => l.quarterTarget !== null);
   blocks.push(
