@@ -18,17 +18,39 @@ export function slackPostRepository(db: Db) {
       return db.slackPost.findUnique({ where: { teamId_key: { teamId, key } } });
     },
 
-    /** The pending row for a post about to be made (kept as it is when one exists). */
+    /** Writes the pending row for a post about to be made; false when one exists (another poster has it). */
     async begin(row: {
       teamId: string;
       key: string;
       channel: string;
       threadTs?: string | null;
-    }): Promise<SlackPostRow> {
-      return db.slackPost.upsert({
-        where: { teamId_key: { teamId: row.teamId, key: row.key } },
-        create: { ...row, threadTs: row.threadTs ?? null, status: 'pending' },
-        update: {},
+    }): Promise<boolean> {
+      try {
+        await db.slackPost.create({ data: { ...row, threadTs: row.threadTs ?? null, status: 'pending' } });
+        return true;
+      } catch (error) {
+        if ((error as { code?: string }).code === 'P2002') return false;
+        throw error;
+      }
+    },
+
+    /**
+     * Takes over a pending row untouched since `staleBefore` (its poster crashed); false when
+     * it is fresh (someone is posting it now) or gone.
+     */
+    async takeOver(teamId: string, key: string, staleBefore: Date, now: Date): Promise<boolean> {
+      const r = await db.slackPost.updateMany({
+        where: { teamId, key, status: 'pending', updatedAt: { lt: staleBefore } },
+        data: { updatedAt: now },
+      });
+      return r.count === 1;
+    },
+
+    /** After a failed call: the row stays pending (the post may have landed) but any later attempt may take it over. */
+    async release(teamId: string, key: string): Promise<void> {
+      await db.slackPost.updateMany({
+        where: { teamId, key, status: 'pending' },
+        data: { updatedAt: new Date(0) },
       });
     },
 

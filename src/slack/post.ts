@@ -11,6 +11,14 @@ export const POST_EVENT_TYPE = 'mo_post';
 
 /** How far before the pending row to look for the message (clock skew between Mo and Slack). */
 const LOOKBACK_S = 120;
+/**
+ * A pending row older than this is an orphan of a crash. Job leases last 60 s and are renewed
+ * every 20 s, so a pending row is at least 40 s old when another runner takes the job over.
+ */
+export const STALE_PENDING_MS = 30_000;
+
+/** Another process is making this post right now: try again later. */
+export class PostInProgressError extends Error {}
 const MAX_PAGES = 5;
 
 export interface PostOnce {
@@ -65,6 +73,13 @@ async function findMessage(
   return undefined;
 }
 
+/** A pending row left by a crash is taken over by one process only; a fresh one is someone's work in progress. */
+async function claimPending(posts: SlackPostRepository, teamId: string, key: string): Promise<void> {
+  const now = new Date();
+  if (!(await posts.takeOver(teamId, key, new Date(now.getTime() - STALE_PENDING_MS), now)))
+    throw new PostInProgressError(`the post ${key} is being made by another process`);
+}
+
 export async function postOnce(
   client: WebClient,
   posts: SlackPostRepository,
@@ -75,6 +90,7 @@ export async function postOnce(
     return { channel: before.channel, ts: before.ts, fresh: false };
   const channel = await conversationOf(client, post.channel);
   if (before) {
+    await claimPending(posts, post.teamId, post.key);
     const found = await findMessage(
       client,
       { channel, threadTs: post.threadTs, since: before.createdAt },
@@ -84,18 +100,23 @@ export async function postOnce(
       await posts.posted(post.teamId, post.key, channel, found.ts);
       return { channel, ts: found.ts, fresh: false };
     }
-  } else {
-    await posts.begin({ teamId: post.teamId, key: post.key, channel, threadTs: post.threadTs });
+  } else if (!(await posts.begin({ teamId: post.teamId, key: post.key, channel, threadTs: post.threadTs }))) {
+    throw new PostInProgressError(`the post ${post.key} is being made by another process`);
   }
-  const res = await client.chat.postMessage({
-    channel,
-    text: post.message.text,
-    blocks: post.message.blocks,
-    ...(post.threadTs ? { thread_ts: post.threadTs } : {}),
-    metadata: { event_type: POST_EVENT_TYPE, event_payload: { key: post.key } },
-    unfurl_links: false,
-    unfurl_media: false,
-  });
+  const res = await client.chat
+    .postMessage({
+      channel,
+      text: post.message.text,
+      blocks: post.message.blocks,
+      ...(post.threadTs ? { thread_ts: post.threadTs } : {}),
+      metadata: { event_type: POST_EVENT_TYPE, event_payload: { key: post.key } },
+      unfurl_links: false,
+      unfurl_media: false,
+    })
+    .catch(async (error) => {
+      await posts.release(post.teamId, post.key);
+      throw error;
+    });
   const ts = res.ts as string;
   await posts.posted(post.teamId, post.key, res.channel ?? channel, ts);
   return { channel: res.channel ?? channel, ts, fresh: true };
@@ -127,6 +148,7 @@ export async function uploadOnce(
   if (before?.status === 'posted' && before.ts)
     return { channel: before.channel, ts: before.ts, fresh: false };
   if (before) {
+    await claimPending(posts, upload.teamId, upload.key);
     const found = await findMessage(
       client,
       { channel: upload.channel, threadTs: upload.threadTs, since: before.createdAt },
@@ -151,11 +173,16 @@ export async function uploadOnce(
     title: upload.title,
     alt_text: upload.altText,
   };
-  const res = await client.files.uploadV2(
-    upload.threadTs
-      ? { ...file, channel_id: upload.channel, thread_ts: upload.threadTs }
-      : { ...file, channel_id: upload.channel },
-  );
+  const res = await client.files
+    .uploadV2(
+      upload.threadTs
+        ? { ...file, channel_id: upload.channel, thread_ts: upload.threadTs }
+        : { ...file, channel_id: upload.channel },
+    )
+    .catch(async (error) => {
+      await posts.release(upload.teamId, upload.key);
+      throw error;
+    });
   const files = (res as { files?: Array<{ files?: Array<{ id?: string }> }> }).files;
   const id = files?.[0]?.files?.[0]?.id ?? 'uploaded';
   await posts.posted(upload.teamId, upload.key, upload.channel, id);

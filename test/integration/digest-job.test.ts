@@ -138,6 +138,8 @@ describe('the weekly digest job', () => {
   it('a crash between posting and recording does not repost', async () => {
     const key = digestKey(TEAM, SLOT);
     await slackPostRepository(t.mo.db).begin({ teamId: TEAM, key, channel: MARKETING });
+    // Left by a process that crashed a minute ago.
+    await t.mo.db.slackPost.updateMany({ data: { updatedAt: new Date(Date.now() - 60_000) } });
     slack.addMessage({
       channel: MARKETING,
       text: 'Weekly digest',

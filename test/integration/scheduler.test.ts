@@ -161,6 +161,8 @@ describe('a runner that dies', () => {
     const key = `weekly:${TEAM}:${slot.toISOString()}`;
     // The dead runner's state: the post pending in Mo, the message already in the channel.
     await slackPostRepository(t.mo.db).begin({ teamId: TEAM, key, channel: CHANNEL });
+    // Left by a process that crashed a minute ago.
+    await t.mo.db.slackPost.updateMany({ data: { updatedAt: new Date(Date.now() - 60_000) } });
     const message = slack.addMessage({
       channel: CHANNEL,
       text: 'Week of …',
@@ -196,6 +198,8 @@ describe('a runner that dies', () => {
       key: `weekly:${TEAM}:${slot.toISOString()}`,
       channel: CHANNEL,
     });
+    // Left by a process that crashed a minute ago.
+    await t.mo.db.slackPost.updateMany({ data: { updatedAt: new Date(Date.now() - 60_000) } });
     // Another message with another key in the channel is not mistaken for it.
     slack.addMessage({
       channel: CHANNEL,
@@ -207,6 +211,22 @@ describe('a runner that dies', () => {
     expect(result?.status).toBe('succeeded');
     expect(posts()).toHaveLength(1);
     expect(posts()[0]?.args.metadata).toBeDefined();
+  });
+
+  it('does not post while another process is posting the same key', async () => {
+    const slot = new Date('2026-11-23T17:00:00Z');
+    await slackPostRepository(t.mo.db).begin({
+      teamId: TEAM,
+      key: `weekly:${TEAM}:${slot.toISOString()}`,
+      channel: CHANNEL,
+    });
+    const s = new Scheduler({ mo: t.mo, logger, jobs: [weeklyPost(t.mo)], owner: 'A' });
+    const [result] = await s.tick(new Date('2026-11-23T17:05:00Z'));
+    expect(result).toMatchObject({
+      status: 'failed',
+      detail: expect.stringContaining('being made by another process'),
+    });
+    expect(posts()).toHaveLength(0);
   });
 });
 
