@@ -106,6 +106,7 @@ export const budgetSet = defineSubcommand({
       { teamId: req.teamId, period, category: spelled, plannedMinor: planned, ownerUserId },
       req.userId,
     );
+    env.mo.figuresChanged(req.teamId);
     const from = before ? ` (was ${formatMoney(before.plannedMinor, settings.currency)})` : '';
     const owner = after.ownerUserId ? ` · owner ${userMention(after.ownerUserId)}` : '';
     return message(

@@ -105,6 +105,7 @@ export async function importSharedFile(
       },
     };
     const text = await importAndDescribe(kind, ctx);
+    if (kind === 'spend' || kind === 'budgets') env.mo.figuresChanged(shared.teamId);
     await update(`:white_check_mark: ${escapeMrkdwn(name)}: ${escapeMrkdwn(text)}`);
   } catch (e) {
     if (e instanceof ImportRejected) {

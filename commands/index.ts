@@ -11,10 +11,11 @@ import { todayIn } from '../src/services/mo.js';
 import { decodeRef } from '../src/slack/blocks/budget.js';
 import { textMessage } from '../src/slack/blocks/common.js';
 import { type ChartFile, uploadToDm } from '../src/slack/files.js';
-import { ACTION, INPUT, VIEW } from '../src/slack/ids.js';
+import { ACTION, ALERT, INPUT, VIEW } from '../src/slack/ids.js';
 import { escapeMrkdwn } from '../src/slack/mrkdwn.js';
 import { postToResponseUrl, responseUrlOf, withResponseUrl } from '../src/slack/respond.js';
 import { stateUsers, stateValue, type ViewStateValues } from '../src/slack/view-state.js';
+import { type AlertAction, actOnAlert, alertBudgetView } from './alerts.js';
 import { budgetEditView, showBudget } from './budget.js';
 import { importSharedFile } from './file-import.js';
 import { runCommand } from './router.js';
@@ -124,6 +125,37 @@ export function registerCommands(app: App, env: CommandEnv, log: Logger): void {
     },
   );
 
+  const alertButton = (action: AlertAction) =>
+    app.action<BlockAction<ButtonAction>>(
+      ALERT[action],
+      async ({ ack, body, action: button, respond, client }) => {
+        await ack();
+        const who = userOf(body);
+        const result = await actOnAlert(env, who, button.value ?? '', action);
+        if ('refused' in result)
+          return void (await respond({
+            response_type: 'ephemeral',
+            replace_original: false,
+            text: `:no_entry: ${result.refused}`,
+          }));
+        // The clicked message (channel or DM) is redrawn; the channel's copy too when the click came from a DM.
+        await respond({ replace_original: true, ...result.message });
+        const { channelId, messageTs } = result.alert;
+        if (channelId && messageTs && channelId !== body.channel?.id)
+          await client.chat
+            .update({ channel: channelId, ts: messageTs, ...result.message })
+            .catch((e) => log.warn('could not update the alerts message', e));
+      },
+    );
+  alertButton('ack');
+  alertButton('snoozeDay');
+  alertButton('snoozeWeek');
+  app.action<BlockAction<ButtonAction>>(ALERT.openBudget, async ({ ack, body, action, respond }) => {
+    await ack();
+    const msg = await alertBudgetView(env, userOf(body), action.value ?? '');
+    await respond({ response_type: 'ephemeral', replace_original: false, ...msg });
+  });
+
   app.action<BlockAction<ButtonAction>>(ACTION.budgetEdit, async ({ ack, body, action, respond, client }) => {
     await ack();
     const who = userOf(body);
@@ -220,6 +252,7 @@ export async function submitBudgetEdit(
     { teamId: who.teamId, period, category, plannedMinor: planned, ownerUserId: owner },
     who.userId,
   );
+  env.mo.figuresChanged(who.teamId);
   return {
     confirmation: `:white_check_mark: Plan for *${escapeMrkdwn(after.category)}* in *${period.key}* saved. See it with \`/mo budget ${period.key}\`.`,
   };

@@ -6,6 +6,7 @@ import { CategoryError } from '../src/domain/category.js';
 import { MoneyError } from '../src/domain/money.js';
 import { context, header, type Message, section, textMessage } from '../src/slack/blocks/common.js';
 import { escapeMrkdwn } from '../src/slack/mrkdwn.js';
+import { alertsChannel, alertsHistory, alertsOff, alertsOn, alertsSet, alertsShow } from './alerts.js';
 import { tokenize } from './args.js';
 import { budget, budgetEdit, budgetSet } from './budget.js';
 import { digestNow, digestOff, digestPreview, digestSchedule, digestStatus } from './digest.js';
@@ -30,6 +31,12 @@ export const SUBCOMMANDS: Subcommand<any>[] = [
   budgetSet,
   budgetEdit,
   spendAdd,
+  alertsShow,
+  alertsSet,
+  alertsOff,
+  alertsOn,
+  alertsChannel,
+  alertsHistory,
   digestStatus,
   digestPreview,
   digestNow,

@@ -89,6 +89,7 @@ export async function recordSpend(
     },
     req.userId,
   );
+  env.mo.figuresChanged(req.teamId);
   const isNew = !known.some((k) => categoryKey(k) === categoryKey(category));
   return textMessage(
     `:white_check_mark: Recorded ${entry.status} spend of *${formatMoney(amountMinor, settings.currency)}* ` +

@@ -9,6 +9,7 @@ import { lastWeeklySlot } from '../src/domain/schedule.js';
 import type { Logger } from '../src/log.js';
 import type { Mo } from '../src/services/mo.js';
 import { renderDigest } from '../src/services/weekly-digest.js';
+import { findChannelByName } from '../src/slack/channels.js';
 import { postOnce, uploadOnce } from '../src/slack/post.js';
 import type { DueRun, JobDefinition } from './scheduler.js';
 
@@ -25,21 +26,11 @@ export class DigestChannelError extends Error {}
 /** The digest channel's id: the one set, else #marketing found by name (and remembered). */
 export async function digestChannel(deps: DigestDeps, schedule: DigestSchedule): Promise<string> {
   if (schedule.channelId) return schedule.channelId;
-  let cursor: string | undefined;
-  do {
-    const page = await deps.client.conversations.list({
-      types: 'public_channel',
-      exclude_archived: true,
-      limit: 1000,
-      cursor,
-    });
-    const found = page.channels?.find((c) => c.name === DEFAULT_DIGEST_CHANNEL);
-    if (found?.id) {
-      await digestScheduleRepository(deps.mo.db).rememberChannel(schedule.teamId, found.id);
-      return found.id;
-    }
-    cursor = page.response_metadata?.next_cursor || undefined;
-  } while (cursor);
+  const found = await findChannelByName(deps.client, DEFAULT_DIGEST_CHANNEL);
+  if (found) {
+    await digestScheduleRepository(deps.mo.db).rememberChannel(schedule.teamId, found);
+    return found;
+  }
   throw new DigestChannelError(
     `No #${DEFAULT_DIGEST_CHANNEL} channel for the digest: choose one with /mo digest schedule DAY HH:MM #channel`,
   );

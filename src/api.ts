@@ -106,6 +106,7 @@ export function importApi(mo: Mo, logger: Logger, maxBytes = MAX_IMPORT_BYTES) {
           return req.pipe(limited);
         },
       });
+      if (kind === 'spend' && !result.dryRun) mo.figuresChanged(token.teamId);
       json(res, 200, { ok: true, ...result });
     } catch (e) {
       if (e instanceof TooLarge)

@@ -19,6 +19,7 @@ import { CategoryError } from './domain/category.js';
 import { computeKpis, type KpiRow } from './domain/kpis.js';
 import { CsvFormatError } from './ingest/csv.js';
 import { describeCounts, ImportRejected, importAndDescribe, isImportKind } from './ingest/import.js';
+import { evaluateAlerts } from './services/alerts.js';
 import { budgetReport } from './services/budget.js';
 import { createMo, type Mo, todayIn } from './services/mo.js';
 import { renderDigest } from './services/weekly-digest.js';
@@ -237,6 +238,11 @@ export async function main(argv: string[]): Promise<number> {
             dryRun: values['dry-run'],
           };
           out(await importAndDescribe(kind, ctx));
+          if ((kind === 'spend' || kind === 'budgets') && !values['dry-run']) {
+            const evaluation = await evaluateAlerts(mo, teamId);
+            if (evaluation.raised.length)
+              out(`${evaluation.raised.length} budget alerts raised; mo serve delivers them to Slack.`);
+          }
           return 0;
         });
       }

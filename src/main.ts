@@ -1,5 +1,6 @@
 // Process entry for serving Slack: config -> database (migrated) -> app -> start; stops
 // gracefully on SIGTERM/SIGINT (requests in flight finish, then the database closes).
+import { alertsJob, alertsOnChange } from '../jobs/alerts.js';
 import { digestJob } from '../jobs/digest.js';
 import { Scheduler } from '../jobs/scheduler.js';
 import { createMoApp } from './app.js';
@@ -31,8 +32,13 @@ export async function serve(config: Config): Promise<void> {
   const port = await moApp.start();
   const client = jobClient(slack.botToken, slack.apiUrl, logger);
   const scheduler = config.scheduler
-    ? new Scheduler({ mo, logger, jobs: [digestJob({ mo, client, logger })] })
+    ? new Scheduler({
+        mo,
+        logger,
+        jobs: [digestJob({ mo, client, logger }), alertsJob({ mo, client, logger })],
+      })
     : undefined;
+  const onChange = alertsOnChange({ mo, client, logger });
   await scheduler?.start();
   if (scheduler) logger.info(`scheduler on (${scheduler.owner})`);
   logger.info(
@@ -50,6 +56,7 @@ export async function serve(config: Config): Promise<void> {
     force.unref();
     await moApp.stop();
     await scheduler?.stop();
+    await onChange.stop();
     await database.close();
     process.exit(0);
   };

@@ -1,5 +1,6 @@
 // What every command, job and CLI verb works with: the repositories over one database, and
 // the one clock.
+import { EventEmitter } from 'node:events';
 import type { Clock } from '../clock.js';
 import { auditRepository } from '../db/audit.js';
 import { budgetRepository } from '../db/budgets.js';
@@ -17,10 +18,14 @@ export interface Mo {
   budgets: ReturnType<typeof budgetRepository>;
   spend: ReturnType<typeof spendRepository>;
   audit: ReturnType<typeof auditRepository>;
+  /** 'figures' (teamId) after spend or a plan changed: budget alerts listen (main.ts). */
+  events: EventEmitter<{ figures: [teamId: string] }>;
+  figuresChanged(teamId: string): void;
 }
 
 export function createMo(database: Pick<Database, 'db' | 'url'>, clock: Clock): Mo {
   const { db } = database;
+  const events = new EventEmitter<{ figures: [teamId: string] }>();
   return {
     db,
     databaseUrl: database.url,
@@ -29,6 +34,8 @@ export function createMo(database: Pick<Database, 'db' | 'url'>, clock: Clock): 
     budgets: budgetRepository(db),
     spend: spendRepository(db),
     audit: auditRepository(db),
+    events,
+    figuresChanged: (teamId) => void events.emit('figures', teamId),
   };
 }
 

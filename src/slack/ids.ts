@@ -29,3 +29,11 @@ export const INPUT = {
   timezone: { block: 'timezone', action: 'timezone_input' },
   admins: { block: 'admins', action: 'admins_select' },
 } as const;
+
+/** Budget alert buttons: each carries the alert's id. */
+export const ALERT = {
+  ack: 'mo_alert_ack',
+  snoozeDay: 'mo_alert_snooze_day',
+  snoozeWeek: 'mo_alert_snooze_week',
+  openBudget: 'mo_alert_open_budget',
+} as const;

@@ -1,0 +1,187 @@
+// /mo alerts: the budget alert rules, their thresholds and channel (admins change them,
+// audited), the recent alerts; and what the alert buttons do (acknowledge, snooze, open).
+import { z } from 'zod';
+import { alertRepository } from '../src/db/alerts.js';
+import {
+  AlertSettingError,
+  applyAlertSetting,
+  describeSettings,
+  setRuleEnabled,
+} from '../src/domain/overrun-alerts.js';
+import { type Message, textMessage } from '../src/slack/blocks/common.js';
+import { ALERT_REFUSAL, alertBatchMessage, alertHistoryMessage } from '../src/slack/blocks/overrun-alerts.js';
+import { channelMention, escapeMrkdwn, parseChannelRef } from '../src/slack/mrkdwn.js';
+import { showBudget } from './budget.js';
+import {
+  type CommandEnv,
+  defineSubcommand,
+  message,
+  requireAdmin,
+  UsageError,
+  workspaceFor,
+} from './types.js';
+
+const none = z.array(z.string()).max(0, 'takes no arguments');
+
+async function describe(env: CommandEnv, teamId: string, prefix = ''): Promise<Message> {
+  const { settings, channelId } = await alertRepository(env.mo.db).settings(teamId);
+  const where = channelId ? channelMention(channelId) : 'the digest channel (#marketing by default)';
+  return textMessage(
+    `${prefix}*Budget alerts* go to ${where}, and to each line's owner by DM. Rules:\n` +
+      describeSettings(settings)
+        .map((l) => `• ${l}`)
+        .join('\n') +
+      '\nAlerts found between 20:00 and 09:00 (workspace time) wait until 09:00. ' +
+      'Change with `/mo alerts set RULE VALUE`, `/mo alerts off RULE`, `/mo alerts on RULE`, `/mo alerts channel #channel`.',
+  );
+}
+
+export const alertsShow = defineSubcommand({
+  name: 'alerts',
+  usage: '/mo alerts [set RULE VALUE|off RULE|on RULE|channel #channel|history]',
+  summary: 'budget alert rules, thresholds and channel; recent alerts',
+  schema: none,
+  async run(_args, req, env) {
+    await workspaceFor(env, req);
+    return message(await describe(env, req.teamId));
+  },
+});
+
+const ruleArg = z.tuple([z.string()], { message: 'name the rule: consumed, forecast or pacing' });
+
+async function changeRules(
+  env: CommandEnv,
+  req: { teamId: string; userId: string },
+  change: (
+    s: Awaited<ReturnType<ReturnType<typeof alertRepository>['settings']>>['settings'],
+  ) => ReturnType<typeof setRuleEnabled>,
+): Promise<Message> {
+  await requireAdmin(env, req, 'change alert rules');
+  await workspaceFor(env, req);
+  const repo = alertRepository(env.mo.db);
+  const { settings } = await repo.settings(req.teamId);
+  let next: typeof settings;
+  try {
+    next = change(settings);
+  } catch (e) {
+    if (e instanceof AlertSettingError) throw new UsageError(e.message);
+    throw e;
+  }
+  await repo.updateSettings(req.teamId, { settings: next }, req.userId);
+  env.mo.figuresChanged(req.teamId);
+  return describe(env, req.teamId, ':white_check_mark: Saved. ');
+}
+
+export const alertsSet = defineSubcommand({
+  name: 'alerts set',
+  usage: '/mo alerts set consumed|forecast|pacing VALUE',
+  summary: 'a rule’s threshold in percent; consumed takes a list like 80,95,100 (admins)',
+  schema: z.tuple([z.string(), z.string()], { message: 'give a rule and a value, e.g. forecast 8' }),
+  async run([rule, value], req, env) {
+    return message(await changeRules(env, req, (s) => applyAlertSetting(s, rule.toLowerCase(), value)));
+  },
+});
+
+export const alertsOff = defineSubcommand({
+  name: 'alerts off',
+  usage: '/mo alerts off consumed|forecast|pacing',
+  summary: 'turn a rule off (admins)',
+  schema: ruleArg,
+  async run([rule], req, env) {
+    return message(await changeRules(env, req, (s) => setRuleEnabled(s, rule.toLowerCase(), false)));
+  },
+});
+
+export const alertsOn = defineSubcommand({
+  name: 'alerts on',
+  usage: '/mo alerts on consumed|forecast|pacing',
+  summary: 'turn a rule back on (admins)',
+  schema: ruleArg,
+  async run([rule], req, env) {
+    return message(await changeRules(env, req, (s) => setRuleEnabled(s, rule.toLowerCase(), true)));
+  },
+});
+
+export const alertsChannel = defineSubcommand({
+  name: 'alerts channel',
+  usage: '/mo alerts channel #channel',
+  summary: 'where budget alerts go (admins)',
+  schema: z.tuple([z.string()], { message: 'name the channel, e.g. #marketing-ops' }),
+  async run([ref], req, env) {
+    await requireAdmin(env, req, 'choose the alerts channel');
+    const channelId = parseChannelRef(ref);
+    if (!channelId) throw new UsageError(`pick ${ref} from Slack's channel suggestions so Mo gets its id`);
+    await workspaceFor(env, req);
+    await alertRepository(env.mo.db).updateSettings(req.teamId, { channelId }, req.userId);
+    return message(await describe(env, req.teamId, ':white_check_mark: Saved. '));
+  },
+});
+
+export const alertsHistory = defineSubcommand({
+  name: 'alerts history',
+  usage: '/mo alerts history',
+  summary: 'recent budget alerts and their state',
+  schema: none,
+  async run(_args, req, env) {
+    const settings = await workspaceFor(env, req);
+    const rows = await alertRepository(env.mo.db).history(req.teamId, 40);
+    return message(alertHistoryMessage(rows, settings.currency));
+  },
+});
+
+export type AlertAction = 'ack' | 'snoozeDay' | 'snoozeWeek';
+
+/**
+ * A button on an alert. Only the line's owner and Mo admins may acknowledge or snooze; the
+ * answer is the alert's message redrawn (or a refusal for the clicker alone).
+ */
+export async function actOnAlert(
+  env: CommandEnv,
+  who: { teamId: string; userId: string },
+  alertId: string,
+  action: AlertAction,
+): Promise<
+  | { refused: string }
+  | {
+      message: Message;
+      alert: { channelId: string | null; messageTs: string | null; batchId: string | null };
+    }
+> {
+  const repo = alertRepository(env.mo.db);
+  const alert = await repo.get(who.teamId, alertId);
+  if (!alert) return { refused: 'That alert no longer exists.' };
+  const allowed = alert.ownerUserId === who.userId || (await env.isAdmin(who.teamId, who.userId));
+  if (!allowed) return { refused: ALERT_REFUSAL };
+  const now = env.mo.clock();
+  if (action === 'ack') await repo.acknowledge(who.teamId, alertId, who.userId, now);
+  else
+    await repo.snooze(
+      who.teamId,
+      alertId,
+      who.userId,
+      new Date(now.getTime() + (action === 'snoozeDay' ? 1 : 7) * 86_400_000),
+    );
+  const settings = await workspaceFor(env, who);
+  const batch = alert.batchId ? await repo.batch(alert.batchId) : [alert];
+  const snoozes = new Map<string, Date>();
+  for (const a of batch) {
+    const until = a.snoozedBy ? await repo.snoozeOf(who.teamId, a.lineId) : null;
+    if (until) snoozes.set(a.id, until);
+  }
+  return { message: alertBatchMessage(batch, settings.currency, snoozes), alert };
+}
+
+/** "Open budget": the /mo budget view of the alert's line. */
+export async function alertBudgetView(
+  env: CommandEnv,
+  who: { teamId: string; userId: string },
+  alertId: string,
+) {
+  const alert = await alertRepository(env.mo.db).get(who.teamId, alertId);
+  if (!alert) return textMessage('That alert no longer exists.');
+  try {
+    return await showBudget(env, who, { period: alert.period, category: alert.category });
+  } catch (e) {
+    return textMessage(`:warning: ${escapeMrkdwn((e as Error).message)}`);
+  }
+}

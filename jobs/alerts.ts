@@ -1,0 +1,59 @@
+// Budget alerts, hourly: the safety net behind the evaluation that follows every import,
+// spend entry and plan change. Each workspace with a live plan is evaluated once an hour
+// (one process, by the scheduler's lease), and alerts held by quiet hours go out at 09:00.
+import type { WebClient } from '@slack/web-api';
+import { alertRepository } from '../src/db/alerts.js';
+import { addDays, dateInZone } from '../src/domain/calendar.js';
+import { lastHourlySlot } from '../src/domain/schedule.js';
+import type { Logger } from '../src/log.js';
+import { evaluateAndDeliver } from '../src/services/alerts.js';
+import type { Mo } from '../src/services/mo.js';
+import type { DueRun, JobDefinition } from './scheduler.js';
+
+export function alertsJob(deps: { mo: Mo; client: WebClient; logger: Logger }): JobDefinition {
+  return {
+    name: 'alerts',
+    async due(now: Date): Promise<DueRun[]> {
+      const slot = lastHourlySlot(now);
+      // A day's margin for timezones ahead of UTC: lines that ended are skipped per workspace.
+      const teams = await alertRepository(deps.mo.db).teamsWithLines(addDays(dateInZone(now, 'UTC'), -1));
+      return teams.map((teamId) => ({
+        job: 'alerts',
+        key: `alerts:${teamId}`,
+        teamId,
+        slot,
+        run: () => evaluateAndDeliver(deps.mo, deps.client, teamId, now),
+      }));
+    },
+  };
+}
+
+/**
+ * Evaluates a workspace soon after its figures change (an import, a spend entry, a new
+ * plan), coalescing a burst of changes into one evaluation.
+ */
+export function alertsOnChange(deps: { mo: Mo; client: WebClient; logger: Logger }, delayMs = 2000) {
+  const pending = new Map<string, NodeJS.Timeout>();
+  const inFlight = new Set<Promise<unknown>>();
+  const listener = (teamId: string) => {
+    clearTimeout(pending.get(teamId));
+    const timer = setTimeout(() => {
+      pending.delete(teamId);
+      const run = evaluateAndDeliver(deps.mo, deps.client, teamId)
+        .then((detail) => deps.logger.info(`alerts for ${teamId}: ${detail}`))
+        .catch((error) => deps.logger.error(`alerts for ${teamId} failed`, error))
+        .finally(() => inFlight.delete(run));
+      inFlight.add(run);
+    }, delayMs);
+    timer.unref();
+    pending.set(teamId, timer);
+  };
+  deps.mo.events.on('figures', listener);
+  return {
+    async stop() {
+      deps.mo.events.off('figures', listener);
+      for (const t of pending.values()) clearTimeout(t);
+      await Promise.allSettled([...inFlight]);
+    },
+  };
+}

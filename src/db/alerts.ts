@@ -1,0 +1,311 @@
+// Budget alerts: settings, the state of each (line, rule, threshold), alerts raised and their
+// delivery, snoozes. Every transition is one conditional write, so two evaluators at once
+// raise one alert, and two deliverers send each alert once.
+import { randomUUID } from 'node:crypto';
+import type { IsoDate } from '../domain/calendar.js';
+import { categoryKey, topOf } from '../domain/category.js';
+import {
+  type AlertRule,
+  type AlertSettings,
+  type AlertStateRow,
+  type Condition,
+  type LineFigures,
+  readAlertSettings,
+  type StateKey,
+} from '../domain/overrun-alerts.js';
+import { recordAudit } from './audit.js';
+import type { Db } from './client.js';
+import { spendRepository } from './spend.js';
+
+export interface AlertRow {
+  id: string;
+  teamId: string;
+  lineId: string;
+  period: string;
+  category: string;
+  ownerUserId: string | null;
+  rule: string;
+  threshold: number;
+  plannedMinor: bigint;
+  actualMinor: bigint;
+  committedMinor: bigint;
+  forecastMinor: bigint;
+  raisedAt: Date;
+  deliverAt: Date;
+  batchId: string | null;
+  deliveredAt: Date | null;
+  channelId: string | null;
+  messageTs: string | null;
+  resolvedAt: Date | null;
+  ackBy: string | null;
+  ackAt: Date | null;
+  snoozedBy: string | null;
+}
+
+const isUnique = (e: unknown) => (e as { code?: string } | null)?.code === 'P2002';
+
+export function alertRepository(db: Db) {
+  const batch = (batchId: string): Promise<AlertRow[]> =>
+    db.alert.findMany({ where: { batchId }, orderBy: [{ category: 'asc' }, { rule: 'asc' }] });
+  return {
+    batch,
+
+    async settings(teamId: string): Promise<{ settings: AlertSettings; channelId: string | null }> {
+      const w = await db.workspace.findUnique({
+        where: { teamId },
+        select: { alertRules: true, alertsChannelId: true },
+      });
+      return { settings: readAlertSettings(w?.alertRules ?? '{}'), channelId: w?.alertsChannelId ?? null };
+    },
+
+    /** Saves the rules and/or the channel, audited from what to what. */
+    async updateSettings(
+      teamId: string,
+      patch: { settings?: AlertSettings; channelId?: string },
+      actor: string,
+    ): Promise<{ settings: AlertSettings; channelId: string | null }> {
+      return db.$transaction(async (tx) => {
+        const before = await alertRepository(tx as Db).settings(teamId);
+        await tx.workspace.update({
+          where: { teamId },
+          data: {
+            ...(patch.settings ? { alertRules: JSON.stringify(patch.settings) } : {}),
+            ...(patch.channelId ? { alertsChannelId: patch.channelId } : {}),
+          },
+        });
+        const after = await alertRepository(tx as Db).settings(teamId);
+        await recordAudit(tx as Db, {
+          teamId,
+          actor,
+          action: 'alerts.update',
+          entity: 'workspace',
+          entityId: teamId,
+          before,
+          after,
+        });
+        return after;
+      });
+    },
+
+    /**
+     * Every budget line whose period has not ended, with its figures: spend in the period
+     * filed under the line's category, or under a sub-category that has no line of its own
+     * in that period. One aggregate over the daily rollup per distinct period.
+     */
+    async lineFigures(teamId: string, today: IsoDate): Promise<LineFigures[]> {
+      const lines = await db.budgetLine.findMany({
+        where: { teamId, periodEnd: { gte: today } },
+        select: {
+          id: true,
+          period: true,
+          periodStart: true,
+          periodEnd: true,
+          category: true,
+          ownerUserId: true,
+          plannedMinor: true,
+        },
+      });
+      const byPeriod = new Map<string, typeof lines>();
+      for (const l of lines) byPeriod.set(l.period, [...(byPeriod.get(l.period) ?? []), l]);
+      const spend = spendRepository(db);
+      const out: LineFigures[] = [];
+      for (const periodLines of byPeriod.values()) {
+        const first = periodLines[0] as (typeof lines)[number];
+        const sums = await spend.sumsByCategory(teamId, first.periodStart, first.periodEnd, today);
+        const figures = new Map(
+          periodLines.map((l) => [
+            categoryKey(l.category),
+            {
+              lineId: l.id,
+              period: l.period,
+              periodStart: l.periodStart,
+              periodEnd: l.periodEnd,
+              category: l.category,
+              ownerUserId: l.ownerUserId,
+              planned: l.plannedMinor,
+              actual: 0n,
+              committed: 0n,
+              actualToDate: 0n,
+            },
+          ]),
+        );
+        for (const s of sums) {
+          const line = figures.get(categoryKey(s.category)) ?? figures.get(categoryKey(topOf(s.category)));
+          if (!line) continue;
+          line.actual += s.actual;
+          line.committed += s.committed;
+          line.actualToDate += s.actualToDate;
+        }
+        out.push(...figures.values());
+      }
+      return out;
+    },
+
+    async firingStates(teamId: string): Promise<AlertStateRow[]> {
+      const rows = await db.alertState.findMany({ where: { teamId, status: 'firing' } });
+      return rows.map((r) => ({
+        lineId: r.lineId,
+        rule: r.rule as AlertRule,
+        threshold: r.threshold,
+        status: 'firing',
+      }));
+    },
+
+    async snoozedLines(teamId: string, now: Date): Promise<Set<string>> {
+      const rows = await db.alertSnooze.findMany({
+        where: { teamId, until: { gt: now } },
+        select: { lineId: true },
+      });
+      return new Set(rows.map((r) => r.lineId));
+    },
+
+    /**
+     * Moves (line, rule, threshold) to firing and, when loud, raises its alert: null when
+     * another evaluator got there first (or it was firing already).
+     */
+    async fire(
+      teamId: string,
+      c: Condition & { loud: boolean },
+      line: LineFigures & { forecast: bigint },
+      now: Date,
+      deliverAt: Date,
+    ): Promise<string | null> {
+      const key = { teamId, lineId: c.lineId, rule: c.rule, threshold: c.threshold };
+      try {
+        return await db.$transaction(async (tx) => {
+          const reopened = await tx.alertState.updateMany({
+            where: { ...key, status: 'resolved' },
+            data: { status: 'firing', changedAt: now, alertId: null },
+          });
+          // Creating an existing key fails: it is firing already, or another evaluator won.
+          if (reopened.count === 0)
+            await tx.alertState.create({ data: { ...key, status: 'firing', changedAt: now } });
+          if (!c.loud) return null;
+          const alert = await tx.alert.create({
+            data: {
+              teamId,
+              lineId: line.lineId,
+              period: line.period,
+              category: line.category,
+              ownerUserId: line.ownerUserId,
+              rule: c.rule,
+              threshold: c.threshold,
+              plannedMinor: line.planned,
+              actualMinor: line.actual,
+              committedMinor: line.committed,
+              forecastMinor: line.forecast,
+              raisedAt: now,
+              deliverAt,
+            },
+          });
+          await tx.alertState.update({
+            where: { teamId_lineId_rule_threshold: key },
+            data: { alertId: alert.id },
+          });
+          return alert.id;
+        });
+      } catch (error) {
+        if (isUnique(error)) return null;
+        throw error;
+      }
+    },
+
+    /** The line fell back under: the state resolves quietly, and so do its open alerts. */
+    async resolve(teamId: string, k: StateKey, now: Date): Promise<boolean> {
+      const r = await db.alertState.updateMany({
+        where: { teamId, lineId: k.lineId, rule: k.rule, threshold: k.threshold, status: 'firing' },
+        data: { status: 'resolved', changedAt: now },
+      });
+      await db.alert.updateMany({
+        where: { teamId, lineId: k.lineId, rule: k.rule, threshold: k.threshold, resolvedAt: null },
+        data: { resolvedAt: now },
+      });
+      return r.count === 1;
+    },
+
+    /** Claims every alert due for delivery into a new batch (each alert joins one batch only). */
+    async claimBatch(teamId: string, now: Date): Promise<{ batchId: string; alerts: AlertRow[] } | null> {
+      const batchId = randomUUID();
+      const claimed = await db.alert.updateMany({
+        where: { teamId, batchId: null, resolvedAt: null, deliverAt: { lte: now } },
+        data: { batchId, batchAt: now },
+      });
+      if (claimed.count === 0) return null;
+      return { batchId, alerts: await batch(batchId) };
+    },
+
+    /** Batches claimed before `before` and never delivered: their deliverer died. */
+    async orphanBatches(teamId: string, before: Date): Promise<string[]> {
+      const rows = await db.alert.findMany({
+        where: { teamId, batchId: { not: null }, deliveredAt: null, batchAt: { lt: before } },
+        select: { batchId: true },
+        distinct: ['batchId'],
+      });
+      return rows.map((r) => r.batchId as string);
+    },
+
+    async delivered(
+      batchId: string,
+      where: { channelId: string | null; ts: string | null },
+      now: Date,
+    ): Promise<void> {
+      await db.alert.updateMany({
+        where: { batchId },
+        data: { deliveredAt: now, channelId: where.channelId, messageTs: where.ts },
+      });
+    },
+
+    async get(teamId: string, id: string): Promise<AlertRow | null> {
+      return db.alert.findFirst({ where: { teamId, id } });
+    },
+
+    async acknowledge(teamId: string, id: string, userId: string, now: Date): Promise<AlertRow | null> {
+      await db.alert.updateMany({ where: { teamId, id, ackBy: null }, data: { ackBy: userId, ackAt: now } });
+      return db.alert.findFirst({ where: { teamId, id } });
+    },
+
+    /** No alert re-fires for the line until `until`; audited. */
+    async snooze(teamId: string, id: string, userId: string, until: Date): Promise<AlertRow | null> {
+      return db.$transaction(async (tx) => {
+        const alert = await tx.alert.findFirst({ where: { teamId, id } });
+        if (!alert) return null;
+        await tx.alertSnooze.upsert({
+          where: { teamId_lineId: { teamId, lineId: alert.lineId } },
+          create: { teamId, lineId: alert.lineId, until, by: userId },
+          update: { until, by: userId },
+        });
+        await tx.alert.update({ where: { id }, data: { snoozedBy: userId } });
+        await recordAudit(tx as Db, {
+          teamId,
+          actor: userId,
+          action: 'alert.snooze',
+          entity: 'budgetLine',
+          entityId: alert.lineId,
+          after: { until: until.toISOString(), alert: id },
+        });
+        return tx.alert.findFirst({ where: { teamId, id } });
+      });
+    },
+
+    async snoozeOf(teamId: string, lineId: string): Promise<Date | null> {
+      const s = await db.alertSnooze.findUnique({ where: { teamId_lineId: { teamId, lineId } } });
+      return s?.until ?? null;
+    },
+
+    async history(teamId: string, limit = 20): Promise<AlertRow[]> {
+      return db.alert.findMany({ where: { teamId }, orderBy: { raisedAt: 'desc' }, take: limit });
+    },
+
+    /** Workspaces with a plan: the hourly evaluation's scope. */
+    async teamsWithLines(today: IsoDate): Promise<string[]> {
+      const rows = await db.budgetLine.findMany({
+        where: { periodEnd: { gte: today } },
+        select: { teamId: true },
+        distinct: ['teamId'],
+      });
+      return rows.map((r) => r.teamId);
+    },
+  };
+}
+
+export type AlertRepository = ReturnType<typeof alertRepository>;

@@ -1,0 +1,132 @@
+// Budget alerts end to end: evaluate every live budget line against the workspace's rules,
+// move alert state (atomically), then deliver what is due in one batched message to the
+// alerts channel plus a DM to each line's owner, each post made once.
+import type { WebClient } from '@slack/web-api';
+import { type AlertRow, alertRepository } from '../db/alerts.js';
+import { digestScheduleRepository } from '../db/digest-schedule.js';
+import { slackPostRepository } from '../db/slack-posts.js';
+import { dateInZone } from '../domain/calendar.js';
+import { deliveryTime, evaluateLine, lineForecast, reconcile } from '../domain/overrun-alerts.js';
+import { alertBatchMessage, ownerAlertMessage } from '../slack/blocks/overrun-alerts.js';
+import { findChannelByName } from '../slack/channels.js';
+import { postOnce } from '../slack/post.js';
+import type { Mo } from './mo.js';
+
+export const ALERTS_DEFAULT_CHANNEL = 'marketing';
+/** A batch claimed this long ago and not delivered lost its deliverer. */
+const ORPHAN_AFTER_MS = 5 * 60_000;
+
+export interface Evaluation {
+  lines: number;
+  raised: string[];
+  quiet: number;
+  resolved: number;
+}
+
+/** Evaluates every budget line whose period has not ended; safe to run in several processes at once. */
+export async function evaluateAlerts(mo: Mo, teamId: string, now: Date = mo.clock()): Promise<Evaluation> {
+  const settingsRow = await mo.workspaces.get(teamId);
+  if (!settingsRow) return { lines: 0, raised: [], quiet: 0, resolved: 0 };
+  const alerts = alertRepository(mo.db);
+  const today = dateInZone(now, settingsRow.timezone);
+  const [{ settings }, lines, states, snoozed] = await Promise.all([
+    alerts.settings(teamId),
+    alerts.lineFigures(teamId, today),
+    alerts.firingStates(teamId),
+    alerts.snoozedLines(teamId, now),
+  ]);
+  const conditions = lines.flatMap((l) => evaluateLine(l, settings, today));
+  const liveLines = new Set(lines.map((l) => l.lineId));
+  // States of lines no longer evaluated (their period ended) are left as they were.
+  const { fire, resolve } = reconcile(
+    states.filter((s) => liveLines.has(s.lineId)),
+    conditions,
+    snoozed,
+  );
+  const byId = new Map(lines.map((l) => [l.lineId, l]));
+  const deliverAt = deliveryTime(now, settingsRow.timezone);
+  const raised: string[] = [];
+  let quiet = 0;
+  for (const c of fire) {
+    const line = byId.get(c.lineId);
+    if (!line) continue;
+    const id = await alerts.fire(teamId, c, { ...line, forecast: lineForecast(line, today) }, now, deliverAt);
+    if (id) raised.push(id);
+    else if (!c.loud) quiet++;
+  }
+  let resolved = 0;
+  for (const k of resolve) if (await alerts.resolve(teamId, k, now)) resolved++;
+  return { lines: lines.length, raised, quiet, resolved };
+}
+
+async function alertsChannel(
+  mo: Mo,
+  client: WebClient,
+  teamId: string,
+  set: string | null,
+): Promise<string | null> {
+  if (set) return set;
+  const digest = await digestScheduleRepository(mo.db).get(teamId);
+  if (digest?.channelId) return digest.channelId;
+  return (await findChannelByName(client, ALERTS_DEFAULT_CHANNEL)) ?? null;
+}
+
+async function deliverBatch(
+  mo: Mo,
+  client: WebClient,
+  teamId: string,
+  batchId: string,
+  rows: AlertRow[],
+  now: Date,
+) {
+  const alerts = alertRepository(mo.db);
+  const posts = slackPostRepository(mo.db);
+  const settings = await mo.workspaces.ensure(teamId);
+  const { channelId } = await alerts.settings(teamId);
+  const channel = await alertsChannel(mo, client, teamId, channelId);
+  let posted: { channel: string; ts: string } | null = null;
+  if (channel) {
+    posted = await postOnce(client, posts, {
+      teamId,
+      key: `alerts:${batchId}`,
+      channel,
+      message: alertBatchMessage(rows, settings.currency),
+    });
+  }
+  const owners = new Map<string, AlertRow[]>();
+  for (const r of rows)
+    if (r.ownerUserId) owners.set(r.ownerUserId, [...(owners.get(r.ownerUserId) ?? []), r]);
+  for (const [owner, theirs] of owners) {
+    await postOnce(client, posts, {
+      teamId,
+      key: `alerts:${batchId}:dm:${owner}`,
+      channel: owner,
+      message: ownerAlertMessage(theirs, settings.currency),
+    });
+  }
+  await alerts.delivered(batchId, { channelId: posted?.channel ?? null, ts: posted?.ts ?? null }, now);
+  return `${rows.length} alerts ${channel ? `in ${channel}` : '(no alerts channel: DMs only)'}, ${owners.size} owner DMs`;
+}
+
+/** Delivers batches whose deliverer died, then everything now due (quiet hours over). */
+export async function deliverAlerts(
+  mo: Mo,
+  client: WebClient,
+  teamId: string,
+  now: Date = mo.clock(),
+): Promise<string> {
+  const alerts = alertRepository(mo.db);
+  const done: string[] = [];
+  for (const batchId of await alerts.orphanBatches(teamId, new Date(now.getTime() - ORPHAN_AFTER_MS)))
+    done.push(await deliverBatch(mo, client, teamId, batchId, await alerts.batch(batchId), now));
+  const batch = await alerts.claimBatch(teamId, now);
+  if (batch) done.push(await deliverBatch(mo, client, teamId, batch.batchId, batch.alerts, now));
+  return done.length ? done.join('; ') : 'nothing to deliver';
+}
+
+/** After figures change (import, spend, plan): evaluate, then deliver at once what is due. */
+export async function evaluateAndDeliver(mo: Mo, client: WebClient, teamId: string, now: Date = mo.clock()) {
+  const evaluation = await evaluateAlerts(mo, teamId, now);
+  const delivered = await deliverAlerts(mo, client, teamId, now);
+  return `${evaluation.lines} lines: ${evaluation.raised.length} raised, ${evaluation.resolved} resolved; ${delivered}`;
+}
