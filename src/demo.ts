@@ -140,7 +140,10 @@ function demoFunnel(start: IsoDate, today: IsoDate): { leads: string; opportunit
   const opportunities = ['created_date,amount,stage,close_date,won,category,campaign,external_id'];
   const pick = () => {
     let r = rand();
-    for (const s of SOURCES) if ((r -= s.weight) < 0) return s;
+    for (const s of SOURCES) {
+      r -= s.weight;
+      if (r < 0) return s;
+    }
     return SOURCES[0] as (typeof SOURCES)[number];
   };
   const upTo = (date: IsoDate) => (date <= today ? date : '');
