@@ -173,6 +173,8 @@ export function alertRepository(db: Db) {
       const key = { teamId, lineId: c.lineId, rule: c.rule, threshold: c.threshold };
       try {
         return await db.$transaction(async (tx) => {
+          const existing = await tx.alertState.findUnique({ where: { teamId_lineId_rule_threshold: key } });
+          if (existing?.status === 'firing') return null;
           const reopened = await tx.alertState.updateMany({
             where: { ...key, status: 'resolved' },
             data: { status: 'firing', changedAt: now, alertId: null },

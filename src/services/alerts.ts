@@ -124,9 +124,35 @@ export async function deliverAlerts(
   return done.length ? done.join('; ') : 'nothing to deliver';
 }
 
-/** After figures change (import, spend, plan): evaluate, then deliver at once what is due. */
-export async function evaluateAndDeliver(mo: Mo, client: WebClient, teamId: string, now: Date = mo.clock()) {
-  const evaluation = await evaluateAlerts(mo, teamId, now);
-  const delivered = await deliverAlerts(mo, client, teamId, now);
-  return `${evaluation.lines} lines: ${evaluation.raised.length} raised, ${evaluation.resolved} resolved; ${delivered}`;
+/**
+ * One evaluation per workspace at a time in this process. Across processes the database's
+ * conditional writes keep alerts single; within one, queueing also keeps SQLite (one
+ * connection, where a statement issued during another's transaction runs inside it) safe.
+ */
+const running = new Map<string, Promise<unknown>>();
+
+function oneAtATime<T>(key: string, work: () => Promise<T>): Promise<T> {
+  const previous = running.get(key) ?? Promise.resolve();
+  const next = previous.catch(() => undefined).then(work);
+  running.set(key, next);
+  void next
+    .finally(() => {
+      if (running.get(key) === next) running.delete(key);
+    })
+    .catch(() => undefined);
+  return next;
+}
+
+/** After figures change (import, spend, plan) and hourly: evaluate, then deliver what is due. */
+export function evaluateAndDeliver(
+  mo: Mo,
+  client: WebClient,
+  teamId: string,
+  now: Date = mo.clock(),
+): Promise<string> {
+  return oneAtATime(`${mo.databaseUrl}|${teamId}`, async () => {
+    const evaluation = await evaluateAlerts(mo, teamId, now);
+    const delivered = await deliverAlerts(mo, client, teamId, now);
+    return `${evaluation.lines} lines: ${evaluation.raised.length} raised, ${evaluation.resolved} resolved; ${delivered}`;
+  });
 }

@@ -82,7 +82,10 @@ export function alertBatchMessage(
     blocks.push(context(`…and ${alerts.length - shown.length} more: see \`/mo alerts history\`.`));
   const text = `Budget alerts: ${alerts
     .slice(0, 5)
-    .map((a) => `${truncate(a.category, 40)} (${a.period}) ${describeRule(a.rule as AlertRule, a.threshold)}`)
+    .map(
+      (a) =>
+        `${escapeMrkdwn(truncate(a.category, 40))} (${escapeMrkdwn(a.period)}) ${describeRule(a.rule as AlertRule, a.threshold)}`,
+    )
     .join('; ')}${alerts.length > 5 ? `; and ${alerts.length - 5} more` : ''}`;
   return { text: truncate(text, 3000), blocks };
 }
