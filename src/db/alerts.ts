@@ -2,6 +2,7 @@
 // delivery, snoozes. Every transition is one conditional write, so two evaluators at once
 // raise one alert, and two deliverers send each alert once.
 import { randomUUID } from 'node:crypto';
+import { v7 as uuidv7 } from 'uuid';
 import type { IsoDate } from '../domain/calendar.js';
 import { categoryKey, topOf } from '../domain/category.js';
 import {
@@ -41,6 +42,9 @@ export interface AlertRow {
   ackAt: Date | null;
   snoozedBy: string | null;
 }
+
+/** Rows per createMany: well under SQLite's limit of bound parameters. */
+const CHUNK = 500;
 
 const isUnique = (e: unknown) => (e as { code?: string } | null)?.code === 'P2002';
 
@@ -141,14 +145,72 @@ export function alertRepository(db: Db) {
       return out;
     },
 
-    async firingStates(teamId: string): Promise<AlertStateRow[]> {
-      const rows = await db.alertState.findMany({ where: { teamId, status: 'firing' } });
+    /** Every state of the workspace, firing or resolved. */
+    async states(teamId: string): Promise<AlertStateRow[]> {
+      const rows = await db.alertState.findMany({ where: { teamId } });
       return rows.map((r) => ({
         lineId: r.lineId,
         rule: r.rule as AlertRule,
         threshold: r.threshold,
-        status: 'firing',
+        status: r.status === 'firing' ? 'firing' : 'resolved',
       }));
+    },
+
+    /**
+     * First crossings (no state yet) in one transaction: states and alerts written in bulk.
+     * Null when another evaluator wrote one of these states first (nothing is written then;
+     * evaluate again to see its work).
+     */
+    async fireNew(
+      teamId: string,
+      items: { c: Condition & { loud: boolean }; line: LineFigures & { forecast: bigint } }[],
+      now: Date,
+      deliverAt: Date,
+    ): Promise<string[] | null> {
+      if (!items.length) return [];
+      const withIds = items.map((i) => ({ ...i, alertId: i.c.loud ? uuidv7() : null }));
+      try {
+        return await db.$transaction(async (tx) => {
+          for (let i = 0; i < withIds.length; i += CHUNK) {
+            const chunk = withIds.slice(i, i + CHUNK);
+            await tx.alertState.createMany({
+              data: chunk.map(({ c, alertId }) => ({
+                teamId,
+                lineId: c.lineId,
+                rule: c.rule,
+                threshold: c.threshold,
+                status: 'firing',
+                changedAt: now,
+                alertId,
+              })),
+            });
+            await tx.alert.createMany({
+              data: chunk
+                .filter((x) => x.alertId)
+                .map(({ c, line, alertId }) => ({
+                  id: alertId as string,
+                  teamId,
+                  lineId: line.lineId,
+                  period: line.period,
+                  category: line.category,
+                  ownerUserId: line.ownerUserId,
+                  rule: c.rule,
+                  threshold: c.threshold,
+                  plannedMinor: line.planned,
+                  actualMinor: line.actual,
+                  committedMinor: line.committed,
+                  forecastMinor: line.forecast,
+                  raisedAt: now,
+                  deliverAt,
+                })),
+            });
+          }
+          return withIds.flatMap((x) => (x.alertId ? [x.alertId] : []));
+        });
+      } catch (error) {
+        if (isUnique(error)) return null;
+        throw error;
+      }
     },
 
     async snoozedLines(teamId: string, now: Date): Promise<Set<string>> {

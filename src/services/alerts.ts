@@ -24,7 +24,12 @@ export interface Evaluation {
 }
 
 /** Evaluates every budget line whose period has not ended; safe to run in several processes at once. */
-export async function evaluateAlerts(mo: Mo, teamId: string, now: Date = mo.clock()): Promise<Evaluation> {
+export async function evaluateAlerts(
+  mo: Mo,
+  teamId: string,
+  now: Date = mo.clock(),
+  retried = false,
+): Promise<Evaluation> {
   const settingsRow = await mo.workspaces.get(teamId);
   if (!settingsRow) return { lines: 0, raised: [], quiet: 0, resolved: 0 };
   const alerts = alertRepository(mo.db);
@@ -32,7 +37,7 @@ export async function evaluateAlerts(mo: Mo, teamId: string, now: Date = mo.cloc
   const [{ settings }, lines, states, snoozed] = await Promise.all([
     alerts.settings(teamId),
     alerts.lineFigures(teamId, today),
-    alerts.firingStates(teamId),
+    alerts.states(teamId),
     alerts.snoozedLines(teamId, now),
   ]);
   const conditions = lines.flatMap((l) => evaluateLine(l, settings, today));
@@ -44,19 +49,26 @@ export async function evaluateAlerts(mo: Mo, teamId: string, now: Date = mo.cloc
     snoozed,
   );
   const byId = new Map(lines.map((l) => [l.lineId, l]));
+  const known = new Set(states.map((s) => `${s.lineId}|${s.rule}|${s.threshold}`));
   const deliverAt = deliveryTime(now, settingsRow.timezone);
-  const raised: string[] = [];
-  let quiet = 0;
-  for (const c of fire) {
+  const withLine = fire.flatMap((c) => {
     const line = byId.get(c.lineId);
-    if (!line) continue;
-    const id = await alerts.fire(teamId, c, { ...line, forecast: lineForecast(line, today) }, now, deliverAt);
-    if (id) raised.push(id);
-    else if (!c.loud) quiet++;
+    return line ? [{ c, line: { ...line, forecast: lineForecast(line, today) } }] : [];
+  });
+  // First crossings go in bulk; a state seen before (resolved) is reopened one at a time.
+  const first = withLine.filter((x) => !known.has(`${x.c.lineId}|${x.c.rule}|${x.c.threshold}`));
+  const again = withLine.filter((x) => known.has(`${x.c.lineId}|${x.c.rule}|${x.c.threshold}`));
+  const raised = await alerts.fireNew(teamId, first, now, deliverAt);
+  // Another evaluator wrote some of these first: look again at what it left.
+  if (raised === null && !retried) return evaluateAlerts(mo, teamId, now, true);
+  const ids = [...(raised ?? [])];
+  for (const x of again) {
+    const id = await alerts.fire(teamId, x.c, x.line, now, deliverAt);
+    if (id) ids.push(id);
   }
   let resolved = 0;
   for (const k of resolve) if (await alerts.resolve(teamId, k, now)) resolved++;
-  return { lines: lines.length, raised, quiet, resolved };
+  return { lines: lines.length, raised: ids, quiet: withLine.filter((x) => !x.c.loud).length, resolved };
 }
 
 async function alertsChannel(
