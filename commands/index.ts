@@ -11,7 +11,7 @@ import { todayIn } from '../src/services/mo.js';
 import { decodeRef } from '../src/slack/blocks/budget.js';
 import { textMessage } from '../src/slack/blocks/common.js';
 import { type ChartFile, uploadToDm } from '../src/slack/files.js';
-import { ACTION, ALERT, INPUT, VIEW } from '../src/slack/ids.js';
+import { ACTION, ALERT, INPUT, SURVEY, VIEW } from '../src/slack/ids.js';
 import { escapeMrkdwn } from '../src/slack/mrkdwn.js';
 import { postToResponseUrl, responseUrlOf, withResponseUrl } from '../src/slack/respond.js';
 import { stateUsers, stateValue, type ViewStateValues } from '../src/slack/view-state.js';
@@ -21,6 +21,7 @@ import { importSharedFile } from './file-import.js';
 import { runCommand } from './router.js';
 import { describeSettings, settingsPatchSchema } from './settings.js';
 import { recordSpend } from './spend.js';
+import { openSurveyModal, refreshInvitation, submitSurveyPage, thanksView } from './survey.js';
 import { type CommandEnv, RefusedError, requireAdmin, UsageError, workspaceFor } from './types.js';
 
 const SORRY =
@@ -154,6 +155,36 @@ export function registerCommands(app: App, env: CommandEnv, log: Logger): void {
     await ack();
     const msg = await alertBudgetView(env, userOf(body), action.value ?? '');
     await respond({ response_type: 'ephemeral', replace_original: false, ...msg });
+  });
+
+  // "Take the survey": the modal must open within Slack's 3-second trigger window, so
+  // nothing slow happens before views.open.
+  app.action<BlockAction<ButtonAction>>(SURVEY.take, async ({ ack, body, action, client, respond }) => {
+    await ack();
+    const opened = await openSurveyModal(env, userOf(body).teamId, action.value ?? '');
+    if ('error' in opened)
+      return void (await respond({
+        response_type: 'ephemeral',
+        replace_original: false,
+        text: opened.error ?? '',
+      }));
+    await client.views.open({ trigger_id: body.trigger_id, view: opened.view });
+  });
+
+  app.view(SURVEY.modal, async ({ ack, body, view, client }) => {
+    const who = { teamId: body.team?.id ?? body.user.team_id ?? '', userId: body.user.id };
+    const result = await submitSurveyPage(
+      env,
+      who,
+      view.private_metadata,
+      view.state.values as ViewStateValues,
+    );
+    if ('errors' in result) return void (await ack({ response_action: 'errors', errors: result.errors }));
+    if ('next' in result) return void (await ack({ response_action: 'update', view: result.next }));
+    await ack({ response_action: 'update', view: thanksView(result.done) });
+    await refreshInvitation(env.mo, client, result.surveyId, who.teamId).catch((e) =>
+      log.warn('could not update the survey invitation', e),
+    );
   });
 
   app.action<BlockAction<ButtonAction>>(ACTION.budgetEdit, async ({ ack, body, action, respond, client }) => {

@@ -13,6 +13,7 @@ import { digestNow, digestOff, digestPreview, digestSchedule, digestStatus } fro
 import { mapAdd, mapList } from './map.js';
 import { settings } from './settings.js';
 import { spendAdd } from './spend.js';
+import { surveyClose, surveyList, surveyResultsCommand, surveyStart } from './survey.js';
 import { targetList, targetSet } from './target.js';
 import { tokenCreate, tokenList, tokenRevoke } from './token.js';
 import {
@@ -37,6 +38,10 @@ export const SUBCOMMANDS: Subcommand<any>[] = [
   alertsOn,
   alertsChannel,
   alertsHistory,
+  surveyStart,
+  surveyClose,
+  surveyResultsCommand,
+  surveyList,
   digestStatus,
   digestPreview,
   digestNow,

@@ -24,7 +24,12 @@ export interface CommandEnv {
   /** The user's own timezone, for a workspace's default before anyone sets one. */
   userTimezone(userId: string): Promise<string | undefined>;
   /** Present when serving Slack (absent in `mo run` and the shell). */
-  slack?: { client: WebClient; logger: Logger };
+  slack?: {
+    client: WebClient;
+    logger: Logger;
+    /** Keys the hash that stands for a person in anonymous surveys (the signing secret). */
+    secret: string;
+  };
 }
 
 export type CommandResult =

@@ -51,7 +51,11 @@ export async function createMoApp(options: MoAppOptions): Promise<MoApp> {
   await app.init();
 
   const directory = slackDirectory(app.client, options.mo);
-  registerCommands(app, { mo: options.mo, ...directory, slack: { client: app.client, logger } }, logger);
+  registerCommands(
+    app,
+    { mo: options.mo, ...directory, slack: { client: app.client, logger, secret: options.signingSecret } },
+    logger,
+  );
   app.error(async (error) => {
     logger.error('unhandled error in a listener', error);
   });

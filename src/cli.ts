@@ -12,6 +12,7 @@ import { type Database, openDatabase } from './db/client.js';
 import { formatRuns, jobRepository } from './db/jobs.js';
 import { dailyFigures } from './db/kpis.js';
 import { applyMigrations } from './db/migrate.js';
+import { surveyRepository } from './db/surveys.js';
 import { tokenRepository } from './db/tokens.js';
 import { DEMO_ADMIN, DEMO_TEAM, loadDemo } from './demo.js';
 import { isIsoDate, PeriodError, requirePeriod } from './domain/calendar.js';
@@ -25,6 +26,7 @@ import { createMo, type Mo, todayIn } from './services/mo.js';
 import { renderDigest } from './services/weekly-digest.js';
 import { localDirectory } from './slack/admins.js';
 import { messageToText, modalToText } from './slack/render-text.js';
+import { templateById } from './surveys/catalog.js';
 
 const USAGE = `mo — marketing ops in Slack
 
@@ -39,6 +41,7 @@ const USAGE = `mo — marketing ops in Slack
   mo export kpis --team T [--period P] [--by week|month] [--format csv|json]   the digest's figures
   mo export budget --team T [--period P] [--category C] [--format csv|json]
   mo digest --team T --out DIR [--date YYYY-MM-DD]   write the weekly digest (blocks JSON + PNGs) locally
+  mo survey export --team T [--survey ID]   survey answers as CSV (anonymous ones without identities)
   mo jobs [--team T] [--limit N]    recent scheduled runs: slot, job, status, attempts, duration
 `;
 
@@ -95,6 +98,7 @@ export async function main(argv: string[]): Promise<number> {
         out: { type: 'string' },
         date: { type: 'string' },
         limit: { type: 'string' },
+        survey: { type: 'string' },
       },
     });
     const config = loadConfig();
@@ -360,6 +364,58 @@ export async function main(argv: string[]): Promise<number> {
               ),
             );
           }
+          return 0;
+        });
+      }
+      case 'survey': {
+        const [action] = positionals;
+        if (action !== 'export') throw new CliUsage('mo survey export --team T [--survey ID]');
+        const teamId = requireTeam(values);
+        return await withMo(config, async (mo) => {
+          const surveys = surveyRepository(mo.db);
+          const chosen = values.survey
+            ? [await surveys.get(teamId, values.survey)]
+            : await surveys.list(teamId, 1000);
+          if (!chosen[0])
+            throw new CliUsage(
+              values.survey
+                ? `no survey ${values.survey} for team ${teamId}`
+                : `no surveys for team ${teamId}`,
+            );
+          const rows: Record<string, string>[] = [];
+          for (const survey of chosen) {
+            if (!survey) continue;
+            const template = templateById(survey.templateId);
+            for (const [i, r] of (await surveys.responses(survey.id)).entries()) {
+              for (const q of template?.questions ?? []) {
+                rows.push({
+                  survey_id: survey.id,
+                  template: survey.templateId,
+                  response: String(i + 1),
+                  respondent: survey.anonymous ? '' : (r.userId ?? ''),
+                  submitted_at: r.submittedAt.toISOString(),
+                  question_id: q.id,
+                  dimension: q.dimension,
+                  answer: String(r.answers[q.id] ?? ''),
+                });
+              }
+            }
+          }
+          out(
+            stringify(rows, {
+              header: true,
+              columns: [
+                'survey_id',
+                'template',
+                'response',
+                'respondent',
+                'submitted_at',
+                'question_id',
+                'dimension',
+                'answer',
+              ],
+            }),
+          );
           return 0;
         });
       }

@@ -3,6 +3,7 @@
 import { alertsJob, alertsOnChange } from '../jobs/alerts.js';
 import { digestJob } from '../jobs/digest.js';
 import { Scheduler } from '../jobs/scheduler.js';
+import { surveysJob } from '../jobs/surveys.js';
 import { createMoApp } from './app.js';
 import { createClock } from './clock.js';
 import { type Config, requireSlack } from './config.js';
@@ -35,7 +36,11 @@ export async function serve(config: Config): Promise<void> {
     ? new Scheduler({
         mo,
         logger,
-        jobs: [digestJob({ mo, client, logger }), alertsJob({ mo, client, logger })],
+        jobs: [
+          digestJob({ mo, client, logger }),
+          alertsJob({ mo, client, logger }),
+          surveysJob({ mo, client, logger, secret: slack.signingSecret }),
+        ],
       })
     : undefined;
   const onChange = alertsOnChange({ mo, client, logger });

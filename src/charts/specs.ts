@@ -183,3 +183,32 @@ export function funnelByWeekChart(
     },
   };
 }
+
+/** Maturity by dimension: this survey's mean beside the previous one's, on the template's scale. */
+export function maturityChart(
+  title: string,
+  scaleMax: number,
+  rows: { dimension: string; survey: string; score: number }[],
+): TopLevelSpec {
+  const surveys = [...new Set(rows.map((r) => r.survey))];
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title,
+    width: 520,
+    height: { step: 16 },
+    data: { values: rows },
+    mark: { type: 'bar' },
+    encoding: {
+      y: { field: 'dimension', type: 'nominal', title: null, sort: null },
+      yOffset: { field: 'survey', sort: surveys },
+      x: {
+        field: 'score',
+        type: 'quantitative',
+        title: `Mean score (1–${scaleMax})`,
+        scale: { domain: [0, scaleMax] },
+        axis: { tickMinStep: 1 },
+      },
+      color: { field: 'survey', type: 'nominal', title: null, sort: surveys },
+    },
+  };
+}

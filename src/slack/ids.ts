@@ -37,3 +37,10 @@ export const ALERT = {
   snoozeWeek: 'mo_alert_snooze_week',
   openBudget: 'mo_alert_open_budget',
 } as const;
+
+/** Maturity surveys: the invitation's button (value: survey id) and the modal. */
+export const SURVEY = {
+  take: 'mo_survey_take',
+  modal: 'mo_survey_modal',
+  answer: 'answer',
+} as const;

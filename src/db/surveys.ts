@@ -1,0 +1,135 @@
+// Maturity surveys and their responses. An anonymous survey stores no Slack user id: only a
+// keyed hash (HMAC with a secret kept outside the database), enough to replace a repeat
+// answer and to skip those who answered when reminding.
+import { createHmac } from 'node:crypto';
+import type { Answers } from '../domain/maturity.js';
+import { recordAudit } from './audit.js';
+import type { Db } from './client.js';
+
+export interface SurveyRow {
+  id: string;
+  teamId: string;
+  templateId: string;
+  channelId: string;
+  messageTs: string | null;
+  anonymous: boolean;
+  createdBy: string;
+  opensAt: Date;
+  closesAt: Date;
+  closedAt: Date | null;
+  resultsTs: string | null;
+  createdAt: Date;
+}
+
+export function respondentKey(secret: string, surveyId: string, userId: string): string {
+  return createHmac('sha256', secret).update(`${surveyId}:${userId}`).digest('hex');
+}
+
+export function surveyRepository(db: Db) {
+  return {
+    async create(input: {
+      teamId: string;
+      templateId: string;
+      channelId: string;
+      anonymous: boolean;
+      createdBy: string;
+      opensAt: Date;
+      closesAt: Date;
+    }): Promise<SurveyRow> {
+      return db.$transaction(async (tx) => {
+        const survey = await tx.survey.create({ data: input });
+        await recordAudit(tx as Db, {
+          teamId: input.teamId,
+          actor: input.createdBy,
+          action: 'survey.start',
+          entity: 'survey',
+          entityId: survey.id,
+          after: input,
+        });
+        return survey;
+      });
+    },
+
+    get: (teamId: string, id: string): Promise<SurveyRow | null> =>
+      db.survey.findFirst({ where: { teamId, id } }),
+
+    async setMessage(id: string, ts: string): Promise<void> {
+      await db.survey.update({ where: { id }, data: { messageTs: ts } });
+    },
+
+    list: (teamId: string, take = 20): Promise<SurveyRow[]> =>
+      db.survey.findMany({ where: { teamId }, orderBy: { createdAt: 'desc' }, take }),
+
+    /** The open survey most recently started (the default for close and results). */
+    latest: (teamId: string, open?: boolean): Promise<SurveyRow | null> =>
+      db.survey.findFirst({
+        where: { teamId, ...(open ? { closedAt: null } : {}) },
+        orderBy: { createdAt: 'desc' },
+      }),
+
+    /** The last closed survey of the same template before this one. */
+    previous: (survey: SurveyRow): Promise<SurveyRow | null> =>
+      db.survey.findFirst({
+        where: {
+          teamId: survey.teamId,
+          templateId: survey.templateId,
+          closedAt: { not: null },
+          createdAt: { lt: survey.createdAt },
+        },
+        orderBy: { createdAt: 'desc' },
+      }),
+
+    /** Open surveys across workspaces: the scheduler's reminders and closes. */
+    open: (): Promise<SurveyRow[]> => db.survey.findMany({ where: { closedAt: null } }),
+
+    /** Saves an answer; a second one by the same person replaces the first. */
+    async answer(
+      survey: SurveyRow,
+      key: string,
+      userId: string,
+      answers: Answers,
+      now: Date,
+    ): Promise<{ replaced: boolean }> {
+      const where = { surveyId_respondentKey: { surveyId: survey.id, respondentKey: key } };
+      const before = await db.surveyResponse.findUnique({ where, select: { id: true } });
+      await db.surveyResponse.upsert({
+        where,
+        create: {
+          surveyId: survey.id,
+          respondentKey: key,
+          userId: survey.anonymous ? null : userId,
+          answers: JSON.stringify(answers),
+          submittedAt: now,
+        },
+        update: { answers: JSON.stringify(answers), submittedAt: now },
+      });
+      return { replaced: Boolean(before) };
+    },
+
+    count: (surveyId: string): Promise<number> => db.surveyResponse.count({ where: { surveyId } }),
+
+    async responses(
+      surveyId: string,
+    ): Promise<{ answers: Answers; userId: string | null; submittedAt: Date; key: string }[]> {
+      const rows = await db.surveyResponse.findMany({ where: { surveyId }, orderBy: { submittedAt: 'asc' } });
+      return rows.map((r) => ({
+        answers: JSON.parse(r.answers) as Answers,
+        userId: r.userId,
+        submittedAt: r.submittedAt,
+        key: r.respondentKey,
+      }));
+    },
+
+    /** Closes it once: true for the caller that closed it. */
+    async close(id: string, now: Date): Promise<boolean> {
+      const r = await db.survey.updateMany({ where: { id, closedAt: null }, data: { closedAt: now } });
+      return r.count === 1;
+    },
+
+    async setResults(id: string, ts: string): Promise<void> {
+      await db.survey.update({ where: { id }, data: { resultsTs: ts } });
+    },
+  };
+}
+
+export type SurveyRepository = ReturnType<typeof surveyRepository>;

@@ -1,0 +1,243 @@
+// Maturity surveys end to end: start (invitation in the channel), answer (one response per
+// person, replaced on a second submission), remind those who have not answered, close once
+// and post the results with a chart. Every Slack post is made once under its own key.
+import type { WebClient } from '@slack/web-api';
+import { renderChart } from '../charts/render.js';
+import { maturityChart } from '../charts/specs.js';
+import { slackPostRepository } from '../db/slack-posts.js';
+import { respondentKey, type SurveyRow, surveyRepository } from '../db/surveys.js';
+import {
+  type Answers,
+  type Change,
+  compareScores,
+  type SurveyScore,
+  type SurveyTemplate,
+  scoreSurvey,
+} from '../domain/maturity.js';
+import type { Message } from '../slack/blocks/common.js';
+import { invitationMessage, resultsMessage } from '../slack/blocks/maturity-survey.js';
+import { postOnce, uploadOnce } from '../slack/post.js';
+import { templateById } from '../surveys/catalog.js';
+import type { Mo } from './mo.js';
+
+export class SurveyError extends Error {}
+
+export function templateOf(survey: Pick<SurveyRow, 'templateId'>): SurveyTemplate {
+  const template = templateById(survey.templateId);
+  if (!template)
+    throw new SurveyError(`The survey's template "${survey.templateId}" is no longer installed.`);
+  return template;
+}
+
+export async function startSurvey(
+  mo: Mo,
+  client: WebClient,
+  input: {
+    teamId: string;
+    userId: string;
+    channelId: string;
+    templateId: string;
+    closesAt: Date;
+    anonymous: boolean;
+  },
+): Promise<SurveyRow> {
+  const template = templateById(input.templateId);
+  if (!template) throw new SurveyError(`No survey template "${input.templateId}".`);
+  const surveys = surveyRepository(mo.db);
+  const survey = await surveys.create({
+    teamId: input.teamId,
+    templateId: template.id,
+    channelId: input.channelId,
+    anonymous: input.anonymous,
+    createdBy: input.userId,
+    opensAt: mo.clock(),
+    closesAt: input.closesAt,
+  });
+  const posted = await postOnce(client, slackPostRepository(mo.db), {
+    teamId: input.teamId,
+    key: `survey:${survey.id}:invitation`,
+    channel: input.channelId,
+    message: invitationMessage(template, survey, 0),
+  });
+  await surveys.setMessage(survey.id, posted.ts);
+  return { ...survey, messageTs: posted.ts };
+}
+
+/** The invitation redrawn with the live response count (or closed). */
+export async function refreshInvitation(
+  mo: Mo,
+  client: WebClient,
+  surveyId: string,
+  teamId: string,
+): Promise<void> {
+  const surveys = surveyRepository(mo.db);
+  const survey = await surveys.get(teamId, surveyId);
+  if (!survey?.messageTs) return;
+  const message = invitationMessage(templateOf(survey), survey, await surveys.count(survey.id));
+  await client.chat.update({ channel: survey.channelId, ts: survey.messageTs, ...message });
+}
+
+export async function submitAnswers(
+  mo: Mo,
+  secret: string,
+  survey: SurveyRow,
+  userId: string,
+  answers: Answers,
+): Promise<{ replaced: boolean }> {
+  if (survey.closedAt) throw new SurveyError('This survey is closed.');
+  return surveyRepository(mo.db).answer(
+    survey,
+    respondentKey(secret, survey.id, userId),
+    userId,
+    answers,
+    mo.clock(),
+  );
+}
+
+export interface SurveyResults {
+  template: SurveyTemplate;
+  score: SurveyScore;
+  previous: SurveyScore | null;
+  changes?: { overall: Change; dimensions: Change[] };
+}
+
+export async function surveyResults(mo: Mo, survey: SurveyRow): Promise<SurveyResults> {
+  const surveys = surveyRepository(mo.db);
+  const template = templateOf(survey);
+  const score = scoreSurvey(
+    template,
+    (await surveys.responses(survey.id)).map((r) => r.answers),
+  );
+  const before = await surveys.previous(survey);
+  const previousScore = before
+    ? scoreSurvey(
+        template,
+        (await surveys.responses(before.id)).map((r) => r.answers),
+      )
+    : null;
+  const usable = previousScore && previousScore.responses >= 3 ? previousScore : null;
+  return {
+    template,
+    score,
+    previous: usable,
+    ...(usable ? { changes: compareScores(score, usable) } : {}),
+  };
+}
+
+export function resultsReply(results: SurveyResults, closed: boolean): Message {
+  return resultsMessage(results.template, results.score, {
+    closed,
+    ...(results.changes ? { changes: results.changes } : {}),
+  });
+}
+
+/** The chart of a survey's results: stage per dimension, beside the previous survey's. */
+export async function resultsChart(results: SurveyResults) {
+  const { template, score, previous } = results;
+  const rows = score.dimensions.flatMap((d) => {
+    const before = previous?.dimensions.find((p) => p.questionId === d.questionId)?.mean;
+    return [
+      ...(d.mean === null ? [] : [{ dimension: d.dimension, survey: 'This survey', score: d.mean }]),
+      ...(before === undefined || before === null
+        ? []
+        : [{ dimension: d.dimension, survey: 'Previous survey', score: before }]),
+    ];
+  });
+  const max = Math.max(...template.scale.map((l) => l.value));
+  const png = (await renderChart(maturityChart(`${template.name} by dimension`, max, rows))).png;
+  const alt =
+    `Bar chart of the mean score per dimension on a scale of 1 to ${max}: ` +
+    score.dimensions
+      .map((d) => `${d.dimension} ${d.mean === null ? 'no answers' : d.mean.toFixed(1)}`)
+      .join(', ') +
+    (previous ? ', each beside the previous survey.' : '.');
+  return { png, alt, title: `${template.name} by dimension` };
+}
+
+/** Closes the survey once and posts its results (withheld under 3 responses) with the chart. */
+export async function closeSurvey(mo: Mo, client: WebClient, survey: SurveyRow): Promise<string> {
+  const surveys = surveyRepository(mo.db);
+  await surveys.close(survey.id, mo.clock());
+  const closed = (await surveys.get(survey.teamId, survey.id)) as SurveyRow;
+  const results = await surveyResults(mo, closed);
+  const posts = slackPostRepository(mo.db);
+  const posted = await postOnce(client, posts, {
+    teamId: survey.teamId,
+    key: `survey:${survey.id}:results`,
+    channel: survey.channelId,
+    message: resultsReply(results, true),
+  });
+  await surveys.setResults(survey.id, posted.ts);
+  let chart = 'no chart (results withheld)';
+  if (results.score.responses >= 3) {
+    try {
+      const c = await resultsChart(results);
+      await uploadOnce(client, posts, {
+        teamId: survey.teamId,
+        key: `survey:${survey.id}:chart`,
+        channel: posted.channel,
+        threadTs: posted.ts,
+        filename: `${results.template.id}-results.png`,
+        title: c.title,
+        altText: c.alt,
+        bytes: c.png,
+      });
+      chart = 'chart in the thread';
+    } catch (e) {
+      chart = `chart missing (${(e as Error).message})`;
+    }
+  }
+  await refreshInvitation(mo, client, survey.id, survey.teamId).catch(() => undefined);
+  return `closed with ${results.score.responses} responses; results posted (ts ${posted.ts}); ${chart}`;
+}
+
+/** DMs every channel member who has not answered (anonymous surveys match by keyed hash). */
+export async function remindSurvey(
+  mo: Mo,
+  client: WebClient,
+  secret: string,
+  survey: SurveyRow,
+  round: number,
+) {
+  const surveys = surveyRepository(mo.db);
+  const answered = new Set((await surveys.responses(survey.id)).map((r) => r.key));
+  const members: string[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await client.conversations.members({ channel: survey.channelId, limit: 1000, cursor });
+    members.push(...(page.members ?? []));
+    cursor = page.response_metadata?.next_cursor || undefined;
+  } while (cursor);
+  const template = templateOf(survey);
+  const link = survey.messageTs ? ` in <#${survey.channelId}>` : '';
+  const posts = slackPostRepository(mo.db);
+  let sent = 0;
+  let failed = 0;
+  for (const userId of members) {
+    if (answered.has(respondentKey(secret, survey.id, userId)) || userId === survey.createdBy) continue;
+    try {
+      await postOnce(client, posts, {
+        teamId: survey.teamId,
+        key: `survey:${survey.id}:remind${round}:${userId}`,
+        channel: userId,
+        message: {
+          text: `Reminder: the ${template.name} survey${link} closes soon.`,
+          blocks: [
+            {
+              type: 'section',
+              text: {
+                type: 'mrkdwn',
+                text: `:wave: The *${template.name}* survey${link} closes <!date^${Math.floor(survey.closesAt.getTime() / 1000)}^{date_long_pretty} at {time}|${survey.closesAt.toISOString()}>. It takes about ${Math.max(2, template.questions.length)} minutes: use *Take the survey* on the invitation.`,
+              },
+            },
+          ],
+        },
+      });
+      sent++;
+    } catch {
+      // Bots and deactivated users cannot be DMed; the rest still are.
+      failed++;
+    }
+  }
+  return `reminder ${round}: ${sent} DMs${failed ? `, ${failed} could not be sent` : ''}`;
+}
