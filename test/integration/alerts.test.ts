@@ -83,17 +83,14 @@ beforeEach(async () => {
   slack.reset();
   slack.messages = [];
   t.setNow(NOON);
-  // biome-ignore lint/suspicious/noExplicitAny: every table has deleteMany
-  for (const table of [
-    'alert',
-    'alertState',
-    'alertSnooze',
-    'slackPost',
-    'spend',
-    'spendDaily',
-    'budgetLine',
-  ] as const)
-    await (t.mo.db[table] as any).deleteMany({});
+  const db = t.mo.db;
+  await db.alert.deleteMany({});
+  await db.alertState.deleteMany({});
+  await db.alertSnooze.deleteMany({});
+  await db.slackPost.deleteMany({});
+  await db.spend.deleteMany({});
+  await db.spendDaily.deleteMany({});
+  await db.budgetLine.deleteMany({});
   await t.mo.workspaces.ensure(TEAM, { timezone: 'America/New_York' });
   const repo = alertRepository(t.mo.db);
   // Only the consumed rule, so each test sees the crossings it makes.

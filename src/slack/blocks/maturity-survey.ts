@@ -169,9 +169,7 @@ export function resultsMessage(
       ),
     );
   blocks.push(
-    context(
-      'Mean of 1 to ' + max + '; spread is the standard deviation; "don\'t know" answers are not scored.',
-    ),
+    context(`Mean of 1 to ${max}; spread is the standard deviation; "don't know" answers are not scored.`),
   );
   return {
     text: `${title}: overall ${score.stage ?? '–'} (${fmt(score.overall)} of ${max}), ${score.responses} responses.`,
