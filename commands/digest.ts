@@ -11,7 +11,7 @@ import { todayIn } from '../src/services/mo.js';
 import { renderDigest } from '../src/services/weekly-digest.js';
 import { textMessage } from '../src/slack/blocks/common.js';
 import { uploadToDm } from '../src/slack/files.js';
-import { channelMention, escapeMrkdwn, parseChannelRef } from '../src/slack/mrkdwn.js';
+import { channelMention, escapeMrkdwn, parseChannelRef, slackDate } from '../src/slack/mrkdwn.js';
 import {
   type CommandEnv,
   defineSubcommand,
@@ -27,7 +27,7 @@ function describeSchedule(s: DigestSchedule, now: Date): string {
   if (!s.enabled) return 'The weekly digest is *off*. Turn it on with `/mo digest schedule monday 09:00`.';
   const where = s.channelId ? channelMention(s.channelId) : '#marketing';
   const next = nextWeeklySlot(s, now);
-  const when = `<!date^${Math.floor(next.getTime() / 1000)}^{date_short_pretty} at {time}|${next.toISOString()}>`;
+  const when = slackDate(next);
   return `The weekly digest goes to ${where} every *${weekdayName(s.day)} at ${s.time}* (${escapeMrkdwn(s.timeZone)}). Next: ${when}.`;
 }
 

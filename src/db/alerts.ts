@@ -48,6 +48,31 @@ const CHUNK = 500;
 
 const isUnique = (e: unknown) => (e as { code?: string } | null)?.code === 'P2002';
 
+/** An alert's row: the line's figures when the rule was crossed. */
+function alertData(
+  teamId: string,
+  c: Condition,
+  line: LineFigures & { forecast: bigint },
+  now: Date,
+  deliverAt: Date,
+) {
+  return {
+    teamId,
+    lineId: line.lineId,
+    period: line.period,
+    category: line.category,
+    ownerUserId: line.ownerUserId,
+    rule: c.rule,
+    threshold: c.threshold,
+    plannedMinor: line.planned,
+    actualMinor: line.actual,
+    committedMinor: line.committed,
+    forecastMinor: line.forecast,
+    raisedAt: now,
+    deliverAt,
+  };
+}
+
 export function alertRepository(db: Db) {
   const batch = (batchId: string): Promise<AlertRow[]> =>
     db.alert.findMany({ where: { batchId }, orderBy: [{ category: 'asc' }, { rule: 'asc' }] });
@@ -189,19 +214,7 @@ export function alertRepository(db: Db) {
                 .filter((x) => x.alertId)
                 .map(({ c, line, alertId }) => ({
                   id: alertId as string,
-                  teamId,
-                  lineId: line.lineId,
-                  period: line.period,
-                  category: line.category,
-                  ownerUserId: line.ownerUserId,
-                  rule: c.rule,
-                  threshold: c.threshold,
-                  plannedMinor: line.planned,
-                  actualMinor: line.actual,
-                  committedMinor: line.committed,
-                  forecastMinor: line.forecast,
-                  raisedAt: now,
-                  deliverAt,
+                  ...alertData(teamId, c, line, now, deliverAt),
                 })),
             });
           }
@@ -246,21 +259,7 @@ export function alertRepository(db: Db) {
             await tx.alertState.create({ data: { ...key, status: 'firing', changedAt: now } });
           if (!c.loud) return null;
           const alert = await tx.alert.create({
-            data: {
-              teamId,
-              lineId: line.lineId,
-              period: line.period,
-              category: line.category,
-              ownerUserId: line.ownerUserId,
-              rule: c.rule,
-              threshold: c.threshold,
-              plannedMinor: line.planned,
-              actualMinor: line.actual,
-              committedMinor: line.committed,
-              forecastMinor: line.forecast,
-              raisedAt: now,
-              deliverAt,
-            },
+            data: alertData(teamId, c, line, now, deliverAt),
           });
           await tx.alertState.update({
             where: { teamId_lineId_rule_threshold: key },

@@ -16,6 +16,7 @@ import {
 } from '../domain/maturity.js';
 import type { Message } from '../slack/blocks/common.js';
 import { invitationMessage, resultsMessage } from '../slack/blocks/maturity-survey.js';
+import { slackDate } from '../slack/mrkdwn.js';
 import { postOnce, uploadOnce } from '../slack/post.js';
 import { templateById } from '../surveys/catalog.js';
 import type { Mo } from './mo.js';
@@ -227,7 +228,7 @@ export async function remindSurvey(
               type: 'section',
               text: {
                 type: 'mrkdwn',
-                text: `:wave: The *${template.name}* survey${link} closes <!date^${Math.floor(survey.closesAt.getTime() / 1000)}^{date_long_pretty} at {time}|${survey.closesAt.toISOString()}>. It takes about ${Math.max(2, template.questions.length)} minutes: use *Take the survey* on the invitation.`,
+                text: `:wave: The *${template.name}* survey${link} closes ${slackDate(survey.closesAt, 'long')}. It takes about ${Math.max(2, template.questions.length)} minutes: use *Take the survey* on the invitation.`,
               },
             },
           ],

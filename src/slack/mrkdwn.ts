@@ -31,3 +31,9 @@ export function parseChannelRef(text: string): string | undefined {
 }
 
 export const channelMention = (channelId: string) => `<#${channelId.replace(/[^A-Z0-9]/gi, '')}>`;
+
+/** A date Slack shows in each reader's own timezone (`<!date^…>`), with the ISO instant as fallback. */
+export function slackDate(instant: Date, style: 'short' | 'long' = 'short'): string {
+  const token = style === 'long' ? '{date_long_pretty} at {time}' : '{date_short_pretty} at {time}';
+  return `<!date^${Math.floor(instant.getTime() / 1000)}^${token}|${instant.toISOString()}>`;
+}

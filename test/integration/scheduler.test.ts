@@ -74,6 +74,21 @@ function weeklyPost(mo: Mo, retries = 0): JobDefinition {
 
 const posts = () => slack.callsTo('chat.postMessage');
 
+/** The run of a process that died mid-run: its lease ran out at 17:01. */
+const deadRunner = (slot: Date) =>
+  t.mo.db.jobRun.create({
+    data: {
+      job: 'weekly',
+      key: `weekly:${TEAM}`,
+      teamId: TEAM,
+      slot,
+      status: 'running',
+      owner: 'dead-process',
+      leaseUntil: new Date('2026-11-23T17:01:00Z'),
+      startedAt: slot,
+    },
+  });
+
 describe('one run per slot', () => {
   it('two schedulers on one database post once for the same slot', async () => {
     const now = new Date('2026-11-23T17:00:30Z');
@@ -131,18 +146,7 @@ describe('one run per slot', () => {
 describe('a runner that dies', () => {
   it('is replaced once its lease has expired, and not before', async () => {
     const slot = new Date('2026-11-23T17:00:00Z');
-    await t.mo.db.jobRun.create({
-      data: {
-        job: 'weekly',
-        key: `weekly:${TEAM}`,
-        teamId: TEAM,
-        slot,
-        status: 'running',
-        owner: 'dead-process',
-        leaseUntil: new Date('2026-11-23T17:01:00Z'),
-        startedAt: slot,
-      },
-    });
+    await deadRunner(slot);
     const s = new Scheduler({ mo: t.mo, logger, jobs: [weeklyPost(t.mo)], owner: 'A' });
     expect((await s.tick(new Date('2026-11-23T17:00:50Z')))[0]).toMatchObject({
       status: 'skipped',
@@ -168,18 +172,7 @@ describe('a runner that dies', () => {
       text: 'Week of …',
       metadata: { event_type: POST_EVENT_TYPE, event_payload: { key } },
     });
-    await t.mo.db.jobRun.create({
-      data: {
-        job: 'weekly',
-        key: `weekly:${TEAM}`,
-        teamId: TEAM,
-        slot,
-        status: 'running',
-        owner: 'dead-process',
-        leaseUntil: new Date('2026-11-23T17:01:00Z'),
-        startedAt: slot,
-      },
-    });
+    await deadRunner(slot);
     const s = new Scheduler({ mo: t.mo, logger, jobs: [weeklyPost(t.mo)], owner: 'A' });
     const [result] = await s.tick(new Date('2026-11-23T17:05:00Z'));
     expect(result).toMatchObject({ status: 'succeeded', detail: `found ${message.ts}` });

@@ -11,7 +11,7 @@ import {
   questionBlockId,
 } from '../../domain/maturity.js';
 import { SURVEY } from '../ids.js';
-import { escapeCode, escapeMrkdwn, truncate } from '../mrkdwn.js';
+import { escapeCode, escapeMrkdwn, slackDate, truncate } from '../mrkdwn.js';
 import {
   actions,
   type Block,
@@ -31,9 +31,6 @@ export interface SurveyInfo {
   closedAt: Date | null;
 }
 
-const slackDate = (d: Date) =>
-  `<!date^${Math.floor(d.getTime() / 1000)}^{date_long_pretty} at {time}|${d.toISOString()}>`;
-
 export function invitationMessage(template: SurveyTemplate, survey: SurveyInfo, responses: number): Message {
   const privacy = survey.anonymous
     ? `Anonymous: Mo keeps no names with the answers, and shows results once ${MIN_RESPONSES} people have answered.`
@@ -43,7 +40,7 @@ export function invitationMessage(template: SurveyTemplate, survey: SurveyInfo, 
     header(`${template.name} survey`),
     section(escapeMrkdwn(template.description)),
     context(
-      `${template.questions.length} questions · ${closed ? 'closed' : `closes ${slackDate(survey.closesAt)}`} · ${privacy}`,
+      `${template.questions.length} questions · ${closed ? 'closed' : `closes ${slackDate(survey.closesAt, 'long')}`} · ${privacy}`,
     ),
     section(`*${responses} ${responses === 1 ? 'response' : 'responses'}* so far.`),
   ];

@@ -6,7 +6,7 @@ import { formatMoney } from '../../domain/money.js';
 import type { AlertRule } from '../../domain/overrun-alerts.js';
 import { describeRule } from '../../domain/overrun-alerts.js';
 import { ALERT } from '../ids.js';
-import { escapeMrkdwn, truncate, userMention } from '../mrkdwn.js';
+import { escapeMrkdwn, slackDate, truncate, userMention } from '../mrkdwn.js';
 import { actions, type Block, button, context, header, type Message, section } from './common.js';
 
 /** What a builder needs of an alert (a database row fits). */
@@ -29,9 +29,6 @@ export interface AlertView {
 
 /** header + 3 blocks an alert (section, state, buttons) stays within Slack's 50. */
 export const MAX_ALERTS_SHOWN = 15;
-
-const slackDate = (d: Date) =>
-  `<!date^${Math.floor(d.getTime() / 1000)}^{date_short_pretty} {time}|${d.toISOString()}>`;
 
 function alertText(a: AlertView, currency: string): string {
   const what = describeRule(a.rule as AlertRule, a.threshold);
