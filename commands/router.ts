@@ -58,12 +58,20 @@ export const SUBCOMMANDS: Subcommand<any>[] = [
 ];
 
 export function helpMessage(): Message {
-  const lines = SUBCOMMANDS.map((s) => `\`${s.usage}\`\n      ${s.summary}`);
+  // One section per area (budget, alerts, digest, survey…), so none nears Slack's 3,000.
+  const groups = new Map<string, string[]>();
+  for (const s of SUBCOMMANDS) {
+    const area = s.name.split(' ')[0] as string;
+    groups.set(area, [...(groups.get(area) ?? []), `\`${s.usage}\`\n      ${s.summary}`]);
+  }
   return {
-    text: `Mo: marketing-ops budgets in Slack. Commands: ${SUBCOMMANDS.map((s) => s.usage).join('; ')}`,
+    text: `Mo: marketing ops in Slack. Commands: ${SUBCOMMANDS.map((s) => s.usage).join('; ')}`.slice(
+      0,
+      3900,
+    ),
     blocks: [
       header('Mo · marketing ops in Slack'),
-      section(lines.join('\n')),
+      ...[...groups.values()].map((lines) => section(lines.join('\n'))),
       context(
         'Periods: FY2027, FY2027-Q3, 2026-11, this-quarter (default), last-quarter, this-month, this-year. ' +
           'Categories: Paid Media or Paid Media/Search.',
