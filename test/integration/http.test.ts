@@ -1,7 +1,12 @@
 // The real Bolt app over HTTP: signed requests in, a fake Slack Web API and response_url
 // out, a real database. Forged, stale, future-dated and unsigned requests get 401.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ACTION, INPUT, VIEW } from '../../src/slack/ids.js';
+import { alertRepository } from '../../src/db/alerts.js';
+import { requirePeriod } from '../../src/domain/calendar.js';
+import { createLogger } from '../../src/log.js';
+import { evaluateAndDeliver } from '../../src/services/alerts.js';
+import { jobClient } from '../../src/slack/client.js';
+import { ACTION, ALERT as ACTION_ALERT, INPUT, VIEW } from '../../src/slack/ids.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import type { TestDatabase } from '../support/db.js';
 import { type FakeSlack, validateBlocks } from '../support/fake-slack.js';
@@ -20,6 +25,7 @@ beforeAll(async () => {
     {
       teamId: TEAM,
       users: { U0ADMIN: { is_admin: true, tz: 'America/Chicago' }, U0MEMBER: { tz: 'Europe/Berlin' } },
+      channels: { C0MKTG: { name: 'marketing' } },
     },
     '2026-11-16T17:00:00Z',
   );
@@ -178,6 +184,65 @@ describe('/mo over HTTP', () => {
     expect(upload?.altText).toContain('forecast $');
     expect(upload?.altText).toContain('against a plan of $9,000');
     expect(upload?.bytes.subarray(1, 4).toString()).toBe('PNG');
+  });
+
+  it('acknowledges a budget alert from its button for the owner, and refuses a member', async () => {
+    const period = requirePeriod('2026-11', '2026-11-16', 1);
+    await t.mo.budgets.set(
+      { teamId: TEAM, period, category: 'Field', plannedMinor: 100_000n, ownerUserId: 'U0ADMIN' },
+      'U0ADMIN',
+    );
+    await t.mo.spend.add(
+      {
+        teamId: TEAM,
+        date: '2026-11-10',
+        amountMinor: 95_000n,
+        status: 'actual',
+        category: 'Field',
+        campaign: '',
+        vendor: '',
+        source: 'manual',
+        idempotencyKey: 'http-alert',
+      },
+      'test',
+    );
+    await alertRepository(t.mo.db).updateSettings(TEAM, { channelId: 'C0MKTG' }, 'U0ADMIN');
+    const client = jobClient('xoxb-test', slack.apiUrl, createLogger('error'), { retries: 0 });
+    await evaluateAndDeliver(t.mo, client, TEAM);
+    const posted = slack
+      .messagesIn('C0MKTG')
+      .find((m) => JSON.stringify(m.blocks).includes(ACTION_ALERT.ack));
+    const alert = (await alertRepository(t.mo.db).history(TEAM)).find((a) => a.category === 'Field');
+    const click = (user: string, id: string) =>
+      interact({
+        type: 'block_actions',
+        team: { id: TEAM, domain: 'acme' },
+        user: { id: user, team_id: TEAM },
+        channel: { id: 'C0MKTG', name: 'marketing' },
+        trigger_id: `trigger-${id}`,
+        response_url: slack.responseUrl(id),
+        container: { type: 'message', message_ts: posted?.ts, channel_id: 'C0MKTG' },
+        message: { ts: posted?.ts },
+        actions: [
+          {
+            type: 'button',
+            action_id: ACTION_ALERT.ack,
+            block_id: `alert_${alert?.id}`,
+            value: alert?.id,
+            action_ts: '1',
+          },
+        ],
+      });
+    await click('U0MEMBER', 'ack-member');
+    expect(String((await responseTo('ack-member')).args.text)).toContain(
+      'only this budget line’s owner and Mo admins',
+    );
+    await click('U0ADMIN', 'ack-owner');
+    const redrawn = await responseTo('ack-owner');
+    expect(redrawn.args.replace_original).toBe(true);
+    expect(JSON.stringify(redrawn.args.blocks)).toContain('Acknowledged by <@U0ADMIN>');
+    expect(validateBlocks(redrawn.args.blocks, 'message')).toEqual([]);
+    expect((await alertRepository(t.mo.db).get(TEAM, alert?.id as string))?.ackBy).toBe('U0ADMIN');
   });
 
   it('opens the settings modal for an admin and saves a valid submission, audited', async () => {
