@@ -108,16 +108,26 @@ async function deliverBatch(
   const owners = new Map<string, AlertRow[]>();
   for (const r of rows)
     if (r.ownerUserId) owners.set(r.ownerUserId, [...(owners.get(r.ownerUserId) ?? []), r]);
+  // An owner who cannot be DMed (deactivated, a guest, a typo in the plan) must not hold
+  // back the batch: the channel has the alert, and the failure is in the run's summary.
+  const undelivered: string[] = [];
   for (const [owner, theirs] of owners) {
-    await postOnce(client, posts, {
-      teamId,
-      key: `alerts:${batchId}:dm:${owner}`,
-      channel: owner,
-      message: ownerAlertMessage(theirs, settings.currency),
-    });
+    try {
+      await postOnce(client, posts, {
+        teamId,
+        key: `alerts:${batchId}:dm:${owner}`,
+        channel: owner,
+        message: ownerAlertMessage(theirs, settings.currency),
+      });
+    } catch (error) {
+      undelivered.push(
+        `${owner} (${(error as { data?: { error?: string } }).data?.error ?? (error as Error).message})`,
+      );
+    }
   }
   await alerts.delivered(batchId, { channelId: posted?.channel ?? null, ts: posted?.ts ?? null }, now);
-  return `${rows.length} alerts ${channel ? `in ${channel}` : '(no alerts channel: DMs only)'}, ${owners.size} owner DMs`;
+  const dms = `${owners.size - undelivered.length} owner DMs${undelivered.length ? `; not DMed: ${undelivered.join(', ')}` : ''}`;
+  return `${rows.length} alerts ${channel ? `in ${channel}` : '(no alerts channel: DMs only)'}, ${dms}`;
 }
 
 /** Delivers batches whose deliverer died, then everything now due (quiet hours over). */

@@ -222,6 +222,21 @@ describe('budget alerts', () => {
     expect((await alertRepository(t.mo.db).get(TEAM, alert?.id as string))?.ackBy).toBe(ADMIN);
   });
 
+  it('an owner who cannot be DMed does not hold back the channel message', async () => {
+    const settings = await t.mo.workspaces.ensure(TEAM);
+    const period = requirePeriod('2026-11', '2026-11-16', settings.fiscalStartMonth);
+    await t.mo.budgets.set(
+      { teamId: TEAM, period, category: 'Events', plannedMinor: 1_000_000n, ownerUserId: 'U0GONE' },
+      ADMIN,
+    );
+    await spend(950_000n);
+    const detail = await evaluateAndDeliver(t.mo, client(), TEAM);
+    expect(detail).toContain('not DMed: U0GONE (user_not_found)');
+    expect(channelPosts()).toHaveLength(1);
+    expect((await alertRepository(t.mo.db).history(TEAM))[0]?.deliveredAt).not.toBeNull();
+    expect(await deliverAlerts(t.mo, client(), TEAM)).toBe('nothing to deliver');
+  });
+
   it('escapes a category named <!channel>', async () => {
     await plan(1_000n, '<!channel>');
     await spend(1_000n, '<!channel>');
