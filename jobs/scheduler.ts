@@ -180,7 +180,8 @@ export class Scheduler {
 export function describeError(error: unknown): string {
   if (error && typeof error === 'object') {
     const e = error as { code?: string; data?: { error?: string }; statusCode?: number; message?: string };
-    if (e.data?.error === 'not_in_channel') return 'Slack: not_in_channel (invite Mo to the channel: /invite @Mo)';
+    if (e.data?.error === 'not_in_channel')
+      return 'Slack: not_in_channel (invite Mo to the channel: /invite @Mo)';
     if (e.data?.error) return `Slack: ${e.data.error}`;
     if (e.statusCode) return `Slack: HTTP ${e.statusCode}`;
     if (e.message) return e.message;
