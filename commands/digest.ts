@@ -162,7 +162,7 @@ export const digestSchedule = defineSubcommand({
         .info({ channel: args.channelId })
         .catch(() => undefined);
       if (info?.channel && info.channel.is_member === false && info.channel.is_private)
-        throw new UsageError(`invite Mo to ${channelMention(args.channelId)} first (/invite @Mo)`);
+        throw new UsageError('invite Mo to that private channel first (/invite @Mo)');
     }
     const after = await digestScheduleRepository(env.mo.db).update(
       req.teamId,

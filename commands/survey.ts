@@ -106,7 +106,9 @@ export const surveyStart = defineSubcommand({
     } catch (e) {
       const code = (e as { data?: { error?: string } }).data?.error;
       if (code === 'not_in_channel' || code === 'channel_not_found')
-        throw new UsageError(`Mo cannot post in ${channelMention(channelId)}: invite it first (/invite @Mo)`);
+        throw new UsageError(
+          'Mo cannot post in that channel: invite it first (/invite @Mo), then start the survey again',
+        );
       throw e;
     }
   },

@@ -53,6 +53,11 @@ export function surveyRepository(db: Db) {
     get: (teamId: string, id: string): Promise<SurveyRow | null> =>
       db.survey.findFirst({ where: { teamId, id } }),
 
+    /** Removes a survey whose invitation could not be posted (it never opened). */
+    async discard(id: string): Promise<void> {
+      await db.survey.deleteMany({ where: { id, messageTs: null } });
+    },
+
     async setMessage(id: string, ts: string): Promise<void> {
       await db.survey.update({ where: { id }, data: { messageTs: ts } });
     },

@@ -54,11 +54,15 @@ export async function startSurvey(
     opensAt: mo.clock(),
     closesAt: input.closesAt,
   });
+  // A survey nobody was invited to must not linger (reminders, a close, results to nowhere).
   const posted = await postOnce(client, slackPostRepository(mo.db), {
     teamId: input.teamId,
     key: `survey:${survey.id}:invitation`,
     channel: input.channelId,
     message: invitationMessage(template, survey, 0),
+  }).catch(async (error) => {
+    await surveys.discard(survey.id);
+    throw error;
   });
   await surveys.setMessage(survey.id, posted.ts);
   return { ...survey, messageTs: posted.ts };

@@ -27,7 +27,10 @@ beforeAll(async () => {
         U0ADMIN: { is_admin: true, tz: 'America/New_York' },
         ...Object.fromEntries(PEOPLE.map((p) => [p, {}])),
       },
-      channels: { [CHANNEL]: { name: 'marketing', members: ['U0ADMIN', ...PEOPLE] } },
+      channels: {
+        [CHANNEL]: { name: 'marketing', members: ['U0ADMIN', ...PEOPLE] },
+        C0PRIVATE: { name: 'secret', is_member: false, is_private: true },
+      },
     },
     '2026-11-16T15:00:00Z',
   );
@@ -134,6 +137,15 @@ describe('a maturity survey in Slack', () => {
     const invitation = app.slack.messagesIn(CHANNEL)[0];
     expect(validateBlocks(invitation?.blocks, 'message')).toEqual([]);
     expect(JSON.stringify(invitation?.blocks)).toContain(SURVEY.take);
+  });
+
+  it('a survey in a channel Mo is not in is refused and not kept', async () => {
+    await command('survey start four-keys <#C0PRIVATE|secret>', 'U0ADMIN', 'private');
+    expect(String((await responseTo('private')).args.text)).toContain(
+      'Mo cannot post in that channel: invite it first',
+    );
+    const all = await surveyRepository(app.t.mo.db).list(TEAM);
+    expect(all.map((s) => s.templateId)).toEqual(['maturity']);
   });
 
   it('the button opens a paged modal; the answers are saved anonymously; a repeat replaces', async () => {
