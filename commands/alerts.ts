@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { alertRepository } from '../src/db/alerts.js';
 import {
   AlertSettingError,
+  type AlertSettings,
   applyAlertSetting,
   describeSettings,
   setRuleEnabled,
@@ -52,15 +53,13 @@ const ruleArg = z.tuple([z.string()], { message: 'name the rule: consumed, forec
 async function changeRules(
   env: CommandEnv,
   req: { teamId: string; userId: string },
-  change: (
-    s: Awaited<ReturnType<ReturnType<typeof alertRepository>['settings']>>['settings'],
-  ) => ReturnType<typeof setRuleEnabled>,
+  change: (settings: AlertSettings) => AlertSettings,
 ): Promise<Message> {
   await requireAdmin(env, req, 'change alert rules');
   await workspaceFor(env, req);
   const repo = alertRepository(env.mo.db);
   const { settings } = await repo.settings(req.teamId);
-  let next: typeof settings;
+  let next: AlertSettings;
   try {
     next = change(settings);
   } catch (e) {
