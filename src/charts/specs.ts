@@ -96,8 +96,19 @@ export interface CategoryAmount {
   amount: bigint;
 }
 
-/** Spend by category per week, stacked bars (weekly spend for the last 12 weeks). */
-export function weeklySpendChart(title: string, currency: string, rows: CategoryAmount[]): TopLevelSpec {
+/** Week labels: a week is keyed by its Monday (YYYY-MM-DD) and shown as MM-DD. */
+const WEEK_LABEL = 'length(datum.value) == 10 ? slice(datum.value, 5) : datum.value';
+
+/**
+ * Spend by category per week, stacked bars (weekly spend for the last 12 weeks). `weeks`
+ * fixes the axis: every week in time order, a week without spend as a gap.
+ */
+export function weeklySpendChart(
+  title: string,
+  currency: string,
+  rows: CategoryAmount[],
+  weeks?: string[],
+): TopLevelSpec {
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title,
@@ -116,8 +127,10 @@ export function weeklySpendChart(title: string, currency: string, rows: Category
         field: 'week',
         type: 'ordinal',
         title: 'Week starting',
-        axis: { labelAngle: 0 },
-        timeUnit: undefined,
+        // Data order, never text order: 12-28 comes before 01-04 across a new year.
+        sort: weeks ?? null,
+        ...(weeks ? { scale: { domain: weeks } } : {}),
+        axis: { labelAngle: 0, labelExpr: WEEK_LABEL },
       },
       y: {
         field: 'amount',
@@ -176,7 +189,13 @@ export function funnelByWeekChart(
     },
     mark: { type: 'bar' },
     encoding: {
-      x: { field: 'week', type: 'ordinal', title: 'Week starting', axis: { labelAngle: 0 } },
+      x: {
+        field: 'week',
+        type: 'ordinal',
+        title: 'Week starting',
+        sort: null,
+        axis: { labelAngle: 0, labelExpr: WEEK_LABEL },
+      },
       xOffset: { field: 'stage', sort: ['Leads', 'MQLs', 'SQLs'] },
       y: { field: 'count', type: 'quantitative', title: null },
       color: { field: 'stage', type: 'nominal', title: null, sort: ['Leads', 'MQLs', 'SQLs'] },

@@ -14,7 +14,7 @@ import type { WorkspaceSettings } from '../db/workspaces.js';
 import { type BudgetReport, type BudgetRow, pacing } from '../domain/budget.js';
 import type { IsoDate } from '../domain/calendar.js';
 import { topOf } from '../domain/category.js';
-import { computeKpis, weekStart } from '../domain/kpis.js';
+import { buckets, computeKpis, weekStart } from '../domain/kpis.js';
 import { formatMoney } from '../domain/money.js';
 import {
   type DigestWindows,
@@ -101,7 +101,7 @@ export async function digestData(
   }
 
   const funnel = computeKpis(windows.twelveWeeks, 'week', days).rows.map((r) => ({
-    week: String(r.bucketStart).slice(5),
+    week: String(r.bucketStart),
     leads: r.leads,
     mqls: r.mqls,
     sqls: r.sqls,
@@ -117,7 +117,9 @@ export async function digestData(
     pace: pacing(budget),
     movers: movers([...categories.values()]),
     flagged: budget.rows.filter((r) => r.status === 'watch' || r.status === 'over'),
-    weeklySpend: weekly.map((w) => ({ bucket: w.key.slice(5), category: w.category, amount: w.amount })),
+    weeklySpend: weekly
+      .map((w) => ({ bucket: w.key, category: w.category, amount: w.amount }))
+      .sort((a, b) => a.bucket.localeCompare(b.bucket)),
     funnel,
     pipeline: byTop(pipelineRows)
       .map(({ category, amount }) => ({ category, amount }))
@@ -143,7 +145,12 @@ export async function digestCharts(
       altText:
         `Stacked bar chart of actual spend per week by category for the 12 weeks ending ${week.end}: ` +
         `${formatMoney(total, currency)} in all.`,
-      spec: weeklySpendChart('Weekly spend by category (12 weeks)', currency, data.weeklySpend),
+      spec: weeklySpendChart(
+        'Weekly spend by category (12 weeks)',
+        currency,
+        data.weeklySpend,
+        buckets(data.windows.twelveWeeks, 'week').map((b) => b.start),
+      ),
     });
   }
   if (data.budget.total.planned > 0n || data.budget.total.actual !== 0n) {
