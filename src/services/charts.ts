@@ -2,7 +2,7 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { burnUpChart } from '../charts/specs.js';
 import type { WorkspaceSettings } from '../db/workspaces.js';
-import { burnUpDays } from '../domain/budget.js';
+import { type BudgetReport, burnUpDays } from '../domain/budget.js';
 import type { IsoDate, Period } from '../domain/calendar.js';
 import { isWithin } from '../domain/category.js';
 import { formatMoney } from '../domain/money.js';
@@ -21,8 +21,10 @@ export async function budgetBurnUp(
   mo: Mo,
   settings: WorkspaceSettings,
   query: { period?: string | Period; category?: string | null; today?: IsoDate },
+  /** The report already computed for the same query (the digest has one). */
+  computed?: BudgetReport,
 ): Promise<ChartSpec> {
-  const report = await budgetReport(mo, settings, query);
+  const report = computed ?? (await budgetReport(mo, settings, query));
   const daily = (await mo.spend.dailyActual(settings.teamId, report.period.start, report.period.end)).filter(
     (d) => !report.focus || isWithin(d.category, report.focus),
   );

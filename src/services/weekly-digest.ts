@@ -154,7 +154,7 @@ export async function digestCharts(
     });
   }
   if (data.budget.total.planned > 0n || data.budget.total.actual !== 0n) {
-    const burnUp = await budgetBurnUp(mo, settings, { period: quarter, today: data.today });
+    const burnUp = await budgetBurnUp(mo, settings, { period: quarter, today: data.today }, data.budget);
     charts.push({ ...burnUp, name: 'budget-burn-up.png' });
   }
   if (data.funnel.some((r) => r.leads || r.mqls || r.sqls)) {
