@@ -64,8 +64,11 @@ export const digestPreview = defineSubcommand({
   schema: none,
   async run(_args, req, env) {
     const settings = await workspaceFor(env, req);
-    const digest = await renderDigest(env.mo, settings, { today: todayIn(env.mo, settings.timezone) });
     const slack = env.slack;
+    const digest = await renderDigest(env.mo, settings, {
+      today: todayIn(env.mo, settings.timezone),
+      chartsGo: slack ? 'dm' : 'none',
+    });
     if (!slack || !digest.charts.length) return message(digest.message);
     // Ephemeral messages cannot carry files: the charts go to the asker in a DM.
     return {

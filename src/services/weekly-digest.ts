@@ -195,7 +195,7 @@ export interface RenderedDigest {
 export async function renderDigest(
   mo: Mo,
   settings: WorkspaceSettings,
-  options: { today: IsoDate },
+  options: { today: IsoDate; chartsGo?: 'thread' | 'dm' | 'none' },
 ): Promise<RenderedDigest> {
   const data = await digestData(mo, settings, options);
   const charts: ChartFile[] = [];
@@ -218,6 +218,10 @@ export async function renderDigest(
       missingCharts.push(spec.title);
     }
   }
-  const message = digestMessage(data, { charts: charts.map((c) => c.title), missingCharts });
+  const message = digestMessage(data, {
+    charts: charts.map((c) => c.title),
+    missingCharts,
+    chartsGo: options.chartsGo ?? 'thread',
+  });
   return { data, message, charts, missingCharts };
 }

@@ -139,6 +139,14 @@ describe('digestMessage', () => {
     expect(msg.text).toContain('Weekly marketing digest · week of Nov 16: spend $100');
   });
 
+  it('says where the charts go: the thread, the asker’s DM, or with the posted digest', () => {
+    const note = (chartsGo?: 'thread' | 'dm' | 'none') =>
+      messageToText(digestMessage(data(), { charts: ['A', 'B'], missingCharts: [], chartsGo }));
+    expect(note()).toContain('2 charts in the thread');
+    expect(note('dm')).toContain('2 charts sent to you in a DM with Mo');
+    expect(note('none')).toContain('2 charts with the posted digest');
+  });
+
   it('truncates long lists with "and N more" and stays within 50 blocks', () => {
     const many = Array.from({ length: 40 }, (_, i) => ({
       category: `Category ${i}`,

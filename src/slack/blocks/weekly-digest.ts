@@ -83,10 +83,15 @@ function listed<T>(items: T[], show: (t: T) => string, more: string): string {
   return lines.join('\n');
 }
 
-export function digestMessage(
-  data: DigestData,
-  options: { charts: string[]; missingCharts: string[] },
-): Message {
+export interface DigestMessageOptions {
+  /** Titles of the charts that go with the message. */
+  charts: string[];
+  missingCharts: string[];
+  /** Where the charts go: the digest's thread (default), the asker's DM (preview), or nowhere here (text preview). */
+  chartsGo?: 'thread' | 'dm' | 'none';
+}
+
+export function digestMessage(data: DigestData, options: DigestMessageOptions): Message {
   const { currency, windows } = data;
   const { week, quarter } = windows;
   const title = `Weekly marketing digest · week of ${day(week.start)}`;
@@ -142,10 +147,15 @@ export function digestMessage(
   );
 
   const notes: string[] = [];
-  if (options.charts.length)
-    notes.push(
-      `:bar_chart: ${options.charts.length === 1 ? 'the chart' : `${options.charts.length} charts`} in the thread`,
-    );
+  if (options.charts.length) {
+    const n = options.charts.length === 1 ? 'the chart' : `${options.charts.length} charts`;
+    const where = {
+      thread: 'in the thread',
+      dm: 'sent to you in a DM with Mo',
+      none: 'with the posted digest',
+    };
+    notes.push(`:bar_chart: ${n} ${where[options.chartsGo ?? 'thread']}`);
+  }
   if (options.missingCharts.length)
     notes.push(`:warning: chart missing: ${options.missingCharts.map((c) => escapeMrkdwn(c)).join(', ')}`);
   if (notes.length) blocks.push(context(notes.join(' · ')));
