@@ -122,6 +122,8 @@ export async function main(argv: string[]): Promise<number> {
           out(describeCounts('spend', r.spend));
           out(describeCounts('leads', r.leads));
           out(describeCounts('opportunities', r.opportunities));
+          if (r.alerts)
+            out(`${r.alerts} budget alerts raised (see /mo alerts history; mo serve delivers them).`);
           out(`Try: npm run mo -- run --team ${teamId} --user ${DEMO_ADMIN} "/mo budget"`);
           return 0;
         });

@@ -8,6 +8,7 @@ import { targetRepository } from './db/targets.js';
 import { addDays, fiscalQuarter, fiscalQuarterOf, type IsoDate } from './domain/calendar.js';
 import { formatMinorExact } from './domain/money.js';
 import { importBudgets, importLeads, importOpportunities, importSpend } from './ingest/import.js';
+import { evaluateAlerts } from './services/alerts.js';
 import { type Mo, todayIn } from './services/mo.js';
 
 export const DEMO_TEAM = 'T0DEMO';
@@ -206,5 +207,7 @@ export async function loadDemo(mo: Mo, teamId = DEMO_TEAM) {
   const key = fiscalQuarter(fy, quarter, FISCAL_START).key;
   const targets = targetRepository(mo.db);
   for (const [metric, value] of DEMO_TARGETS) await targets.set(teamId, metric, key, value, 'cli');
-  return { settings, budgets, spend, leads, opportunities };
+  // The lines already over plan raise their alerts now; `mo serve` delivers them.
+  const alerts = await evaluateAlerts(mo, teamId);
+  return { settings, budgets, spend, leads, opportunities, alerts: alerts.raised.length };
 }
