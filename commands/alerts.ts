@@ -1,5 +1,6 @@
 // /mo alerts: the budget alert rules, their thresholds and channel (admins change them,
 // audited), the recent alerts; and what the alert buttons do (acknowledge, snooze, open).
+
 import { z } from 'zod';
 import { alertRepository } from '../src/db/alerts.js';
 import {
@@ -12,6 +13,7 @@ import {
 import { type Message, textMessage } from '../src/slack/blocks/common.js';
 import { ALERT_REFUSAL, alertBatchMessage, alertHistoryMessage } from '../src/slack/blocks/overrun-alerts.js';
 import { channelMention, escapeMrkdwn, parseChannelRef } from '../src/slack/mrkdwn.js';
+import { noArgs } from './args.js';
 import { showBudget } from './budget.js';
 import {
   type CommandEnv,
@@ -21,8 +23,6 @@ import {
   UsageError,
   workspaceFor,
 } from './types.js';
-
-const none = z.array(z.string()).max(0, 'takes no arguments');
 
 async function describe(env: CommandEnv, teamId: string, prefix = ''): Promise<Message> {
   const { settings, channelId } = await alertRepository(env.mo.db).settings(teamId);
@@ -41,7 +41,7 @@ export const alertsShow = defineSubcommand({
   name: 'alerts',
   usage: '/mo alerts [set RULE VALUE|off RULE|on RULE|channel #channel|history]',
   summary: 'budget alert rules, thresholds and channel; recent alerts',
-  schema: none,
+  schema: noArgs(),
   async run(_args, req, env) {
     await workspaceFor(env, req);
     return message(await describe(env, req.teamId));
@@ -120,7 +120,7 @@ export const alertsHistory = defineSubcommand({
   name: 'alerts history',
   usage: '/mo alerts history',
   summary: 'recent budget alerts and their state',
-  schema: none,
+  schema: noArgs(),
   async run(_args, req, env) {
     const settings = await workspaceFor(env, req);
     const rows = await alertRepository(env.mo.db).history(req.teamId, 40);
@@ -162,11 +162,13 @@ export async function actOnAlert(
     );
   const settings = await workspaceFor(env, who);
   const batch = alert.batchId ? await repo.batch(alert.batchId) : [alert];
-  const snoozes = new Map<string, Date>();
-  for (const a of batch) {
-    const until = a.snoozedBy ? await repo.snoozeOf(who.teamId, a.lineId) : null;
-    if (until) snoozes.set(a.id, until);
-  }
+  const byLine = await repo.snoozes(
+    who.teamId,
+    batch.filter((a) => a.snoozedBy).map((a) => a.lineId),
+  );
+  const snoozes = new Map(
+    batch.flatMap((a) => (byLine.has(a.lineId) ? [[a.id, byLine.get(a.lineId) as Date]] : [])),
+  );
   return { message: alertBatchMessage(batch, settings.currency, snoozes), alert };
 }
 

@@ -1,5 +1,9 @@
 // Splitting and reading /mo arguments the way people type them in Slack.
+import { z } from 'zod';
 import { isIsoDate } from '../src/domain/calendar.js';
+
+/** A subcommand without arguments. */
+export const noArgs = (why = 'takes no arguments') => z.array(z.string()).max(0, why);
 
 /** Splits on spaces, keeping "quoted phrases" (straight or Slack's curly quotes) together. */
 export function tokenize(text: string): string[] {

@@ -1,5 +1,6 @@
 // /mo digest [preview|now|schedule DAY HH:MM [timezone] [#channel]|off]: the weekly digest
 // of spend, leads and pipeline, on demand and on its schedule.
+
 import { z } from 'zod';
 import { postDigest } from '../jobs/digest.js';
 import { Scheduler } from '../jobs/scheduler.js';
@@ -12,16 +13,16 @@ import { renderDigest } from '../src/services/weekly-digest.js';
 import { textMessage } from '../src/slack/blocks/common.js';
 import { uploadToDm } from '../src/slack/files.js';
 import { channelMention, escapeMrkdwn, parseChannelRef, slackDate } from '../src/slack/mrkdwn.js';
+import { noArgs } from './args.js';
 import {
   type CommandEnv,
   defineSubcommand,
   message,
   requireAdmin,
+  slackOf,
   UsageError,
   workspaceFor,
 } from './types.js';
-
-const none = z.array(z.string()).max(0, 'takes no arguments');
 
 function describeSchedule(s: DigestSchedule, now: Date): string {
   if (!s.enabled) return 'The weekly digest is *off*. Turn it on with `/mo digest schedule monday 09:00`.';
@@ -39,7 +40,7 @@ export const digestStatus = defineSubcommand({
   name: 'digest',
   usage: '/mo digest [preview|now|schedule DAY HH:MM [timezone] [#channel]|off]',
   summary: 'the weekly digest: when and where it goes, and its last runs',
-  schema: none,
+  schema: noArgs(),
   async run(_args, req, env) {
     await workspaceFor(env, req);
     const schedule = await scheduleOf(env, req.teamId);
@@ -61,7 +62,7 @@ export const digestPreview = defineSubcommand({
   name: 'digest preview',
   usage: '/mo digest preview',
   summary: 'the digest as it stands, only to you, with its charts',
-  schema: none,
+  schema: noArgs(),
   async run(_args, req, env) {
     const settings = await workspaceFor(env, req);
     const slack = env.slack;
@@ -86,11 +87,10 @@ export const digestNow = defineSubcommand({
   name: 'digest now',
   usage: '/mo digest now',
   summary: 'post the digest to its channel now (admins)',
-  schema: none,
+  schema: noArgs(),
   async run(_args, req, env) {
     await requireAdmin(env, req, 'post the digest');
-    const slack = env.slack;
-    if (!slack) throw new UsageError('posting needs Slack; locally, use `mo digest --team T --out DIR`');
+    const slack = slackOf(env, 'posting needs Slack; locally, use `mo digest --team T --out DIR`');
     await workspaceFor(env, req);
     const schedule = await scheduleOf(env, req.teamId);
     const at = new Date(Math.floor(env.mo.clock().getTime() / 1000) * 1000);
@@ -187,7 +187,7 @@ export const digestOff = defineSubcommand({
   name: 'digest off',
   usage: '/mo digest off',
   summary: 'stop the weekly digest (admins)',
-  schema: none,
+  schema: noArgs(),
   async run(_args, req, env) {
     await requireAdmin(env, req, 'turn the digest off');
     await workspaceFor(env, req);

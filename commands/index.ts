@@ -8,6 +8,7 @@ import { CategoryError, normalizeCategory } from '../src/domain/category.js';
 import { MoneyError, parseAmount } from '../src/domain/money.js';
 import { budgetBurnUp } from '../src/services/charts.js';
 import { todayIn } from '../src/services/mo.js';
+import { refreshInvitation } from '../src/services/surveys.js';
 import { decodeRef } from '../src/slack/blocks/budget.js';
 import { textMessage } from '../src/slack/blocks/common.js';
 import { type ChartFile, uploadToDm } from '../src/slack/files.js';
@@ -21,7 +22,7 @@ import { importSharedFile } from './file-import.js';
 import { runCommand } from './router.js';
 import { describeSettings, settingsPatchSchema } from './settings.js';
 import { recordSpend } from './spend.js';
-import { openSurveyModal, refreshInvitation, submitSurveyPage, thanksView } from './survey.js';
+import { openSurveyModal, submitSurveyPage, thanksView } from './survey.js';
 import { type CommandEnv, RefusedError, requireAdmin, UsageError, workspaceFor } from './types.js';
 
 const SORRY =

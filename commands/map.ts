@@ -1,11 +1,13 @@
 // /mo map add PATTERN CATEGORY and /mo map list: campaign rules that file imported spend and
 // leads under a category. The first matching rule wins.
+
 import { z } from 'zod';
 import { mappingRepository } from '../src/db/mapping.js';
 import { normalizeCategory } from '../src/domain/category.js';
 import { describeRule, type MappingError, parsePattern } from '../src/domain/mapping.js';
 import { textMessage } from '../src/slack/blocks/common.js';
 import { escapeMrkdwn } from '../src/slack/mrkdwn.js';
+import { noArgs } from './args.js';
 import { defineSubcommand, message, requireAdmin, UsageError } from './types.js';
 
 /** `PATTERN CATEGORY`: the pattern is one word, "a quoted phrase" or a /regex/. */
@@ -42,7 +44,7 @@ export const mapList = defineSubcommand({
   name: 'map list',
   usage: '/mo map list',
   summary: 'the campaign mapping rules, in the order they are tried',
-  schema: z.array(z.string()).max(0, 'takes no arguments'),
+  schema: noArgs(),
   async run(_args, req, env) {
     const rules = await mappingRepository(env.mo.db).list(req.teamId);
     if (!rules.length) {

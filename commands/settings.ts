@@ -1,16 +1,18 @@
 // /mo settings: currency, fiscal-year start month, timezone and extra admins (admins).
+
 import { z } from 'zod';
 import type { SettingsPatch, WorkspaceSettings } from '../src/db/workspaces.js';
 import { isTimeZone } from '../src/domain/calendar.js';
 import { isCurrencyCode } from '../src/domain/money.js';
 import { settingsModal } from '../src/slack/blocks/modals.js';
+import { noArgs } from './args.js';
 import { defineSubcommand, requireAdmin, workspaceFor } from './types.js';
 
 export const settings = defineSubcommand({
   name: 'settings',
   usage: '/mo settings',
   summary: "Mo's currency, fiscal year, timezone and admins, in a form (admins)",
-  schema: z.array(z.string()).max(0, 'takes no arguments: it opens a form'),
+  schema: noArgs('takes no arguments: it opens a form'),
   async run(_args, req, env) {
     await requireAdmin(env, req, 'change settings');
     return { kind: 'modal', view: settingsModal(await workspaceFor(env, req), { channelId: req.channelId }) };

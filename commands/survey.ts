@@ -9,7 +9,6 @@ import { MIN_RESPONSES, pages, parseAnswers } from '../src/domain/maturity.js';
 import { zonedInstant } from '../src/domain/schedule.js';
 import {
   closeSurvey,
-  refreshInvitation,
   resultsReply,
   SurveyError,
   startSurvey,
@@ -22,11 +21,13 @@ import { type ModalState, surveyModal } from '../src/slack/blocks/maturity-surve
 import { channelMention, escapeMrkdwn, parseChannelRef } from '../src/slack/mrkdwn.js';
 import type { ViewStateValues } from '../src/slack/view-state.js';
 import { DEFAULT_TEMPLATE, templateById, templates } from '../src/surveys/catalog.js';
+import { noArgs } from './args.js';
 import {
   type CommandEnv,
   defineSubcommand,
   message,
   requireAdmin,
+  slackOf,
   UsageError,
   workspaceFor,
 } from './types.js';
@@ -76,8 +77,7 @@ export const surveyStart = defineSubcommand({
   schema: surveyStartArgs,
   async run(args, req, env) {
     await requireAdmin(env, req, 'start a survey');
-    const slack = env.slack;
-    if (!slack) throw new UsageError('a survey runs in Slack: start it there');
+    const slack = slackOf(env, 'a survey runs in Slack: start it there');
     const template = templateById(args.template);
     if (!template) throw new UsageError(`no survey template "${args.template}": ${templateList()}`);
     const settings = await workspaceFor(env, req);
@@ -138,8 +138,7 @@ export const surveyClose = defineSubcommand({
   schema: optionalId,
   async run([id], req, env) {
     await requireAdmin(env, req, 'close a survey');
-    const slack = env.slack;
-    if (!slack) throw new UsageError('closing posts the results in Slack: close it there');
+    const slack = slackOf(env, 'closing posts the results in Slack: close it there');
     const survey = await pickSurvey(env, req.teamId, id, true);
     if (survey.closedAt) throw new UsageError('that survey is closed already: see /mo survey results');
     const detail = await closeSurvey(env.mo, slack.client, survey);
@@ -162,7 +161,7 @@ export const surveyList = defineSubcommand({
   name: 'survey list',
   usage: '/mo survey list',
   summary: 'surveys, open and closed',
-  schema: z.array(z.string()).max(0, 'takes no arguments'),
+  schema: noArgs(),
   async run(_args, req, env) {
     const surveys = surveyRepository(env.mo.db);
     const rows = await surveys.list(req.teamId);
@@ -170,15 +169,14 @@ export const surveyList = defineSubcommand({
       return message(
         textMessage(`No surveys yet. Templates: ${templateList()}. Start one with \`/mo survey start\`.`),
       );
-    const lines = await Promise.all(
-      rows.map(async (s) => {
-        const name = templateById(s.templateId)?.name ?? s.templateId;
-        const state = s.closedAt
-          ? `closed ${s.closedAt.toISOString().slice(0, 10)}`
-          : `open until ${s.closesAt.toISOString().slice(0, 10)}`;
-        return `• \`${s.id}\` ${escapeMrkdwn(name)} in ${channelMention(s.channelId)} · ${state} · ${await surveys.count(s.id)} responses`;
-      }),
-    );
+    const counts = await surveys.counts(rows.map((s) => s.id));
+    const lines = rows.map((s) => {
+      const name = templateById(s.templateId)?.name ?? s.templateId;
+      const state = s.closedAt
+        ? `closed ${s.closedAt.toISOString().slice(0, 10)}`
+        : `open until ${s.closesAt.toISOString().slice(0, 10)}`;
+      return `• \`${s.id}\` ${escapeMrkdwn(name)} in ${channelMention(s.channelId)} · ${state} · ${counts.get(s.id) ?? 0} responses`;
+    });
     return message(textMessage(`*Surveys*\n${lines.join('\n')}`));
   },
 });
@@ -234,8 +232,6 @@ export async function submitSurveyPage(
     throw e;
   }
 }
-
-export { refreshInvitation };
 
 /** The modal after the last page: the confirmation, and a button to close it. */
 export function thanksView(done: Message): ModalView {

@@ -1,10 +1,12 @@
 // /mo target set METRIC AMOUNT PERIOD and /mo target list: goals the digest compares against.
+
 import { z } from 'zod';
 import { isMoneyMetric, TARGET_METRICS, type TargetMetric, targetRepository } from '../src/db/targets.js';
 import { requirePeriod } from '../src/domain/calendar.js';
 import { formatMoney, parseAmount } from '../src/domain/money.js';
 import { todayIn } from '../src/services/mo.js';
 import { textMessage } from '../src/slack/blocks/common.js';
+import { noArgs } from './args.js';
 import { defineSubcommand, message, requireAdmin, UsageError, workspaceFor } from './types.js';
 
 export const targetSetArgs = z
@@ -61,7 +63,7 @@ export const targetList = defineSubcommand({
   name: 'target list',
   usage: '/mo target list',
   summary: 'the targets, by period',
-  schema: z.array(z.string()).max(0, 'takes no arguments'),
+  schema: noArgs(),
   async run(_args, req, env) {
     const settings = await workspaceFor(env, req);
     const targets = await targetRepository(env.mo.db).list(req.teamId);

@@ -1,9 +1,11 @@
 // /mo token: API tokens for POST /api/v1/import/* (admins). A new token is shown once, only
 // to the admin who asked; Mo keeps a hash of it.
+
 import { z } from 'zod';
 import { tokenRepository } from '../src/db/tokens.js';
 import { textMessage } from '../src/slack/blocks/common.js';
 import { escapeMrkdwn } from '../src/slack/mrkdwn.js';
+import { noArgs } from './args.js';
 import { defineSubcommand, message, requireAdmin, UsageError } from './types.js';
 
 export const tokenCreate = defineSubcommand({
@@ -27,7 +29,7 @@ export const tokenList = defineSubcommand({
   name: 'token list',
   usage: '/mo token list',
   summary: 'API tokens and when they were last used (admins)',
-  schema: z.array(z.string()).max(0, 'takes no arguments'),
+  schema: noArgs(),
   async run(_args, req, env) {
     await requireAdmin(env, req, 'see API tokens');
     const tokens = await tokenRepository(env.mo.db).list(req.teamId);

@@ -72,6 +72,12 @@ export async function workspaceFor(
   return env.mo.workspaces.ensure(req.teamId, { timezone: await env.userTimezone(req.userId) });
 }
 
+/** Slack itself, for a subcommand that posts (absent in `mo run` and the shell). */
+export function slackOf(env: CommandEnv, why: string): NonNullable<CommandEnv['slack']> {
+  if (!env.slack) throw new UsageError(why);
+  return env.slack;
+}
+
 export async function requireAdmin(
   env: CommandEnv,
   req: Pick<CommandRequest, 'teamId' | 'userId'>,

@@ -96,8 +96,21 @@ export interface CategoryAmount {
   amount: bigint;
 }
 
-/** Week labels: a week is keyed by its Monday (YYYY-MM-DD) and shown as MM-DD. */
-const WEEK_LABEL = 'length(datum.value) == 10 ? slice(datum.value, 5) : datum.value';
+/**
+ * The x axis of the weekly charts: a week is keyed by its Monday (YYYY-MM-DD) and shown as
+ * MM-DD, in data order (never text order: 12-28 comes before 01-04 across a new year);
+ * `weeks` lists every week, so one without data is a gap.
+ */
+function weekAxis(weeks?: string[]) {
+  return {
+    field: 'week',
+    type: 'ordinal' as const,
+    title: 'Week starting',
+    sort: weeks ?? null,
+    ...(weeks ? { scale: { domain: weeks } } : {}),
+    axis: { labelAngle: 0, labelExpr: 'length(datum.value) == 10 ? slice(datum.value, 5) : datum.value' },
+  };
+}
 
 /**
  * Spend by category per week, stacked bars (weekly spend for the last 12 weeks). `weeks`
@@ -123,15 +136,7 @@ export function weeklySpendChart(
     },
     mark: { type: 'bar' },
     encoding: {
-      x: {
-        field: 'week',
-        type: 'ordinal',
-        title: 'Week starting',
-        // Data order, never text order: 12-28 comes before 01-04 across a new year.
-        sort: weeks ?? null,
-        ...(weeks ? { scale: { domain: weeks } } : {}),
-        axis: { labelAngle: 0, labelExpr: WEEK_LABEL },
-      },
+      x: weekAxis(weeks),
       y: {
         field: 'amount',
         type: 'quantitative',
@@ -189,13 +194,7 @@ export function funnelByWeekChart(
     },
     mark: { type: 'bar' },
     encoding: {
-      x: {
-        field: 'week',
-        type: 'ordinal',
-        title: 'Week starting',
-        sort: null,
-        axis: { labelAngle: 0, labelExpr: WEEK_LABEL },
-      },
+      x: weekAxis(),
       xOffset: { field: 'stage', sort: ['Leads', 'MQLs', 'SQLs'] },
       y: { field: 'count', type: 'quantitative', title: null },
       color: { field: 'stage', type: 'nominal', title: null, sort: ['Leads', 'MQLs', 'SQLs'] },

@@ -18,30 +18,8 @@ import { recordAudit } from './audit.js';
 import type { Db } from './client.js';
 import { spendRepository } from './spend.js';
 
-export interface AlertRow {
-  id: string;
-  teamId: string;
-  lineId: string;
-  period: string;
-  category: string;
-  ownerUserId: string | null;
-  rule: string;
-  threshold: number;
-  plannedMinor: bigint;
-  actualMinor: bigint;
-  committedMinor: bigint;
-  forecastMinor: bigint;
-  raisedAt: Date;
-  deliverAt: Date;
-  batchId: string | null;
-  deliveredAt: Date | null;
-  channelId: string | null;
-  messageTs: string | null;
-  resolvedAt: Date | null;
-  ackBy: string | null;
-  ackAt: Date | null;
-  snoozedBy: string | null;
-}
+/** An alert as stored (the generated client's row type). */
+export type AlertRow = NonNullable<Awaited<ReturnType<Db['alert']['findFirst']>>>;
 
 /** Rows per createMany: well under SQLite's limit of bound parameters. */
 const CHUNK = 500;
@@ -199,14 +177,13 @@ export function alertRepository(db: Db) {
           for (let i = 0; i < withIds.length; i += CHUNK) {
             const chunk = withIds.slice(i, i + CHUNK);
             await tx.alertState.createMany({
-              data: chunk.map(({ c, alertId }) => ({
+              data: chunk.map(({ c }) => ({
                 teamId,
                 lineId: c.lineId,
                 rule: c.rule,
                 threshold: c.threshold,
                 status: 'firing',
                 changedAt: now,
-                alertId,
               })),
             });
             await tx.alert.createMany({
@@ -252,7 +229,7 @@ export function alertRepository(db: Db) {
           if (existing?.status === 'firing') return null;
           const reopened = await tx.alertState.updateMany({
             where: { ...key, status: 'resolved' },
-            data: { status: 'firing', changedAt: now, alertId: null },
+            data: { status: 'firing', changedAt: now },
           });
           // Creating an existing key fails: it is firing already, or another evaluator won.
           if (reopened.count === 0)
@@ -260,10 +237,6 @@ export function alertRepository(db: Db) {
           if (!c.loud) return null;
           const alert = await tx.alert.create({
             data: alertData(teamId, c, line, now, deliverAt),
-          });
-          await tx.alertState.update({
-            where: { teamId_lineId_rule_threshold: key },
-            data: { alertId: alert.id },
           });
           return alert.id;
         });
@@ -350,9 +323,10 @@ export function alertRepository(db: Db) {
       });
     },
 
-    async snoozeOf(teamId: string, lineId: string): Promise<Date | null> {
-      const s = await db.alertSnooze.findUnique({ where: { teamId_lineId: { teamId, lineId } } });
-      return s?.until ?? null;
+    /** Snooze ends by line, for the lines of a message. */
+    async snoozes(teamId: string, lineIds: string[]): Promise<Map<string, Date>> {
+      const rows = await db.alertSnooze.findMany({ where: { teamId, lineId: { in: lineIds } } });
+      return new Map(rows.map((r) => [r.lineId, r.until]));
     },
 
     async history(teamId: string, limit = 20): Promise<AlertRow[]> {

@@ -6,7 +6,6 @@ export interface SlackPostRow {
   teamId: string;
   key: string;
   channel: string;
-  threadTs: string | null;
   ts: string | null;
   status: string;
   createdAt: Date;
@@ -19,14 +18,9 @@ export function slackPostRepository(db: Db) {
     },
 
     /** Writes the pending row for a post about to be made; false when one exists (another poster has it). */
-    async begin(row: {
-      teamId: string;
-      key: string;
-      channel: string;
-      threadTs?: string | null;
-    }): Promise<boolean> {
+    async begin(row: { teamId: string; key: string; channel: string }): Promise<boolean> {
       try {
-        await db.slackPost.create({ data: { ...row, threadTs: row.threadTs ?? null, status: 'pending' } });
+        await db.slackPost.create({ data: { ...row, status: 'pending' } });
         return true;
       } catch (error) {
         if ((error as { code?: string }).code === 'P2002') return false;

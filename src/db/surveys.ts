@@ -17,7 +17,6 @@ export interface SurveyRow {
   opensAt: Date;
   closesAt: Date;
   closedAt: Date | null;
-  resultsTs: string | null;
   createdAt: Date;
 }
 
@@ -113,6 +112,16 @@ export function surveyRepository(db: Db) {
 
     count: (surveyId: string): Promise<number> => db.surveyResponse.count({ where: { surveyId } }),
 
+    /** Responses per survey, counted in one query. */
+    async counts(surveyIds: string[]): Promise<Map<string, number>> {
+      const rows = await db.surveyResponse.groupBy({
+        by: ['surveyId'],
+        where: { surveyId: { in: surveyIds } },
+        _count: true,
+      });
+      return new Map(rows.map((r) => [r.surveyId, r._count]));
+    },
+
     async responses(
       surveyId: string,
     ): Promise<{ answers: Answers; userId: string | null; submittedAt: Date; key: string }[]> {
@@ -129,10 +138,6 @@ export function surveyRepository(db: Db) {
     async close(id: string, now: Date): Promise<boolean> {
       const r = await db.survey.updateMany({ where: { id, closedAt: null }, data: { closedAt: now } });
       return r.count === 1;
-    },
-
-    async setResults(id: string, ts: string): Promise<void> {
-      await db.survey.update({ where: { id }, data: { resultsTs: ts } });
     },
   };
 }

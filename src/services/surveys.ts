@@ -172,7 +172,6 @@ export async function closeSurvey(mo: Mo, client: WebClient, survey: SurveyRow):
     channel: survey.channelId,
     message: resultsReply(results, true),
   });
-  await surveys.setResults(survey.id, posted.ts);
   let chart = 'no chart (results withheld)';
   if (results.score.responses >= 3) {
     try {

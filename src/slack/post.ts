@@ -100,7 +100,7 @@ export async function postOnce(
       await posts.posted(post.teamId, post.key, channel, found.ts);
       return { channel, ts: found.ts, fresh: false };
     }
-  } else if (!(await posts.begin({ teamId: post.teamId, key: post.key, channel, threadTs: post.threadTs }))) {
+  } else if (!(await posts.begin({ teamId: post.teamId, key: post.key, channel }))) {
     throw new PostInProgressError(`the post ${post.key} is being made by another process`);
   }
   const res = await client.chat
@@ -160,12 +160,7 @@ export async function uploadOnce(
       return { channel: upload.channel, ts: file.id, fresh: false };
     }
   } else {
-    await posts.begin({
-      teamId: upload.teamId,
-      key: upload.key,
-      channel: upload.channel,
-      threadTs: upload.threadTs,
-    });
+    await posts.begin({ teamId: upload.teamId, key: upload.key, channel: upload.channel });
   }
   const file = {
     file: upload.bytes,

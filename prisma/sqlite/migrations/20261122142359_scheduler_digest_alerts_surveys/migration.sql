@@ -1,11 +1,41 @@
 -- CreateTable
+CREATE TABLE "JobRun" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "job" TEXT NOT NULL,
+    "key" TEXT NOT NULL,
+    "teamId" TEXT,
+    "slot" DATETIME NOT NULL,
+    "status" TEXT NOT NULL,
+    "owner" TEXT NOT NULL,
+    "attempts" INTEGER NOT NULL DEFAULT 1,
+    "leaseUntil" DATETIME NOT NULL,
+    "retryAt" DATETIME,
+    "startedAt" DATETIME NOT NULL,
+    "finishedAt" DATETIME,
+    "durationMs" INTEGER,
+    "detail" TEXT NOT NULL DEFAULT ''
+);
+
+-- CreateTable
+CREATE TABLE "SlackPost" (
+    "teamId" TEXT NOT NULL,
+    "key" TEXT NOT NULL,
+    "channel" TEXT NOT NULL,
+    "ts" TEXT,
+    "status" TEXT NOT NULL,
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updatedAt" DATETIME NOT NULL,
+
+    PRIMARY KEY ("teamId", "key")
+);
+
+-- CreateTable
 CREATE TABLE "AlertState" (
     "teamId" TEXT NOT NULL,
     "lineId" TEXT NOT NULL,
     "rule" TEXT NOT NULL,
     "threshold" INTEGER NOT NULL,
     "status" TEXT NOT NULL,
-    "alertId" TEXT,
     "changedAt" DATETIME NOT NULL,
 
     PRIMARY KEY ("teamId", "lineId", "rule", "threshold")
@@ -28,6 +58,7 @@ CREATE TABLE "Alert" (
     "raisedAt" DATETIME NOT NULL,
     "deliverAt" DATETIME NOT NULL,
     "batchId" TEXT,
+    "batchAt" DATETIME,
     "deliveredAt" DATETIME,
     "channelId" TEXT,
     "messageTs" TEXT,
@@ -93,11 +124,17 @@ CREATE TABLE "new_Workspace" (
     "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "updatedAt" DATETIME NOT NULL
 );
-INSERT INTO "new_Workspace" ("createdAt", "currency", "digestChangedAt", "digestChannelId", "digestDay", "digestEnabled", "digestTime", "digestTimezone", "fiscalStartMonth", "teamId", "timezone", "updatedAt") SELECT "createdAt", "currency", "digestChangedAt", "digestChannelId", "digestDay", "digestEnabled", "digestTime", "digestTimezone", "fiscalStartMonth", "teamId", "timezone", "updatedAt" FROM "Workspace";
+INSERT INTO "new_Workspace" ("createdAt", "currency", "fiscalStartMonth", "teamId", "timezone", "updatedAt") SELECT "createdAt", "currency", "fiscalStartMonth", "teamId", "timezone", "updatedAt" FROM "Workspace";
 DROP TABLE "Workspace";
 ALTER TABLE "new_Workspace" RENAME TO "Workspace";
 PRAGMA foreign_keys=ON;
 PRAGMA defer_foreign_keys=OFF;
+
+-- CreateIndex
+CREATE INDEX "JobRun_startedAt_idx" ON "JobRun"("startedAt");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "JobRun_key_slot_key" ON "JobRun"("key", "slot");
 
 -- CreateIndex
 CREATE INDEX "Alert_teamId_raisedAt_idx" ON "Alert"("teamId", "raisedAt");

@@ -1,6 +1,45 @@
 -- AlterTable
 ALTER TABLE "Workspace" ADD COLUMN     "alertRules" TEXT NOT NULL DEFAULT '{}',
-ADD COLUMN     "alertsChannelId" TEXT;
+ADD COLUMN     "alertsChannelId" TEXT,
+ADD COLUMN     "digestChangedAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+ADD COLUMN     "digestChannelId" TEXT,
+ADD COLUMN     "digestDay" INTEGER NOT NULL DEFAULT 1,
+ADD COLUMN     "digestEnabled" BOOLEAN NOT NULL DEFAULT true,
+ADD COLUMN     "digestTime" TEXT NOT NULL DEFAULT '09:00',
+ADD COLUMN     "digestTimezone" TEXT;
+
+-- CreateTable
+CREATE TABLE "JobRun" (
+    "id" TEXT NOT NULL,
+    "job" TEXT NOT NULL,
+    "key" TEXT NOT NULL,
+    "teamId" TEXT,
+    "slot" TIMESTAMP(3) NOT NULL,
+    "status" TEXT NOT NULL,
+    "owner" TEXT NOT NULL,
+    "attempts" INTEGER NOT NULL DEFAULT 1,
+    "leaseUntil" TIMESTAMP(3) NOT NULL,
+    "retryAt" TIMESTAMP(3),
+    "startedAt" TIMESTAMP(3) NOT NULL,
+    "finishedAt" TIMESTAMP(3),
+    "durationMs" INTEGER,
+    "detail" TEXT NOT NULL DEFAULT '',
+
+    CONSTRAINT "JobRun_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "SlackPost" (
+    "teamId" TEXT NOT NULL,
+    "key" TEXT NOT NULL,
+    "channel" TEXT NOT NULL,
+    "ts" TEXT,
+    "status" TEXT NOT NULL,
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updatedAt" TIMESTAMP(3) NOT NULL,
+
+    CONSTRAINT "SlackPost_pkey" PRIMARY KEY ("teamId","key")
+);
 
 -- CreateTable
 CREATE TABLE "AlertState" (
@@ -9,7 +48,6 @@ CREATE TABLE "AlertState" (
     "rule" TEXT NOT NULL,
     "threshold" INTEGER NOT NULL,
     "status" TEXT NOT NULL,
-    "alertId" TEXT,
     "changedAt" TIMESTAMP(3) NOT NULL,
 
     CONSTRAINT "AlertState_pkey" PRIMARY KEY ("teamId","lineId","rule","threshold")
@@ -32,6 +70,7 @@ CREATE TABLE "Alert" (
     "raisedAt" TIMESTAMP(3) NOT NULL,
     "deliverAt" TIMESTAMP(3) NOT NULL,
     "batchId" TEXT,
+    "batchAt" TIMESTAMP(3),
     "deliveredAt" TIMESTAMP(3),
     "channelId" TEXT,
     "messageTs" TEXT,
@@ -82,6 +121,12 @@ CREATE TABLE "SurveyResponse" (
 
     CONSTRAINT "SurveyResponse_pkey" PRIMARY KEY ("id")
 );
+
+-- CreateIndex
+CREATE INDEX "JobRun_startedAt_idx" ON "JobRun"("startedAt");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "JobRun_key_slot_key" ON "JobRun"("key", "slot");
 
 -- CreateIndex
 CREATE INDEX "Alert_teamId_raisedAt_idx" ON "Alert"("teamId", "raisedAt");

@@ -1,2 +1,0 @@
--- AlterTable
-ALTER TABLE "Alert" ADD COLUMN "batchAt" DATETIME;

@@ -1,2 +1,0 @@
--- AlterTable
-ALTER TABLE "Survey" ADD COLUMN "resultsTs" TEXT;
