@@ -52,6 +52,7 @@ try {
   const base = {
     db: mo.db,
     databaseUrl: mo.databaseUrl,
+    now: mo.clock(),
     teamId: TEAM,
     currency: 'USD',
     fiscalStartMonth: 2,

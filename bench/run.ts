@@ -132,6 +132,7 @@ await mo.workspaces.update(
 const ctx = {
   db: mo.db,
   databaseUrl: mo.databaseUrl,
+  now: mo.clock(),
   teamId: TEAM,
   currency: 'USD',
   fiscalStartMonth: FISCAL_START,

@@ -89,6 +89,7 @@ export async function importSharedFile(
     const ctx = {
       db: env.mo.db,
       databaseUrl: env.mo.databaseUrl,
+      now: env.mo.clock(),
       teamId: shared.teamId,
       currency: settings.currency,
       fiscalStartMonth: settings.fiscalStartMonth,

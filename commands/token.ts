@@ -2,7 +2,6 @@
 // to the admin who asked; Mo keeps a hash of it.
 
 import { z } from 'zod';
-import { tokenRepository } from '../src/db/tokens.js';
 import { textMessage } from '../src/slack/blocks/common.js';
 import { escapeMrkdwn } from '../src/slack/mrkdwn.js';
 import { noArgs } from './args.js';
@@ -15,7 +14,7 @@ export const tokenCreate = defineSubcommand({
   schema: z.array(z.string()).transform((words) => ({ label: words.join(' ').slice(0, 100) })),
   async run(args, req, env) {
     await requireAdmin(env, req, 'create API tokens');
-    const token = await tokenRepository(env.mo.db).create(req.teamId, args.label, req.userId);
+    const token = await env.mo.tokens.create(req.teamId, args.label, req.userId);
     return message(
       textMessage(
         `:key: New API token${args.label ? ` “${escapeMrkdwn(args.label)}”` : ''} (id \`${token.id}\`). Copy it now: Mo keeps only a hash and cannot show it again.\n` +
@@ -32,7 +31,7 @@ export const tokenList = defineSubcommand({
   schema: noArgs(),
   async run(_args, req, env) {
     await requireAdmin(env, req, 'see API tokens');
-    const tokens = await tokenRepository(env.mo.db).list(req.teamId);
+    const tokens = await env.mo.tokens.list(req.teamId);
     if (!tokens.length)
       return message(textMessage('No API tokens yet. Create one with `/mo token [label]`.'));
     const lines = tokens
@@ -57,7 +56,7 @@ export const tokenRevoke = defineSubcommand({
   schema: z.array(z.string()).length(1, 'give the token id from /mo token list'),
   async run([id], req, env) {
     await requireAdmin(env, req, 'revoke API tokens');
-    if (!(await tokenRepository(env.mo.db).revoke(req.teamId, id as string, req.userId))) {
+    if (!(await env.mo.tokens.revoke(req.teamId, id as string, req.userId))) {
       throw new UsageError(`no live token ${id} in this workspace`);
     }
     return message(

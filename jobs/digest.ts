@@ -3,7 +3,6 @@
 // before it is posted to the digest channel once, with its charts in the thread.
 import type { WebClient } from '@slack/web-api';
 import { type DigestSchedule, digestScheduleRepository } from '../src/db/digest-schedule.js';
-import { slackPostRepository } from '../src/db/slack-posts.js';
 import { dateInZone } from '../src/domain/calendar.js';
 import { lastWeeklySlot } from '../src/domain/schedule.js';
 import type { Logger } from '../src/log.js';
@@ -49,7 +48,7 @@ export async function postDigest(
   const channel = await digestChannel(deps, schedule);
   // The week is the workspace's, whatever zone the schedule keeps time in.
   const digest = await renderDigest(deps.mo, settings, { today: dateInZone(run.at, settings.timezone) });
-  const posts = slackPostRepository(deps.mo.db);
+  const posts = deps.mo.posts;
   const posted = await postOnce(deps.client, posts, {
     teamId: schedule.teamId,
     key: run.key,

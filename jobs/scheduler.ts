@@ -73,12 +73,16 @@ export class Scheduler {
           slot,
           owner: this.owner,
           leaseMs: this.leaseMs,
-          now: new Date(),
+          now: this.options.mo.clock(),
         });
         return attempt !== null;
       },
       onComplete: async (key) => {
-        await this.runs.finish(TICK_JOB, slotOf(key), this.owner, { ok: true, detail: '', now: new Date() });
+        await this.runs.finish(TICK_JOB, slotOf(key), this.owner, {
+          ok: true,
+          detail: '',
+          now: this.options.mo.clock(),
+        });
       },
     };
   }
@@ -134,11 +138,11 @@ export class Scheduler {
     });
     if (attempt === null) return { status: 'skipped', reason: 'taken' };
     const { logger } = this.options;
-    const started = Date.now();
-    // Renew on the wall clock: the lease protects a real process, whatever Mo's clock says.
+    const clock = this.options.mo.clock;
+    // A lease is written and compared on Mo's clock: the claim above compares it with `now`.
     const renew = setInterval(
       () => {
-        const until = new Date(Math.max(Date.now(), now.getTime()) + this.leaseMs);
+        const until = new Date(Math.max(clock().getTime(), now.getTime()) + this.leaseMs);
         this.runs.renew(run.key, run.slot, this.owner, until).then(
           (held) =>
             held || logger.warn(`scheduler: lost the lease of ${run.key} @ ${run.slot.toISOString()}`),
@@ -148,7 +152,7 @@ export class Scheduler {
       Math.max(1000, Math.floor(this.leaseMs / 3)),
     );
     renew.unref();
-    const finishedAt = () => new Date(now.getTime() + (Date.now() - started));
+    const finishedAt = () => new Date(Math.max(clock().getTime(), now.getTime()));
     try {
       const detail = await run.run();
       await this.runs.finish(run.key, run.slot, this.owner, { ok: true, detail, now: finishedAt() });

@@ -5,7 +5,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable, Transform } from 'node:stream';
 import { stringify } from 'csv-stringify/sync';
-import { tokenRepository } from './db/tokens.js';
 import { CategoryError } from './domain/category.js';
 import { ImportRejected, importLeads, importOpportunities, importSpend } from './ingest/import.js';
 import type { Logger } from './log.js';
@@ -65,7 +64,7 @@ export function jsonRowsToCsv(text: string): string {
 }
 
 export function importApi(mo: Mo, logger: Logger, maxBytes = MAX_IMPORT_BYTES) {
-  const tokens = tokenRepository(mo.db);
+  const tokens = mo.tokens;
   return async function handle(req: IncomingMessage, res: ServerResponse, kind: string): Promise<void> {
     if (req.method !== 'POST') return json(res, 405, { ok: false, error: 'use POST' });
     const importer = IMPORTERS[kind as keyof typeof IMPORTERS];
@@ -89,6 +88,7 @@ export function importApi(mo: Mo, logger: Logger, maxBytes = MAX_IMPORT_BYTES) {
       const result = await importer({
         db: mo.db,
         databaseUrl: mo.databaseUrl,
+        now: mo.clock(),
         teamId: token.teamId,
         currency: settings.currency,
         fiscalStartMonth: settings.fiscalStartMonth,

@@ -13,7 +13,6 @@ import { formatRuns, jobRepository } from './db/jobs.js';
 import { dailyFigures } from './db/kpis.js';
 import { applyMigrations } from './db/migrate.js';
 import { surveyRepository } from './db/surveys.js';
-import { tokenRepository } from './db/tokens.js';
 import { DEMO_ADMIN, DEMO_TEAM, loadDemo } from './demo.js';
 import { isIsoDate, PeriodError, requirePeriod } from './domain/calendar.js';
 import { CategoryError } from './domain/category.js';
@@ -162,7 +161,7 @@ export async function main(argv: string[]): Promise<number> {
         const [action, id] = positionals;
         const teamId = requireTeam(values);
         return await withMo(config, async (mo) => {
-          const tokens = tokenRepository(mo.db);
+          const tokens = mo.tokens;
           if (action === 'create') {
             const t = await tokens.create(teamId, values.label ?? '', 'cli');
             out(
@@ -232,6 +231,7 @@ export async function main(argv: string[]): Promise<number> {
           const ctx = {
             db: mo.db,
             databaseUrl: mo.databaseUrl,
+            now: mo.clock(),
             teamId,
             currency: settings.currency,
             fiscalStartMonth: settings.fiscalStartMonth,

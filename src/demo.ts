@@ -184,6 +184,7 @@ export async function loadDemo(mo: Mo, teamId = DEMO_TEAM) {
   const base = {
     db: mo.db,
     databaseUrl: mo.databaseUrl,
+    now: mo.clock(),
     teamId,
     currency: settings.currency,
     fiscalStartMonth: FISCAL_START,

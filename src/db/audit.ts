@@ -1,5 +1,6 @@
 // Who changed a budget, a setting or a threshold, and from what to what.
 import type { Db } from './client.js';
+import { clockStamped } from './stamps.js';
 
 export interface AuditInput {
   teamId: string;
@@ -19,7 +20,7 @@ const json = (value: unknown) =>
 
 export async function recordAudit(db: Db, event: AuditInput): Promise<void> {
   await db.auditEvent.create({
-    data: {
+    data: clockStamped({
       teamId: event.teamId,
       actor: event.actor,
       action: event.action,
@@ -27,7 +28,7 @@ export async function recordAudit(db: Db, event: AuditInput): Promise<void> {
       entityId: event.entityId,
       before: json(event.before),
       after: json(event.after),
-    },
+    }),
   });
 }
 

@@ -2,6 +2,7 @@
 import type { Period } from '../domain/calendar.js';
 import { recordAudit } from './audit.js';
 import type { Db } from './client.js';
+import { clockStamped } from './stamps.js';
 
 export interface BudgetLineInput {
   teamId: string;
@@ -47,7 +48,12 @@ export function budgetRepository(db: Db) {
         };
         const row = await tx.budgetLine.upsert({
           where,
-          create: { teamId: input.teamId, period: input.period.key, category: input.category, ...data },
+          create: clockStamped({
+            teamId: input.teamId,
+            period: input.period.key,
+            category: input.category,
+            ...data,
+          }),
           update: data,
         });
         const after = view(row);

@@ -40,7 +40,7 @@ export function placeholders(n: number, width: number): string {
   return text;
 }
 
-function sqliteSession(url: string): BulkSession {
+function sqliteSession(url: string, now: Date): BulkSession {
   const db = new Sqlite(sqlitePath(url), { timeout: 5000 });
   db.defaultSafeIntegers(true);
   // WAL lets /mo budget keep reading while a big file is written; a larger page cache keeps
@@ -69,7 +69,7 @@ function sqliteSession(url: string): BulkSession {
   return {
     provider: 'sqlite',
     // Prisma's SQLite adapter stores DateTime as ISO text with an explicit offset.
-    now: new Date().toISOString().replace('Z', '+00:00'),
+    now: now.toISOString().replace('Z', '+00:00'),
     async all<T>(sql: string, params: Param[]) {
       return prepared(sql).all(...bind(params)) as T[];
     },
@@ -93,7 +93,7 @@ function sqliteSession(url: string): BulkSession {
   };
 }
 
-async function postgresSession(url: string): Promise<BulkSession> {
+async function postgresSession(url: string, now: Date): Promise<BulkSession> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   await client.query('BEGIN');
@@ -106,7 +106,7 @@ async function postgresSession(url: string): Promise<BulkSession> {
   const end = () => client.end().catch(() => {});
   return {
     provider: 'postgresql',
-    now: new Date(),
+    now,
     async all<T>(sql: string, params: Param[]) {
       return (await client.query(numbered(sql), bind(params))).rows as T[];
     },
@@ -130,8 +130,9 @@ async function postgresSession(url: string): Promise<BulkSession> {
   };
 }
 
-export async function openBulkSession(url: string): Promise<BulkSession> {
-  return providerOf(url) === 'sqlite' ? sqliteSession(url) : postgresSession(url);
+/** `now` is Mo's clock: the createdAt/updatedAt of every row the session writes. */
+export async function openBulkSession(url: string, now: Date): Promise<BulkSession> {
+  return providerOf(url) === 'sqlite' ? sqliteSession(url, now) : postgresSession(url, now);
 }
 
 /**

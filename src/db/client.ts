@@ -11,7 +11,7 @@ import { PrismaClient as SqliteClient } from './generated/sqlite/client.js';
 import { type Provider, providerOf, sqlitePath } from './url.js';
 
 export type Db = SqliteClient;
-export type { Prisma } from './generated/sqlite/client.js';
+export { Prisma } from './generated/sqlite/client.js';
 
 export interface Database {
   db: Db;

@@ -2,6 +2,7 @@
 import type { MappingRule } from '../domain/mapping.js';
 import { recordAudit } from './audit.js';
 import type { Db } from './client.js';
+import { clockStamped } from './stamps.js';
 
 export function mappingRepository(db: Db) {
   return {
@@ -21,7 +22,7 @@ export function mappingRepository(db: Db) {
       return db.$transaction(async (tx) => {
         const last = await tx.mappingRule.findFirst({ where: { teamId }, orderBy: { position: 'desc' } });
         const row = await tx.mappingRule.create({
-          data: { teamId, position: (last?.position ?? 0) + 1, ...rule, createdBy: actor },
+          data: clockStamped({ teamId, position: (last?.position ?? 0) + 1, ...rule, createdBy: actor }),
         });
         await recordAudit(tx as Db, {
           teamId,

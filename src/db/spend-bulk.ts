@@ -178,6 +178,6 @@ export function spendWriter(session: BulkSession): SpendBulkWriter {
   };
 }
 
-export async function openSpendBulkWriter(url: string): Promise<SpendBulkWriter> {
-  return spendWriter(await openBulkSession(url));
+export async function openSpendBulkWriter(url: string, now: Date): Promise<SpendBulkWriter> {
+  return spendWriter(await openBulkSession(url, now));
 }

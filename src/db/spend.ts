@@ -2,6 +2,7 @@
 import type { IsoDate } from '../domain/calendar.js';
 import { recordAudit } from './audit.js';
 import type { Db } from './client.js';
+import { clockStamped } from './stamps.js';
 
 export type SpendStatus = 'actual' | 'committed';
 
@@ -76,7 +77,7 @@ export function spendRepository(db: Db) {
     /** One spend entry typed by a person (/mo spend add or its modal), audited. */
     async add(input: SpendInput, actor: string) {
       return db.$transaction(async (tx) => {
-        const row = await tx.spend.create({ data: input });
+        const row = await tx.spend.create({ data: clockStamped(input) });
         await addToRollup(tx as Db, input);
         await recordAudit(tx as Db, {
           teamId: input.teamId,

@@ -5,6 +5,7 @@ import { createHmac } from 'node:crypto';
 import type { Answers } from '../domain/maturity.js';
 import { recordAudit } from './audit.js';
 import type { Db } from './client.js';
+import { clockStamped } from './stamps.js';
 
 export interface SurveyRow {
   id: string;
@@ -36,7 +37,7 @@ export function surveyRepository(db: Db) {
       closesAt: Date;
     }): Promise<SurveyRow> {
       return db.$transaction(async (tx) => {
-        const survey = await tx.survey.create({ data: input });
+        const survey = await tx.survey.create({ data: clockStamped(input) });
         await recordAudit(tx as Db, {
           teamId: input.teamId,
           actor: input.createdBy,
@@ -98,13 +99,13 @@ export function surveyRepository(db: Db) {
       const before = await db.surveyResponse.findUnique({ where, select: { id: true } });
       await db.surveyResponse.upsert({
         where,
-        create: {
+        create: clockStamped({
           surveyId: survey.id,
           respondentKey: key,
           userId: survey.anonymous ? null : userId,
           answers: JSON.stringify(answers),
           submittedAt: now,
-        },
+        }),
         update: { answers: JSON.stringify(answers), submittedAt: now },
       });
       return { replaced: Boolean(before) };

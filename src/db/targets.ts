@@ -1,6 +1,7 @@
 // Targets for the digest's funnel figures, one per (metric, period), audited.
 import { recordAudit } from './audit.js';
 import type { Db } from './client.js';
+import { clockStamped } from './stamps.js';
 
 export const TARGET_METRICS = ['leads', 'mqls', 'sqls', 'pipeline', 'won'] as const;
 export type TargetMetric = (typeof TARGET_METRICS)[number];
@@ -16,7 +17,7 @@ export function targetRepository(db: Db) {
         const before = await tx.target.findUnique({ where });
         const row = await tx.target.upsert({
           where,
-          create: { teamId, metric, period, value, createdBy: actor },
+          create: clockStamped({ teamId, metric, period, value, createdBy: actor }),
           update: { value },
         });
         await recordAudit(tx as Db, {

@@ -2,6 +2,7 @@
 
 import { recordAudit } from './audit.js';
 import type { Db } from './client.js';
+import { clockStamped } from './stamps.js';
 
 export interface WorkspaceSettings {
   teamId: string;
@@ -37,7 +38,11 @@ export function workspaceRepository(db: Db) {
       if (existing) return existing;
       await db.workspace.upsert({
         where: { teamId },
-        create: { teamId, ...DEFAULT_SETTINGS, timezone: defaults.timezone ?? DEFAULT_SETTINGS.timezone },
+        create: clockStamped({
+          teamId,
+          ...DEFAULT_SETTINGS,
+          timezone: defaults.timezone ?? DEFAULT_SETTINGS.timezone,
+        }),
         update: {},
       });
       return (await get(teamId)) as WorkspaceSettings;
@@ -53,7 +58,7 @@ export function workspaceRepository(db: Db) {
           await tx.workspaceAdmin.deleteMany({ where: { teamId } });
           if (adminUserIds.length) {
             await tx.workspaceAdmin.createMany({
-              data: [...new Set(adminUserIds)].map((userId) => ({ teamId, userId })),
+              data: [...new Set(adminUserIds)].map((userId) => clockStamped({ teamId, userId })),
             });
           }
         }

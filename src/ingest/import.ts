@@ -13,6 +13,7 @@ import { type BulkSession, insertAudit, keyLedger, openBulkSession, recordTable 
 import type { Db } from '../db/client.js';
 import { mappingRepository } from '../db/mapping.js';
 import { type NewSpend, openSpendBulkWriter, type RollupDelta, type StoredSpend } from '../db/spend-bulk.js';
+import { clockStamped } from '../db/stamps.js';
 import { canonicalCategory, categoryKey, normalizeCategory, topOf } from '../domain/category.js';
 import { compileRules } from '../domain/mapping.js';
 import { formatMoney } from '../domain/money.js';
@@ -65,6 +66,8 @@ export interface ImportContext {
   db: Db;
   /** The same database's URL: spend is written in bulk on the driver (src/db/spend-bulk.ts). */
   databaseUrl: string;
+  /** Mo's clock at the start of the import: every row it writes carries this timestamp. */
+  now: Date;
   teamId: string;
   currency: string;
   fiscalStartMonth: number;
@@ -386,7 +389,7 @@ export async function importSpend(ctx: ImportContext): Promise<ImportResult> {
   const reading = await formatReader<SpendRecord>(ctx, 'spend');
   const landing = new Landing();
   const inTransaction: InTransaction<SpendRecord> = async (work) => {
-    const writer = await openSpendBulkWriter(ctx.databaseUrl);
+    const writer = await openSpendBulkWriter(ctx.databaseUrl, ctx.now);
     // A team's first import cannot match stored rows: skip the per-batch look-ups. (The
     // writer holds the write lock, so no other import can add this team's rows meanwhile.)
     const firstImport = !(await writer.hasSpend(ctx.teamId));
@@ -492,7 +495,7 @@ export async function importBudgets(ctx: ImportContext): Promise<ImportCounts> {
       }
       const row = await tx.budgetLine.upsert({
         where,
-        create: { teamId: ctx.teamId, period: record.period.key, category, ...data },
+        create: clockStamped({ teamId: ctx.teamId, period: record.period.key, category, ...data }),
         update: data,
       });
       if (old) counts.updated++;
@@ -517,8 +520,12 @@ export async function importBudgets(ctx: ImportContext): Promise<ImportCounts> {
 }
 
 /** Runs `work` in a bulk session: committed when it returns, rolled back when it throws. */
-async function inBulkSession(url: string, work: (session: BulkSession) => Promise<void>): Promise<void> {
-  const session = await openBulkSession(url);
+async function inBulkSession(
+  url: string,
+  now: Date,
+  work: (session: BulkSession) => Promise<void>,
+): Promise<void> {
+  const session = await openBulkSession(url, now);
   try {
     await work(session);
     await session.commit();
@@ -550,7 +557,7 @@ async function importRecords<R extends LeadRecord | OpportunityRecord>(
     reading.parse,
     (r: R) => `ext:${r.externalId}`,
     (work) =>
-      inBulkSession(ctx.databaseUrl, async (session) => {
+      inBulkSession(ctx.databaseUrl, ctx.now, async (session) => {
         // biome-ignore lint/suspicious/noExplicitAny: the record types are the table's columns
         const rows = recordTable<any>(session, table, 'externalId', columns, uuidv7, types);
         await work({

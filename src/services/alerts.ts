@@ -4,7 +4,6 @@
 import type { WebClient } from '@slack/web-api';
 import { type AlertRow, alertRepository } from '../db/alerts.js';
 import { digestScheduleRepository } from '../db/digest-schedule.js';
-import { slackPostRepository } from '../db/slack-posts.js';
 import { dateInZone } from '../domain/calendar.js';
 import { deliveryTime, evaluateLine, lineForecast, reconcile } from '../domain/overrun-alerts.js';
 import { alertBatchMessage, ownerAlertMessage } from '../slack/blocks/overrun-alerts.js';
@@ -92,7 +91,7 @@ async function deliverBatch(
   now: Date,
 ) {
   const alerts = alertRepository(mo.db);
-  const posts = slackPostRepository(mo.db);
+  const posts = mo.posts;
   const settings = await mo.workspaces.ensure(teamId);
   const { channelId } = await alerts.settings(teamId);
   const channel = await alertsChannel(mo, client, teamId, channelId);

@@ -5,7 +5,10 @@ import type { Clock } from '../clock.js';
 import { auditRepository } from '../db/audit.js';
 import { budgetRepository } from '../db/budgets.js';
 import type { Database, Db } from '../db/client.js';
+import { slackPostRepository } from '../db/slack-posts.js';
 import { spendRepository } from '../db/spend.js';
+import { withClockStamps } from '../db/stamps.js';
+import { tokenRepository } from '../db/tokens.js';
 import { workspaceRepository } from '../db/workspaces.js';
 import { dateInZone, type IsoDate } from '../domain/calendar.js';
 
@@ -18,13 +21,17 @@ export interface Mo {
   budgets: ReturnType<typeof budgetRepository>;
   spend: ReturnType<typeof spendRepository>;
   audit: ReturnType<typeof auditRepository>;
+  /** Slack posts made under an idempotency key. */
+  posts: ReturnType<typeof slackPostRepository>;
+  /** API tokens for the import API. */
+  tokens: ReturnType<typeof tokenRepository>;
   /** 'figures' (teamId) after spend or a plan changed: budget alerts listen (main.ts). */
   events: EventEmitter<{ figures: [teamId: string] }>;
   figuresChanged(teamId: string): void;
 }
 
 export function createMo(database: Pick<Database, 'db' | 'url'>, clock: Clock): Mo {
-  const { db } = database;
+  const db = withClockStamps(database.db, clock);
   const events = new EventEmitter<{ figures: [teamId: string] }>();
   return {
     db,
@@ -34,6 +41,8 @@ export function createMo(database: Pick<Database, 'db' | 'url'>, clock: Clock): 
     budgets: budgetRepository(db),
     spend: spendRepository(db),
     audit: auditRepository(db),
+    posts: slackPostRepository(db, clock),
+    tokens: tokenRepository(db, clock),
     events,
     figuresChanged: (teamId) => void events.emit('figures', teamId),
   };

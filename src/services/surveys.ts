@@ -4,7 +4,6 @@
 import type { WebClient } from '@slack/web-api';
 import { renderChart } from '../charts/render.js';
 import { maturityChart } from '../charts/specs.js';
-import { slackPostRepository } from '../db/slack-posts.js';
 import { respondentKey, type SurveyRow, surveyRepository } from '../db/surveys.js';
 import {
   type Answers,
@@ -55,7 +54,7 @@ export async function startSurvey(
     closesAt: input.closesAt,
   });
   // A survey nobody was invited to must not linger (reminders, a close, results to nowhere).
-  const posted = await postOnce(client, slackPostRepository(mo.db), {
+  const posted = await postOnce(client, mo.posts, {
     teamId: input.teamId,
     key: `survey:${survey.id}:invitation`,
     channel: input.channelId,
@@ -165,7 +164,7 @@ export async function closeSurvey(mo: Mo, client: WebClient, survey: SurveyRow):
   await surveys.close(survey.id, mo.clock());
   const closed = (await surveys.get(survey.teamId, survey.id)) as SurveyRow;
   const results = await surveyResults(mo, closed);
-  const posts = slackPostRepository(mo.db);
+  const posts = mo.posts;
   const posted = await postOnce(client, posts, {
     teamId: survey.teamId,
     key: `survey:${survey.id}:results`,
@@ -214,7 +213,7 @@ export async function remindSurvey(
   } while (cursor);
   const template = templateOf(survey);
   const link = survey.messageTs ? ` in <#${survey.channelId}>` : '';
-  const posts = slackPostRepository(mo.db);
+  const posts = mo.posts;
   let sent = 0;
   let failed = 0;
   for (const userId of members) {

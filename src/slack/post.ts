@@ -75,8 +75,7 @@ async function findMessage(
 
 /** A pending row left by a crash is taken over by one process only; a fresh one is someone's work in progress. */
 async function claimPending(posts: SlackPostRepository, teamId: string, key: string): Promise<void> {
-  const now = new Date();
-  if (!(await posts.takeOver(teamId, key, new Date(now.getTime() - STALE_PENDING_MS), now)))
+  if (!(await posts.takeOver(teamId, key, STALE_PENDING_MS)))
     throw new PostInProgressError(`the post ${key} is being made by another process`);
 }
 

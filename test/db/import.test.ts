@@ -16,6 +16,7 @@ afterAll(() => t.close());
 const ctx = (teamId: string, csv: string, fiscalStartMonth = 1): ImportContext => ({
   db: t.mo.db,
   databaseUrl: t.mo.databaseUrl,
+  now: t.mo.clock(),
   teamId,
   currency: 'USD',
   fiscalStartMonth,

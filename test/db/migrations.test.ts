@@ -76,7 +76,10 @@ describe('migrations', () => {
   it('give a database the Prisma client can use', async () => {
     const database = openDatabase(fresh.url);
     try {
-      await database.db.workspace.create({ data: { teamId: 'T0MIGRATED' } });
+      const at = new Date('2026-11-16T12:00:00Z');
+      await database.db.workspace.create({
+        data: { teamId: 'T0MIGRATED', createdAt: at, updatedAt: at, digestChangedAt: at },
+      });
       expect(await database.db.workspace.findUnique({ where: { teamId: 'T0MIGRATED' } })).toMatchObject({
         currency: 'USD',
         fiscalStartMonth: 1,

@@ -1,7 +1,6 @@
 // POST /api/v1/import/*: token required, size limit, row errors by line, counts on success,
 // JSON or CSV bodies, revocation.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tokenRepository } from '../../src/db/tokens.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import type { TestDatabase } from '../support/db.js';
 
@@ -16,7 +15,7 @@ beforeAll(async () => {
   app = await startTestApp('s', { teamId: TEAM });
   t = app.t;
   base = `${app.base}/api/v1/import`;
-  const token = await tokenRepository(t.mo.db).create(TEAM, 'warehouse sync', 'U0ADMIN');
+  const token = await t.mo.tokens.create(TEAM, 'warehouse sync', 'U0ADMIN');
   secret = token.secret;
   tokenId = token.id;
 });
@@ -94,7 +93,7 @@ describe('import API', () => {
   });
 
   it('answers 401 once the token is revoked', async () => {
-    expect(await tokenRepository(t.mo.db).revoke(TEAM, tokenId, 'U0ADMIN')).toBe(true);
+    expect(await t.mo.tokens.revoke(TEAM, tokenId, 'U0ADMIN')).toBe(true);
     expect((await post('spend', '[]', { 'content-type': 'application/json' })).status).toBe(401);
   });
 });

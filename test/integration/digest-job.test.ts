@@ -8,7 +8,6 @@ import { digestJob, digestKey } from '../../jobs/digest.js';
 import { Scheduler } from '../../jobs/scheduler.js';
 import { type Database, openDatabase } from '../../src/db/client.js';
 import { digestScheduleRepository } from '../../src/db/digest-schedule.js';
-import { slackPostRepository } from '../../src/db/slack-posts.js';
 import { createLogger } from '../../src/log.js';
 import { createMo } from '../../src/services/mo.js';
 import { jobClient } from '../../src/slack/client.js';
@@ -137,9 +136,9 @@ describe('the weekly digest job', () => {
 
   it('a crash between posting and recording does not repost', async () => {
     const key = digestKey(TEAM, SLOT);
-    await slackPostRepository(t.mo.db).begin({ teamId: TEAM, key, channel: MARKETING });
+    await t.mo.posts.begin({ teamId: TEAM, key, channel: MARKETING });
     // Left by a process that crashed a minute ago.
-    await t.mo.db.slackPost.updateMany({ data: { updatedAt: new Date(Date.now() - 60_000) } });
+    await t.mo.db.slackPost.updateMany({ data: { updatedAt: new Date(t.mo.clock().getTime() - 60_000) } });
     slack.addMessage({
       channel: MARKETING,
       text: 'Weekly digest',

@@ -38,6 +38,7 @@ let empty: WorkspaceSettings;
 const ctx = (teamId: string, csv: string): ImportContext => ({
   db: t.mo.db,
   databaseUrl: t.mo.databaseUrl,
+  now: t.mo.clock(),
   teamId,
   currency: 'USD',
   fiscalStartMonth: 2,

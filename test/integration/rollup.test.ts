@@ -34,6 +34,7 @@ const load = (csv: string) =>
   importSpend({
     db: t.mo.db,
     databaseUrl: t.mo.databaseUrl,
+    now: t.mo.clock(),
     teamId: TEAM,
     currency: 'USD',
     fiscalStartMonth: 1,

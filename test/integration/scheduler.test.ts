@@ -5,7 +5,6 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type DueRun, type JobDefinition, Scheduler } from '../../jobs/scheduler.js';
 import { type Database, openDatabase } from '../../src/db/client.js';
 import { jobRepository } from '../../src/db/jobs.js';
-import { slackPostRepository } from '../../src/db/slack-posts.js';
 import { lastWeeklySlot } from '../../src/domain/schedule.js';
 import { createLogger } from '../../src/log.js';
 import { createMo, type Mo } from '../../src/services/mo.js';
@@ -58,7 +57,7 @@ function weeklyPost(mo: Mo, retries = 0): JobDefinition {
           teamId: TEAM,
           slot,
           run: async () => {
-            const posted = await postOnce(c, slackPostRepository(mo.db), {
+            const posted = await postOnce(c, mo.posts, {
               teamId: TEAM,
               key: `weekly:${TEAM}:${slot.toISOString()}`,
               channel: CHANNEL,
@@ -111,7 +110,7 @@ describe('one run per slot', () => {
   it("node-cron's run coordinator elects one process per tick", async () => {
     const a = new Scheduler({ mo: t.mo, logger, jobs: [], owner: 'A' }).coordinator();
     const b = new Scheduler({
-      mo: createMo(second, () => new Date()),
+      mo: createMo(second, t.mo.clock),
       logger,
       jobs: [],
       owner: 'B',
@@ -164,9 +163,9 @@ describe('a runner that dies', () => {
     const slot = new Date('2026-11-23T17:00:00Z');
     const key = `weekly:${TEAM}:${slot.toISOString()}`;
     // The dead runner's state: the post pending in Mo, the message already in the channel.
-    await slackPostRepository(t.mo.db).begin({ teamId: TEAM, key, channel: CHANNEL });
+    await t.mo.posts.begin({ teamId: TEAM, key, channel: CHANNEL });
     // Left by a process that crashed a minute ago.
-    await t.mo.db.slackPost.updateMany({ data: { updatedAt: new Date(Date.now() - 60_000) } });
+    await t.mo.db.slackPost.updateMany({ data: { updatedAt: new Date(t.mo.clock().getTime() - 60_000) } });
     const message = slack.addMessage({
       channel: CHANNEL,
       text: 'Week of …',
@@ -178,7 +177,7 @@ describe('a runner that dies', () => {
     expect(result).toMatchObject({ status: 'succeeded', detail: `found ${message.ts}` });
     expect(posts()).toHaveLength(0);
     expect(slack.callsTo('conversations.history')).toHaveLength(1);
-    expect(await slackPostRepository(t.mo.db).get(TEAM, key)).toMatchObject({
+    expect(await t.mo.posts.get(TEAM, key)).toMatchObject({
       status: 'posted',
       ts: message.ts,
     });
@@ -186,13 +185,13 @@ describe('a runner that dies', () => {
 
   it('posts when the crash came before the message reached Slack', async () => {
     const slot = new Date('2026-11-23T17:00:00Z');
-    await slackPostRepository(t.mo.db).begin({
+    await t.mo.posts.begin({
       teamId: TEAM,
       key: `weekly:${TEAM}:${slot.toISOString()}`,
       channel: CHANNEL,
     });
     // Left by a process that crashed a minute ago.
-    await t.mo.db.slackPost.updateMany({ data: { updatedAt: new Date(Date.now() - 60_000) } });
+    await t.mo.db.slackPost.updateMany({ data: { updatedAt: new Date(t.mo.clock().getTime() - 60_000) } });
     // Another message with another key in the channel is not mistaken for it.
     slack.addMessage({
       channel: CHANNEL,
@@ -208,7 +207,7 @@ describe('a runner that dies', () => {
 
   it('does not post while another process is posting the same key', async () => {
     const slot = new Date('2026-11-23T17:00:00Z');
-    await slackPostRepository(t.mo.db).begin({
+    await t.mo.posts.begin({
       teamId: TEAM,
       key: `weekly:${TEAM}:${slot.toISOString()}`,
       channel: CHANNEL,

@@ -25,8 +25,11 @@ async function until<T>(probe: () => T | undefined | false, what: string, ms = 3
 }
 
 beforeAll(async () => {
-  t = await createTestDatabase(NOW);
+  // The demo workspace was set up the week before; Mo starts at 09:30 on Monday and catches
+  // up the 09:00 digest (a slot before a workspace existed is skipped).
+  t = await createTestDatabase('2026-11-16T12:00:00Z');
   await loadDemo(t.mo, 'T0DEMO');
+  t.setNow(NOW);
   slack = await FakeSlack.start({
     teamId: 'T0DEMO',
     users: { U0DEMOADMIN: { is_admin: true } },

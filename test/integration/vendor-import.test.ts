@@ -22,6 +22,7 @@ let t: TestDatabase;
 const ctx = (file: string, extra: Partial<ImportContext> = {}): ImportContext => ({
   db: t.mo.db,
   databaseUrl: t.mo.databaseUrl,
+  now: t.mo.clock(),
   teamId: TEAM,
   currency: 'USD',
   fiscalStartMonth: 1,
