@@ -2,7 +2,7 @@
 // /mo commands, and serves GET /healthz. Returns start/stop for main.ts and the tests.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { App, HTTPReceiver, SocketModeReceiver } from '@slack/bolt';
+import { App, HTTPReceiver, isValidSlackRequest, SocketModeReceiver } from '@slack/bolt';
 import type { WebClientOptions } from '@slack/web-api';
 import { registerCommands } from '../commands/index.js';
 import { importApi } from './api.js';
@@ -10,9 +10,25 @@ import type { Database } from './db/client.js';
 import type { Logger } from './log.js';
 import type { Mo } from './services/mo.js';
 import { slackDirectory } from './slack/admins.js';
+import { answerEveryRequest, isSslCheck, slackBodyProblem } from './slack/inbound.js';
 
 /** Slack signs each request with a timestamp; Bolt rejects old ones, Mo future ones too. */
 const MAX_CLOCK_SKEW_S = 300;
+/** Bolt's own limit for a request body. */
+const BODY_LIMIT = 4 * 1024 * 1024;
+
+class BodyTooLarge extends Error {}
+
+async function readBody(req: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > BODY_LIMIT) throw new BodyTooLarge();
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
 
 export interface MoAppOptions {
   signingSecret: string;
@@ -36,9 +52,16 @@ export interface MoApp {
 export async function createMoApp(options: MoAppOptions): Promise<MoApp> {
   const { logger } = options;
   const socketMode = Boolean(options.appToken);
-  const receiver = socketMode
-    ? new SocketModeReceiver({ appToken: options.appToken as string, logger })
-    : new HTTPReceiver({ signingSecret: options.signingSecret, logger, unhandledRequestTimeoutMillis: 3001 });
+  const receiver = answerEveryRequest(
+    socketMode
+      ? new SocketModeReceiver({ appToken: options.appToken as string, logger })
+      : new HTTPReceiver({
+          signingSecret: options.signingSecret,
+          logger,
+          unhandledRequestTimeoutMillis: 3001,
+        }),
+    logger,
+  );
 
   const app = new App({
     token: options.botToken,
@@ -85,6 +108,40 @@ export async function createMoApp(options: MoAppOptions): Promise<MoApp> {
       logger.warn('rejected a Slack request stamped in the future');
       return void res.writeHead(401).end();
     }
+    void toBolt(req, res);
+  };
+
+  // The signature is checked first (an unsigned request stays 401), then the shape: a body
+  // Slack would never send is answered 400 here, before Bolt reads a field of it.
+  const toBolt = async (req: IncomingMessage, res: ServerResponse) => {
+    let raw: Buffer;
+    try {
+      raw = await readBody(req);
+    } catch (e) {
+      return void res.writeHead(e instanceof BodyTooLarge ? 413 : 400).end();
+    }
+    const text = raw.toString();
+    const contentType = req.headers['content-type'];
+    if (!isSslCheck(text, contentType)) {
+      const signed = isValidSlackRequest({
+        signingSecret: options.signingSecret,
+        body: text,
+        headers: {
+          'x-slack-signature': String(req.headers['x-slack-signature'] ?? ''),
+          'x-slack-request-timestamp': Number(req.headers['x-slack-request-timestamp']),
+        },
+      });
+      if (!signed) return void res.writeHead(401).end();
+      const problem = slackBodyProblem(text, contentType);
+      if (problem) {
+        logger.warn(`rejected a signed Slack request: ${problem}`);
+        return void res
+          .writeHead(400, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ ok: false, error: problem }));
+      }
+    }
+    // Bolt reads a body already buffered on the request instead of the stream.
+    Object.assign(req, { rawBody: raw });
     (receiver as InstanceType<typeof HTTPReceiver>).requestListener(req, res);
   };
 

@@ -9,13 +9,23 @@ import { createClock } from './clock.js';
 import { type Config, requireSlack } from './config.js';
 import { openDatabase } from './db/client.js';
 import { applyMigrations } from './db/migrate.js';
-import { createLogger } from './log.js';
+import { createLogger, type Logger } from './log.js';
 import { createMo } from './services/mo.js';
 import { jobClient } from './slack/client.js';
+
+/**
+ * A bug in one request (a rejection nobody awaited, an exception in a callback) is logged
+ * and Mo keeps serving everyone else; exiting would drop every request in flight.
+ */
+export function keepServing(logger: Logger): void {
+  process.on('unhandledRejection', (reason) => logger.error('unhandled rejection; Mo keeps serving', reason));
+  process.on('uncaughtException', (error) => logger.error('uncaught exception; Mo keeps serving', error));
+}
 
 export async function serve(config: Config): Promise<void> {
   const slack = requireSlack(config);
   const logger = createLogger(config.logLevel);
+  keepServing(logger);
   const applied = await applyMigrations(config.databaseUrl);
   if (applied.length) logger.info(`applied migrations: ${applied.join(', ')}`);
   const database = openDatabase(config.databaseUrl);
