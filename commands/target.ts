@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { isMoneyMetric, TARGET_METRICS, type TargetMetric, targetRepository } from '../src/db/targets.js';
 import { requirePeriod } from '../src/domain/calendar.js';
-import { formatMoney, parseAmount } from '../src/domain/money.js';
+import { formatMoney, MAX_AMOUNT_MAJOR, parseAmount } from '../src/domain/money.js';
 import { todayIn } from '../src/services/mo.js';
 import { textMessage } from '../src/slack/blocks/common.js';
 import { noArgs } from './args.js';
@@ -41,6 +41,7 @@ export const targetSet = defineSubcommand({
       if (!/^\d{1,3}(,\d{3})*$|^\d+$/.test(args.amount))
         throw new UsageError(`"${args.amount}" is not a whole number of ${args.metric}`);
       value = BigInt(args.amount.replace(/,/g, ''));
+      if (value > MAX_AMOUNT_MAJOR) throw new UsageError(`"${args.amount}" is too large for a target`);
     }
     if (value < 0n) throw new UsageError('a target cannot be negative');
     const { before } = await targetRepository(env.mo.db).set(

@@ -6,6 +6,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable, Transform } from 'node:stream';
 import { stringify } from 'csv-stringify/sync';
 import { CategoryError } from './domain/category.js';
+import { UserError } from './domain/errors.js';
+import { parseEncoding } from './ingest/decode.js';
 import { ImportRejected, importLeads, importOpportunities, importSpend } from './ingest/import.js';
 import type { Logger } from './log.js';
 import type { Mo } from './services/mo.js';
@@ -98,6 +100,7 @@ export function importApi(mo: Mo, logger: Logger, maxBytes = MAX_IMPORT_BYTES) {
         format: url.searchParams.get('format') ?? undefined,
         category: url.searchParams.get('category') ?? undefined,
         dryRun: url.searchParams.get('dry_run') === 'true',
+        encoding: parseEncoding(url.searchParams.get('encoding') ?? undefined),
         // One pass: the request body streams straight into the import.
         open: () => {
           if (csv !== undefined) return Readable.from([csv]);
@@ -120,7 +123,7 @@ export function importApi(mo: Mo, logger: Logger, maxBytes = MAX_IMPORT_BYTES) {
           total: e.totalProblems,
         });
       }
-      if (e instanceof CategoryError)
+      if (e instanceof CategoryError || e instanceof UserError)
         return json(res, 400, { ok: false, error: 'rejected', message: e.message });
       logger.error(`import API (${kind}) failed`, e);
       json(res, 500, { ok: false, error: 'internal error: nothing was imported' });

@@ -3,7 +3,6 @@ import { createReadStream, existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { stringify } from 'csv-stringify/sync';
 import { runCommand } from '../commands/router.js';
 import { describeSettings, settingsPatchSchema } from '../commands/settings.js';
 import { createClock } from './clock.js';
@@ -16,8 +15,11 @@ import { surveyRepository } from './db/surveys.js';
 import { DEMO_ADMIN, DEMO_TEAM, loadDemo } from './demo.js';
 import { isIsoDate, PeriodError, requirePeriod } from './domain/calendar.js';
 import { CategoryError } from './domain/category.js';
+import { UserError } from './domain/errors.js';
 import { computeKpis, type KpiRow } from './domain/kpis.js';
 import { CsvFormatError } from './ingest/csv.js';
+import { toCsv } from './ingest/csv-write.js';
+import { parseEncoding } from './ingest/decode.js';
 import { describeCounts, ImportRejected, importAndDescribe, isImportKind } from './ingest/import.js';
 import { evaluateAlerts } from './services/alerts.js';
 import { budgetReport } from './services/budget.js';
@@ -36,6 +38,7 @@ const USAGE = `mo — marketing ops in Slack
   mo shell [--team T] [--user U]    type /mo commands and read the replies (no Slack needed)
   mo settings --team T [--currency C] [--fiscal-start-month N] [--timezone TZ] [--admins U1,U2]
   mo import spend|budgets|leads|opportunities FILE --team T [--format F] [--category C] [--dry-run]
+      [--encoding latin1|windows-1252]  (files are read as UTF-8 unless told)
   mo token create|list --team T [--label L] · mo token revoke ID --team T   API tokens for /api/v1/import
   mo export kpis --team T [--period P] [--by week|month] [--format csv|json]   the digest's figures
   mo export budget --team T [--period P] [--category C] [--format csv|json]
@@ -88,6 +91,7 @@ export async function main(argv: string[]): Promise<number> {
         category: { type: 'string' },
         format: { type: 'string' },
         'dry-run': { type: 'boolean' },
+        encoding: { type: 'string' },
         by: { type: 'string' },
         currency: { type: 'string' },
         'fiscal-start-month': { type: 'string' },
@@ -146,11 +150,22 @@ export async function main(argv: string[]): Promise<number> {
           }
           const interactive = process.stdin.isTTY;
           if (interactive) out(`Mo shell for team ${teamId} as ${userId}. Type /mo help, or exit.`);
-          const rl = createInterface({ input: process.stdin, prompt: interactive ? '/mo> ' : '' });
+          // readline writes the prompt (and echoes in a terminal) only to an output it is given.
+          const rl = createInterface({
+            input: process.stdin,
+            output: interactive ? process.stdout : undefined,
+            prompt: interactive ? '/mo> ' : '',
+          });
           rl.prompt();
           for await (const line of rl) {
             if (/^(exit|quit)$/i.test(line.trim())) break;
-            if (line.trim()) out(await runOne(mo, teamId, userId, line));
+            // One line's failure is reported and the shell goes on.
+            if (line.trim())
+              out(
+                await runOne(mo, teamId, userId, line).catch(
+                  (e) => `mo: ${e instanceof UserError ? '' : 'Mo hit a bug: '}${(e as Error).message}`,
+                ),
+              );
             rl.prompt();
           }
           rl.close();
@@ -220,7 +235,7 @@ export async function main(argv: string[]): Promise<number> {
         const [kind, file] = positionals;
         if (!isImportKind(kind)) {
           throw new CliUsage(
-            'mo import spend|budgets|leads|opportunities FILE --team T [--format F] [--category C] [--dry-run]',
+            'mo import spend|budgets|leads|opportunities FILE --team T [--format F] [--category C] [--dry-run] [--encoding latin1|windows-1252]',
           );
         }
         if (!file) throw new CliUsage(`give the CSV file: mo import ${kind} FILE --team T`);
@@ -242,6 +257,7 @@ export async function main(argv: string[]): Promise<number> {
             format: values.format,
             category: values.category,
             dryRun: values['dry-run'],
+            encoding: parseEncoding(values.encoding),
           };
           out(await importAndDescribe(kind, ctx));
           if ((kind === 'spend' || kind === 'budgets') && !values['dry-run']) {
@@ -301,7 +317,7 @@ export async function main(argv: string[]): Promise<number> {
                 ),
               );
             } else {
-              out(stringify(all.map(cells), { header: true }));
+              out(toCsv(all.map(cells)));
             }
             return 0;
           });
@@ -339,7 +355,7 @@ export async function main(argv: string[]): Promise<number> {
             );
           } else {
             out(
-              stringify(
+              toCsv(
                 rows.map((r) => [
                   r.category,
                   r.planned.toString(),
@@ -351,7 +367,6 @@ export async function main(argv: string[]): Promise<number> {
                   r.status,
                 ]),
                 {
-                  header: true,
                   columns: [
                     'category',
                     'planned',
@@ -404,8 +419,7 @@ export async function main(argv: string[]): Promise<number> {
             }
           }
           out(
-            stringify(rows, {
-              header: true,
+            toCsv(rows, {
               columns: [
                 'survey_id',
                 'template',
@@ -471,7 +485,8 @@ export async function main(argv: string[]): Promise<number> {
       e instanceof ImportRejected ||
       e instanceof CsvFormatError ||
       e instanceof PeriodError ||
-      e instanceof CategoryError
+      e instanceof CategoryError ||
+      e instanceof UserError
     ) {
       process.stderr.write(`mo: ${e.message}\n`);
       return 1;

@@ -4,6 +4,7 @@
 // other read and write goes through the Prisma repositories.
 import Sqlite from 'better-sqlite3';
 import pg from 'pg';
+import { UserError } from '../domain/errors.js';
 import { providerOf, sqlitePath } from './url.js';
 
 export type Param = string | number | bigint | boolean | Date | null;
@@ -40,6 +41,23 @@ export function placeholders(n: number, width: number): string {
   return text;
 }
 
+const INT64_MAX = 2n ** 63n - 1n;
+
+/**
+ * A bigint past a 64-bit column would fail in the driver with a RangeError (SQLite) or an
+ * out-of-range error (PostgreSQL) mid-import; the transaction is rolled back, and the user
+ * is told why instead of getting a bug report.
+ */
+function checkedParams(params: Param[]): Param[] {
+  for (const p of params)
+    if (typeof p === 'bigint' && (p > INT64_MAX || p < -INT64_MAX - 1n))
+      throw new UserError(
+        'invalid',
+        'a total in this file is beyond what Mo can store; nothing was imported',
+      );
+  return params;
+}
+
 function sqliteSession(url: string, now: Date): BulkSession {
   const db = new Sqlite(sqlitePath(url), { timeout: 5000 });
   db.defaultSafeIntegers(true);
@@ -60,7 +78,7 @@ function sqliteSession(url: string, now: Date): BulkSession {
   };
   // SQLite has no booleans (Prisma stores 0/1).
   const bind = (params: Param[]) =>
-    params.some((p) => typeof p === 'boolean')
+    checkedParams(params).some((p) => typeof p === 'boolean')
       ? params.map((p) => (typeof p === 'boolean' ? (p ? 1 : 0) : p))
       : params;
   const close = () => {
@@ -102,7 +120,8 @@ async function postgresSession(url: string, now: Date): Promise<BulkSession> {
     n = 0;
     return sql.replace(/\?/g, () => `$${++n}`);
   };
-  const bind = (params: Param[]) => params.map((p) => (typeof p === 'bigint' ? p.toString() : p));
+  const bind = (params: Param[]) =>
+    checkedParams(params).map((p) => (typeof p === 'bigint' ? p.toString() : p));
   const end = () => client.end().catch(() => {});
   return {
     provider: 'postgresql',

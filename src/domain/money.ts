@@ -31,6 +31,12 @@ function currencyCodePattern(currency: string): RegExp {
   return re;
 }
 
+/**
+ * The largest amount Mo accepts, in major units: a trillion is far beyond any marketing
+ * budget, and keeps every sum of amounts inside a 64-bit database integer.
+ */
+export const MAX_AMOUNT_MAJOR = 10n ** 12n;
+
 const AMOUNT = /^(?<sign>[-+])?(?<int>\d{1,3}(?:,\d{3})+|\d+)?(?:\.(?<frac>\d+))?$/;
 
 /**
@@ -72,6 +78,10 @@ export function parseAmount(input: string, currency: string): bigint {
   }
   const whole = (match.groups.int ?? '0').replace(/,/g, '');
   const minor = BigInt(whole + frac.padEnd(digits, '0'));
+  if (minor > MAX_AMOUNT_MAJOR * 10n ** BigInt(digits))
+    throw new MoneyError(
+      `"${input.trim()}" is too large: amounts are limited to ±1,000,000,000,000 ${currency}`,
+    );
   return negative ? -minor : minor;
 }
 

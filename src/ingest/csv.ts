@@ -5,7 +5,9 @@
 // inside its quoted fields, and blank lines are kept (as one empty field) to be counted.
 // Fields are not trimmed here (that costs a sixth of the parse); the row parsers trim.
 import { pipeline, type Readable } from 'node:stream';
-import { parse } from 'csv-parse';
+import { CsvError, parse } from 'csv-parse';
+import { UserError } from '../domain/errors.js';
+import { decodeText, type Encoding, EncodingError } from './decode.js';
 
 export interface CsvRow {
   /** 1-based line of the file the record starts on (the header is line 1). */
@@ -13,7 +15,16 @@ export interface CsvRow {
   values: Record<string, string>;
 }
 
-export class CsvFormatError extends Error {}
+/** The file is not a CSV Mo can read (no header, bad quoting, not text): nothing is imported. */
+export class CsvFormatError extends UserError {
+  constructor(
+    message: string,
+    /** The line it went wrong on, when there is one. */
+    readonly line = 0,
+  ) {
+    super('invalid', message);
+  }
+}
 
 export function normalizeHeader(name: string): string {
   return name.trim().toLowerCase().replace(/\s+/g, '_');
@@ -77,11 +88,12 @@ export async function* readCsvBatches(
   spec: CsvSpec | HeaderSpec,
   batchSize = 1000,
   onHeader?: (header: string[]) => void,
+  encoding: Encoding = 'utf-8',
 ): AsyncGenerator<(CsvRow | CsvRowShapeError)[]> {
   const headerSpec = 'match' in spec ? spec : columnsHeader(spec);
   // pipeline (unlike pipe) hands a failing input's error to the parser, and so to the loop below.
   const parser = parse({ bom: true, relax_column_count: true, skip_empty_lines: false });
-  pipeline(input, parser, () => {});
+  pipeline(input, decodeText(encoding), parser, () => {});
   let header: string[] | undefined;
   // The first line is where a header was meant to be: a mismatch is explained from it.
   let firstLine: string[] | undefined;
@@ -130,8 +142,15 @@ export async function* readCsvBatches(
     }
   } catch (err) {
     if (err instanceof CsvFormatError) throw err;
-    const e = err as { code?: string; lines?: number; message: string };
-    if (e.code?.startsWith('CSV_')) throw new CsvFormatError(`line ${e.lines ?? '?'}: ${e.message}`);
+    if (err instanceof EncodingError) throw new CsvFormatError(err.message, err.line);
+    // Quoting the parser cannot read (random bytes, a stray quote): its line, in its words.
+    if (err instanceof CsvError) {
+      const at = (err as CsvError & { lines?: number }).lines;
+      throw new CsvFormatError(
+        `the file is not readable CSV: ${err.message.replace(/, value is .*$/s, '')}`,
+        at ?? 0,
+      );
+    }
     throw err;
   }
   if (batch.length) yield batch;

@@ -15,10 +15,12 @@ import { mappingRepository } from '../db/mapping.js';
 import { type NewSpend, openSpendBulkWriter, type RollupDelta, type StoredSpend } from '../db/spend-bulk.js';
 import { clockStamped } from '../db/stamps.js';
 import { canonicalCategory, categoryKey, normalizeCategory, topOf } from '../domain/category.js';
+import { UserError } from '../domain/errors.js';
 import { compileRules } from '../domain/mapping.js';
 import { formatMoney } from '../domain/money.js';
 import { BUDGET_COLUMNS, type BudgetRecord, parseBudgetRecord } from './budgets-csv.js';
 import { CsvFormatError, CsvRowShapeError, type CsvSpec, type HeaderSpec, readCsvBatches } from './csv.js';
+import type { Encoding } from './decode.js';
 import {
   type AnyFormat,
   detectFormat,
@@ -46,7 +48,7 @@ export interface RowProblem {
 }
 
 /** The file was rejected as a whole; nothing was written. */
-export class ImportRejected extends Error {
+export class ImportRejected extends UserError {
   constructor(
     readonly problems: RowProblem[],
     readonly totalProblems: number,
@@ -54,6 +56,7 @@ export class ImportRejected extends Error {
     const shown = problems.map((p) => (p.line > 0 ? `line ${p.line}: ${p.message}` : p.message));
     const more = totalProblems > problems.length ? `\n…and ${totalProblems - problems.length} more` : '';
     super(
+      'invalid',
       `Nothing was imported: ${totalProblems} problem${totalProblems === 1 ? '' : 's'} in the file.\n${shown.join('\n')}${more}`,
     );
   }
@@ -84,6 +87,8 @@ export interface ImportContext {
   category?: string;
   /** Check and count everything, write nothing. */
   dryRun?: boolean;
+  /** How the file's bytes are text: strict UTF-8 unless the user names an 8-bit encoding. */
+  encoding?: Encoding;
   /** Called after each batch with the rows read so far (progress on large files). */
   onProgress?: (rows: number) => void | Promise<void>;
 }
@@ -166,9 +171,15 @@ async function runImport<R>(
   };
   try {
     await inTransaction(async (sink) => {
-      for await (const batch of readCsvBatches(ctx.open(), columns, BATCH, (h) => {
-        header = h;
-      })) {
+      for await (const batch of readCsvBatches(
+        ctx.open(),
+        columns,
+        BATCH,
+        (h) => {
+          header = h;
+        },
+        ctx.encoding,
+      )) {
         const good: Parsed<R>[] = [];
         const numbered: { at: number; key: Extract<RowKey, object> }[] = [];
         for (const item of batch) {
@@ -222,7 +233,7 @@ async function runImport<R>(
   } catch (e) {
     if (e === DRY_RUN) return rows;
     if (e instanceof CsvFormatError)
-      throw new ImportRejected([...problems, { line: 0, message: e.message }], total + 1);
+      throw new ImportRejected([...problems, { line: e.line, message: e.message }], total + 1);
     throw e;
   }
   return rows;

@@ -38,8 +38,14 @@ describe('parseAmount', () => {
     expect(() => parseAmount(text, 'USD')).toThrow(MoneyError);
   });
 
-  it('handles amounts beyond floating-point precision exactly', () => {
-    expect(parseAmount('90,071,992,547,409.93', 'USD')).toBe(9007199254740993n);
+  it('accepts up to a trillion in major units, exactly, and refuses a cent more', () => {
+    expect(parseAmount('1,000,000,000,000.00', 'USD')).toBe(100000000000000n);
+    expect(parseAmount('(1,000,000,000,000)', 'USD')).toBe(-100000000000000n);
+    expect(parseAmount('999,999,999,999.999', 'BHD')).toBe(999999999999999n);
+    expect(() => parseAmount('1,000,000,000,000.01', 'USD')).toThrowError('too large');
+    expect(() => parseAmount('-1000000000001', 'JPY')).toThrowError('limited to ±1,000,000,000,000 JPY');
+    expect(() => parseAmount('100000000000000000', 'USD')).toThrow(MoneyError);
+    expect(() => parseAmount(`1${'0'.repeat(400)}`, 'USD')).toThrow(MoneyError);
   });
 });
 
