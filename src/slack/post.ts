@@ -3,7 +3,7 @@
 // ts after it. A crash between the two leaves the row pending; the next attempt looks for
 // the key in the message metadata Mo attached (conversations.history / replies) before
 // posting again, so a retried run never posts twice.
-import type { WebClient } from '@slack/web-api';
+import { ErrorCode, type RetryOptions, WebClient } from '@slack/web-api';
 import type { SlackPostRepository } from '../db/slack-posts.js';
 import type { Message } from './blocks/common.js';
 
@@ -42,6 +42,71 @@ interface HistoryMessage {
   ts?: string;
   metadata?: { event_type?: string; event_payload?: Record<string, unknown> };
   files?: Array<{ id?: string; title?: string }>;
+}
+
+/**
+ * Slack can answer 5xx (or time out) for a write that did land; the Web API client's own
+ * retry would then post it again. So writes go through a twin of the client that never
+ * retries, and Mo's loop below retries on the client's own schedule, looking for the
+ * write's idempotency key in Slack before each new attempt.
+ */
+const noRetryTwins = new WeakMap<WebClient, WebClient>();
+function withoutRetries(client: WebClient): WebClient {
+  let twin = noRetryTwins.get(client);
+  if (!twin) {
+    twin = new WebClient(client.token, {
+      slackApiUrl: client.slackApiUrl,
+      retryConfig: { retries: 0 },
+      rejectRateLimitedCalls: true,
+    });
+    noRetryTwins.set(client, twin);
+  }
+  return twin;
+}
+
+/** The retry schedule the caller gave its client (jobClient's, or Bolt's default). */
+function retryScheduleOf(client: WebClient): Required<Pick<RetryOptions, 'retries'>> & RetryOptions {
+  const config = (client as unknown as { retryConfig?: RetryOptions }).retryConfig;
+  return { ...config, retries: config?.retries ?? 0 };
+}
+
+/** How long to wait before attempt n + 1 (n ≥ 1), or undefined when the error is final. */
+function retryDelayMs(error: unknown, n: number, schedule: RetryOptions): number | undefined {
+  const e = error as { code?: string; statusCode?: number; retryAfter?: number };
+  if (e.code === ErrorCode.RateLimitedError) return (e.retryAfter ?? 1) * 1000;
+  const transient =
+    e.code === ErrorCode.RequestError || (e.code === ErrorCode.HTTPError && (e.statusCode ?? 0) >= 500);
+  if (!transient) return undefined;
+  const min = schedule.minTimeout ?? 1000;
+  const delay = Math.min(
+    min * (schedule.factor ?? 2) ** (n - 1),
+    schedule.maxTimeout ?? Number.POSITIVE_INFINITY,
+  );
+  return schedule.randomize ? delay * (1 + Math.random()) : delay;
+}
+
+/**
+ * Makes a Slack write at most once: `write` on the non-retrying twin; after a transient
+ * failure, `landed` looks for it in Slack, and only if it is not there is it made again.
+ */
+async function writeOnce<T>(
+  client: WebClient,
+  write: (c: WebClient) => Promise<T>,
+  landed: () => Promise<T | undefined>,
+): Promise<T> {
+  const schedule = retryScheduleOf(client);
+  const twin = withoutRetries(client);
+  for (let n = 1; ; n++) {
+    try {
+      return await write(twin);
+    } catch (error) {
+      const delay = n <= schedule.retries ? retryDelayMs(error, n, schedule) : undefined;
+      if (delay === undefined) throw error;
+      await new Promise((r) => setTimeout(r, delay));
+      const found = await landed();
+      if (found !== undefined) return found;
+    }
+  }
 }
 
 /** A DM is posted (and looked up) in the conversation with the user, not at the user id. */
@@ -102,20 +167,31 @@ export async function postOnce(
   } else if (!(await posts.begin({ teamId: post.teamId, key: post.key, channel }))) {
     throw new PostInProgressError(`the post ${post.key} is being made by another process`);
   }
-  const res = await client.chat
-    .postMessage({
-      channel,
-      text: post.message.text,
-      blocks: post.message.blocks,
-      ...(post.threadTs ? { thread_ts: post.threadTs } : {}),
-      metadata: { event_type: POST_EVENT_TYPE, event_payload: { key: post.key } },
-      unfurl_links: false,
-      unfurl_media: false,
-    })
-    .catch(async (error) => {
-      await posts.release(post.teamId, post.key);
-      throw error;
-    });
+  const res = await writeOnce<{ channel?: string; ts?: string }>(
+    client,
+    (c) =>
+      c.chat.postMessage({
+        channel,
+        text: post.message.text,
+        blocks: post.message.blocks,
+        ...(post.threadTs ? { thread_ts: post.threadTs } : {}),
+        metadata: { event_type: POST_EVENT_TYPE, event_payload: { key: post.key } },
+        unfurl_links: false,
+        unfurl_media: false,
+      }),
+    async () => {
+      const row = await posts.get(post.teamId, post.key);
+      const found = await findMessage(
+        client,
+        { channel, threadTs: post.threadTs, since: row?.createdAt ?? new Date(0) },
+        (m) => m.metadata?.event_type === POST_EVENT_TYPE && m.metadata.event_payload?.key === post.key,
+      );
+      return found?.ts ? { channel, ts: found.ts } : undefined;
+    },
+  ).catch(async (error) => {
+    await posts.release(post.teamId, post.key);
+    throw error;
+  });
   const ts = res.ts as string;
   await posts.posted(post.teamId, post.key, res.channel ?? channel, ts);
   return { channel: res.channel ?? channel, ts, fresh: true };
@@ -167,18 +243,30 @@ export async function uploadOnce(
     title: upload.title,
     alt_text: upload.altText,
   };
-  const res = await client.files
-    .uploadV2(
-      upload.threadTs
-        ? { ...file, channel_id: upload.channel, thread_ts: upload.threadTs }
-        : { ...file, channel_id: upload.channel },
-    )
-    .catch(async (error) => {
-      await posts.release(upload.teamId, upload.key);
-      throw error;
-    });
-  const files = (res as { files?: Array<{ files?: Array<{ id?: string }> }> }).files;
-  const id = files?.[0]?.files?.[0]?.id ?? 'uploaded';
+  type Uploaded = { files?: Array<{ files?: Array<{ id?: string }> }> };
+  const res = await writeOnce<Uploaded>(
+    client,
+    async (c) =>
+      (await c.files.uploadV2(
+        upload.threadTs
+          ? { ...file, channel_id: upload.channel, thread_ts: upload.threadTs }
+          : { ...file, channel_id: upload.channel },
+      )) as Uploaded,
+    async () => {
+      const row = await posts.get(upload.teamId, upload.key);
+      const found = await findMessage(
+        client,
+        { channel: upload.channel, threadTs: upload.threadTs, since: row?.createdAt ?? new Date(0) },
+        (m) => Boolean(m.files?.some((f) => f.title === upload.title)),
+      );
+      const id = found?.files?.find((f) => f.title === upload.title)?.id;
+      return id ? { files: [{ files: [{ id }] }] } : undefined;
+    },
+  ).catch(async (error) => {
+    await posts.release(upload.teamId, upload.key);
+    throw error;
+  });
+  const id = res.files?.[0]?.files?.[0]?.id ?? 'uploaded';
   await posts.posted(upload.teamId, upload.key, upload.channel, id);
   return { channel: upload.channel, ts: id, fresh: true };
 }

@@ -10,7 +10,7 @@ import { createLogger } from '../../src/log.js';
 import { createMo, type Mo } from '../../src/services/mo.js';
 import { textMessage } from '../../src/slack/blocks/common.js';
 import { jobClient } from '../../src/slack/client.js';
-import { POST_EVENT_TYPE, postOnce } from '../../src/slack/post.js';
+import { POST_EVENT_TYPE, postOnce, uploadOnce } from '../../src/slack/post.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 import { FakeSlack } from '../support/fake-slack.js';
 
@@ -259,5 +259,46 @@ describe('Slack errors', () => {
       attempt: 2,
     });
     expect(slack.messagesIn(CHANNEL)).toHaveLength(1);
+  });
+});
+
+describe('a write that lands but is answered with an error', () => {
+  it('502 after the message was stored: one message, and the run says attempt 1 succeeded', async () => {
+    slack.failNext('chat.postMessage', { status: 502, landed: true });
+    const s = new Scheduler({ mo: t.mo, logger, jobs: [weeklyPost(t.mo, 2)], owner: 'A' });
+    const [result] = await s.tick(new Date('2026-11-23T17:00:05Z'));
+    expect(result).toMatchObject({ status: 'succeeded', attempt: 1 });
+    expect(slack.messagesIn(CHANNEL)).toHaveLength(1);
+    expect(posts()).toHaveLength(1);
+    // The ts recorded is the one Slack stored, found by the post's key.
+    const row = await t.mo.posts.get(TEAM, `weekly:${TEAM}:2026-11-23T17:00:00.000Z`);
+    expect(row).toMatchObject({ status: 'posted', ts: slack.messagesIn(CHANNEL)[0]?.ts });
+  });
+
+  it('a 502 that did not land is posted again, once', async () => {
+    slack.failNext('chat.postMessage', { status: 502 });
+    const s = new Scheduler({ mo: t.mo, logger, jobs: [weeklyPost(t.mo, 2)], owner: 'A' });
+    const [result] = await s.tick(new Date('2026-11-23T17:00:05Z'));
+    expect(result).toMatchObject({ status: 'succeeded', attempt: 1 });
+    expect(posts()).toHaveLength(2);
+    expect(slack.messagesIn(CHANNEL)).toHaveLength(1);
+  });
+
+  it('completeUploadExternal answered 502 after sharing the file: one file, found by its title', async () => {
+    slack.failNext('files.completeUploadExternal', { status: 502, landed: true });
+    const upload = {
+      teamId: TEAM,
+      key: `chart:${TEAM}:1`,
+      channel: CHANNEL,
+      filename: 'spend.png',
+      title: 'Spend by week (1)',
+      altText: 'spend',
+      bytes: Buffer.from('png'),
+    };
+    const done = await uploadOnce(client(2), t.mo.posts, upload);
+    const shared = slack.messagesIn(CHANNEL).filter((m) => m.files?.length);
+    expect(shared).toHaveLength(1);
+    expect(done).toMatchObject({ fresh: true, ts: shared[0]?.files?.[0]?.id });
+    expect(slack.callsTo('files.completeUploadExternal')).toHaveLength(1);
   });
 });

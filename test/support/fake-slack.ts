@@ -78,6 +78,8 @@ export interface Failure {
   error?: string;
   /** Seconds, for a 429. Default 1. */
   retryAfter?: number;
+  /** The call does its work (the message is stored) and only then answers with the failure. */
+  landed?: boolean;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -662,6 +664,7 @@ export class FakeSlack {
 
     const failure = this.failures.get(method)?.shift();
     if (failure) {
+      if (failure.landed) this.answer(method, args);
       if (failure.status === 429) {
         return json(
           429,
