@@ -52,14 +52,24 @@ export interface MoApp {
 export async function createMoApp(options: MoAppOptions): Promise<MoApp> {
   const { logger } = options;
   const socketMode = Boolean(options.appToken);
+  // The Socket Mode client has a Web API client of its own (for apps.connections.open):
+  // it must reach the same Slack as the app's client.
+  const socket = socketMode
+    ? new SocketModeReceiver({
+        appToken: options.appToken as string,
+        logger,
+        installerOptions: { clientOptions: { slackApiUrl: options.apiUrl, ...options.clientOptions } },
+      })
+    : undefined;
+  // What /healthz reports in Socket Mode: Mo serves nobody until Slack's hello.
+  let socketState = 'connecting';
+  for (const state of ['connecting', 'connected', 'reconnecting', 'disconnecting', 'disconnected'] as const)
+    socket?.client.on(state, () => {
+      socketState = state;
+    });
   const receiver = answerEveryRequest(
-    socketMode
-      ? new SocketModeReceiver({ appToken: options.appToken as string, logger })
-      : new HTTPReceiver({
-          signingSecret: options.signingSecret,
-          logger,
-          unhandledRequestTimeoutMillis: 3001,
-        }),
+    socket ??
+      new HTTPReceiver({ signingSecret: options.signingSecret, logger, unhandledRequestTimeoutMillis: 3001 }),
     logger,
   );
 
@@ -86,6 +96,10 @@ export async function createMoApp(options: MoAppOptions): Promise<MoApp> {
   const health = async (res: ServerResponse) => {
     try {
       await options.database.db.$queryRawUnsafe('SELECT 1');
+      if (socketMode && socketState !== 'connected')
+        return void res
+          .writeHead(503, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ ok: false, mode: 'socket', socket: socketState }));
       res
         .writeHead(200, { 'content-type': 'application/json' })
         .end(JSON.stringify({ ok: true, mode: socketMode ? 'socket' : 'http' }));

@@ -456,6 +456,8 @@ export class FakeSlack {
   private users: Record<string, FakeUser>;
   private channels: Record<string, FakeChannel>;
   private failures = new Map<string, Failure[]>();
+  /** The ws:// URL apps.connections.open answers (a test's fake Socket Mode server). */
+  socketModeUrl: string | undefined;
   private files = new Map<string, FakeFile>();
   /** Every message in every channel (DMs under their D… id), oldest first. */
   messages: FakeMessage[] = [];
@@ -658,6 +660,12 @@ export class FakeSlack {
     this.calls.push({ method, args, at: Date.now() });
 
     const auth = req.headers.authorization ?? '';
+    // Socket Mode opens its connection with the app-level token (xapp-…), nothing else does.
+    if (method === 'apps.connections.open') {
+      if (!/^Bearer xapp-/.test(auth)) return json(200, { ok: false, error: 'not_authed' });
+      if (!this.socketModeUrl) return json(200, { ok: false, error: 'not_allowed_token_type' });
+      return json(200, { ok: true, url: this.socketModeUrl });
+    }
     if (!/^Bearer xox/.test(auth) && !String(args.token ?? '').startsWith('xox')) {
       return json(200, { ok: false, error: 'not_authed' });
     }
