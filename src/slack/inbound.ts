@@ -11,6 +11,8 @@ const FORM = 'application/x-www-form-urlencoded';
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isText = (v: unknown): v is string => typeof v === 'string' && v !== '';
+/** Slack's response_url is always an https URL; anything else would fail in respond(). */
+const isUrl = (v: unknown) => typeof v === 'string' && URL.canParse(v) && /^https?:/.test(v);
 
 /** Bolt's own rule for which bodies it reads as a form (the rest it reads as JSON). */
 export function isFormBody(contentType: string | undefined): boolean {
@@ -25,6 +27,17 @@ export function isSslCheck(raw: string, contentType: string | undefined): boolea
 function interactiveProblem(payload: Json): string | undefined {
   if (!isText(payload.type)) return 'the payload has no type';
   if (!isObject(payload.user) || !isText(payload.user.id)) return `the ${payload.type} payload has no user`;
+  // Org-wide installs send `team: null`; otherwise the workspace is an object with an id.
+  if (
+    payload.team !== undefined &&
+    payload.team !== null &&
+    !(isObject(payload.team) && isText(payload.team.id))
+  )
+    return `the ${payload.type} payload has a malformed team`;
+  if (payload.user.team_id !== undefined && typeof payload.user.team_id !== 'string')
+    return `the ${payload.type} payload has a malformed user`;
+  if (payload.response_url !== undefined && !isUrl(payload.response_url))
+    return `the ${payload.type} payload has a malformed response_url`;
   switch (payload.type) {
     case 'block_actions':
       if (
@@ -81,6 +94,8 @@ export function slackBodyProblem(raw: string, contentType: string | undefined): 
     for (const field of ['user_id', 'text'] as const)
       if (form.getAll(field).length !== 1) return `the command has no single ${field}`;
     if (!form.get('team_id') && !form.get('enterprise_id')) return 'the command has no team_id';
+    if (form.has('response_url') && !isUrl(form.get('response_url')))
+      return 'the command has a malformed response_url';
     return undefined;
   }
   let body: unknown;
