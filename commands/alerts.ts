@@ -4,7 +4,6 @@
 import { z } from 'zod';
 import { alertRepository } from '../src/db/alerts.js';
 import {
-  AlertSettingError,
   type AlertSettings,
   applyAlertSetting,
   describeSettings,
@@ -59,14 +58,7 @@ async function changeRules(
   await workspaceFor(env, req);
   const repo = alertRepository(env.mo.db);
   const { settings } = await repo.settings(req.teamId);
-  let next: AlertSettings;
-  try {
-    next = change(settings);
-  } catch (e) {
-    if (e instanceof AlertSettingError) throw new UsageError(e.message);
-    throw e;
-  }
-  await repo.updateSettings(req.teamId, { settings: next }, req.userId);
+  await repo.updateSettings(req.teamId, { settings: change(settings) }, req.userId);
   env.mo.figuresChanged(req.teamId);
   return describe(env, req.teamId, ':white_check_mark: Saved. ');
 }

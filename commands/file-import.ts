@@ -3,9 +3,10 @@
 // updating that reply with progress on large files. Admins only: the figures move money.
 import { Readable } from 'node:stream';
 import type { WebClient } from '@slack/web-api';
-import { ImportRejected, importAndDescribe } from '../src/ingest/import.js';
+import { isUserError } from '../src/domain/errors.js';
+import { importAndDescribe } from '../src/ingest/import.js';
 import { sniffKind } from '../src/ingest/sniff.js';
-import type { Logger } from '../src/log.js';
+import { apology, type Logger, logBug } from '../src/log.js';
 import { escapeMrkdwn, truncate } from '../src/slack/mrkdwn.js';
 import { type CommandEnv, workspaceFor } from './types.js';
 
@@ -109,13 +110,9 @@ export async function importSharedFile(
     if (kind === 'spend' || kind === 'budgets') env.mo.figuresChanged(shared.teamId);
     await update(`:white_check_mark: ${escapeMrkdwn(name)}: ${escapeMrkdwn(text)}`);
   } catch (e) {
-    if (e instanceof ImportRejected) {
-      await update(`:x: ${escapeMrkdwn(name)}: ${escapeMrkdwn(e.message)}`);
-      return;
-    }
-    log.error(`import of shared file ${shared.fileId} failed`, e);
-    await update(
-      `:x: ${escapeMrkdwn(name)}: something went wrong on Mo’s side and nothing was imported. Please try again.`,
-    );
+    const why = isUserError(e)
+      ? e.message
+      : `Nothing was imported. ${apology(logBug(log, `import of shared file ${shared.fileId} failed`, e))}`;
+    await update(`:x: ${escapeMrkdwn(name)}: ${escapeMrkdwn(why)}`);
   }
 }

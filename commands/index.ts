@@ -3,14 +3,15 @@
 import type { App, BlockAction, ButtonAction, StaticSelectAction } from '@slack/bolt';
 import type { Logger } from '@slack/logger';
 import { renderChart } from '../src/charts/render.js';
-import { type PeriodError, requirePeriod } from '../src/domain/calendar.js';
-import { CategoryError, normalizeCategory } from '../src/domain/category.js';
-import { MoneyError, parseAmount } from '../src/domain/money.js';
+import { requirePeriod } from '../src/domain/calendar.js';
+import { normalizeCategory } from '../src/domain/category.js';
+import { parseAmount } from '../src/domain/money.js';
 import { budgetBurnUp } from '../src/services/charts.js';
 import { todayIn } from '../src/services/mo.js';
 import { refreshInvitation } from '../src/services/surveys.js';
 import { decodeRef } from '../src/slack/blocks/budget.js';
-import { textMessage } from '../src/slack/blocks/common.js';
+import { type Message, textMessage } from '../src/slack/blocks/common.js';
+import { errorReply, modalErrorAck, noteFieldError } from '../src/slack/errors.js';
 import { type ChartFile, uploadToDm } from '../src/slack/files.js';
 import { ACTION, ALERT, INPUT, SURVEY, VIEW } from '../src/slack/ids.js';
 import { escapeMrkdwn } from '../src/slack/mrkdwn.js';
@@ -23,10 +24,7 @@ import { runCommand } from './router.js';
 import { describeSettings, settingsPatchSchema } from './settings.js';
 import { recordSpend } from './spend.js';
 import { openSurveyModal, submitSurveyPage, thanksView } from './survey.js';
-import { type CommandEnv, RefusedError, requireAdmin, UsageError, workspaceFor } from './types.js';
-
-const SORRY =
-  ':warning: Something went wrong on Mo’s side; nothing was changed. Please try again in a moment.';
+import { type CommandEnv, requireAdmin, workspaceFor } from './types.js';
 
 export function registerCommands(app: App, env: CommandEnv, log: Logger): void {
   app.command('/mo', async ({ command, ack, respond, client }) => {
@@ -51,8 +49,8 @@ export function registerCommands(app: App, env: CommandEnv, log: Logger): void {
           view: withResponseUrl(result.view, command.response_url),
         });
     } catch (e) {
-      log.error(`/mo ${command.text.split(' ')[0]} failed`, e);
-      await respond({ response_type: 'ephemeral', text: SORRY });
+      const reply = errorReply(e, log, `/mo ${command.text.split(' ')[0]} failed`);
+      await respond({ response_type: 'ephemeral', ...reply });
     }
   });
 
@@ -174,12 +172,17 @@ export function registerCommands(app: App, env: CommandEnv, log: Logger): void {
 
   app.view(SURVEY.modal, async ({ ack, body, view, client }) => {
     const who = { teamId: body.team?.id ?? body.user.team_id ?? '', userId: body.user.id };
-    const result = await submitSurveyPage(
-      env,
-      who,
-      view.private_metadata,
-      view.state.values as ViewStateValues,
-    );
+    let result: Awaited<ReturnType<typeof submitSurveyPage>>;
+    try {
+      result = await submitSurveyPage(
+        env,
+        who,
+        view.private_metadata,
+        (view.state?.values ?? {}) as ViewStateValues,
+      );
+    } catch (e) {
+      return void (await ack(modalErrorAck(e, log, 'a survey page failed', [], 'survey')));
+    }
     if ('errors' in result) return void (await ack({ response_action: 'errors', errors: result.errors }));
     if ('next' in result) return void (await ack({ response_action: 'update', view: result.next }));
     await ack({ response_action: 'update', view: thanksView(result.done) });
@@ -193,54 +196,80 @@ export function registerCommands(app: App, env: CommandEnv, log: Logger): void {
     const who = userOf(body);
     try {
       await requireAdmin(env, who, 'change the budget');
+      const ref = decodeRef(action.value);
+      const view = await budgetEditView(
+        env,
+        who,
+        { period: ref.period, category: ref.category },
+        body.response_url,
+      );
+      await client.views.open({ trigger_id: body.trigger_id, view });
     } catch (e) {
-      if (e instanceof RefusedError)
-        return void (await respond({
-          response_type: 'ephemeral',
-          replace_original: false,
-          text: `:no_entry: ${e.message}`,
-        }));
-      throw e;
+      const reply = errorReply(e, log, 'opening the budget editor failed');
+      await respond({ response_type: 'ephemeral', replace_original: false, ...reply });
     }
-    const ref = decodeRef(action.value);
-    const view = await budgetEditView(
-      env,
-      who,
-      { period: ref.period, category: ref.category },
-      body.response_url,
-    );
-    await client.views.open({ trigger_id: body.trigger_id, view });
   });
 
   // A modal's submission: errors go back into the form; success closes it and confirms
   // at the response_url the command or button left in private_metadata.
-  const submissions = {
-    [VIEW.budgetEdit]: submitBudgetEdit,
-    [VIEW.spendAdd]: submitSpend,
-    [VIEW.settings]: submitSettings,
+  // Validation (reads only) happens before the ack, so field errors go back into the form; the
+  // write happens after it, so no database work can keep Slack waiting past its 3 seconds.
+  const submissions: Record<string, { submit: Submit; blocks: string[]; fallback: string }> = {
+    [VIEW.budgetEdit]: {
+      submit: submitBudgetEdit,
+      blocks: [INPUT.category.block, INPUT.period.block, INPUT.amount.block, INPUT.owner.block],
+      fallback: INPUT.amount.block,
+    },
+    [VIEW.spendAdd]: {
+      submit: submitSpend,
+      blocks: [INPUT.amount.block, INPUT.category.block, INPUT.campaign.block, INPUT.vendor.block],
+      fallback: INPUT.date.block,
+    },
+    [VIEW.settings]: {
+      submit: submitSettings,
+      blocks: [INPUT.currency.block, INPUT.fiscalStart.block, INPUT.timezone.block, INPUT.admins.block],
+      fallback: INPUT.currency.block,
+    },
   };
-  for (const [callbackId, submit] of Object.entries(submissions)) {
+  for (const [callbackId, { submit, blocks, fallback }] of Object.entries(submissions)) {
     app.view(callbackId, async ({ ack, body, view }) => {
       const who = { teamId: body.team?.id ?? body.user.team_id ?? '', userId: body.user.id };
-      const result = await submit(env, who, view.state.values as ViewStateValues);
+      let result: Submission;
+      try {
+        result = await submit(env, who, (view.state?.values ?? {}) as ViewStateValues);
+      } catch (e) {
+        return void (await ack(modalErrorAck(e, log, `${callbackId} submission failed`, blocks, fallback)));
+      }
       if ('errors' in result) return void (await ack({ response_action: 'errors', errors: result.errors }));
       await ack();
-      await confirm(responseUrlOf(view.private_metadata), result.confirmation, log);
+      const url = responseUrlOf(view.private_metadata);
+      let reply: Message;
+      try {
+        reply = textMessage('confirmation' in result ? result.confirmation : await result.save());
+      } catch (e) {
+        reply = errorReply(e, log, `${callbackId} save failed`);
+      }
+      await confirm(url, reply, log);
     });
   }
 }
 
-async function confirm(url: string | undefined, text: string, log: Logger) {
+async function confirm(url: string | undefined, reply: Message, log: Logger) {
   if (!url) return;
   try {
-    await postToResponseUrl(url, textMessage(text));
+    await postToResponseUrl(url, reply);
   } catch (e) {
-    // The change is saved; only the confirmation could not be shown (an expired response_url).
+    // Only the confirmation could not be shown (an expired response_url).
     log.warn('could not post a confirmation', e);
   }
 }
 
-type Submission = { errors: Record<string, string> } | { confirmation: string };
+/** Field errors, a change already made, or the write to make once Slack has its ack. */
+type Submission =
+  | { errors: Record<string, string> }
+  | { confirmation: string }
+  | { save: () => Promise<string> };
+type Submit = (env: CommandEnv, who: Who, values: ViewStateValues) => Promise<Submission>;
 
 type Who = { teamId: string; userId: string };
 
@@ -259,7 +288,7 @@ export async function submitBudgetEdit(
   try {
     category = normalizeCategory(stateValue(values, INPUT.category) ?? '');
   } catch (e) {
-    errors[INPUT.category.block] = (e as CategoryError).message;
+    noteFieldError(errors, INPUT.category.block, e);
   }
   let period: ReturnType<typeof requirePeriod> | undefined;
   try {
@@ -269,24 +298,25 @@ export async function submitBudgetEdit(
       settings.fiscalStartMonth,
     );
   } catch (e) {
-    errors[INPUT.period.block] = (e as PeriodError).message;
+    noteFieldError(errors, INPUT.period.block, e);
   }
   let planned = 0n;
   try {
     planned = parseAmount(stateValue(values, INPUT.amount) ?? '', settings.currency);
     if (planned < 0n) errors[INPUT.amount.block] = 'A plan cannot be negative.';
   } catch (e) {
-    errors[INPUT.amount.block] = (e as MoneyError).message;
+    noteFieldError(errors, INPUT.amount.block, e);
   }
   if (Object.keys(errors).length || !period) return { errors };
   const owner = stateValue(values, INPUT.owner) ?? null;
-  const { after } = await env.mo.budgets.set(
-    { teamId: who.teamId, period, category, plannedMinor: planned, ownerUserId: owner },
-    who.userId,
-  );
-  env.mo.figuresChanged(who.teamId);
+  const key = period.key;
+  const line = { teamId: who.teamId, period, category, plannedMinor: planned, ownerUserId: owner };
   return {
-    confirmation: `:white_check_mark: Plan for *${escapeMrkdwn(after.category)}* in *${period.key}* saved. See it with \`/mo budget ${period.key}\`.`,
+    save: async () => {
+      const { after } = await env.mo.budgets.set(line, who.userId);
+      env.mo.figuresChanged(who.teamId);
+      return `:white_check_mark: Plan for *${escapeMrkdwn(after.category)}* in *${key}* saved. See it with \`/mo budget ${key}\`.`;
+    },
   };
 }
 
@@ -300,15 +330,9 @@ export async function submitSpend(env: CommandEnv, who: Who, values: ViewStateVa
     date: stateValue(values, INPUT.date),
     status,
   } as const;
-  try {
-    const msg = await recordSpend(env, who, entry);
-    return { confirmation: msg.text };
-  } catch (e) {
-    if (e instanceof MoneyError) return { errors: { [INPUT.amount.block]: e.message } };
-    if (e instanceof CategoryError) return { errors: { [INPUT.category.block]: e.message } };
-    if (e instanceof UsageError) return { errors: { [INPUT.date.block]: e.message } };
-    throw e;
-  }
+  // A user error goes beside its field (amount, category; the date otherwise).
+  const msg = await recordSpend(env, who, entry);
+  return { confirmation: msg.text };
 }
 
 export async function submitSettings(
@@ -338,6 +362,11 @@ export async function submitSettings(
       ),
     };
   }
-  const after = await env.mo.workspaces.update(who.teamId, parsed.data, who.userId);
-  return { confirmation: `:white_check_mark: Settings saved. ${escapeMrkdwn(describeSettings(after))}` };
+  const patch = parsed.data;
+  return {
+    save: async () => {
+      const after = await env.mo.workspaces.update(who.teamId, patch, who.userId);
+      return `:white_check_mark: Settings saved. ${escapeMrkdwn(describeSettings(after))}`;
+    },
+  };
 }

@@ -1,11 +1,9 @@
 // /mo <subcommand> ...: finds the subcommand, parses its arguments with its zod schema and
 // runs it. Anything wrong comes back as a message saying what, with the right usage.
 
-import { PeriodError } from '../src/domain/calendar.js';
-import { CategoryError } from '../src/domain/category.js';
-import { MoneyError } from '../src/domain/money.js';
+import { isUserError, UserError } from '../src/domain/errors.js';
 import { context, header, type Message, section, textMessage } from '../src/slack/blocks/common.js';
-import { escapeMrkdwn } from '../src/slack/mrkdwn.js';
+import { userErrorText } from '../src/slack/errors.js';
 import { alertsChannel, alertsHistory, alertsOff, alertsOn, alertsSet, alertsShow } from './alerts.js';
 import { tokenize } from './args.js';
 import { budget, budgetEdit, budgetSet } from './budget.js';
@@ -21,7 +19,6 @@ import {
   type CommandRequest,
   type CommandResult,
   message,
-  RefusedError,
   type Subcommand,
   UsageError,
 } from './types.js';
@@ -91,8 +88,7 @@ export function findSubcommand(words: string[]) {
 }
 
 function usageReply(problem: string, sub?: Subcommand): Message {
-  const usage = sub ? `Usage: \`${sub.usage}\`` : 'Try `/mo help` for the list of commands.';
-  return textMessage(`:warning: ${escapeMrkdwn(problem)}\n${usage}`);
+  return textMessage(userErrorText(new UsageError(problem), sub?.usage));
 }
 
 export async function runCommand(
@@ -120,15 +116,8 @@ export async function runCommand(
   try {
     return await sub.run(parsed.data, { ...req, args }, env);
   } catch (e) {
-    if (e instanceof RefusedError) return message(textMessage(`:no_entry: ${e.message}`));
-    if (
-      e instanceof UsageError ||
-      e instanceof MoneyError ||
-      e instanceof PeriodError ||
-      e instanceof CategoryError
-    ) {
-      return message(usageReply(`/mo ${sub.name}: ${e.message}`, sub));
-    }
-    throw e;
+    if (!isUserError(e)) throw e;
+    const problem = e.kind === 'refused' ? e : new UserError(e.kind, `/mo ${sub.name}: ${e.message}`);
+    return message(textMessage(userErrorText(problem, sub.usage)));
   }
 }

@@ -5,12 +5,12 @@ import type { ModalView } from '@slack/types';
 import { z } from 'zod';
 import { type SurveyRow, surveyRepository } from '../src/db/surveys.js';
 import { isIsoDate } from '../src/domain/calendar.js';
+import { isUserError } from '../src/domain/errors.js';
 import { MIN_RESPONSES, pages, parseAnswers } from '../src/domain/maturity.js';
 import { zonedInstant } from '../src/domain/schedule.js';
 import {
   closeSurvey,
   resultsReply,
-  SurveyError,
   startSurvey,
   submitAnswers,
   surveyResults,
@@ -18,6 +18,7 @@ import {
 } from '../src/services/surveys.js';
 import { type Message, plain, textMessage } from '../src/slack/blocks/common.js';
 import { type ModalState, surveyModal } from '../src/slack/blocks/maturity-survey.js';
+import { userErrorText } from '../src/slack/errors.js';
 import { channelMention, escapeMrkdwn, parseChannelRef } from '../src/slack/mrkdwn.js';
 import type { ViewStateValues } from '../src/slack/view-state.js';
 import { DEFAULT_TEMPLATE, templateById, templates } from '../src/surveys/catalog.js';
@@ -228,7 +229,7 @@ export async function submitSurveyPage(
       surveyId: survey.id,
     };
   } catch (e) {
-    if (e instanceof SurveyError) return { done: textMessage(`:warning: ${e.message}`), surveyId: survey.id };
+    if (isUserError(e)) return { done: textMessage(userErrorText(e)), surveyId: survey.id };
     throw e;
   }
 }

@@ -4,6 +4,7 @@ import type { ModalView } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
 import type { z } from 'zod';
 import type { WorkspaceSettings } from '../src/db/workspaces.js';
+import { RefusedError, UsageError } from '../src/domain/errors.js';
 import type { Logger } from '../src/log.js';
 import type { Mo } from '../src/services/mo.js';
 import type { Message } from '../src/slack/blocks/common.js';
@@ -51,11 +52,8 @@ export interface Subcommand<A = unknown> {
   run(args: A, req: CommandRequest, env: CommandEnv): Promise<CommandResult>;
 }
 
-/** A request a subcommand cannot serve: the router replies with this and the usage. */
-export class UsageError extends Error {}
-
-/** The user may not do this (not an admin): a polite refusal, no usage line. */
-export class RefusedError extends Error {}
+// The user-error kinds subcommands raise most: the router answers usage with the usage line.
+export { RefusedError, UsageError };
 
 export function defineSubcommand<A>(sub: Subcommand<A>): Subcommand<A> {
   return sub;

@@ -4,6 +4,7 @@
 import type { WebClient } from '@slack/web-api';
 import { type DigestSchedule, digestScheduleRepository } from '../src/db/digest-schedule.js';
 import { dateInZone } from '../src/domain/calendar.js';
+import { InvalidError } from '../src/domain/errors.js';
 import { lastWeeklySlot } from '../src/domain/schedule.js';
 import type { Logger } from '../src/log.js';
 import type { Mo } from '../src/services/mo.js';
@@ -20,7 +21,7 @@ export interface DigestDeps {
   logger: Logger;
 }
 
-export class DigestChannelError extends Error {}
+export class DigestChannelError extends InvalidError {}
 
 /** The digest channel's id: the one set, else #marketing found by name (and remembered). */
 export async function digestChannel(deps: DigestDeps, schedule: DigestSchedule): Promise<string> {

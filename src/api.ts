@@ -5,18 +5,18 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable, Transform } from 'node:stream';
 import { stringify } from 'csv-stringify/sync';
-import { CategoryError } from './domain/category.js';
-import { UserError } from './domain/errors.js';
+import { HTTP_STATUS, InvalidError, isUserError } from './domain/errors.js';
 import { parseEncoding } from './ingest/decode.js';
 import { ImportRejected, importLeads, importOpportunities, importSpend } from './ingest/import.js';
-import type { Logger } from './log.js';
+import { type Logger, logBug } from './log.js';
 import type { Mo } from './services/mo.js';
 
 export const MAX_IMPORT_BYTES = 50 * 1024 * 1024;
 
 const IMPORTERS = { spend: importSpend, leads: importLeads, opportunities: importOpportunities } as const;
 
-class TooLarge extends Error {}
+/** Over the size limit: a user error the HTTP surface answers with 413. */
+class TooLarge extends InvalidError {}
 
 function json(res: ServerResponse, status: number, body: unknown) {
   res
@@ -30,7 +30,7 @@ function limit(max: number) {
   return new Transform({
     transform(chunk: Buffer, _enc, done) {
       seen += chunk.length;
-      if (seen > max) done(new TooLarge());
+      if (seen > max) done(new TooLarge(`the body is larger than ${max} bytes`));
       else done(null, chunk);
     },
   });
@@ -41,7 +41,7 @@ async function readAll(req: IncomingMessage, max: number): Promise<string> {
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > max) throw new TooLarge();
+    if (size > max) throw new TooLarge(`the body is larger than ${max} bytes`);
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks).toString('utf8');
@@ -63,6 +63,21 @@ export function jsonRowsToCsv(text: string): string {
     columns.map((c) => (r[c] === null || r[c] === undefined ? '' : String(r[c]))),
   );
   return stringify(cells, { header: true, columns });
+}
+
+/**
+ * The HTTP surface's one translator: a user error answers its kind's status with what is
+ * wrong (`error` the kind, `message` the text, an import's problems by line); a bug is a 500
+ * whose reference is in the log line too.
+ */
+function sendError(res: ServerResponse, e: unknown, logger: Logger, what: string) {
+  if (!isUserError(e)) {
+    const ref = logBug(logger, what, e);
+    return json(res, 500, { ok: false, error: `internal error: nothing was imported (ref ${ref})` });
+  }
+  const status = e instanceof TooLarge ? 413 : HTTP_STATUS[e.kind];
+  const detail = e instanceof ImportRejected ? { problems: e.problems, total: e.totalProblems } : {};
+  json(res, status, { ok: false, error: e.kind, message: e.message, ...detail });
 }
 
 export function importApi(mo: Mo, logger: Logger, maxBytes = MAX_IMPORT_BYTES) {
@@ -112,21 +127,7 @@ export function importApi(mo: Mo, logger: Logger, maxBytes = MAX_IMPORT_BYTES) {
       if (kind === 'spend' && !result.dryRun) mo.figuresChanged(token.teamId);
       json(res, 200, { ok: true, ...result });
     } catch (e) {
-      if (e instanceof TooLarge)
-        return json(res, 413, { ok: false, error: `the body is larger than ${maxBytes} bytes` });
-      if (e instanceof ImportRejected) {
-        return json(res, 400, {
-          ok: false,
-          error: 'rejected',
-          message: e.message,
-          problems: e.problems,
-          total: e.totalProblems,
-        });
-      }
-      if (e instanceof CategoryError || e instanceof UserError)
-        return json(res, 400, { ok: false, error: 'rejected', message: e.message });
-      logger.error(`import API (${kind}) failed`, e);
-      json(res, 500, { ok: false, error: 'internal error: nothing was imported' });
+      sendError(res, e, logger, `import API (${kind}) failed`);
     }
   };
 }

@@ -6,21 +6,20 @@ import { parseArgs } from 'node:util';
 import { runCommand } from '../commands/router.js';
 import { describeSettings, settingsPatchSchema } from '../commands/settings.js';
 import { createClock } from './clock.js';
-import { type Config, ConfigError, loadConfig } from './config.js';
+import { type Config, loadConfig } from './config.js';
 import { type Database, openDatabase } from './db/client.js';
 import { formatRuns, jobRepository } from './db/jobs.js';
 import { dailyFigures } from './db/kpis.js';
 import { applyMigrations } from './db/migrate.js';
 import { surveyRepository } from './db/surveys.js';
 import { DEMO_ADMIN, DEMO_TEAM, loadDemo } from './demo.js';
-import { isIsoDate, PeriodError, requirePeriod } from './domain/calendar.js';
-import { CategoryError } from './domain/category.js';
-import { UserError } from './domain/errors.js';
+import { isIsoDate, requirePeriod } from './domain/calendar.js';
+import { EXIT_BUG, EXIT_USER_ERROR, isUserError, UsageError, type UserError } from './domain/errors.js';
 import { computeKpis, type KpiRow } from './domain/kpis.js';
-import { CsvFormatError } from './ingest/csv.js';
 import { toCsv } from './ingest/csv-write.js';
 import { parseEncoding } from './ingest/decode.js';
-import { describeCounts, ImportRejected, importAndDescribe, isImportKind } from './ingest/import.js';
+import { describeCounts, importAndDescribe, isImportKind } from './ingest/import.js';
+import { apology, logBug } from './log.js';
 import { evaluateAlerts } from './services/alerts.js';
 import { budgetReport } from './services/budget.js';
 import { createMo, type Mo, todayIn } from './services/mo.js';
@@ -47,8 +46,6 @@ const USAGE = `mo — marketing ops in Slack
   mo jobs [--team T] [--limit N]    recent scheduled runs: slot, job, status, attempts, duration
 `;
 
-class CliUsage extends Error {}
-
 const out = (text: string) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
 
 async function withMo<T>(config: Config, work: (mo: Mo, database: Database) => Promise<T>): Promise<T> {
@@ -62,7 +59,7 @@ async function withMo<T>(config: Config, work: (mo: Mo, database: Database) => P
 }
 
 function requireTeam(values: { team?: string }): string {
-  if (!values.team) throw new CliUsage('--team T is required (the Slack team id, e.g. T012ABCDEF)');
+  if (!values.team) throw new UsageError('--team T is required (the Slack team id, e.g. T012ABCDEF)');
   return values.team;
 }
 
@@ -132,9 +129,9 @@ export async function main(argv: string[]): Promise<number> {
         });
       case 'run': {
         const teamId = requireTeam(values);
-        if (!values.user) throw new CliUsage('--user U is required (a Slack user id)');
+        if (!values.user) throw new UsageError('--user U is required (a Slack user id)');
         const line = positionals.join(' ');
-        if (!line.trim()) throw new CliUsage('give the command to run, e.g. "/mo budget"');
+        if (!line.trim()) throw new UsageError('give the command to run, e.g. "/mo budget"');
         return await withMo(config, async (mo) => {
           out(await runOne(mo, teamId, values.user as string, line));
           return 0;
@@ -162,8 +159,10 @@ export async function main(argv: string[]): Promise<number> {
             // One line's failure is reported and the shell goes on.
             if (line.trim())
               out(
-                await runOne(mo, teamId, userId, line).catch(
-                  (e) => `mo: ${e instanceof UserError ? '' : 'Mo hit a bug: '}${(e as Error).message}`,
+                await runOne(mo, teamId, userId, line).catch((e) =>
+                  isUserError(e)
+                    ? `mo: ${e.message}`
+                    : `mo: ${apology(logBug(console, 'mo shell line failed', e))}`,
                 ),
               );
             rl.prompt();
@@ -190,10 +189,10 @@ export async function main(argv: string[]): Promise<number> {
             }
           } else if (action === 'revoke' && id) {
             if (!(await tokens.revoke(teamId, id, 'cli')))
-              throw new CliUsage(`no live token ${id} for team ${teamId}`);
+              throw new UsageError(`no live token ${id} for team ${teamId}`);
             out(`Revoked ${id}.`);
           } else {
-            throw new CliUsage('mo token create|list --team T [--label L], mo token revoke ID --team T');
+            throw new UsageError('mo token create|list --team T [--label L], mo token revoke ID --team T');
           }
           return 0;
         });
@@ -216,7 +215,7 @@ export async function main(argv: string[]): Promise<number> {
             timezone: '--timezone',
             adminUserIds: '--admins',
           };
-          throw new CliUsage(
+          throw new UsageError(
             patch.error.issues
               .map((i) => `${names[String(i.path[0])] ?? String(i.path[0])}: ${i.message}`)
               .join('\n'),
@@ -234,12 +233,12 @@ export async function main(argv: string[]): Promise<number> {
       case 'import': {
         const [kind, file] = positionals;
         if (!isImportKind(kind)) {
-          throw new CliUsage(
+          throw new UsageError(
             'mo import spend|budgets|leads|opportunities FILE --team T [--format F] [--category C] [--dry-run] [--encoding latin1|windows-1252]',
           );
         }
-        if (!file) throw new CliUsage(`give the CSV file: mo import ${kind} FILE --team T`);
-        if (!existsSync(file)) throw new CliUsage(`no file ${file}`);
+        if (!file) throw new UsageError(`give the CSV file: mo import ${kind} FILE --team T`);
+        if (!existsSync(file)) throw new UsageError(`no file ${file}`);
         const teamId = requireTeam(values);
         return await withMo(config, async (mo) => {
           const settings = await mo.workspaces.ensure(teamId);
@@ -271,17 +270,17 @@ export async function main(argv: string[]): Promise<number> {
       case 'export': {
         const [what] = positionals;
         if (what !== 'budget' && what !== 'kpis') {
-          throw new CliUsage(
+          throw new UsageError(
             'mo export budget --team T [--period P] [--category C] [--format csv|json]\n' +
               'mo export kpis --team T [--period P] [--by week|month] [--format csv|json]',
           );
         }
         const teamId = requireTeam(values);
         const format = values.format ?? 'csv';
-        if (format !== 'csv' && format !== 'json') throw new CliUsage('--format is csv or json');
+        if (format !== 'csv' && format !== 'json') throw new UsageError('--format is csv or json');
         if (what === 'kpis') {
           const by = values.by ?? 'week';
-          if (by !== 'week' && by !== 'month') throw new CliUsage('--by is week or month');
+          if (by !== 'week' && by !== 'month') throw new UsageError('--by is week or month');
           return await withMo(config, async (mo) => {
             const settings = await mo.workspaces.ensure(teamId);
             const period = requirePeriod(
@@ -386,7 +385,7 @@ export async function main(argv: string[]): Promise<number> {
       }
       case 'survey': {
         const [action] = positionals;
-        if (action !== 'export') throw new CliUsage('mo survey export --team T [--survey ID]');
+        if (action !== 'export') throw new UsageError('mo survey export --team T [--survey ID]');
         const teamId = requireTeam(values);
         return await withMo(config, async (mo) => {
           const surveys = surveyRepository(mo.db);
@@ -394,7 +393,7 @@ export async function main(argv: string[]): Promise<number> {
             ? [await surveys.get(teamId, values.survey)]
             : await surveys.list(teamId, 1000);
           if (!chosen[0])
-            throw new CliUsage(
+            throw new UsageError(
               values.survey
                 ? `no survey ${values.survey} for team ${teamId}`
                 : `no surveys for team ${teamId}`,
@@ -438,7 +437,7 @@ export async function main(argv: string[]): Promise<number> {
       case 'jobs': {
         const limit = Number(values.limit ?? 20);
         if (!Number.isInteger(limit) || limit < 1)
-          throw new CliUsage('--limit N takes a whole number, 1 or more');
+          throw new UsageError('--limit N takes a whole number, 1 or more');
         return await withMo(config, async (mo) => {
           const runs = await jobRepository(mo.db).recent({ teamId: values.team, limit });
           out(runs.length ? formatRuns(runs) : 'No scheduled runs yet.');
@@ -448,8 +447,8 @@ export async function main(argv: string[]): Promise<number> {
       case 'digest': {
         const teamId = requireTeam(values);
         if (!values.out)
-          throw new CliUsage('--out DIR is required: where to write digest.json and the charts');
-        if (values.date && !isIsoDate(values.date)) throw new CliUsage('--date takes YYYY-MM-DD');
+          throw new UsageError('--out DIR is required: where to write digest.json and the charts');
+        if (values.date && !isIsoDate(values.date)) throw new UsageError('--date takes YYYY-MM-DD');
         const dir = values.out;
         return await withMo(config, async (mo) => {
           const settings = await mo.workspaces.ensure(teamId);
@@ -473,28 +472,23 @@ export async function main(argv: string[]): Promise<number> {
         out(USAGE);
         return verb ? 0 : 2;
       default:
-        throw new CliUsage(`unknown command "${verb}"`);
+        throw new UsageError(`unknown command "${verb}"`);
     }
   } catch (e) {
-    if (e instanceof CliUsage) {
-      process.stderr.write(`mo: ${e.message}\n\n${USAGE}`);
-      return 2;
-    }
-    if (
-      e instanceof ConfigError ||
-      e instanceof ImportRejected ||
-      e instanceof CsvFormatError ||
-      e instanceof PeriodError ||
-      e instanceof CategoryError ||
-      e instanceof UserError
-    ) {
-      process.stderr.write(`mo: ${e.message}\n`);
-      return 1;
-    }
-    if (e instanceof TypeError && (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      process.stderr.write(`mo: ${e.message}\n\n${USAGE}`);
-      return 2;
-    }
-    throw e;
+    return reportError(e);
   }
+}
+
+/** The CLI's one translator: a user error is a message and exit 2 (usage adds the usage); a bug exits 1. */
+function reportError(e: unknown): number {
+  const parseArgsError =
+    e instanceof TypeError && (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+  if (isUserError(e) || parseArgsError) {
+    const usage = parseArgsError || (e as UserError).kind === 'usage' ? `\n\n${USAGE}` : '';
+    process.stderr.write(`mo: ${(e as Error).message}${usage}\n`);
+    return EXIT_USER_ERROR;
+  }
+  const ref = logBug({ error: (...args: unknown[]) => console.error(...args) }, 'mo failed', e);
+  process.stderr.write(`mo: ${apology(ref)}\n`);
+  return EXIT_BUG;
 }

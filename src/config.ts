@@ -1,6 +1,7 @@
 // The one reader of process.env. Parses it with zod and fails fast with a message that
 // names the missing or bad variable.
 import { z } from 'zod';
+import { InvalidError } from './domain/errors.js';
 
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
 
@@ -50,7 +51,8 @@ export interface Config {
   testDatabaseUrl: string | undefined;
 }
 
-export class ConfigError extends Error {}
+/** The operator's configuration is wrong: the CLI says what, with exit code 2. */
+export class ConfigError extends InvalidError {}
 
 function fail(error: z.ZodError): never {
   const lines = error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);

@@ -1,10 +1,15 @@
 // Business dates are calendar days (`YYYY-MM-DD`) in the workspace timezone. Fiscal periods
 // are computed here from the fiscal-year start month; a fiscal year is named by the calendar
 // year in which it ends (start month February: FY2027 = 2026-02-01 … 2027-01-31).
+import { InvalidError } from './errors.js';
 
 export type IsoDate = string;
 
-export class PeriodError extends Error {}
+export class PeriodError extends InvalidError {
+  constructor(message: string) {
+    super(message, { field: 'period' });
+  }
+}
 
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 

@@ -1,7 +1,12 @@
 // Categories form a two-level tree written `Top` or `Top/Sub` ("Paid Media/Search").
 // Matching is case-insensitive; the first spelling a workspace used is kept.
+import { InvalidError } from './errors.js';
 
-export class CategoryError extends Error {}
+export class CategoryError extends InvalidError {
+  constructor(message: string) {
+    super(message, { field: 'category' });
+  }
+}
 
 export const MAX_CATEGORY_LENGTH = 100;
 

@@ -32,6 +32,37 @@ export class UserError extends Error {
   }
 }
 
+/** The kinds as classes, for the errors that need no name of their own. */
+export class UsageError extends UserError {
+  constructor(message: string, options?: UserErrorOptions) {
+    super('usage', message, options);
+  }
+}
+
+export class RefusedError extends UserError {
+  constructor(message: string, options?: UserErrorOptions) {
+    super('refused', message, options);
+  }
+}
+
+export class InvalidError extends UserError {
+  constructor(message: string, options?: UserErrorOptions) {
+    super('invalid', message, options);
+  }
+}
+
+export class NotFoundError extends UserError {
+  constructor(message: string, options?: UserErrorOptions) {
+    super('not_found', message, options);
+  }
+}
+
+export class ConflictError extends UserError {
+  constructor(message: string, options?: UserErrorOptions) {
+    super('conflict', message, options);
+  }
+}
+
 export function isUserError(error: unknown): error is UserError {
   return error instanceof UserError;
 }

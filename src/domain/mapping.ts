@@ -1,5 +1,6 @@
 // Campaign mapping rules: a campaign-name prefix or a /regex/ files vendor spend and leads
 // under a category. The first matching rule (by position) wins.
+import { InvalidError } from './errors.js';
 
 export interface MappingRule {
   position: number;
@@ -8,7 +9,7 @@ export interface MappingRule {
   category: string;
 }
 
-export class MappingError extends Error {}
+export class MappingError extends InvalidError {}
 
 /** `Brand ` is a prefix; `/^(brand|bn)[-_ ]/` is a regular expression (case-insensitive). */
 export function parsePattern(text: string): Pick<MappingRule, 'kind' | 'pattern'> {

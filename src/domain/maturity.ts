@@ -2,6 +2,7 @@
 // the scoring of answers — per dimension mean, spread and count, overall stage, where people
 // disagree, the next steps for the weakest dimensions, and the change since last time. Pure.
 import { z } from 'zod';
+import { InvalidError } from './errors.js';
 
 export const DONT_KNOW = 'dont_know';
 export const DONT_KNOW_TEXT = "Don't know";
@@ -62,7 +63,7 @@ export const templateSchema = z
 
 export type SurveyTemplate = z.infer<typeof templateSchema>;
 
-export class TemplateError extends Error {}
+export class TemplateError extends InvalidError {}
 
 /** A template file's JSON, or a message naming the file and the field that is wrong. */
 export function parseTemplate(json: unknown, source: string): SurveyTemplate {

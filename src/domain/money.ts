@@ -1,7 +1,12 @@
 // Money is an integer count of minor units (cents) as a bigint, in the workspace currency.
 // Parsing is exact (string arithmetic, never floats); formatting uses Intl.
+import { InvalidError } from './errors.js';
 
-export class MoneyError extends Error {}
+export class MoneyError extends InvalidError {
+  constructor(message: string) {
+    super(message, { field: 'amount' });
+  }
+}
 
 const digitsCache = new Map<string, number>();
 

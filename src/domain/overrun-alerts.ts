@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { leafForecast } from './budget.js';
 import { addDays, dateInZone, daysInclusive, type IsoDate } from './calendar.js';
+import { InvalidError } from './errors.js';
 import { zonedInstant } from './schedule.js';
 
 export const ALERT_RULES = ['consumed', 'forecast', 'pacing'] as const;
@@ -50,7 +51,7 @@ export function readAlertSettings(json: string): AlertSettings {
   };
 }
 
-export class AlertSettingError extends Error {}
+export class AlertSettingError extends InvalidError {}
 
 const PERCENT_TEXT = /^\d{1,3}\s*%?$/;
 

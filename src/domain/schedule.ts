@@ -1,8 +1,9 @@
 // Wall-clock schedules in an IANA timezone: when the weekly digest's slot falls, as a UTC
 // instant, across daylight-saving changes. Pure: Intl only.
 import { addDays, type IsoDate, dateInZone as localDate } from './calendar.js';
+import { InvalidError } from './errors.js';
 
-export class ScheduleError extends Error {}
+export class ScheduleError extends InvalidError {}
 
 export const WEEKDAYS = [
   'monday',

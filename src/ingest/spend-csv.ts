@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import type { SpendStatus } from '../db/spend.js';
 import { isIsoDate } from '../domain/calendar.js';
 import { normalizeCategory } from '../domain/category.js';
+import { InvalidError } from '../domain/errors.js';
 import { parseAmount } from '../domain/money.js';
 
 export const SPEND_COLUMNS = {
@@ -20,7 +21,7 @@ export interface SpendRecord {
   externalId: string;
 }
 
-export class RowError extends Error {}
+export class RowError extends InvalidError {}
 
 export function parseStatus(text: string | undefined): SpendStatus {
   const s = (text ?? '').trim().toLowerCase();

@@ -5,6 +5,7 @@ import type { WebClient } from '@slack/web-api';
 import { renderChart } from '../charts/render.js';
 import { maturityChart } from '../charts/specs.js';
 import { respondentKey, type SurveyRow, surveyRepository } from '../db/surveys.js';
+import { ConflictError } from '../domain/errors.js';
 import {
   type Answers,
   type Change,
@@ -20,7 +21,8 @@ import { postOnce, uploadOnce } from '../slack/post.js';
 import { templateById } from '../surveys/catalog.js';
 import type { Mo } from './mo.js';
 
-export class SurveyError extends Error {}
+/** The survey cannot take this (closed, or its template is gone). */
+export class SurveyError extends ConflictError {}
 
 export function templateOf(survey: Pick<SurveyRow, 'templateId'>): SurveyTemplate {
   const template = templateById(survey.templateId);

@@ -149,7 +149,7 @@ describe('mo', () => {
       'date,amount,category\n2026-10-05,12,Events\n2026-13-01,12,Events\n2026-10-07,abc,Events\n',
     );
     const r = await mo('import', 'spend', bad, '--team', 'T0BAD');
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(2);
     expect(r.err).toContain('Nothing was imported: 2 problems');
     expect(r.err).toContain('line 3: date "2026-13-01"');
     expect(r.err).toContain('line 4: amount: "abc" is not an amount');

@@ -289,14 +289,42 @@ describe('/mo over HTTP', () => {
 
     const good = await submit(values('eur'));
     expect(good.status).toBe(200);
+    // The write follows the ack: the confirmation says it is done.
+    expect(String((await responseTo('settings')).args.text)).toContain('Settings saved');
     expect(await t.mo.workspaces.get(TEAM)).toMatchObject({
       currency: 'EUR',
       fiscalStartMonth: 2,
       timezone: 'America/Los_Angeles',
       adminUserIds: ['U0MEMBER'],
     });
-    expect(String((await responseTo('settings')).args.text)).toContain('Settings saved');
     const audit = await t.mo.audit.recent(TEAM);
     expect(audit.some((a) => a.action === 'settings.update' && a.actor === 'U0ADMIN')).toBe(true);
+  });
+
+  it('acks a submission whose handling fails with an error view carrying a reference, in time', async () => {
+    // A user Slack does not know: the admin check's users.info fails, a bug on Mo's side.
+    const started = Date.now();
+    const res = await interact({
+      type: 'view_submission',
+      team: { id: TEAM, domain: 'acme' },
+      user: { id: 'U0GHOST', team_id: TEAM },
+      api_app_id: 'A0MO',
+      trigger_id: 'trigger-ghost',
+      view: {
+        id: 'V2',
+        type: 'modal',
+        callback_id: VIEW.budgetEdit,
+        private_metadata: '',
+        state: { values: {} },
+      },
+    });
+    expect(res.status).toBe(200);
+    expect(Date.now() - started).toBeLessThan(3000);
+    const ack = (await res.json()) as { response_action: string; view: { blocks: unknown[] } };
+    expect(ack.response_action).toBe('update');
+    expect(JSON.stringify(ack.view.blocks)).toMatch(
+      /Nothing was saved\. Something went wrong on Mo’s side \(ref [0-9a-f]{8}\)/,
+    );
+    expect(validateBlocks(ack.view.blocks as never, 'modal')).toEqual([]);
   });
 });

@@ -219,3 +219,13 @@ export function settingsModal(
     origin,
   );
 }
+
+/** What a modal turns into when its submission failed on Mo's side. */
+export function errorModal(text: string): ModalView {
+  return {
+    type: 'modal',
+    title: { type: 'plain_text', text: 'Mo' },
+    close: { type: 'plain_text', text: 'Close' },
+    blocks: [section(`:warning: ${escapeMrkdwn(text)}`)],
+  };
+}
