@@ -8,9 +8,9 @@ import {
   applyAlertSetting,
   describeSettings,
   setRuleEnabled,
-} from '../src/domain/overrun-alerts.js';
+} from '../src/domain/alerts.js';
+import { ALERT_REFUSAL, alertBatchMessage, alertHistoryMessage } from '../src/slack/blocks/alerts.js';
 import { type Message, textMessage } from '../src/slack/blocks/common.js';
-import { ALERT_REFUSAL, alertBatchMessage, alertHistoryMessage } from '../src/slack/blocks/overrun-alerts.js';
 import { channelMention, escapeMrkdwn, parseChannelRef } from '../src/slack/mrkdwn.js';
 import { noArgs } from './args.js';
 import { showBudget } from './budget.js';

@@ -4,12 +4,12 @@
 import { z } from 'zod';
 import { postDigest } from '../jobs/digest.js';
 import { Scheduler } from '../jobs/scheduler.js';
-import { type DigestSchedule, digestScheduleRepository } from '../src/db/digest-schedule.js';
+import { type DigestSchedule, digestScheduleRepository } from '../src/db/digest.js';
 import { jobRepository } from '../src/db/jobs.js';
 import { isTimeZone } from '../src/domain/calendar.js';
 import { nextWeeklySlot, parseClockTime, parseWeekday, weekdayName } from '../src/domain/schedule.js';
+import { renderDigest } from '../src/services/digest.js';
 import { todayIn } from '../src/services/mo.js';
-import { renderDigest } from '../src/services/weekly-digest.js';
 import { textMessage } from '../src/slack/blocks/common.js';
 import { uploadToDm } from '../src/slack/files.js';
 import { channelMention, escapeMrkdwn, parseChannelRef, slackDate } from '../src/slack/mrkdwn.js';

@@ -23,7 +23,7 @@ import { importSharedFile } from './file-import.js';
 import { runCommand } from './router.js';
 import { describeSettings, settingsPatchSchema } from './settings.js';
 import { recordSpend } from './spend.js';
-import { openSurveyModal, submitSurveyPage, thanksView } from './survey.js';
+import { openSurveyModal, submitSurveyPage, thanksView } from './surveys.js';
 import { type CommandEnv, requireAdmin, workspaceFor } from './types.js';
 
 export function registerCommands(app: App, env: CommandEnv, log: Logger): void {

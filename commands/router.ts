@@ -8,12 +8,12 @@ import { alertsChannel, alertsHistory, alertsOff, alertsOn, alertsSet, alertsSho
 import { tokenize } from './args.js';
 import { budget, budgetEdit, budgetSet } from './budget.js';
 import { digestNow, digestOff, digestPreview, digestSchedule, digestStatus } from './digest.js';
-import { mapAdd, mapList } from './map.js';
+import { mapAdd, mapList } from './mapping.js';
 import { settings } from './settings.js';
 import { spendAdd } from './spend.js';
-import { surveyClose, surveyList, surveyResultsCommand, surveyStart } from './survey.js';
-import { targetList, targetSet } from './target.js';
-import { tokenCreate, tokenList, tokenRevoke } from './token.js';
+import { surveyClose, surveyList, surveyResultsCommand, surveyStart } from './surveys.js';
+import { targetList, targetSet } from './targets.js';
+import { tokenCreate, tokenList, tokenRevoke } from './tokens.js';
 import {
   type CommandEnv,
   type CommandRequest,

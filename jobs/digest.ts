@@ -2,13 +2,13 @@
 // schedule (default Monday 09:00 in the workspace timezone) is due; the digest for the week
 // before it is posted to the digest channel once, with its charts in the thread.
 import type { WebClient } from '@slack/web-api';
-import { type DigestSchedule, digestScheduleRepository } from '../src/db/digest-schedule.js';
+import { type DigestSchedule, digestScheduleRepository } from '../src/db/digest.js';
 import { dateInZone } from '../src/domain/calendar.js';
 import { InvalidError } from '../src/domain/errors.js';
 import { lastWeeklySlot } from '../src/domain/schedule.js';
 import type { Logger } from '../src/log.js';
+import { renderDigest } from '../src/services/digest.js';
 import type { Mo } from '../src/services/mo.js';
-import { renderDigest } from '../src/services/weekly-digest.js';
 import { findChannelByName } from '../src/slack/channels.js';
 import { postOnce, uploadOnce } from '../src/slack/post.js';
 import type { DueRun, JobDefinition } from './scheduler.js';

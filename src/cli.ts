@@ -19,14 +19,14 @@ import { computeKpis, type KpiRow } from './domain/kpis.js';
 import { toCsv } from './ingest/csv-write.js';
 import { parseEncoding } from './ingest/decode.js';
 import { describeCounts, importAndDescribe, isImportKind } from './ingest/import.js';
+import { templateById } from './ingest/surveys.js';
 import { apology, logBug } from './log.js';
 import { evaluateAlerts } from './services/alerts.js';
 import { budgetReport } from './services/budget.js';
+import { renderDigest } from './services/digest.js';
 import { createMo, type Mo, todayIn } from './services/mo.js';
-import { renderDigest } from './services/weekly-digest.js';
 import { localDirectory } from './slack/admins.js';
 import { messageToText, modalToText } from './slack/render-text.js';
-import { templateById } from './surveys/catalog.js';
 
 const USAGE = `mo — marketing ops in Slack
 

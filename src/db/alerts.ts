@@ -3,8 +3,6 @@
 // raise one alert, and two deliverers send each alert once.
 import { randomUUID } from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
-import type { IsoDate } from '../domain/calendar.js';
-import { categoryKey, topOf } from '../domain/category.js';
 import {
   type AlertRule,
   type AlertSettings,
@@ -13,7 +11,9 @@ import {
   type LineFigures,
   readAlertSettings,
   type StateKey,
-} from '../domain/overrun-alerts.js';
+} from '../domain/alerts.js';
+import type { IsoDate } from '../domain/calendar.js';
+import { categoryKey, topOf } from '../domain/category.js';
 import { recordAudit } from './audit.js';
 import type { Db } from './client.js';
 import { spendRepository } from './spend.js';

@@ -2,7 +2,7 @@
 // keyed hash (HMAC with a secret kept outside the database), enough to replace a repeat
 // answer and to skip those who answered when reminding.
 import { createHmac } from 'node:crypto';
-import type { Answers } from '../domain/maturity.js';
+import type { Answers } from '../domain/surveys.js';
 import { recordAudit } from './audit.js';
 import type { Db } from './client.js';
 import { clockStamped } from './stamps.js';

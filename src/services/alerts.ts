@@ -3,10 +3,10 @@
 // alerts channel plus a DM to each line's owner, each post made once.
 import type { WebClient } from '@slack/web-api';
 import { type AlertRow, alertRepository } from '../db/alerts.js';
-import { digestScheduleRepository } from '../db/digest-schedule.js';
+import { digestScheduleRepository } from '../db/digest.js';
+import { deliveryTime, evaluateLine, lineForecast, reconcile } from '../domain/alerts.js';
 import { dateInZone } from '../domain/calendar.js';
-import { deliveryTime, evaluateLine, lineForecast, reconcile } from '../domain/overrun-alerts.js';
-import { alertBatchMessage, ownerAlertMessage } from '../slack/blocks/overrun-alerts.js';
+import { alertBatchMessage, ownerAlertMessage } from '../slack/blocks/alerts.js';
 import { findChannelByName } from '../slack/channels.js';
 import { postOnce } from '../slack/post.js';
 import type { Mo } from './mo.js';

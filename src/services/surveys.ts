@@ -13,12 +13,12 @@ import {
   type SurveyScore,
   type SurveyTemplate,
   scoreSurvey,
-} from '../domain/maturity.js';
+} from '../domain/surveys.js';
+import { templateById } from '../ingest/surveys.js';
 import type { Message } from '../slack/blocks/common.js';
-import { invitationMessage, resultsMessage } from '../slack/blocks/maturity-survey.js';
+import { invitationMessage, resultsMessage } from '../slack/blocks/surveys.js';
 import { slackDate } from '../slack/mrkdwn.js';
 import { postOnce, uploadOnce } from '../slack/post.js';
-import { templateById } from '../surveys/catalog.js';
 import type { Mo } from './mo.js';
 
 /** The survey cannot take this (closed, or its template is gone). */

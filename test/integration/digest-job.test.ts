@@ -7,7 +7,7 @@ import type { CommandEnv } from '../../commands/types.js';
 import { digestJob, digestKey } from '../../jobs/digest.js';
 import { Scheduler } from '../../jobs/scheduler.js';
 import { type Database, openDatabase } from '../../src/db/client.js';
-import { digestScheduleRepository } from '../../src/db/digest-schedule.js';
+import { digestScheduleRepository } from '../../src/db/digest.js';
 import { createLogger } from '../../src/log.js';
 import { createMo } from '../../src/services/mo.js';
 import { jobClient } from '../../src/slack/client.js';

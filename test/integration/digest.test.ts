@@ -8,15 +8,15 @@ import { renderChart } from '../../src/charts/render.js';
 import { targetRepository } from '../../src/db/targets.js';
 import type { WorkspaceSettings } from '../../src/db/workspaces.js';
 import { fiscalQuarter, fiscalYear } from '../../src/domain/calendar.js';
-import type { MetricId, MetricLine } from '../../src/domain/weekly-digest.js';
+import type { MetricId, MetricLine } from '../../src/domain/digest.js';
 import {
   type ImportContext,
   importLeads,
   importOpportunities,
   importSpend,
 } from '../../src/ingest/import.js';
+import { digestData, renderDigest } from '../../src/services/digest.js';
 import { todayIn } from '../../src/services/mo.js';
-import { digestData, renderDigest } from '../../src/services/weekly-digest.js';
 import { messageToText } from '../../src/slack/render-text.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 import { validateBlocks } from '../support/fake-slack.js';

@@ -3,16 +3,10 @@
 // invalid_blocks or msg_blocks_too_long), names come out escaped, long lists are cut short.
 import { describe, expect, it } from 'vitest';
 import { type CategoryFigures, computeBudget } from '../../src/domain/budget.js';
-import {
-  digestWindows,
-  type Mover,
-  metricLines,
-  movers,
-  type Targets,
-} from '../../src/domain/weekly-digest.js';
-import type { DigestData } from '../../src/services/weekly-digest.js';
+import type { DigestData } from '../../src/domain/digest.js';
+import { digestWindows, type Mover, metricLines, movers, type Targets } from '../../src/domain/digest.js';
 import type { Message } from '../../src/slack/blocks/common.js';
-import { digestMessage, MAX_LISTED } from '../../src/slack/blocks/weekly-digest.js';
+import { digestMessage, MAX_LISTED } from '../../src/slack/blocks/digest.js';
 import { messageToText } from '../../src/slack/render-text.js';
 import { validateBlocks } from '../support/fake-slack.js';
 

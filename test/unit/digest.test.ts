@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { WorkspaceSettings } from '../../src/db/workspaces.js';
 import { computeBudget } from '../../src/domain/budget.js';
 import { addDays, dateInZone, fiscalQuarter } from '../../src/domain/calendar.js';
-import type { DayFigures } from '../../src/domain/kpis.js';
+import type { DigestData } from '../../src/domain/digest.js';
 import {
   conversionPct,
   type DigestWindows,
@@ -16,9 +16,10 @@ import {
   metricLines,
   movers,
   weekShare,
-} from '../../src/domain/weekly-digest.js';
+} from '../../src/domain/digest.js';
+import type { DayFigures } from '../../src/domain/kpis.js';
+import { digestCharts } from '../../src/services/digest.js';
 import type { Mo } from '../../src/services/mo.js';
-import { type DigestData, digestCharts } from '../../src/services/weekly-digest.js';
 
 const byId = (lines: MetricLine[]) =>
   Object.fromEntries(lines.map((l) => [l.id, l])) as Record<MetricId, MetricLine>;

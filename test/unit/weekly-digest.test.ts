@@ -1,15 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { computeBudget } from '../../src/domain/budget.js';
 import { fiscalQuarter } from '../../src/domain/calendar.js';
-import {
-  conversionPct,
-  digestWindows,
-  metricLines,
-  movers,
-  weekShare,
-} from '../../src/domain/weekly-digest.js';
-import type { DigestData } from '../../src/services/weekly-digest.js';
-import { digestMessage, MAX_LISTED } from '../../src/slack/blocks/weekly-digest.js';
+import type { DigestData } from '../../src/domain/digest.js';
+import { conversionPct, digestWindows, metricLines, movers, weekShare } from '../../src/domain/digest.js';
+import { digestMessage, MAX_LISTED } from '../../src/slack/blocks/digest.js';
 import { messageToText } from '../../src/slack/render-text.js';
 import { validateBlocks } from '../support/fake-slack.js';
 

@@ -3,7 +3,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseTemplate, type SurveyTemplate, TemplateError } from '../domain/maturity.js';
+import { parseTemplate, type SurveyTemplate, TemplateError } from '../domain/surveys.js';
 
 export const TEMPLATE_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'survey-templates');
 export const DEFAULT_TEMPLATE = 'maturity';

@@ -6,8 +6,9 @@ import { z } from 'zod';
 import { type SurveyRow, surveyRepository } from '../src/db/surveys.js';
 import { isIsoDate } from '../src/domain/calendar.js';
 import { isUserError } from '../src/domain/errors.js';
-import { MIN_RESPONSES, pages, parseAnswers } from '../src/domain/maturity.js';
 import { zonedInstant } from '../src/domain/schedule.js';
+import { MIN_RESPONSES, pages, parseAnswers } from '../src/domain/surveys.js';
+import { DEFAULT_TEMPLATE, templateById, templates } from '../src/ingest/surveys.js';
 import {
   closeSurvey,
   resultsReply,
@@ -17,11 +18,10 @@ import {
   templateOf,
 } from '../src/services/surveys.js';
 import { type Message, plain, textMessage } from '../src/slack/blocks/common.js';
-import { type ModalState, surveyModal } from '../src/slack/blocks/maturity-survey.js';
+import { type ModalState, surveyModal } from '../src/slack/blocks/surveys.js';
 import { userErrorText } from '../src/slack/errors.js';
 import { channelMention, escapeMrkdwn, parseChannelRef } from '../src/slack/mrkdwn.js';
 import type { ViewStateValues } from '../src/slack/view-state.js';
-import { DEFAULT_TEMPLATE, templateById, templates } from '../src/surveys/catalog.js';
 import { noArgs } from './args.js';
 import {
   type CommandEnv,

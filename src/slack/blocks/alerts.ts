@@ -2,9 +2,9 @@
 // buttons per alert, the owner's DM, the history and the settings. Every category, campaign
 // or period name is escaped: a line called <!channel> pings nobody.
 
+import type { AlertRule } from '../../domain/alerts.js';
+import { describeRule } from '../../domain/alerts.js';
 import { formatMoney } from '../../domain/money.js';
-import type { AlertRule } from '../../domain/overrun-alerts.js';
-import { describeRule } from '../../domain/overrun-alerts.js';
 import { ALERT } from '../ids.js';
 import { escapeMrkdwn, slackDate, truncate, userMention } from '../mrkdwn.js';
 import { actions, type Block, button, context, header, type Message, section } from './common.js';

@@ -2,54 +2,22 @@
 // from src/slack/blocks/digest.ts, charts from src/charts. The scheduled job, /mo digest
 // preview|now and `mo digest --out` all call renderDigest.
 import { renderChart } from '../charts/render.js';
-import {
-  type CategoryAmount,
-  funnelByWeekChart,
-  pipelineByCategoryChart,
-  weeklySpendChart,
-} from '../charts/specs.js';
+import { funnelByWeekChart, pipelineByCategoryChart, weeklySpendChart } from '../charts/specs.js';
 import { dailyFigures, hasAnyFigures, pipelineByCategory } from '../db/kpis.js';
 import { targetRepository } from '../db/targets.js';
 import type { WorkspaceSettings } from '../db/workspaces.js';
-import { type BudgetReport, type BudgetRow, pacing } from '../domain/budget.js';
+import { pacing } from '../domain/budget.js';
 import type { IsoDate } from '../domain/calendar.js';
 import { topOf } from '../domain/category.js';
+import { type DigestData, digestWindows, metricLines, movers, type Targets } from '../domain/digest.js';
 import { buckets, computeKpis, weekStart } from '../domain/kpis.js';
 import { formatMoney } from '../domain/money.js';
-import {
-  type DigestWindows,
-  digestWindows,
-  type MetricLine,
-  type Mover,
-  metricLines,
-  movers,
-  type Targets,
-} from '../domain/weekly-digest.js';
 import type { Message } from '../slack/blocks/common.js';
-import { digestMessage } from '../slack/blocks/weekly-digest.js';
+import { digestMessage } from '../slack/blocks/digest.js';
 import type { ChartFile } from '../slack/files.js';
 import { budgetReport } from './budget.js';
 import { budgetBurnUp, type ChartSpec } from './charts.js';
 import type { Mo } from './mo.js';
-
-export interface DigestData {
-  teamId: string;
-  currency: string;
-  today: IsoDate;
-  windows: DigestWindows;
-  /** False for a workspace with no spend, leads, opportunities or plan at all. */
-  hasData: boolean;
-  lines: MetricLine[];
-  /** The quarter as of today: plan, actual, committed, forecast per category. */
-  budget: BudgetReport;
-  pace: { bookedPct: number | null; elapsedPct: number };
-  movers: Mover[];
-  /** Budget rows in watch or over status. */
-  flagged: BudgetRow[];
-  weeklySpend: CategoryAmount[];
-  funnel: { week: string; leads: number; mqls: number; sqls: number }[];
-  pipeline: { category: string; amount: bigint }[];
-}
 
 /** Sums per top-level category (the digest's level of detail). */
 function byTop<T extends { category: string; amount: bigint }>(rows: T[], key: (r: T) => string = () => '') {

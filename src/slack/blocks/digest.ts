@@ -3,9 +3,8 @@
 // workspace gets what to do next instead of a wall of zeros.
 import type { BudgetRow } from '../../domain/budget.js';
 import type { IsoDate } from '../../domain/calendar.js';
+import type { DigestData, MetricLine, Mover } from '../../domain/digest.js';
 import { formatMoney } from '../../domain/money.js';
-import type { MetricLine, Mover } from '../../domain/weekly-digest.js';
-import type { DigestData } from '../../services/weekly-digest.js';
 import { escapeCode, escapeMrkdwn, truncate } from '../mrkdwn.js';
 import { STATUS_EMOJI } from './budget.js';
 import { type Block, codeSections, context, divider, header, type Message, section } from './common.js';

@@ -11,9 +11,9 @@ import {
   parseTemplate,
   scoreSurvey,
   TemplateError,
-} from '../../src/domain/maturity.js';
-import { invitationMessage, resultsMessage, surveyModal } from '../../src/slack/blocks/maturity-survey.js';
-import { loadTemplates, TEMPLATE_DIR } from '../../src/surveys/catalog.js';
+} from '../../src/domain/surveys.js';
+import { loadTemplates, TEMPLATE_DIR } from '../../src/ingest/surveys.js';
+import { invitationMessage, resultsMessage, surveyModal } from '../../src/slack/blocks/surveys.js';
 import { validateBlocks, validateView } from '../support/fake-slack.js';
 
 const templates = loadTemplates();

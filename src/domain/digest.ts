@@ -1,6 +1,8 @@
 // The weekly digest's figures: the week just ended and the fiscal quarter to date, each
 // against last week and the target where one is set, the categories that moved, and the
 // budget lines to watch. Pure: the service passes daily figures, sums and targets in.
+
+import type { BudgetReport, BudgetRow } from './budget.js';
 import {
   addDays,
   daysInclusive,
@@ -172,4 +174,25 @@ export function movers(byCategory: { category: string; lastWeek: bigint; week: b
       const d = abs(b.week - b.lastWeek) - abs(a.week - a.lastWeek);
       return d > 0n ? 1 : d < 0n ? -1 : a.category.localeCompare(b.category);
     });
+}
+
+/** Everything the digest's message and charts show: the service gathers it, the builder draws it. */
+export interface DigestData {
+  teamId: string;
+  currency: string;
+  today: IsoDate;
+  windows: DigestWindows;
+  /** False for a workspace with no spend, leads, opportunities or plan at all. */
+  hasData: boolean;
+  lines: MetricLine[];
+  /** The quarter as of today: plan, actual, committed, forecast per category. */
+  budget: BudgetReport;
+  pace: { bookedPct: number | null; elapsedPct: number };
+  movers: Mover[];
+  /** Budget rows in watch or over status. */
+  flagged: BudgetRow[];
+  /** Spend per week (bucket) and top-level category. */
+  weeklySpend: { bucket: string; category: string; amount: bigint }[];
+  funnel: { week: string; leads: number; mqls: number; sqls: number }[];
+  pipeline: { category: string; amount: bigint }[];
 }

@@ -1,7 +1,7 @@
 // Maturity surveys in Slack (pure builders): the channel invitation with its live count,
 // the survey modal (paged when the template is long), and the results.
 import type { ModalView, PlainTextOption } from '@slack/types';
-import type { Change, SurveyScore, SurveyTemplate } from '../../domain/maturity.js';
+import type { Change, SurveyScore, SurveyTemplate } from '../../domain/surveys.js';
 import {
   type Answers,
   DONT_KNOW,
@@ -9,7 +9,7 @@ import {
   MIN_RESPONSES,
   pages,
   questionBlockId,
-} from '../../domain/maturity.js';
+} from '../../domain/surveys.js';
 import { SURVEY } from '../ids.js';
 import { escapeCode, escapeMrkdwn, slackDate, truncate } from '../mrkdwn.js';
 import {

@@ -10,8 +10,8 @@ import {
   readAlertSettings,
   reconcile,
   setRuleEnabled,
-} from '../../src/domain/overrun-alerts.js';
-import { alertBatchMessage, MAX_ALERTS_SHOWN } from '../../src/slack/blocks/overrun-alerts.js';
+} from '../../src/domain/alerts.js';
+import { alertBatchMessage, MAX_ALERTS_SHOWN } from '../../src/slack/blocks/alerts.js';
 import { validateBlocks } from '../support/fake-slack.js';
 
 // November 2026: 30 days.
