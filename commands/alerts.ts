@@ -2,7 +2,6 @@
 // audited), the recent alerts; and what the alert buttons do (acknowledge, snooze, open).
 
 import { z } from 'zod';
-import { alertRepository } from '../src/db/alerts.js';
 import {
   type AlertSettings,
   applyAlertSetting,
@@ -24,7 +23,7 @@ import {
 } from './types.js';
 
 async function describe(env: CommandEnv, teamId: string, prefix = ''): Promise<Message> {
-  const { settings, channelId } = await alertRepository(env.mo.db).settings(teamId);
+  const { settings, channelId } = await env.mo.alerts.settings(teamId);
   const where = channelId ? channelMention(channelId) : 'the digest channel (#marketing by default)';
   return textMessage(
     `${prefix}*Budget alerts* go to ${where}, and to each line's owner by DM. Rules:\n` +
@@ -56,7 +55,7 @@ async function changeRules(
 ): Promise<Message> {
   await requireAdmin(env, req, 'change alert rules');
   await workspaceFor(env, req);
-  const repo = alertRepository(env.mo.db);
+  const repo = env.mo.alerts;
   const { settings } = await repo.settings(req.teamId);
   await repo.updateSettings(req.teamId, { settings: change(settings) }, req.userId);
   env.mo.figuresChanged(req.teamId);
@@ -103,7 +102,7 @@ export const alertsChannel = defineSubcommand({
     const channelId = parseChannelRef(ref);
     if (!channelId) throw new UsageError(`pick ${ref} from Slack's channel suggestions so Mo gets its id`);
     await workspaceFor(env, req);
-    await alertRepository(env.mo.db).updateSettings(req.teamId, { channelId }, req.userId);
+    await env.mo.alerts.updateSettings(req.teamId, { channelId }, req.userId);
     return message(await describe(env, req.teamId, ':white_check_mark: Saved. '));
   },
 });
@@ -115,7 +114,7 @@ export const alertsHistory = defineSubcommand({
   schema: noArgs(),
   async run(_args, req, env) {
     const settings = await workspaceFor(env, req);
-    const rows = await alertRepository(env.mo.db).history(req.teamId, 40);
+    const rows = await env.mo.alerts.history(req.teamId, 40);
     return message(alertHistoryMessage(rows, settings.currency));
   },
 });
@@ -138,7 +137,7 @@ export async function actOnAlert(
       alert: { channelId: string | null; messageTs: string | null; batchId: string | null };
     }
 > {
-  const repo = alertRepository(env.mo.db);
+  const repo = env.mo.alerts;
   const alert = await repo.get(who.teamId, alertId);
   if (!alert) return { refused: 'That alert no longer exists.' };
   const allowed = alert.ownerUserId === who.userId || (await env.isAdmin(who.teamId, who.userId));
@@ -170,7 +169,7 @@ export async function alertBudgetView(
   who: { teamId: string; userId: string },
   alertId: string,
 ) {
-  const alert = await alertRepository(env.mo.db).get(who.teamId, alertId);
+  const alert = await env.mo.alerts.get(who.teamId, alertId);
   if (!alert) return textMessage('That alert no longer exists.');
   try {
     return await showBudget(env, who, { period: alert.period, category: alert.category });

@@ -2,13 +2,10 @@
 // of spend, leads and pipeline, on demand and on its schedule.
 
 import { z } from 'zod';
-import { postDigest } from '../jobs/digest.js';
-import { Scheduler } from '../jobs/scheduler.js';
-import { type DigestSchedule, digestScheduleRepository } from '../src/db/digest.js';
-import { jobRepository } from '../src/db/jobs.js';
+import type { DigestSchedule } from '../src/db/digest.js';
 import { isTimeZone } from '../src/domain/calendar.js';
 import { nextWeeklySlot, parseClockTime, parseWeekday, weekdayName } from '../src/domain/schedule.js';
-import { renderDigest } from '../src/services/digest.js';
+import { postDigestNow, renderDigest } from '../src/services/digest.js';
 import { todayIn } from '../src/services/mo.js';
 import { textMessage } from '../src/slack/blocks/common.js';
 import { uploadToDm } from '../src/slack/files.js';
@@ -33,7 +30,7 @@ function describeSchedule(s: DigestSchedule, now: Date): string {
 }
 
 async function scheduleOf(env: CommandEnv, teamId: string): Promise<DigestSchedule> {
-  return (await digestScheduleRepository(env.mo.db).get(teamId)) as DigestSchedule;
+  return (await env.mo.digestSchedules.get(teamId)) as DigestSchedule;
 }
 
 export const digestStatus = defineSubcommand({
@@ -44,7 +41,7 @@ export const digestStatus = defineSubcommand({
   async run(_args, req, env) {
     await workspaceFor(env, req);
     const schedule = await scheduleOf(env, req.teamId);
-    const runs = await jobRepository(env.mo.db).recent({ teamId: req.teamId, limit: 3 });
+    const runs = await env.mo.jobs.recent({ teamId: req.teamId, limit: 3 });
     const lines = runs.map(
       (r) =>
         `• ${r.slot.toISOString().slice(0, 16).replace('T', ' ')} UTC · ${r.status}${r.detail ? ` · ${escapeMrkdwn(r.detail)}` : ''}`,
@@ -92,25 +89,12 @@ export const digestNow = defineSubcommand({
     await requireAdmin(env, req, 'post the digest');
     const slack = slackOf(env, 'posting needs Slack; locally, use `mo digest --team T --out DIR`');
     await workspaceFor(env, req);
-    const schedule = await scheduleOf(env, req.teamId);
-    const at = new Date(Math.floor(env.mo.clock().getTime() / 1000) * 1000);
     const deps = { mo: env.mo, client: slack.client, logger: slack.logger };
     return {
       kind: 'message',
       message: textMessage(':hourglass_flowing_sand: Posting the digest…'),
       followUp: async () => {
-        const scheduler = new Scheduler({ mo: env.mo, logger: slack.logger, jobs: [] });
-        const key = `digest-now:${req.teamId}`;
-        const outcome = await scheduler.runOnce(
-          {
-            job: 'digest.now',
-            key,
-            teamId: req.teamId,
-            slot: at,
-            run: () => postDigest(deps, schedule, { key: `${key}:${at.toISOString()}:${req.userId}`, at }),
-          },
-          at,
-        );
+        const outcome = await postDigestNow(deps, req.teamId, req.userId);
         if (outcome.status === 'succeeded')
           return textMessage(`:white_check_mark: Digest ${outcome.detail}.`);
         if (outcome.status === 'failed')
@@ -167,7 +151,7 @@ export const digestSchedule = defineSubcommand({
       if (info?.channel && info.channel.is_member === false && info.channel.is_private)
         throw new UsageError('invite Mo to that private channel first (/invite @Mo)');
     }
-    const after = await digestScheduleRepository(env.mo.db).update(
+    const after = await env.mo.digestSchedules.update(
       req.teamId,
       {
         enabled: true,
@@ -191,7 +175,7 @@ export const digestOff = defineSubcommand({
   async run(_args, req, env) {
     await requireAdmin(env, req, 'turn the digest off');
     await workspaceFor(env, req);
-    const after = await digestScheduleRepository(env.mo.db).update(
+    const after = await env.mo.digestSchedules.update(
       req.teamId,
       { enabled: false },
       req.userId,

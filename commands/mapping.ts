@@ -2,7 +2,6 @@
 // leads under a category. The first matching rule wins.
 
 import { z } from 'zod';
-import { mappingRepository } from '../src/db/mapping.js';
 import { normalizeCategory } from '../src/domain/category.js';
 import { describeRule, type MappingError, parsePattern } from '../src/domain/mapping.js';
 import { textMessage } from '../src/slack/blocks/common.js';
@@ -30,7 +29,7 @@ export const mapAdd = defineSubcommand({
       throw new UsageError((e as MappingError).message);
     }
     const category = normalizeCategory(args.category);
-    const row = await mappingRepository(env.mo.db).add(req.teamId, { ...rule, category }, req.userId);
+    const row = await env.mo.mapping.add(req.teamId, { ...rule, category }, req.userId);
     return message(
       textMessage(
         `:white_check_mark: Rule ${row.position}: campaigns that ${escapeMrkdwn(describeRule(rule))} go to *${escapeMrkdwn(category)}*. ` +
@@ -46,7 +45,7 @@ export const mapList = defineSubcommand({
   summary: 'the campaign mapping rules, in the order they are tried',
   schema: noArgs(),
   async run(_args, req, env) {
-    const rules = await mappingRepository(env.mo.db).list(req.teamId);
+    const rules = await env.mo.mapping.list(req.teamId);
     if (!rules.length) {
       return message(
         textMessage(

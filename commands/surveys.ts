@@ -3,7 +3,7 @@
 
 import type { ModalView } from '@slack/types';
 import { z } from 'zod';
-import { type SurveyRow, surveyRepository } from '../src/db/surveys.js';
+import type { SurveyRow } from '../src/db/surveys.js';
 import { isIsoDate } from '../src/domain/calendar.js';
 import { isUserError } from '../src/domain/errors.js';
 import { zonedInstant } from '../src/domain/schedule.js';
@@ -121,7 +121,7 @@ async function pickSurvey(
   id: string | undefined,
   open?: boolean,
 ): Promise<SurveyRow> {
-  const surveys = surveyRepository(env.mo.db);
+  const surveys = env.mo.surveys;
   const survey = id ? await surveys.get(teamId, id) : await surveys.latest(teamId, open);
   if (!survey)
     throw new UsageError(
@@ -164,7 +164,7 @@ export const surveyList = defineSubcommand({
   summary: 'surveys, open and closed',
   schema: noArgs(),
   async run(_args, req, env) {
-    const surveys = surveyRepository(env.mo.db);
+    const surveys = env.mo.surveys;
     const rows = await surveys.list(req.teamId);
     if (!rows.length)
       return message(
@@ -184,7 +184,7 @@ export const surveyList = defineSubcommand({
 
 /** "Take the survey": the first page of the modal, with the person's earlier answers if any. */
 export async function openSurveyModal(env: CommandEnv, teamId: string, surveyId: string) {
-  const survey = await surveyRepository(env.mo.db).get(teamId, surveyId);
+  const survey = await env.mo.surveys.get(teamId, surveyId);
   if (!survey) return { error: 'That survey no longer exists.' };
   if (survey.closedAt) return { error: 'This survey is closed. See the results with `/mo survey results`.' };
   return { view: surveyModal(templateOf(survey), { s: survey.id, p: 0, a: {} }, survey.anonymous) };
@@ -208,7 +208,7 @@ export async function submitSurveyPage(
   } catch {
     return { errors: {} };
   }
-  const survey = await surveyRepository(env.mo.db).get(who.teamId, state.s);
+  const survey = await env.mo.surveys.get(who.teamId, state.s);
   if (!survey) return { done: textMessage('That survey no longer exists.'), surveyId: state.s };
   const template = templateOf(survey);
   const all = pages(template);

@@ -1,7 +1,7 @@
 // /mo target set METRIC AMOUNT PERIOD and /mo target list: goals the digest compares against.
 
 import { z } from 'zod';
-import { isMoneyMetric, TARGET_METRICS, type TargetMetric, targetRepository } from '../src/db/targets.js';
+import { isMoneyMetric, TARGET_METRICS, type TargetMetric } from '../src/db/targets.js';
 import { requirePeriod } from '../src/domain/calendar.js';
 import { formatMoney, MAX_AMOUNT_MAJOR, parseAmount } from '../src/domain/money.js';
 import { todayIn } from '../src/services/mo.js';
@@ -44,13 +44,7 @@ export const targetSet = defineSubcommand({
       if (value > MAX_AMOUNT_MAJOR) throw new UsageError(`"${args.amount}" is too large for a target`);
     }
     if (value < 0n) throw new UsageError('a target cannot be negative');
-    const { before } = await targetRepository(env.mo.db).set(
-      req.teamId,
-      args.metric,
-      period.key,
-      value,
-      req.userId,
-    );
+    const { before } = await env.mo.targets.set(req.teamId, args.metric, period.key, value, req.userId);
     const was = before === null ? '' : ` (was ${show(args.metric, before, settings.currency)})`;
     return message(
       textMessage(
@@ -67,7 +61,7 @@ export const targetList = defineSubcommand({
   schema: noArgs(),
   async run(_args, req, env) {
     const settings = await workspaceFor(env, req);
-    const targets = await targetRepository(env.mo.db).list(req.teamId);
+    const targets = await env.mo.targets.list(req.teamId);
     if (!targets.length) {
       return message(textMessage('No targets yet. Set one with `/mo target set leads 500 this-quarter`.'));
     }

@@ -2,7 +2,6 @@
 // spend entry and plan change. Each workspace with a live plan is evaluated once an hour
 // (one process, by the scheduler's lease), and alerts held by quiet hours go out at 09:00.
 import type { WebClient } from '@slack/web-api';
-import { alertRepository } from '../src/db/alerts.js';
 import { addDays, dateInZone } from '../src/domain/calendar.js';
 import { lastHourlySlot } from '../src/domain/schedule.js';
 import type { Logger } from '../src/log.js';
@@ -16,7 +15,7 @@ export function alertsJob(deps: { mo: Mo; client: WebClient; logger: Logger }): 
     async due(now: Date): Promise<DueRun[]> {
       const slot = lastHourlySlot(now);
       // A day's margin for timezones ahead of UTC: lines that ended are skipped per workspace.
-      const teams = await alertRepository(deps.mo.db).teamsWithLines(addDays(dateInZone(now, 'UTC'), -1));
+      const teams = await deps.mo.alerts.teamsWithLines(addDays(dateInZone(now, 'UTC'), -1));
       return teams.map((teamId) => ({
         job: 'alerts',
         key: `alerts:${teamId}`,

@@ -1,7 +1,6 @@
 // Maturity surveys on the scheduler: at most two reminders (halfway, and a day before the
 // close) and the automatic close at the deadline, each run once across processes.
 import type { WebClient } from '@slack/web-api';
-import { surveyRepository } from '../src/db/surveys.js';
 import type { Logger } from '../src/log.js';
 import type { Mo } from '../src/services/mo.js';
 import { closeSurvey, remindSurvey } from '../src/services/surveys.js';
@@ -25,7 +24,7 @@ export function surveysJob(deps: {
   return {
     name: 'surveys',
     async due(now: Date): Promise<DueRun[]> {
-      const open = await surveyRepository(deps.mo.db).open();
+      const open = await deps.mo.surveys.open();
       const due: DueRun[] = [];
       for (const survey of open) {
         if (survey.closesAt.getTime() <= now.getTime()) {

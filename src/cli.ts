@@ -8,10 +8,9 @@ import { describeSettings, settingsPatchSchema } from '../commands/settings.js';
 import { createClock } from './clock.js';
 import { type Config, loadConfig } from './config.js';
 import { type Database, openDatabase } from './db/client.js';
-import { formatRuns, jobRepository } from './db/jobs.js';
+import { formatRuns } from './db/jobs.js';
 import { dailyFigures } from './db/kpis.js';
 import { applyMigrations } from './db/migrate.js';
-import { surveyRepository } from './db/surveys.js';
 import { DEMO_ADMIN, DEMO_TEAM, loadDemo } from './demo.js';
 import { isIsoDate, requirePeriod } from './domain/calendar.js';
 import { EXIT_BUG, EXIT_USER_ERROR, isUserError, UsageError, type UserError } from './domain/errors.js';
@@ -388,7 +387,7 @@ export async function main(argv: string[]): Promise<number> {
         if (action !== 'export') throw new UsageError('mo survey export --team T [--survey ID]');
         const teamId = requireTeam(values);
         return await withMo(config, async (mo) => {
-          const surveys = surveyRepository(mo.db);
+          const surveys = mo.surveys;
           const chosen = values.survey
             ? [await surveys.get(teamId, values.survey)]
             : await surveys.list(teamId, 1000);
@@ -439,7 +438,7 @@ export async function main(argv: string[]): Promise<number> {
         if (!Number.isInteger(limit) || limit < 1)
           throw new UsageError('--limit N takes a whole number, 1 or more');
         return await withMo(config, async (mo) => {
-          const runs = await jobRepository(mo.db).recent({ teamId: values.team, limit });
+          const runs = await mo.jobs.recent({ teamId: values.team, limit });
           out(runs.length ? formatRuns(runs) : 'No scheduled runs yet.');
           return 0;
         });

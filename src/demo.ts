@@ -4,7 +4,6 @@
 // "today", and loaded through the same import pipeline as real files.
 import { Readable } from 'node:stream';
 import type { TargetMetric } from './db/targets.js';
-import { targetRepository } from './db/targets.js';
 import { addDays, fiscalQuarter, fiscalQuarterOf, type IsoDate } from './domain/calendar.js';
 import { formatMinorExact } from './domain/money.js';
 import { importBudgets, importLeads, importOpportunities, importSpend } from './ingest/import.js';
@@ -206,7 +205,7 @@ export async function loadDemo(mo: Mo, teamId = DEMO_TEAM) {
   // This quarter's targets, so the digest has something to compare against.
   const { fy, quarter } = fiscalQuarterOf(todayIn(mo, TIMEZONE), FISCAL_START);
   const key = fiscalQuarter(fy, quarter, FISCAL_START).key;
-  const targets = targetRepository(mo.db);
+  const targets = mo.targets;
   for (const [metric, value] of DEMO_TARGETS) await targets.set(teamId, metric, key, value, 'cli');
   // The lines already over plan raise their alerts now; `mo serve` delivers them.
   const alerts = await evaluateAlerts(mo, teamId);

@@ -2,8 +2,7 @@
 // move alert state (atomically), then deliver what is due in one batched message to the
 // alerts channel plus a DM to each line's owner, each post made once.
 import type { WebClient } from '@slack/web-api';
-import { type AlertRow, alertRepository } from '../db/alerts.js';
-import { digestScheduleRepository } from '../db/digest.js';
+import type { AlertRow } from '../db/alerts.js';
 import { deliveryTime, evaluateLine, lineForecast, reconcile } from '../domain/alerts.js';
 import { dateInZone } from '../domain/calendar.js';
 import { alertBatchMessage, ownerAlertMessage } from '../slack/blocks/alerts.js';
@@ -31,7 +30,7 @@ export async function evaluateAlerts(
 ): Promise<Evaluation> {
   const settingsRow = await mo.workspaces.get(teamId);
   if (!settingsRow) return { lines: 0, raised: [], quiet: 0, resolved: 0 };
-  const alerts = alertRepository(mo.db);
+  const alerts = mo.alerts;
   const today = dateInZone(now, settingsRow.timezone);
   const [{ settings }, lines, states, snoozed] = await Promise.all([
     alerts.settings(teamId),
@@ -77,7 +76,7 @@ async function alertsChannel(
   set: string | null,
 ): Promise<string | null> {
   if (set) return set;
-  const digest = await digestScheduleRepository(mo.db).get(teamId);
+  const digest = await mo.digestSchedules.get(teamId);
   if (digest?.channelId) return digest.channelId;
   return (await findChannelByName(client, ALERTS_DEFAULT_CHANNEL)) ?? null;
 }
@@ -90,7 +89,7 @@ async function deliverBatch(
   rows: AlertRow[],
   now: Date,
 ) {
-  const alerts = alertRepository(mo.db);
+  const alerts = mo.alerts;
   const posts = mo.posts;
   const settings = await mo.workspaces.ensure(teamId);
   const { channelId } = await alerts.settings(teamId);
@@ -136,7 +135,7 @@ export async function deliverAlerts(
   teamId: string,
   now: Date = mo.clock(),
 ): Promise<string> {
-  const alerts = alertRepository(mo.db);
+  const alerts = mo.alerts;
   const done: string[] = [];
   for (const batchId of await alerts.orphanBatches(teamId, new Date(now.getTime() - ORPHAN_AFTER_MS)))
     done.push(await deliverBatch(mo, client, teamId, batchId, await alerts.batch(batchId), now));

@@ -1,22 +1,28 @@
 // The weekly digest: figures from SQL aggregates (never rows), math in src/domain, blocks
 // from src/slack/blocks/digest.ts, charts from src/charts. The scheduled job, /mo digest
 // preview|now and `mo digest --out` all call renderDigest.
+import type { WebClient } from '@slack/web-api';
 import { renderChart } from '../charts/render.js';
 import { funnelByWeekChart, pipelineByCategoryChart, weeklySpendChart } from '../charts/specs.js';
+import type { DigestSchedule } from '../db/digest.js';
 import { dailyFigures, hasAnyFigures, pipelineByCategory } from '../db/kpis.js';
-import { targetRepository } from '../db/targets.js';
 import type { WorkspaceSettings } from '../db/workspaces.js';
 import { pacing } from '../domain/budget.js';
-import type { IsoDate } from '../domain/calendar.js';
+import { dateInZone, type IsoDate } from '../domain/calendar.js';
 import { topOf } from '../domain/category.js';
 import { type DigestData, digestWindows, metricLines, movers, type Targets } from '../domain/digest.js';
+import { InvalidError } from '../domain/errors.js';
 import { buckets, computeKpis, weekStart } from '../domain/kpis.js';
 import { formatMoney } from '../domain/money.js';
+import type { Logger } from '../log.js';
 import type { Message } from '../slack/blocks/common.js';
 import { digestMessage } from '../slack/blocks/digest.js';
+import { findChannelByName } from '../slack/channels.js';
 import type { ChartFile } from '../slack/files.js';
+import { postOnce, uploadOnce } from '../slack/post.js';
 import { budgetReport } from './budget.js';
 import { budgetBurnUp, type ChartSpec } from './charts.js';
+import { DEFAULT_LEASE_MS, processOwner, type RunOutcome, runOnce } from './jobs.js';
 import type { Mo } from './mo.js';
 
 /** Sums per top-level category (the digest's level of detail). */
@@ -43,7 +49,7 @@ export async function digestData(
   const [hasData, days, targetRows, budget, dailySpend, pipelineRows] = await Promise.all([
     hasAnyFigures(mo.db, teamId),
     dailyFigures(mo.db, teamId, first, windows.week.end),
-    targetRepository(mo.db).list(teamId),
+    mo.targets.list(teamId),
     budgetReport(mo, settings, { period: windows.quarter, today: options.today }),
     mo.spend.dailyActual(teamId, windows.twelveWeeks.start, windows.week.end),
     pipelineByCategory(mo.db, teamId, windows.qtd.start, windows.qtd.end),
@@ -192,4 +198,82 @@ export async function renderDigest(
     chartsGo: options.chartsGo ?? 'thread',
   });
   return { data, message, charts, missingCharts };
+}
+
+export const DEFAULT_DIGEST_CHANNEL = 'marketing';
+
+export interface DigestDeps {
+  mo: Mo;
+  client: WebClient;
+  logger: Logger;
+}
+
+export class DigestChannelError extends InvalidError {}
+
+/** The digest channel's id: the one set, else #marketing found by name (and remembered). */
+export async function digestChannel(deps: DigestDeps, schedule: DigestSchedule): Promise<string> {
+  if (schedule.channelId) return schedule.channelId;
+  const found = await findChannelByName(deps.client, DEFAULT_DIGEST_CHANNEL);
+  if (found) {
+    await deps.mo.digestSchedules.rememberChannel(schedule.teamId, found);
+    return found;
+  }
+  throw new DigestChannelError(
+    `No #${DEFAULT_DIGEST_CHANNEL} channel for the digest: choose one with /mo digest schedule DAY HH:MM #channel`,
+  );
+}
+
+/**
+ * Posts the digest for the week before `at` under `key`: the message once, then each
+ * chart once in its thread. A chart that failed to render is named in the message instead.
+ */
+export async function postDigest(
+  deps: DigestDeps,
+  schedule: DigestSchedule,
+  run: { key: string; at: Date },
+): Promise<string> {
+  const settings = await deps.mo.workspaces.ensure(schedule.teamId);
+  const channel = await digestChannel(deps, schedule);
+  // The week is the workspace's, whatever zone the schedule keeps time in.
+  const digest = await renderDigest(deps.mo, settings, { today: dateInZone(run.at, settings.timezone) });
+  const posts = deps.mo.posts;
+  const posted = await postOnce(deps.client, posts, {
+    teamId: schedule.teamId,
+    key: run.key,
+    channel,
+    message: digest.message,
+  });
+  for (const chart of digest.charts) {
+    await uploadOnce(deps.client, posts, {
+      teamId: schedule.teamId,
+      key: `${run.key}:${chart.name}`,
+      channel: posted.channel,
+      threadTs: posted.ts,
+      filename: chart.name,
+      title: chart.title,
+      altText: chart.altText,
+      bytes: chart.png,
+    });
+  }
+  const missing = digest.missingCharts.length ? `; charts missing: ${digest.missingCharts.join(', ')}` : '';
+  return `${posted.fresh ? 'posted' : 'already posted'} in ${posted.channel} (ts ${posted.ts}) with ${digest.charts.length} charts${missing}`;
+}
+
+/** `/mo digest now`: posts this week's digest at once, under a lease like the job's, once per click. */
+export async function postDigestNow(deps: DigestDeps, teamId: string, userId: string): Promise<RunOutcome> {
+  const schedule = (await deps.mo.digestSchedules.get(teamId)) as DigestSchedule;
+  const at = new Date(Math.floor(deps.mo.clock().getTime() / 1000) * 1000);
+  const key = `digest-now:${teamId}`;
+  return runOnce(
+    deps.mo,
+    deps.logger,
+    {
+      job: 'digest.now',
+      key,
+      teamId,
+      slot: at,
+      run: () => postDigest(deps, schedule, { key: `${key}:${at.toISOString()}:${userId}`, at }),
+    },
+    { owner: processOwner(), leaseMs: DEFAULT_LEASE_MS, now: at },
+  );
 }

@@ -2,12 +2,18 @@
 // the one clock.
 import { EventEmitter } from 'node:events';
 import type { Clock } from '../clock.js';
+import { alertRepository } from '../db/alerts.js';
 import { auditRepository } from '../db/audit.js';
 import { budgetRepository } from '../db/budgets.js';
 import type { Database, Db } from '../db/client.js';
+import { digestScheduleRepository } from '../db/digest.js';
+import { jobRepository } from '../db/jobs.js';
+import { mappingRepository } from '../db/mapping.js';
 import { slackPostRepository } from '../db/slack-posts.js';
 import { spendRepository } from '../db/spend.js';
 import { withClockStamps } from '../db/stamps.js';
+import { surveyRepository } from '../db/surveys.js';
+import { targetRepository } from '../db/targets.js';
 import { tokenRepository } from '../db/tokens.js';
 import { workspaceRepository } from '../db/workspaces.js';
 import { dateInZone, type IsoDate } from '../domain/calendar.js';
@@ -25,6 +31,15 @@ export interface Mo {
   posts: ReturnType<typeof slackPostRepository>;
   /** API tokens for the import API. */
   tokens: ReturnType<typeof tokenRepository>;
+  alerts: ReturnType<typeof alertRepository>;
+  surveys: ReturnType<typeof surveyRepository>;
+  /** Vendor campaign -> category rules. */
+  mapping: ReturnType<typeof mappingRepository>;
+  targets: ReturnType<typeof targetRepository>;
+  /** Each workspace's digest schedule and channel. */
+  digestSchedules: ReturnType<typeof digestScheduleRepository>;
+  /** Scheduled runs and their leases. */
+  jobs: ReturnType<typeof jobRepository>;
   /** 'figures' (teamId) after spend or a plan changed: budget alerts listen (main.ts). */
   events: EventEmitter<{ figures: [teamId: string] }>;
   figuresChanged(teamId: string): void;
@@ -43,6 +58,12 @@ export function createMo(database: Pick<Database, 'db' | 'url'>, clock: Clock): 
     audit: auditRepository(db),
     posts: slackPostRepository(db, clock),
     tokens: tokenRepository(db, clock),
+    alerts: alertRepository(db),
+    surveys: surveyRepository(db),
+    mapping: mappingRepository(db),
+    targets: targetRepository(db),
+    digestSchedules: digestScheduleRepository(db),
+    jobs: jobRepository(db),
     events,
     figuresChanged: (teamId) => void events.emit('figures', teamId),
   };

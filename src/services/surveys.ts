@@ -4,7 +4,7 @@
 import type { WebClient } from '@slack/web-api';
 import { renderChart } from '../charts/render.js';
 import { maturityChart } from '../charts/specs.js';
-import { respondentKey, type SurveyRow, surveyRepository } from '../db/surveys.js';
+import { respondentKey, type SurveyRow } from '../db/surveys.js';
 import { ConflictError } from '../domain/errors.js';
 import {
   type Answers,
@@ -45,7 +45,7 @@ export async function startSurvey(
 ): Promise<SurveyRow> {
   const template = templateById(input.templateId);
   if (!template) throw new SurveyError(`No survey template "${input.templateId}".`);
-  const surveys = surveyRepository(mo.db);
+  const surveys = mo.surveys;
   const survey = await surveys.create({
     teamId: input.teamId,
     templateId: template.id,
@@ -76,7 +76,7 @@ export async function refreshInvitation(
   surveyId: string,
   teamId: string,
 ): Promise<void> {
-  const surveys = surveyRepository(mo.db);
+  const surveys = mo.surveys;
   const survey = await surveys.get(teamId, surveyId);
   if (!survey?.messageTs) return;
   const message = invitationMessage(templateOf(survey), survey, await surveys.count(survey.id));
@@ -91,13 +91,7 @@ export async function submitAnswers(
   answers: Answers,
 ): Promise<{ replaced: boolean }> {
   if (survey.closedAt) throw new SurveyError('This survey is closed.');
-  return surveyRepository(mo.db).answer(
-    survey,
-    respondentKey(secret, survey.id, userId),
-    userId,
-    answers,
-    mo.clock(),
-  );
+  return mo.surveys.answer(survey, respondentKey(secret, survey.id, userId), userId, answers, mo.clock());
 }
 
 export interface SurveyResults {
@@ -108,7 +102,7 @@ export interface SurveyResults {
 }
 
 export async function surveyResults(mo: Mo, survey: SurveyRow): Promise<SurveyResults> {
-  const surveys = surveyRepository(mo.db);
+  const surveys = mo.surveys;
   const template = templateOf(survey);
   const score = scoreSurvey(
     template,
@@ -162,7 +156,7 @@ export async function resultsChart(results: SurveyResults) {
 
 /** Closes the survey once and posts its results (withheld under 3 responses) with the chart. */
 export async function closeSurvey(mo: Mo, client: WebClient, survey: SurveyRow): Promise<string> {
-  const surveys = surveyRepository(mo.db);
+  const surveys = mo.surveys;
   await surveys.close(survey.id, mo.clock());
   const closed = (await surveys.get(survey.teamId, survey.id)) as SurveyRow;
   const results = await surveyResults(mo, closed);
@@ -204,7 +198,7 @@ export async function remindSurvey(
   survey: SurveyRow,
   round: number,
 ) {
-  const surveys = surveyRepository(mo.db);
+  const surveys = mo.surveys;
   const answered = new Set((await surveys.responses(survey.id)).map((r) => r.key));
   const members: string[] = [];
   let cursor: string | undefined;
