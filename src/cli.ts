@@ -13,7 +13,7 @@ import { dailyFigures } from './db/kpis.js';
 import { applyMigrations } from './db/migrate.js';
 import { DEMO_ADMIN, DEMO_TEAM, loadDemo } from './demo.js';
 import { isIsoDate, requirePeriod } from './domain/calendar.js';
-import { EXIT_BUG, EXIT_USER_ERROR, isUserError, UsageError, type UserError } from './domain/errors.js';
+import { EXIT_BUG, EXIT_USER_ERROR, isUserError, UsageError } from './domain/errors.js';
 import { computeKpis, type KpiRow } from './domain/kpis.js';
 import { toCsv } from './ingest/csv-write.js';
 import { parseEncoding } from './ingest/decode.js';
@@ -74,417 +74,499 @@ function minorNumber(v: bigint): number {
   return Number(v);
 }
 
-export async function main(argv: string[]): Promise<number> {
-  const [verb, ...rest] = argv;
-  try {
-    const { values, positionals } = parseArgs({
-      args: rest,
-      allowPositionals: true,
-      options: {
-        team: { type: 'string' },
-        user: { type: 'string' },
-        period: { type: 'string' },
-        category: { type: 'string' },
-        format: { type: 'string' },
-        'dry-run': { type: 'boolean' },
-        encoding: { type: 'string' },
-        by: { type: 'string' },
-        currency: { type: 'string' },
-        'fiscal-start-month': { type: 'string' },
-        timezone: { type: 'string' },
-        admins: { type: 'string' },
-        label: { type: 'string' },
-        out: { type: 'string' },
-        date: { type: 'string' },
-        limit: { type: 'string' },
-        survey: { type: 'string' },
-      },
+/** Every flag a verb may take; each verb picks its own, and any other is refused by name. */
+const FLAG = {
+  team: { type: 'string' },
+  user: { type: 'string' },
+  period: { type: 'string' },
+  category: { type: 'string' },
+  format: { type: 'string' },
+  'dry-run': { type: 'boolean' },
+  by: { type: 'string' },
+  currency: { type: 'string' },
+  'fiscal-start-month': { type: 'string' },
+  timezone: { type: 'string' },
+  admins: { type: 'string' },
+  label: { type: 'string' },
+  out: { type: 'string' },
+  date: { type: 'string' },
+  limit: { type: 'string' },
+  survey: { type: 'string' },
+  encoding: { type: 'string' },
+} as const;
+type FlagName = keyof typeof FLAG;
+type Flags = { [K in FlagName]?: (typeof FLAG)[K]['type'] extends 'boolean' ? boolean : string };
+
+/** A `mo` verb: its words, its usage line, its own flags, and what it does. */
+interface Verb {
+  name: string;
+  usage: string;
+  flags: FlagName[];
+  run(args: { values: Flags; positionals: string[] }, config: Config): Promise<number>;
+}
+
+const verb = (name: string, usage: string, flags: FlagName[], run: Verb['run']): Verb => ({
+  name,
+  usage,
+  flags,
+  run,
+});
+
+/** The verbs that take words besides their flags (a file, a command line, an action). */
+const TAKES_ARGUMENTS = new Set(['run', 'import', 'token', 'survey']);
+
+export const VERBS: Verb[] = [
+  verb('serve', 'mo serve', [], async (_args, config) => {
+    const { serve } = await import('./main.js');
+    await serve(config);
+    return await new Promise<number>(() => {});
+  }),
+  verb('migrate', 'mo migrate', [], async (_args, config) => {
+    const applied = await applyMigrations(config.databaseUrl);
+    out(applied.length ? `Applied ${applied.join(', ')}` : 'The database is up to date.');
+    return 0;
+  }),
+  verb('demo', 'mo demo [--team T]', ['team'], async ({ values }, config) => {
+    return await withMo(config, async (mo) => {
+      const teamId = values.team ?? DEMO_TEAM;
+      const r = await loadDemo(mo, teamId);
+      out(`Demo workspace ${teamId} ready: ${describeSettings(r.settings)}`);
+      out(describeCounts('budget', r.budgets));
+      out(describeCounts('spend', r.spend));
+      out(describeCounts('leads', r.leads));
+      out(describeCounts('opportunities', r.opportunities));
+      if (r.alerts) out(`${r.alerts} budget alerts raised (see /mo alerts history; mo serve delivers them).`);
+      out(`Try: npm run mo -- run --team ${teamId} --user ${DEMO_ADMIN} "/mo budget"`);
+      return 0;
     });
-    const config = loadConfig();
-    switch (verb) {
-      case 'serve': {
-        const { serve } = await import('./main.js');
-        await serve(config);
-        return await new Promise<number>(() => {});
-      }
-      case 'migrate': {
-        const applied = await applyMigrations(config.databaseUrl);
-        out(applied.length ? `Applied ${applied.join(', ')}` : 'The database is up to date.');
+  }),
+  verb(
+    'run',
+    'mo run --team T --user U "/mo budget ..."',
+    ['team', 'user'],
+    async ({ values, positionals }, config) => {
+      const teamId = requireTeam(values);
+      if (!values.user) throw new UsageError('--user U is required (a Slack user id)');
+      const line = positionals.join(' ');
+      if (!line.trim()) throw new UsageError('give the command to run, e.g. "/mo budget"');
+      return await withMo(config, async (mo) => {
+        out(await runOne(mo, teamId, values.user as string, line));
         return 0;
+      });
+    },
+  ),
+  verb('shell', 'mo shell [--team T] [--user U]', ['team', 'user'], async ({ values }, config) => {
+    const teamId = values.team ?? DEMO_TEAM;
+    const userId = values.user ?? DEMO_ADMIN;
+    return await withMo(config, async (mo) => {
+      if (teamId === DEMO_TEAM && !(await mo.workspaces.get(teamId))) {
+        out('Loading the demo workspace…');
+        await loadDemo(mo, teamId);
       }
-      case 'demo':
-        return await withMo(config, async (mo) => {
-          const teamId = values.team ?? DEMO_TEAM;
-          const r = await loadDemo(mo, teamId);
-          out(`Demo workspace ${teamId} ready: ${describeSettings(r.settings)}`);
-          out(describeCounts('budget', r.budgets));
-          out(describeCounts('spend', r.spend));
-          out(describeCounts('leads', r.leads));
-          out(describeCounts('opportunities', r.opportunities));
-          if (r.alerts)
-            out(`${r.alerts} budget alerts raised (see /mo alerts history; mo serve delivers them).`);
-          out(`Try: npm run mo -- run --team ${teamId} --user ${DEMO_ADMIN} "/mo budget"`);
-          return 0;
-        });
-      case 'run': {
-        const teamId = requireTeam(values);
-        if (!values.user) throw new UsageError('--user U is required (a Slack user id)');
-        const line = positionals.join(' ');
-        if (!line.trim()) throw new UsageError('give the command to run, e.g. "/mo budget"');
-        return await withMo(config, async (mo) => {
-          out(await runOne(mo, teamId, values.user as string, line));
-          return 0;
-        });
-      }
-      case 'shell': {
-        const teamId = values.team ?? DEMO_TEAM;
-        const userId = values.user ?? DEMO_ADMIN;
-        return await withMo(config, async (mo) => {
-          if (teamId === DEMO_TEAM && !(await mo.workspaces.get(teamId))) {
-            out('Loading the demo workspace…');
-            await loadDemo(mo, teamId);
-          }
-          const interactive = process.stdin.isTTY;
-          if (interactive) out(`Mo shell for team ${teamId} as ${userId}. Type /mo help, or exit.`);
-          // readline writes the prompt (and echoes in a terminal) only to an output it is given.
-          const rl = createInterface({
-            input: process.stdin,
-            output: interactive ? process.stdout : undefined,
-            prompt: interactive ? '/mo> ' : '',
-          });
-          rl.prompt();
-          for await (const line of rl) {
-            if (/^(exit|quit)$/i.test(line.trim())) break;
-            // One line's failure is reported and the shell goes on.
-            if (line.trim())
-              out(
-                await runOne(mo, teamId, userId, line).catch((e) =>
-                  isUserError(e)
-                    ? `mo: ${e.message}`
-                    : `mo: ${apology(logBug(console, 'mo shell line failed', e))}`,
-                ),
-              );
-            rl.prompt();
-          }
-          rl.close();
-          return 0;
-        });
-      }
-      case 'token': {
-        const [action, id] = positionals;
-        const teamId = requireTeam(values);
-        return await withMo(config, async (mo) => {
-          const tokens = mo.tokens;
-          if (action === 'create') {
-            const t = await tokens.create(teamId, values.label ?? '', 'cli');
-            out(
-              `Token ${t.id}${t.label ? ` (${t.label})` : ''}; copy it now, it is not shown again:\n${t.secret}`,
-            );
-          } else if (action === 'list') {
-            for (const t of await tokens.list(teamId)) {
-              out(
-                `${t.id}  ${t.label || '-'}  created ${t.createdAt.toISOString()}  ${t.revokedAt ? 'revoked' : t.lastUsedAt ? `last used ${t.lastUsedAt.toISOString()}` : 'never used'}`,
-              );
-            }
-          } else if (action === 'revoke' && id) {
-            if (!(await tokens.revoke(teamId, id, 'cli')))
-              throw new UsageError(`no live token ${id} for team ${teamId}`);
-            out(`Revoked ${id}.`);
-          } else {
-            throw new UsageError('mo token create|list --team T [--label L], mo token revoke ID --team T');
-          }
-          return 0;
-        });
-      }
-      case 'settings': {
-        const teamId = requireTeam(values);
-        const patch = settingsPatchSchema.safeParse({
-          currency: values.currency,
-          fiscalStartMonth: values['fiscal-start-month'],
-          timezone: values.timezone,
-          adminUserIds: values.admins
-            ?.split(',')
-            .map((s) => s.trim())
-            .filter(Boolean),
-        });
-        if (!patch.success) {
-          const names: Record<string, string> = {
-            currency: '--currency',
-            fiscalStartMonth: '--fiscal-start-month',
-            timezone: '--timezone',
-            adminUserIds: '--admins',
-          };
-          throw new UsageError(
-            patch.error.issues
-              .map((i) => `${names[String(i.path[0])] ?? String(i.path[0])}: ${i.message}`)
-              .join('\n'),
-          );
-        }
-        return await withMo(config, async (mo) => {
-          const changed = Object.values(patch.data).some((v) => v !== undefined);
-          const after = changed
-            ? await mo.workspaces.update(teamId, patch.data, 'cli')
-            : await mo.workspaces.ensure(teamId);
-          out(`${changed ? 'Saved. ' : ''}${describeSettings(after)}`);
-          return 0;
-        });
-      }
-      case 'import': {
-        const [kind, file] = positionals;
-        if (!isImportKind(kind)) {
-          throw new UsageError(
-            'mo import spend|budgets|leads|opportunities FILE --team T [--format F] [--category C] [--dry-run] [--encoding latin1|windows-1252]',
-          );
-        }
-        if (!file) throw new UsageError(`give the CSV file: mo import ${kind} FILE --team T`);
-        if (!existsSync(file)) throw new UsageError(`no file ${file}`);
-        const teamId = requireTeam(values);
-        return await withMo(config, async (mo) => {
-          const settings = await mo.workspaces.ensure(teamId);
-          const ctx = {
-            db: mo.db,
-            databaseUrl: mo.databaseUrl,
-            now: mo.clock(),
-            teamId,
-            currency: settings.currency,
-            fiscalStartMonth: settings.fiscalStartMonth,
-            source: 'csv',
-            actor: 'cli',
-            open: () => createReadStream(file),
-            label: file,
-            format: values.format,
-            category: values.category,
-            dryRun: values['dry-run'],
-            encoding: parseEncoding(values.encoding),
-          };
-          out(await importAndDescribe(kind, ctx));
-          if ((kind === 'spend' || kind === 'budgets') && !values['dry-run']) {
-            const evaluation = await evaluateAlerts(mo, teamId);
-            if (evaluation.raised.length)
-              out(`${evaluation.raised.length} budget alerts raised; mo serve delivers them to Slack.`);
-          }
-          return 0;
-        });
-      }
-      case 'export': {
-        const [what] = positionals;
-        if (what !== 'budget' && what !== 'kpis') {
-          throw new UsageError(
-            'mo export budget --team T [--period P] [--category C] [--format csv|json]\n' +
-              'mo export kpis --team T [--period P] [--by week|month] [--format csv|json]',
-          );
-        }
-        const teamId = requireTeam(values);
-        const format = values.format ?? 'csv';
-        if (format !== 'csv' && format !== 'json') throw new UsageError('--format is csv or json');
-        if (what === 'kpis') {
-          const by = values.by ?? 'week';
-          if (by !== 'week' && by !== 'month') throw new UsageError('--by is week or month');
-          return await withMo(config, async (mo) => {
-            const settings = await mo.workspaces.ensure(teamId);
-            const period = requirePeriod(
-              values.period ?? 'this-quarter',
-              todayIn(mo, settings.timezone),
-              settings.fiscalStartMonth,
-            );
-            const { rows, total } = computeKpis(
-              period,
-              by,
-              await dailyFigures(mo.db, teamId, period.start, period.end),
-            );
-            const all = [...rows, total];
-            const cells = (r: KpiRow) => ({
-              bucket_start: r.bucketStart,
-              spend: r.spend.toString(),
-              leads: r.leads,
-              mqls: r.mqls,
-              sqls: r.sqls,
-              opportunities: r.opportunities,
-              pipeline_created: r.pipelineCreated.toString(),
-              won: r.won.toString(),
-              cost_per_lead: r.costPerLead?.toString() ?? '',
-              cost_per_opportunity: r.costPerOpportunity?.toString() ?? '',
-              pipeline_to_spend: r.pipelineToSpend === null ? '' : r.pipelineToSpend.toFixed(2),
-            });
-            if (format === 'json') {
-              out(
-                JSON.stringify(
-                  { team: teamId, currency: settings.currency, period: period.key, by, rows: all.map(cells) },
-                  null,
-                  2,
-                ),
-              );
-            } else {
-              out(toCsv(all.map(cells)));
-            }
-            return 0;
-          });
-        }
-        return await withMo(config, async (mo) => {
-          const settings = await mo.workspaces.ensure(teamId);
-          const report = await budgetReport(mo, settings, {
-            period: values.period,
-            category: values.category,
-          });
-          const rows = [...report.rows, { ...report.total, category: 'TOTAL' }];
-          if (format === 'json') {
-            out(
-              JSON.stringify(
-                {
-                  team: teamId,
-                  currency: settings.currency,
-                  period: { key: report.period.key, start: report.period.start, end: report.period.end },
-                  today: report.today,
-                  category: report.focus,
-                  rows: rows.map((r) => ({
-                    category: r.category,
-                    planned: minorNumber(r.planned),
-                    actual: minorNumber(r.actual),
-                    committed: minorNumber(r.committed),
-                    available: minorNumber(r.available),
-                    forecast: minorNumber(r.forecast),
-                    variance_pct: r.variancePct,
-                    status: r.status,
-                  })),
-                },
-                null,
-                2,
-              ),
-            );
-          } else {
-            out(
-              toCsv(
-                rows.map((r) => [
-                  r.category,
-                  r.planned.toString(),
-                  r.actual.toString(),
-                  r.committed.toString(),
-                  r.available.toString(),
-                  r.forecast.toString(),
-                  r.variancePct === null ? '' : r.variancePct.toFixed(2),
-                  r.status,
-                ]),
-                {
-                  columns: [
-                    'category',
-                    'planned',
-                    'actual',
-                    'committed',
-                    'available',
-                    'forecast',
-                    'variance_pct',
-                    'status',
-                  ],
-                },
-              ),
-            );
-          }
-          return 0;
-        });
-      }
-      case 'survey': {
-        const [action] = positionals;
-        if (action !== 'export') throw new UsageError('mo survey export --team T [--survey ID]');
-        const teamId = requireTeam(values);
-        return await withMo(config, async (mo) => {
-          const surveys = mo.surveys;
-          const chosen = values.survey
-            ? [await surveys.get(teamId, values.survey)]
-            : await surveys.list(teamId, 1000);
-          if (!chosen[0])
-            throw new UsageError(
-              values.survey
-                ? `no survey ${values.survey} for team ${teamId}`
-                : `no surveys for team ${teamId}`,
-            );
-          const rows: Record<string, string>[] = [];
-          for (const survey of chosen) {
-            if (!survey) continue;
-            const template = templateById(survey.templateId);
-            for (const [i, r] of (await surveys.responses(survey.id)).entries()) {
-              for (const q of template?.questions ?? []) {
-                rows.push({
-                  survey_id: survey.id,
-                  template: survey.templateId,
-                  response: String(i + 1),
-                  respondent: survey.anonymous ? '' : (r.userId ?? ''),
-                  submitted_at: r.submittedAt.toISOString(),
-                  question_id: q.id,
-                  dimension: q.dimension,
-                  answer: String(r.answers[q.id] ?? ''),
-                });
-              }
-            }
-          }
+      const interactive = process.stdin.isTTY;
+      if (interactive) out(`Mo shell for team ${teamId} as ${userId}. Type /mo help, or exit.`);
+      // readline shows its prompt only when it has an output to write it to (a terminal).
+      const rl = createInterface({
+        input: process.stdin,
+        output: interactive ? process.stdout : undefined,
+        prompt: interactive ? '/mo> ' : '',
+      });
+      rl.prompt();
+      for await (const line of rl) {
+        if (/^(exit|quit)$/i.test(line.trim())) break;
+        // One line's failure is reported and the shell goes on.
+        if (line.trim())
           out(
-            toCsv(rows, {
-              columns: [
-                'survey_id',
-                'template',
-                'response',
-                'respondent',
-                'submitted_at',
-                'question_id',
-                'dimension',
-                'answer',
-              ],
-            }),
+            await runOne(mo, teamId, userId, line).catch((e) =>
+              isUserError(e)
+                ? `mo: ${e.message}`
+                : `mo: ${apology(logBug(console, 'mo shell line failed', e))}`,
+            ),
           );
-          return 0;
-        });
+        rl.prompt();
       }
-      case 'jobs': {
-        const limit = Number(values.limit ?? 20);
-        if (!Number.isInteger(limit) || limit < 1)
-          throw new UsageError('--limit N takes a whole number, 1 or more');
-        return await withMo(config, async (mo) => {
-          const runs = await mo.jobs.recent({ teamId: values.team, limit });
-          out(runs.length ? formatRuns(runs) : 'No scheduled runs yet.');
-          return 0;
-        });
+      rl.close();
+      return 0;
+    });
+  }),
+  verb(
+    'settings',
+    'mo settings --team T [--currency C] [--fiscal-start-month N] [--timezone TZ] [--admins U1,U2]',
+    ['team', 'currency', 'fiscal-start-month', 'timezone', 'admins'],
+    async ({ values }, config) => {
+      const teamId = requireTeam(values);
+      const patch = settingsPatchSchema.safeParse({
+        currency: values.currency,
+        fiscalStartMonth: values['fiscal-start-month'],
+        timezone: values.timezone,
+        adminUserIds: values.admins
+          ?.split(',')
+          .map((s) => s.trim())
+          .filter(Boolean),
+      });
+      if (!patch.success) {
+        const names: Record<string, string> = {
+          currency: '--currency',
+          fiscalStartMonth: '--fiscal-start-month',
+          timezone: '--timezone',
+          adminUserIds: '--admins',
+        };
+        throw new UsageError(
+          patch.error.issues
+            .map((i) => `${names[String(i.path[0])] ?? String(i.path[0])}: ${i.message}`)
+            .join('\n'),
+        );
       }
-      case 'digest': {
-        const teamId = requireTeam(values);
-        if (!values.out)
-          throw new UsageError('--out DIR is required: where to write digest.json and the charts');
-        if (values.date && !isIsoDate(values.date)) throw new UsageError('--date takes YYYY-MM-DD');
-        const dir = values.out;
-        return await withMo(config, async (mo) => {
-          const settings = await mo.workspaces.ensure(teamId);
-          const digest = await renderDigest(mo, settings, {
-            today: values.date ?? todayIn(mo, settings.timezone),
-          });
-          mkdirSync(dir, { recursive: true });
-          writeFileSync(join(dir, 'digest.json'), `${JSON.stringify(digest.message, null, 2)}\n`);
-          for (const chart of digest.charts) writeFileSync(join(dir, chart.name), chart.png);
-          out(messageToText(digest.message));
+      return await withMo(config, async (mo) => {
+        const changed = Object.values(patch.data).some((v) => v !== undefined);
+        const after = changed
+          ? await mo.workspaces.update(teamId, patch.data, 'cli')
+          : await mo.workspaces.ensure(teamId);
+        out(`${changed ? 'Saved. ' : ''}${describeSettings(after)}`);
+        return 0;
+      });
+    },
+  ),
+  verb(
+    'import',
+    'mo import spend|budgets|leads|opportunities FILE --team T [--format F] [--category C] [--dry-run] [--encoding latin1|windows-1252]',
+    ['team', 'format', 'category', 'dry-run', 'encoding'],
+    async ({ values, positionals }, config) => {
+      const [kind, file] = positionals;
+      if (!isImportKind(kind)) {
+        throw new UsageError(
+          'mo import spend|budgets|leads|opportunities FILE --team T [--format F] [--category C] [--dry-run] [--encoding latin1|windows-1252]',
+        );
+      }
+      if (!file) throw new UsageError(`give the CSV file: mo import ${kind} FILE --team T`);
+      if (!existsSync(file)) throw new UsageError(`no file ${file}`);
+      const teamId = requireTeam(values);
+      return await withMo(config, async (mo) => {
+        const settings = await mo.workspaces.ensure(teamId);
+        const ctx = {
+          db: mo.db,
+          databaseUrl: mo.databaseUrl,
+          now: mo.clock(),
+          teamId,
+          currency: settings.currency,
+          fiscalStartMonth: settings.fiscalStartMonth,
+          source: 'csv',
+          actor: 'cli',
+          open: () => createReadStream(file),
+          label: file,
+          format: values.format,
+          category: values.category,
+          dryRun: values['dry-run'],
+          encoding: parseEncoding(values.encoding),
+        };
+        out(await importAndDescribe(kind, ctx));
+        if ((kind === 'spend' || kind === 'budgets') && !values['dry-run']) {
+          const evaluation = await evaluateAlerts(mo, teamId);
+          if (evaluation.raised.length)
+            out(`${evaluation.raised.length} budget alerts raised; mo serve delivers them to Slack.`);
+        }
+        return 0;
+      });
+    },
+  ),
+  verb(
+    'token',
+    'mo token create|list --team T [--label L] · mo token revoke ID --team T',
+    ['team', 'label'],
+    async ({ values, positionals }, config) => {
+      const [action, id] = positionals;
+      const teamId = requireTeam(values);
+      return await withMo(config, async (mo) => {
+        const tokens = mo.tokens;
+        if (action === 'create') {
+          const t = await tokens.create(teamId, values.label ?? '', 'cli');
           out(
-            `Wrote ${join(dir, 'digest.json')}${digest.charts.map((c) => `, ${join(dir, c.name)}`).join('')}` +
-              (digest.missingCharts.length ? ` (missing: ${digest.missingCharts.join(', ')})` : ''),
+            `Token ${t.id}${t.label ? ` (${t.label})` : ''}; copy it now, it is not shown again:\n${t.secret}`,
           );
-          return 0;
+        } else if (action === 'list') {
+          for (const t of await tokens.list(teamId)) {
+            out(
+              `${t.id}  ${t.label || '-'}  created ${t.createdAt.toISOString()}  ${t.revokedAt ? 'revoked' : t.lastUsedAt ? `last used ${t.lastUsedAt.toISOString()}` : 'never used'}`,
+            );
+          }
+        } else if (action === 'revoke' && id) {
+          if (!(await tokens.revoke(teamId, id, 'cli')))
+            throw new UsageError(`no live token ${id} for team ${teamId}`);
+          out(`Revoked ${id}.`);
+        } else {
+          throw new UsageError('mo token create|list --team T [--label L], mo token revoke ID --team T');
+        }
+        return 0;
+      });
+    },
+  ),
+  verb(
+    'export kpis',
+    'mo export kpis --team T [--period P] [--by week|month] [--format csv|json]',
+    ['team', 'period', 'by', 'format'],
+    async ({ values }, config) => {
+      const teamId = requireTeam(values);
+      const format = values.format ?? 'csv';
+      if (format !== 'csv' && format !== 'json') throw new UsageError('--format is csv or json');
+      const by = values.by ?? 'week';
+      if (by !== 'week' && by !== 'month') throw new UsageError('--by is week or month');
+      return await withMo(config, async (mo) => {
+        const settings = await mo.workspaces.ensure(teamId);
+        const period = requirePeriod(
+          values.period ?? 'this-quarter',
+          todayIn(mo, settings.timezone),
+          settings.fiscalStartMonth,
+        );
+        const { rows, total } = computeKpis(
+          period,
+          by,
+          await dailyFigures(mo.db, teamId, period.start, period.end),
+        );
+        const all = [...rows, total];
+        const cells = (r: KpiRow) => ({
+          bucket_start: r.bucketStart,
+          spend: r.spend.toString(),
+          leads: r.leads,
+          mqls: r.mqls,
+          sqls: r.sqls,
+          opportunities: r.opportunities,
+          pipeline_created: r.pipelineCreated.toString(),
+          won: r.won.toString(),
+          cost_per_lead: r.costPerLead?.toString() ?? '',
+          cost_per_opportunity: r.costPerOpportunity?.toString() ?? '',
+          pipeline_to_spend: r.pipelineToSpend === null ? '' : r.pipelineToSpend.toFixed(2),
         });
-      }
-      case undefined:
-      case 'help':
-      case '--help':
-        out(USAGE);
-        return verb ? 0 : 2;
-      default:
-        throw new UsageError(`unknown command "${verb}"`);
+        if (format === 'json') {
+          out(
+            JSON.stringify(
+              { team: teamId, currency: settings.currency, period: period.key, by, rows: all.map(cells) },
+              null,
+              2,
+            ),
+          );
+        } else {
+          out(toCsv(all.map(cells)));
+        }
+        return 0;
+      });
+    },
+  ),
+  verb(
+    'export budget',
+    'mo export budget --team T [--period P] [--category C] [--format csv|json]',
+    ['team', 'period', 'category', 'format'],
+    async ({ values }, config) => {
+      const teamId = requireTeam(values);
+      const format = values.format ?? 'csv';
+      if (format !== 'csv' && format !== 'json') throw new UsageError('--format is csv or json');
+      return await withMo(config, async (mo) => {
+        const settings = await mo.workspaces.ensure(teamId);
+        const report = await budgetReport(mo, settings, {
+          period: values.period,
+          category: values.category,
+        });
+        const rows = [...report.rows, { ...report.total, category: 'TOTAL' }];
+        if (format === 'json') {
+          out(
+            JSON.stringify(
+              {
+                team: teamId,
+                currency: settings.currency,
+                period: { key: report.period.key, start: report.period.start, end: report.period.end },
+                today: report.today,
+                category: report.focus,
+                rows: rows.map((r) => ({
+                  category: r.category,
+                  planned: minorNumber(r.planned),
+                  actual: minorNumber(r.actual),
+                  committed: minorNumber(r.committed),
+                  available: minorNumber(r.available),
+                  forecast: minorNumber(r.forecast),
+                  variance_pct: r.variancePct,
+                  status: r.status,
+                })),
+              },
+              null,
+              2,
+            ),
+          );
+        } else {
+          out(
+            toCsv(
+              rows.map((r) => [
+                r.category,
+                r.planned.toString(),
+                r.actual.toString(),
+                r.committed.toString(),
+                r.available.toString(),
+                r.forecast.toString(),
+                r.variancePct === null ? '' : r.variancePct.toFixed(2),
+                r.status,
+              ]),
+              {
+                columns: [
+                  'category',
+                  'planned',
+                  'actual',
+                  'committed',
+                  'available',
+                  'forecast',
+                  'variance_pct',
+                  'status',
+                ],
+              },
+            ),
+          );
+        }
+        return 0;
+      });
+    },
+  ),
+  verb(
+    'digest',
+    'mo digest --team T --out DIR [--date YYYY-MM-DD]',
+    ['team', 'out', 'date'],
+    async ({ values }, config) => {
+      const teamId = requireTeam(values);
+      if (!values.out)
+        throw new UsageError('--out DIR is required: where to write digest.json and the charts');
+      if (values.date && !isIsoDate(values.date)) throw new UsageError('--date takes YYYY-MM-DD');
+      const dir = values.out;
+      return await withMo(config, async (mo) => {
+        const settings = await mo.workspaces.ensure(teamId);
+        const digest = await renderDigest(mo, settings, {
+          today: values.date ?? todayIn(mo, settings.timezone),
+        });
+        mkdirSync(dir, { recursive: true });
+        writeFileSync(join(dir, 'digest.json'), `${JSON.stringify(digest.message, null, 2)}\n`);
+        for (const chart of digest.charts) writeFileSync(join(dir, chart.name), chart.png);
+        out(messageToText(digest.message));
+        out(
+          `Wrote ${join(dir, 'digest.json')}${digest.charts.map((c) => `, ${join(dir, c.name)}`).join('')}` +
+            (digest.missingCharts.length ? ` (missing: ${digest.missingCharts.join(', ')})` : ''),
+        );
+        return 0;
+      });
+    },
+  ),
+  verb(
+    'survey',
+    'mo survey export --team T [--survey ID]',
+    ['team', 'survey'],
+    async ({ values, positionals }, config) => {
+      const [action] = positionals;
+      if (action !== 'export') throw new UsageError('mo survey export --team T [--survey ID]');
+      const teamId = requireTeam(values);
+      return await withMo(config, async (mo) => {
+        const surveys = mo.surveys;
+        const chosen = values.survey
+          ? [await surveys.get(teamId, values.survey)]
+          : await surveys.list(teamId, 1000);
+        if (!chosen[0])
+          throw new UsageError(
+            values.survey ? `no survey ${values.survey} for team ${teamId}` : `no surveys for team ${teamId}`,
+          );
+        const rows: Record<string, string>[] = [];
+        for (const survey of chosen) {
+          if (!survey) continue;
+          const template = templateById(survey.templateId);
+          for (const [i, r] of (await surveys.responses(survey.id)).entries()) {
+            for (const q of template?.questions ?? []) {
+              rows.push({
+                survey_id: survey.id,
+                template: survey.templateId,
+                response: String(i + 1),
+                respondent: survey.anonymous ? '' : (r.userId ?? ''),
+                submitted_at: r.submittedAt.toISOString(),
+                question_id: q.id,
+                dimension: q.dimension,
+                answer: String(r.answers[q.id] ?? ''),
+              });
+            }
+          }
+        }
+        out(
+          toCsv(rows, {
+            columns: [
+              'survey_id',
+              'template',
+              'response',
+              'respondent',
+              'submitted_at',
+              'question_id',
+              'dimension',
+              'answer',
+            ],
+          }),
+        );
+        return 0;
+      });
+    },
+  ),
+  verb('jobs', 'mo jobs [--team T] [--limit N]', ['team', 'limit'], async ({ values }, config) => {
+    const limit = Number(values.limit ?? 20);
+    if (!Number.isInteger(limit) || limit < 1)
+      throw new UsageError('--limit N takes a whole number, 1 or more');
+    return await withMo(config, async (mo) => {
+      const runs = await mo.jobs.recent({ teamId: values.team, limit });
+      out(runs.length ? formatRuns(runs) : 'No scheduled runs yet.');
+      return 0;
+    });
+  }),
+];
+
+/** The verb the words name: the longest match, so `export kpis` before `export`. */
+function findVerb(words: string[]): { verb: Verb; rest: string[] } | undefined {
+  const matches = VERBS.map((v) => ({ verb: v, parts: v.name.split(' ') }))
+    .filter(({ parts }) => parts.every((p, i) => words[i] === p))
+    .sort((a, b) => b.parts.length - a.parts.length);
+  const best = matches[0];
+  return best ? { verb: best.verb, rest: words.slice(best.parts.length) } : undefined;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [first] = argv;
+  if (first === undefined || first === 'help' || first === '--help') {
+    out(USAGE);
+    return first ? 0 : EXIT_USER_ERROR;
+  }
+  const found = findVerb(argv);
+  try {
+    if (!found) {
+      const group = VERBS.filter((v) => v.name.startsWith(`${first} `));
+      throw new UsageError(
+        group.length ? group.map((v) => v.usage).join('\n') : `unknown command "${first}"`,
+      );
     }
+    const { verb: v, rest } = found;
+    let args: { values: Flags; positionals: string[] };
+    try {
+      const options = Object.fromEntries(v.flags.map((f) => [f, FLAG[f]]));
+      const parsed = parseArgs({ args: rest, options, allowPositionals: true, strict: true });
+      args = { values: parsed.values as Flags, positionals: parsed.positionals };
+      if (!TAKES_ARGUMENTS.has(v.name) && args.positionals.length)
+        throw new UsageError(`mo ${v.name} takes no argument "${args.positionals[0]}"`);
+    } catch (e) {
+      const code = (e as { code?: string }).code;
+      if (!code?.startsWith('ERR_PARSE_ARGS')) throw e;
+      const flag = /'(-[^']+)'/.exec((e as Error).message)?.[1];
+      throw new UsageError(
+        code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && flag
+          ? `mo ${v.name} does not take ${flag}`
+          : `mo ${v.name}: ${(e as Error).message}`,
+      );
+    }
+    return await v.run(args, loadConfig());
   } catch (e) {
-    return reportError(e);
+    return reportError(e, found?.verb.usage);
   }
 }
 
 /** The CLI's one translator: a user error is a message and exit 2 (usage adds the usage); a bug exits 1. */
-function reportError(e: unknown): number {
-  const parseArgsError =
-    e instanceof TypeError && (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
-  if (isUserError(e) || parseArgsError) {
-    const usage = parseArgsError || (e as UserError).kind === 'usage' ? `\n\n${USAGE}` : '';
-    process.stderr.write(`mo: ${(e as Error).message}${usage}\n`);
+function reportError(e: unknown, usage?: string): number {
+  if (isUserError(e)) {
+    const help = e.kind !== 'usage' ? '' : usage ? `\n\nUsage: ${usage}` : `\n\n${USAGE}`;
+    process.stderr.write(`mo: ${e.message}${help}\n`);
     return EXIT_USER_ERROR;
   }
   const ref = logBug({ error: (...args: unknown[]) => console.error(...args) }, 'mo failed', e);

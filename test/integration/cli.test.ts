@@ -168,4 +168,21 @@ describe('mo', () => {
     );
     expect((await mo('frobnicate')).err).toContain('unknown command "frobnicate"');
   });
+
+  it('refuses a flag the verb does not take, naming it and the verb usage', async () => {
+    const r = await mo('export', 'kpis', '--team', 'T0CSV', '--category', 'Paid Media');
+    expect(r.code).toBe(2);
+    expect(r.out).toBe('');
+    expect(r.err).toContain('mo export kpis does not take --category');
+    expect(r.err).toContain(
+      'Usage: mo export kpis --team T [--period P] [--by week|month] [--format csv|json]',
+    );
+    expect(r.err).not.toContain('mo serve');
+    const extra = await mo('jobs', 'now');
+    expect(extra.code).toBe(2);
+    expect(extra.err).toContain('mo jobs takes no argument "now"');
+    const half = await mo('export');
+    expect(half.code).toBe(2);
+    expect(half.err).toContain('mo export budget --team T');
+  });
 });
