@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig, requireSlack } from '../src/config.js';
+import { ConfigError, loadConfig, requireSlack } from '../../src/config.js';
 
 describe('loadConfig', () => {
   it('defaults to the embedded SQLite database, HTTP on 3000 and the real clock', () => {

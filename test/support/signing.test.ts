@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { signSlackRequest, slackSignature } from './support/signing.js';
+import { signSlackRequest, slackSignature } from './signing.js';
 
 // Slack's published example (docs "Verifying requests from Slack"), as in SLACK-FACTS.md.
 const SECRET = '8f742231b10e8888abcd99yyyzzz85a5';

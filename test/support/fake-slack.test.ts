@@ -2,7 +2,7 @@
 // over HTTP goes through the real @slack/web-api WebClient, so request shapes are the real ones.
 import { type Logger, LogLevel, WebClient } from '@slack/web-api';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { FakeSlack, validateBlocks, validateView } from './support/fake-slack.js';
+import { FakeSlack, validateBlocks, validateView } from './fake-slack.js';
 
 // The client logs every platform error; these tests provoke them on purpose.
 const quiet: Logger = {

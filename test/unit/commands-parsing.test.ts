@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { takeFlags, tokenize } from '../commands/args.js';
-import { budgetArgs, budgetSetArgs } from '../commands/budget.js';
-import { findSubcommand, helpMessage, SUBCOMMANDS } from '../commands/router.js';
-import { spendAddArgs, splitCategory } from '../commands/spend.js';
+import { takeFlags, tokenize } from '../../commands/args.js';
+import { budgetArgs, budgetSetArgs } from '../../commands/budget.js';
+import { findSubcommand, helpMessage, SUBCOMMANDS } from '../../commands/router.js';
+import { spendAddArgs, splitCategory } from '../../commands/spend.js';
 
 describe('tokenize', () => {
   it('keeps quoted phrases, straight or curly, together', () => {
