@@ -32,36 +32,21 @@ export class UserError extends Error {
   }
 }
 
+/** A UserError class fixed to one kind: subclasses then take just the message. */
+function ofKind(kind: UserErrorKind) {
+  return class extends UserError {
+    constructor(message: string, options?: UserErrorOptions) {
+      super(kind, message, options);
+    }
+  };
+}
+
 /** The kinds as classes, for the errors that need no name of their own. */
-export class UsageError extends UserError {
-  constructor(message: string, options?: UserErrorOptions) {
-    super('usage', message, options);
-  }
-}
-
-export class RefusedError extends UserError {
-  constructor(message: string, options?: UserErrorOptions) {
-    super('refused', message, options);
-  }
-}
-
-export class InvalidError extends UserError {
-  constructor(message: string, options?: UserErrorOptions) {
-    super('invalid', message, options);
-  }
-}
-
-export class NotFoundError extends UserError {
-  constructor(message: string, options?: UserErrorOptions) {
-    super('not_found', message, options);
-  }
-}
-
-export class ConflictError extends UserError {
-  constructor(message: string, options?: UserErrorOptions) {
-    super('conflict', message, options);
-  }
-}
+export class UsageError extends ofKind('usage') {}
+export class RefusedError extends ofKind('refused') {}
+export class InvalidError extends ofKind('invalid') {}
+export class NotFoundError extends ofKind('not_found') {}
+export class ConflictError extends ofKind('conflict') {}
 
 export function isUserError(error: unknown): error is UserError {
   return error instanceof UserError;

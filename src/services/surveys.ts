@@ -5,7 +5,7 @@ import type { WebClient } from '@slack/web-api';
 import { renderChart } from '../charts/render.js';
 import { maturityChart } from '../charts/specs.js';
 import { respondentKey, type SurveyRow } from '../db/surveys.js';
-import { ConflictError } from '../domain/errors.js';
+import { ConflictError, NotFoundError } from '../domain/errors.js';
 import {
   type Answers,
   type Change,
@@ -44,7 +44,7 @@ export async function startSurvey(
   },
 ): Promise<SurveyRow> {
   const template = templateById(input.templateId);
-  if (!template) throw new SurveyError(`No survey template "${input.templateId}".`);
+  if (!template) throw new NotFoundError(`No survey template "${input.templateId}".`);
   const surveys = mo.surveys;
   const survey = await surveys.create({
     teamId: input.teamId,
