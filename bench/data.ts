@@ -74,3 +74,22 @@ export async function writeLeadsCsv(path: string, rows: number, start: string, d
     return `${created},${mql},${sql},${category},Campaign ${i % 997},lead-${i}`;
   });
 }
+
+/** Writes N opportunities (canonical CSV): $5k–$100k, a quarter of them won within 60 days. */
+export async function writeOpportunitiesCsv(
+  path: string,
+  rows: number,
+  start: string,
+  days: number,
+): Promise<void> {
+  const rand = seededRandom(9);
+  await writeLines(path, 'created_date,amount,close_date,won,category,campaign,external_id', rows, (i) => {
+    const created = addDays(start, Math.floor(rand() * days));
+    const amount = 5_000 + Math.floor(rand() * 95_000);
+    const r = rand();
+    const close = r < 0.5 ? addDays(created, 10 + Math.floor(rand() * 50)) : '';
+    const won = close ? (r < 0.25 ? 'true' : 'false') : '';
+    const category = CATEGORIES[Math.floor(rand() * CATEGORIES.length)] as string;
+    return `${created},${amount},${close},${won},${category},Campaign ${i % 997},opp-${i}`;
+  });
+}

@@ -20,6 +20,7 @@ import { stateUsers, stateValue, type ViewStateValues } from '../src/slack/view-
 import { type AlertAction, actOnAlert, alertBudgetView } from './alerts.js';
 import { budgetEditView, showBudget } from './budget.js';
 import { importSharedFile } from './file-import.js';
+import { registerPerfActions } from './perf.js';
 import { runCommand } from './router.js';
 import { describeSettings, settingsPatchSchema } from './settings.js';
 import { recordSpend } from './spend.js';
@@ -124,6 +125,8 @@ export function registerCommands(app: App, env: CommandEnv, log: Logger): void {
       await reply(`:chart_with_upwards_trend: ${chart.title}: sent to you in a DM with Mo.`);
     },
   );
+
+  registerPerfActions(app, env, log);
 
   const alertButton = (action: AlertAction) =>
     app.action<BlockAction<ButtonAction>>(

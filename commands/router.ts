@@ -9,6 +9,7 @@ import { tokenize } from './args.js';
 import { budget, budgetEdit, budgetSet } from './budget.js';
 import { digestNow, digestOff, digestPreview, digestSchedule, digestStatus } from './digest.js';
 import { mapAdd, mapList } from './mapping.js';
+import { perf, perfFunnel, perfNotMarketing } from './perf.js';
 import { settings } from './settings.js';
 import { spendAdd } from './spend.js';
 import { surveyClose, surveyList, surveyResultsCommand, surveyStart } from './surveys.js';
@@ -46,6 +47,9 @@ export const SUBCOMMANDS: Subcommand<any>[] = [
   digestOff,
   mapAdd,
   mapList,
+  perf,
+  perfFunnel,
+  perfNotMarketing,
   targetSet,
   targetList,
   tokenCreate,

@@ -24,6 +24,7 @@ import { evaluateAlerts } from './services/alerts.js';
 import { budgetReport } from './services/budget.js';
 import { renderDigest } from './services/digest.js';
 import { createMo, type Mo, todayIn } from './services/mo.js';
+import { perfExportColumns, perfExportRows, perfReport } from './services/perf.js';
 import { localDirectory } from './slack/admins.js';
 import { messageToText, modalToText } from './slack/render-text.js';
 
@@ -38,7 +39,8 @@ const USAGE = `mo — marketing ops in Slack
   mo import spend|budgets|leads|opportunities FILE --team T [--format F] [--category C] [--dry-run]
       [--encoding latin1|windows-1252]  (files are read as UTF-8 unless told)
   mo token create|list --team T [--label L] · mo token revoke ID --team T   API tokens for /api/v1/import
-  mo export kpis --team T [--period P] [--by week|month] [--format csv|json]   the digest's figures
+  mo export kpis --team T [--period P] [--by week|month|category|campaign] [--category C] [--format csv|json]
+                                            the digest's figures, per time bucket or per channel
   mo export budget --team T [--period P] [--category C] [--format csv|json]
   mo digest --team T --out DIR [--date YYYY-MM-DD]   write the weekly digest (blocks JSON + PNGs) locally
   mo survey export --team T [--survey ID]   survey answers as CSV (anonymous ones without identities)
@@ -302,14 +304,37 @@ export const VERBS: Verb[] = [
   ),
   verb(
     'export kpis',
-    'mo export kpis --team T [--period P] [--by week|month] [--format csv|json]',
-    ['team', 'period', 'by', 'format'],
+    'mo export kpis --team T [--period P] [--by week|month|category|campaign] [--category C] [--format csv|json]',
+    ['team', 'period', 'by', 'category', 'format'],
     async ({ values }, config) => {
       const teamId = requireTeam(values);
       const format = values.format ?? 'csv';
       if (format !== 'csv' && format !== 'json') throw new UsageError('--format is csv or json');
       const by = values.by ?? 'week';
-      if (by !== 'week' && by !== 'month') throw new UsageError('--by is week or month');
+      if (by === 'category' || by === 'campaign') {
+        return await withMo(config, async (mo) => {
+          const settings = await mo.workspaces.ensure(teamId);
+          const report = await perfReport(mo, settings, {
+            period: values.period,
+            category: values.category,
+            by,
+          });
+          const rows = perfExportRows(report);
+          if (format === 'json')
+            out(
+              JSON.stringify(
+                { team: teamId, currency: settings.currency, period: report.period.key, by, rows },
+                null,
+                2,
+              ),
+            );
+          else out(toCsv(rows, { columns: perfExportColumns(by) }));
+          return 0;
+        });
+      }
+      if (values.category !== undefined)
+        throw new UsageError('--category goes with --by category or campaign');
+      if (by !== 'week' && by !== 'month') throw new UsageError('--by is week, month, category or campaign');
       return await withMo(config, async (mo) => {
         const settings = await mo.workspaces.ensure(teamId);
         const period = requirePeriod(

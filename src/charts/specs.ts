@@ -150,28 +150,141 @@ export function weeklySpendChart(
   };
 }
 
-/** Pipeline created by category: one bar each, largest first. */
+/** Pipeline created by category: one bar each, largest first, its amount written at its end. */
 export function pipelineByCategoryChart(
   title: string,
   currency: string,
   rows: { category: string; amount: bigint }[],
 ): TopLevelSpec {
+  const y = { field: 'category', type: 'nominal' as const, title: null, sort: '-x' as const };
+  const x = {
+    field: 'amount',
+    type: 'quantitative' as const,
+    title: `Pipeline created (${currency})`,
+    axis: moneyFormat(currency),
+  };
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title,
     width: 560,
     height: Math.max(120, rows.length * 26),
-    data: { values: rows.map((r) => ({ category: r.category, amount: toUnits(r.amount, currency) })) },
-    mark: { type: 'bar', color: '#1f3a5f' },
-    encoding: {
-      y: { field: 'category', type: 'nominal', title: null, sort: '-x' },
-      x: {
-        field: 'amount',
-        type: 'quantitative',
-        title: `Pipeline created (${currency})`,
-        axis: moneyFormat(currency),
-      },
+    data: {
+      values: rows.map((r) => ({
+        category: r.category,
+        amount: toUnits(r.amount, currency),
+        label: compactMoney(r.amount, currency),
+      })),
     },
+    layer: [
+      { mark: { type: 'bar', color: '#1f3a5f' }, encoding: { y, x } },
+      {
+        mark: { type: 'text', align: 'left', dx: 4, color: '#333333' },
+        encoding: { y, x, text: { field: 'label' } },
+      },
+    ],
+  };
+}
+
+/** `$12.3k`, `$1.2M`: short labels for charts (the exact figures are in the text reply). */
+export function compactMoney(minor: bigint, currency: string): string {
+  const units = toUnits(minor, currency);
+  const symbol = currency === 'USD' ? '$' : '';
+  const suffix = currency === 'USD' ? '' : ` ${currency}`;
+  const abs = Math.abs(units);
+  const sign = units < 0 ? '-' : '';
+  const body =
+    abs >= 1e6
+      ? `${(abs / 1e6).toFixed(abs >= 1e7 ? 0 : 1)}M`
+      : abs >= 1e3
+        ? `${(abs / 1e3).toFixed(abs >= 1e4 ? 0 : 1)}k`
+        : abs.toFixed(0);
+  return `${sign}${symbol}${body}${suffix}`;
+}
+
+export interface SpendPipelinePoint {
+  category: string;
+  spend: bigint;
+  pipeline: bigint;
+}
+
+/**
+ * Spend against pipeline created per category: a labelled scatter with the target ratio as a
+ * line through the origin (GitLab's 5:1), so a channel below the line is below target at a
+ * glance. The line is cut where it leaves the chart, so it never stretches the axes.
+ */
+export function spendVsPipelineChart(
+  title: string,
+  currency: string,
+  points: SpendPipelinePoint[],
+  /** Pipeline per unit of spend the line shows. */
+  targetRatio = 5,
+): TopLevelSpec {
+  const values = points.map((p) => ({
+    category: p.category,
+    spend: toUnits(p.spend, currency),
+    pipeline: toUnits(p.pipeline, currency),
+    label: `${p.category} (${p.spend > 0n ? `${(Number(p.pipeline) / Number(p.spend)).toFixed(1)}:1` : 'no spend'})`,
+    below: p.spend > 0n && Number(p.pipeline) < Number(p.spend) * targetRatio,
+  }));
+  const xMax = Math.max(1, ...values.map((v) => v.spend)) * 1.15;
+  const yMax = Math.max(1, ...values.map((v) => v.pipeline)) * 1.15;
+  const lineEnd = Math.min(xMax, yMax / targetRatio);
+  const x = {
+    field: 'spend',
+    type: 'quantitative' as const,
+    title: `Spend (${currency})`,
+    scale: { domain: [0, xMax], nice: false },
+    axis: moneyFormat(currency),
+  };
+  const y = {
+    field: 'pipeline',
+    type: 'quantitative' as const,
+    title: `Pipeline created (${currency})`,
+    scale: { domain: [0, yMax], nice: false },
+    axis: moneyFormat(currency),
+  };
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title,
+    width: 560,
+    height: 340,
+    layer: [
+      {
+        data: {
+          values: [
+            { spend: 0, pipeline: 0 },
+            { spend: lineEnd, pipeline: lineEnd * targetRatio },
+          ],
+        },
+        mark: { type: 'line', color: '#3c9d6b', strokeDash: [6, 4], strokeWidth: 2 },
+        encoding: { x, y },
+      },
+      {
+        data: {
+          values: [{ spend: lineEnd, pipeline: lineEnd * targetRatio, label: `${targetRatio}:1 target` }],
+        },
+        mark: { type: 'text', align: 'right', dx: -6, dy: -4, color: '#3c9d6b', fontWeight: 'bold' },
+        encoding: { x, y, text: { field: 'label' } },
+      },
+      {
+        data: { values },
+        layer: [
+          {
+            mark: { type: 'circle', size: 90, opacity: 0.9 },
+            encoding: {
+              x,
+              y,
+              // Below the line in red: the channels that miss the target.
+              color: { condition: { test: 'datum.below', value: '#c0392b' }, value: '#1f3a5f' },
+            },
+          },
+          {
+            mark: { type: 'text', align: 'left', dx: 7, dy: -6, fontSize: 10, color: '#333333' },
+            encoding: { x, y, text: { field: 'label' } },
+          },
+        ],
+      },
+    ],
   };
 }
 

@@ -38,6 +38,12 @@ export async function addToRollup(
   });
 }
 
+/** A where clause for a category and everything under it (`Paid Media` takes `Paid Media/Search`). */
+export function categoryWithin(category: string | undefined) {
+  if (category === undefined) return {};
+  return { OR: [{ category }, { category: { startsWith: `${category}/` } }] };
+}
+
 export function spendRepository(db: Db) {
   return {
     /**
@@ -72,6 +78,33 @@ export function spendRepository(db: Db) {
         _sum: { amountMinor: true },
       });
       return rows.map((r) => ({ date: r.date, category: r.category, amount: r._sum.amountMinor ?? 0n }));
+    },
+
+    /** Actual spend per category in [start, end] (optionally within one category), from the rollup. */
+    async actualByCategory(teamId: string, start: IsoDate, end: IsoDate, within?: string) {
+      const rows = await db.spendDaily.groupBy({
+        by: ['category'],
+        where: { teamId, status: 'actual', date: { gte: start, lte: end }, ...categoryWithin(within) },
+        _sum: { amountMinor: true },
+      });
+      return rows.map((r) => ({ category: r.category, amount: r._sum.amountMinor ?? 0n }));
+    },
+
+    /**
+     * Actual spend per category and campaign in [start, end] (optionally within one category):
+     * the rollup has no campaigns, so this one reads the spend rows' covering index.
+     */
+    async actualByCampaign(teamId: string, start: IsoDate, end: IsoDate, within?: string) {
+      const rows = await db.spend.groupBy({
+        by: ['category', 'campaign'],
+        where: { teamId, status: 'actual', date: { gte: start, lte: end }, ...categoryWithin(within) },
+        _sum: { amountMinor: true },
+      });
+      return rows.map((r) => ({
+        category: r.category,
+        campaign: r.campaign,
+        amount: r._sum.amountMinor ?? 0n,
+      }));
     },
 
     /** One spend entry typed by a person (/mo spend add or its modal), audited. */

@@ -10,11 +10,18 @@ export interface WorkspaceSettings {
   fiscalStartMonth: number;
   timezone: string;
   adminUserIds: string[];
+  /** Categories whose pipeline is not marketing-sourced (their subcategories follow them). */
+  notMarketing: string[];
 }
 
 export const DEFAULT_SETTINGS = { currency: 'USD', fiscalStartMonth: 1, timezone: 'UTC' } as const;
 
 export type SettingsPatch = Partial<Omit<WorkspaceSettings, 'teamId'>>;
+
+function parseList(json: string): string[] {
+  const v: unknown = JSON.parse(json);
+  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+}
 
 export function workspaceRepository(db: Db) {
   async function get(teamId: string): Promise<WorkspaceSettings | null> {
@@ -26,6 +33,7 @@ export function workspaceRepository(db: Db) {
       fiscalStartMonth: row.fiscalStartMonth,
       timezone: row.timezone,
       adminUserIds: row.admins.map((a) => a.userId).sort(),
+      notMarketing: parseList(row.notMarketing),
     };
   }
 
@@ -52,8 +60,11 @@ export function workspaceRepository(db: Db) {
     async update(teamId: string, patch: SettingsPatch, actor: string): Promise<WorkspaceSettings> {
       return db.$transaction(async (tx) => {
         const before = await workspaceRepository(tx as Db).ensure(teamId);
-        const { adminUserIds, ...fields } = patch;
-        await tx.workspace.update({ where: { teamId }, data: fields });
+        const { adminUserIds, notMarketing, ...fields } = patch;
+        await tx.workspace.update({
+          where: { teamId },
+          data: notMarketing ? { ...fields, notMarketing: JSON.stringify(notMarketing) } : fields,
+        });
         if (adminUserIds) {
           await tx.workspaceAdmin.deleteMany({ where: { teamId } });
           if (adminUserIds.length) {

@@ -13,6 +13,7 @@ import {
 } from './calendar.js';
 import { type Bucket, computeKpis, type DayFigures, type KpiRow, weekStart } from './kpis.js';
 import { divRound } from './money.js';
+import type { DigestChannels } from './perf.js';
 
 export interface DigestWindows {
   /** The last complete Monday–Sunday week before today. */
@@ -195,4 +196,6 @@ export interface DigestData {
   weeklySpend: { bucket: string; category: string; amount: bigint }[];
   funnel: { week: string; leads: number; mqls: number; sqls: number }[];
   pipeline: { category: string; amount: bigint }[];
+  /** The channel table, stage conversions and marketing's share (src/domain/perf.ts). */
+  channels?: DigestChannels;
 }

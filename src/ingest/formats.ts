@@ -5,6 +5,7 @@
 import { normalizeCategory } from '../domain/category.js';
 import { parseLooseDate } from '../domain/dates.js';
 import { parseAmount } from '../domain/money.js';
+import { type AttributionInput, attribute } from '../domain/perf.js';
 import { parseSpendRecord, RowError, type SpendRecord } from './spend-csv.js';
 
 export type ImportKind = 'spend' | 'leads' | 'opportunities';
@@ -34,6 +35,8 @@ export interface RowContext {
   currency: string;
   /** The category for a row: --category, else the first matching campaign rule, else the fallback. */
   categorize(campaign: string, fallback: string): string;
+  /** The first mapping rule matching a campaign or source, if any. */
+  rule(text: string): string | undefined;
 }
 
 type Values = Record<string, string>;
@@ -110,7 +113,17 @@ function won(text: string): boolean | null {
   throw new RowError(`won "${text}" must be true, false or empty`);
 }
 
-const UNATTRIBUTED = 'Unattributed';
+/**
+ * A lead's or opportunity's category: the row's own, else a mapping rule on its campaign or
+ * source, else the source the vendor export carries, else Unattributed (src/domain/perf.ts).
+ */
+function attributed(ctx: RowContext, input: AttributionInput): string {
+  return category(attribute(input, ctx.rule));
+}
+
+/** The first non-empty of several columns (exports name the same field differently). */
+const firstCell = (values: Values, ...names: string[]) =>
+  names.map((n) => cell(values, n)).find((v) => v !== '') ?? '';
 
 // ---- spend
 
@@ -156,6 +169,18 @@ function vendorSpend(
   };
 }
 
+/**
+ * HubSpot's source columns: "Original Source" ("Paid Search") and its drill-down ("google",
+ * a campaign); deal exports may name them "Original Source Type" / "Original Source Data 1".
+ * The drill-down is the row's campaign; without one, the source is.
+ */
+function hubspotSource(values: Values, header: string[]) {
+  const source = firstCell(values, 'original_source', 'original_source_type');
+  const hasDrill = header.some((h) => h === 'original_source_drill-down_1' || h === 'original_source_data_1');
+  const drill = firstCell(values, 'original_source_drill-down_1', 'original_source_data_1');
+  return { source, campaign: hasDrill ? drill : source };
+}
+
 export const FORMATS: AnyFormat[] = [
   {
     name: 'spend',
@@ -196,7 +221,11 @@ export const FORMATS: AnyFormat[] = [
         createdDate: date(values, 'created_date', 'created_date'),
         mqlDate: optionalDate(values, 'mql_date', 'mql_date'),
         sqlDate: optionalDate(values, 'sql_date', 'sql_date'),
-        category: category(cell(values, 'category') || ctx.categorize(campaign, UNATTRIBUTED)),
+        category: attributed(ctx, {
+          category: cell(values, 'category'),
+          campaign,
+          source: cell(values, 'source'),
+        }),
         campaign,
       };
     },
@@ -216,7 +245,11 @@ export const FORMATS: AnyFormat[] = [
         stage: cell(values, 'stage'),
         closeDate: optionalDate(values, 'close_date', 'close_date'),
         won: won(cell(values, 'won')),
-        category: category(cell(values, 'category') || ctx.categorize(campaign, UNATTRIBUTED)),
+        category: attributed(ctx, {
+          category: cell(values, 'category'),
+          campaign,
+          source: cell(values, 'source'),
+        }),
         campaign,
       };
     },
@@ -227,15 +260,15 @@ export const FORMATS: AnyFormat[] = [
     label: 'HubSpot contacts export',
     kind: 'leads',
     columns: ['record_id', 'create_date', 'became_a_marketing_qualified_lead_date'],
-    read(values, ctx) {
-      const source = cell(values, 'original_source');
+    read(values, ctx, header) {
+      const { source, campaign } = hubspotSource(values, header);
       return {
         externalId: `hubspot:${required(values, 'record_id', 'Record ID')}`,
         createdDate: date(values, 'create_date', 'Create Date'),
         mqlDate: optionalDate(values, 'became_a_marketing_qualified_lead_date', 'MQL date'),
         sqlDate: optionalDate(values, 'became_a_sales_qualified_lead_date', 'SQL date'),
-        category: category(ctx.categorize(source, source || UNATTRIBUTED)),
-        campaign: source,
+        category: attributed(ctx, { campaign, source, vendorSource: source }),
+        campaign,
       };
     },
   } satisfies Format<LeadRecord>,
@@ -245,7 +278,8 @@ export const FORMATS: AnyFormat[] = [
     label: 'HubSpot deals export',
     kind: 'opportunities',
     columns: ['record_id', 'deal_name', 'amount', 'deal_stage', 'create_date'],
-    read(values, ctx) {
+    read(values, ctx, header) {
+      const { source, campaign } = hubspotSource(values, header);
       const stage = cell(values, 'deal_stage');
       const lower = stage.toLowerCase().replace(/\s+/g, '');
       return {
@@ -256,8 +290,8 @@ export const FORMATS: AnyFormat[] = [
         stage,
         closeDate: optionalDate(values, 'close_date', 'Close Date'),
         won: lower === 'closedwon' ? true : lower === 'closedlost' ? false : null,
-        category: category(ctx.categorize('', UNATTRIBUTED)),
-        campaign: '',
+        category: attributed(ctx, { campaign, source, vendorSource: source }),
+        campaign,
       };
     },
   } satisfies Format<OpportunityRecord>,
@@ -269,6 +303,7 @@ export const FORMATS: AnyFormat[] = [
     columns: ['lead_id', 'create_date', 'lead_source', 'status'],
     read(values, ctx) {
       const source = cell(values, 'lead_source');
+      const campaign = cell(values, 'primary_campaign_source');
       const status = cell(values, 'status').toLowerCase();
       const created = date(values, 'create_date', 'Create Date');
       // The report has a status, not stage dates: a lead that reached MQL or SQL counts from its creation.
@@ -279,8 +314,8 @@ export const FORMATS: AnyFormat[] = [
         createdDate: created,
         mqlDate: isMql ? created : null,
         sqlDate: isSql ? created : null,
-        category: category(ctx.categorize(source, source || UNATTRIBUTED)),
-        campaign: source,
+        category: attributed(ctx, { campaign, source, vendorSource: source }),
+        campaign: campaign || source,
       };
     },
   } satisfies Format<LeadRecord>,
@@ -301,7 +336,7 @@ export const FORMATS: AnyFormat[] = [
         stage: cell(values, 'stage'),
         closeDate: optionalDate(values, 'close_date', 'Close Date'),
         won: won(cell(values, 'won')),
-        category: category(ctx.categorize(campaign, source || UNATTRIBUTED)),
+        category: attributed(ctx, { campaign, source, vendorSource: source }),
         campaign,
       };
     },

@@ -12,12 +12,14 @@ import { recordAudit } from '../db/audit.js';
 import { type BulkSession, insertAudit, keyLedger, openBulkSession, recordTable } from '../db/bulk.js';
 import type { Db } from '../db/client.js';
 import { mappingRepository } from '../db/mapping.js';
+import { addToFunnelRollup } from '../db/perf.js';
 import { type NewSpend, openSpendBulkWriter, type RollupDelta, type StoredSpend } from '../db/spend-bulk.js';
 import { clockStamped } from '../db/stamps.js';
 import { canonicalCategory, categoryKey, normalizeCategory, topOf } from '../domain/category.js';
 import { UserError } from '../domain/errors.js';
 import { compileRules } from '../domain/mapping.js';
 import { formatMoney } from '../domain/money.js';
+import { FunnelDeltas } from '../domain/perf.js';
 import { BUDGET_COLUMNS, type BudgetRecord, parseBudgetRecord } from './budgets-csv.js';
 import { CsvFormatError, CsvRowShapeError, type CsvSpec, type HeaderSpec, readCsvBatches } from './csv.js';
 import type { Encoding } from './decode.js';
@@ -323,6 +325,7 @@ async function formatReader<R>(ctx: ImportContext, kind: ImportKind) {
   const rowContext: RowContext = {
     currency: ctx.currency,
     categorize: (campaign, fallback) => override ?? rules(campaign) ?? fallback,
+    rule: rules,
   };
   let format: AnyFormat | undefined = forced;
   const candidates = FORMATS.filter((f) => f.kind === kind);
@@ -579,17 +582,23 @@ async function importRecords<R extends LeadRecord | OpportunityRecord>(
               batch.map((b) => b.record.externalId),
             );
             const create: R[] = [];
+            const rollup = new FunnelDeltas();
             for (const { record } of batch) {
               const data = { ...record, category: canonical(record.category) };
               landing.add(data.category, 'amountMinor' in data ? data.amountMinor : 0n, data.campaign);
               const old = existing.get(record.externalId);
-              if (!old) create.push(data);
-              else if (compared.some((f) => old[f] !== data[f])) {
+              if (!old) {
+                create.push(data);
+                rollup.add(data, 1);
+              } else if (compared.some((f) => old[f] !== data[f])) {
                 await rows.update(old.id, data);
+                rollup.add(old, -1);
+                rollup.add(data, 1);
                 counts.updated++;
               } else counts.unchanged++;
             }
             if (create.length) await rows.insert(ctx.teamId, ctx.source, create);
+            await addToFunnelRollup(session, ctx.teamId, rollup.list());
             counts.added += create.length;
           },
           async finish(n) {

@@ -6,6 +6,7 @@ import { renderChart } from '../charts/render.js';
 import { funnelByWeekChart, pipelineByCategoryChart, weeklySpendChart } from '../charts/specs.js';
 import type { DigestSchedule } from '../db/digest.js';
 import { dailyFigures, hasAnyFigures, pipelineByCategory } from '../db/kpis.js';
+import { isFunnelMetric } from '../db/targets.js';
 import type { WorkspaceSettings } from '../db/workspaces.js';
 import { pacing } from '../domain/budget.js';
 import { dateInZone, type IsoDate } from '../domain/calendar.js';
@@ -24,6 +25,7 @@ import { budgetReport } from './budget.js';
 import { budgetBurnUp, type ChartSpec } from './charts.js';
 import { DEFAULT_LEASE_MS, processOwner, type RunOutcome, runOnce } from './jobs.js';
 import type { Mo } from './mo.js';
+import { digestPerf, digestPerfChart } from './perf.js';
 
 /** Sums per top-level category (the digest's level of detail). */
 function byTop<T extends { category: string; amount: bigint }>(rows: T[], key: (r: T) => string = () => '') {
@@ -46,17 +48,19 @@ export async function digestData(
   const { teamId, currency } = settings;
   const windows = digestWindows(options.today, settings.fiscalStartMonth);
   const first = windows.twelveWeeks.start < windows.qtd.start ? windows.twelveWeeks.start : windows.qtd.start;
-  const [hasData, days, targetRows, budget, dailySpend, pipelineRows] = await Promise.all([
+  const [hasData, days, targetRows, budget, dailySpend, pipelineRows, channels] = await Promise.all([
     hasAnyFigures(mo.db, teamId),
     dailyFigures(mo.db, teamId, first, windows.week.end),
     mo.targets.list(teamId),
     budgetReport(mo, settings, { period: windows.quarter, today: options.today }),
     mo.spend.dailyActual(teamId, windows.twelveWeeks.start, windows.week.end),
     pipelineByCategory(mo.db, teamId, windows.qtd.start, windows.qtd.end),
+    digestPerf(mo, settings, windows),
   ]);
   const targets: Targets = {};
   for (const t of targetRows) {
-    if (t.period === windows.quarter.key) targets[t.metric as keyof Targets] = t.value;
+    if (t.period === windows.quarter.key && t.category === '' && isFunnelMetric(t.metric))
+      targets[t.metric] = t.value;
   }
   const { lines } = metricLines(windows, days, targets);
 
@@ -98,6 +102,7 @@ export async function digestData(
     pipeline: byTop(pipelineRows)
       .map(({ category, amount }) => ({ category, amount }))
       .sort((a, b) => (b.amount > a.amount ? 1 : b.amount < a.amount ? -1 : 0)),
+    channels,
   };
 }
 
@@ -155,6 +160,8 @@ export async function digestCharts(
       ),
     });
   }
+  const spendVsPipeline = data.channels && digestPerfChart(data.channels, currency);
+  if (spendVsPipeline) charts.push(spendVsPipeline);
   return charts;
 }
 

@@ -6,6 +6,10 @@ export const ACTION = {
   budgetBack: 'mo_budget_back',
   budgetEdit: 'mo_budget_edit',
   budgetChart: 'mo_budget_chart',
+  perfShare: 'mo_perf_share',
+  perfChart: 'mo_perf_chart',
+  perfDrill: 'mo_perf_drill',
+  perfBack: 'mo_perf_back',
 } as const;
 
 export const VIEW = {

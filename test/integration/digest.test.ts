@@ -258,7 +258,7 @@ describe('digestData', () => {
 });
 
 describe('renderDigest', () => {
-  it('renders four PNG charts with alt text and a message that passes Slack’s checks', async () => {
+  it('renders five PNG charts with alt text and a message that passes Slack’s checks', async () => {
     const digest = await renderDigest(t.mo, settings, { today: '2026-11-25' });
     expect(digest.missingCharts).toEqual([]);
     expect(digest.charts.map((c) => c.name)).toEqual([
@@ -266,6 +266,7 @@ describe('renderDigest', () => {
       'budget-burn-up.png',
       'leads-mqls-sqls.png',
       'pipeline-by-category.png',
+      'spend-vs-pipeline.png',
     ]);
     for (const chart of digest.charts) {
       expect(chart.png.subarray(0, 8).equals(PNG_SIGNATURE), chart.name).toBe(true);
@@ -281,7 +282,20 @@ describe('renderDigest', () => {
     expect(validateBlocks(digest.message.blocks, 'message')).toEqual([]);
     const text = messageToText(digest.message);
     expect(text).toContain('Weekly marketing digest · week of Nov 16');
-    expect(text).toContain('4 charts in the thread');
+    expect(text).toContain('5 charts in the thread');
+    // The week per category: Search 1,150.00 → 25,000 pipeline (21.74), CPL 1,150 / 2 leads;
+    // Events 229.80 → 8,000 (34.81; last week 200 → 5,000, 25.00), CPL 114.90; Content new.
+    expect(text).toMatch(/Paid Media\/Search \$1,150 ▲ +\$25,000 ▲ +21\.74 ▲ \$575 ✓/);
+    expect(text).toMatch(/Content +\$300 ▲ +\$3,000 ▲ +10\.00 · \$150 ✓/);
+    expect(text).toMatch(/Events +\$230 ▲ +\$8,000 ▲ +34\.81 ▲ \$115 ✓/);
+    // 6 leads, 4 MQLs, 1 SQL, 3 opportunities this week; 2, 2, 1, 1 the week before.
+    expect(text).toContain(
+      'Stage conversions: Lead→MQL 66.7 % (-33.3 pts) · MQL→SQL 25.0 % (-25.0 pts) · SQL→opp 300.0 % (+200.0 pts)',
+    );
+    expect(text).toContain('Marketing-sourced: 100 % of pipeline, 100 % of won (FY2027-Q4 to date)');
+    expect(alt[4]).toContain(
+      'Scatter of spend against pipeline created for 3 categories in FY2027-Q4 to date, with a 5:1 line; in total $2,980 spend and $41,000 pipeline.',
+    );
     expect(text).toMatch(/Spend +\$1,680 +\$1,200 +\+40 % +\$2,980/);
     expect(text).toContain('(45 % booked, 27 % of the quarter gone) · forecast $11,150');
     expect(digest.message.text).toContain('spend $1,680, leads 6, pipeline $36,000');
@@ -295,11 +309,12 @@ describe('renderDigest', () => {
       'budget-burn-up.png',
       'leads-mqls-sqls.png',
       'pipeline-by-category.png',
+      'spend-vs-pipeline.png',
     ]);
     expect(digest.missingCharts).toEqual(['Weekly spend by category · 12 weeks to 2026-11-22']);
     expect(validateBlocks(digest.message.blocks, 'message')).toEqual([]);
     const text = messageToText(digest.message);
-    expect(text).toContain('3 charts in the thread');
+    expect(text).toContain('4 charts in the thread');
     expect(text).toContain('chart missing: Weekly spend by category · 12 weeks to 2026-11-22');
     expect(text).toMatch(/Spend +\$1,680/);
   });

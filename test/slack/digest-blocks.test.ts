@@ -3,8 +3,13 @@
 // invalid_blocks or msg_blocks_too_long), names come out escaped, long lists are cut short.
 import { describe, expect, it } from 'vitest';
 import { type CategoryFigures, computeBudget } from '../../src/domain/budget.js';
+
 import type { DigestData } from '../../src/domain/digest.js';
 import { digestWindows, type Mover, metricLines, movers, type Targets } from '../../src/domain/digest.js';
+
+import { channelTable, marketingShare, perfTable, stageConversions } from '../../src/domain/perf.js';
+import { DIGEST_CHANNELS } from '../../src/services/perf.js';
+
 import type { Message } from '../../src/slack/blocks/common.js';
 import { digestMessage, MAX_LISTED } from '../../src/slack/blocks/digest.js';
 import { messageToText } from '../../src/slack/render-text.js';
@@ -192,5 +197,66 @@ describe('the weekly digest message', () => {
     expect(text).not.toMatch(/\$0|```|Last week/);
     expect(msg.text).toContain('no data yet');
     expect(msg.blocks.length).toBeLessThanOrEqual(4);
+  });
+
+  it('carries the channel table of 30 categories within Slack’s limits, names escaped', () => {
+    const categories = Array.from({ length: 30 }, (_, i) =>
+      i === 0
+        ? '<!channel> & Friends'
+        : `Channel ${String(i).padStart(2, '0')} with a long descriptive name/Sub`,
+    );
+    const week = perfTable(
+      categories.flatMap((category, i) => [
+        {
+          category,
+          spend: BigInt(1_000_000 - i * 10_000),
+          leads: 10 + i,
+          mqls: 5,
+          sqls: 2,
+          opportunities: 1,
+        },
+        { category, pipelineCreated: BigInt(3_000_000 + i * 100_000) },
+      ]),
+      [],
+      windows.quarter.key,
+    );
+    const lastWeek = perfTable(
+      categories.map((category) => ({
+        category,
+        spend: 500_000n,
+        pipelineCreated: 5_000_000n,
+        leads: 5,
+        mqls: 5,
+      })),
+      [],
+      windows.quarter.key,
+    );
+    const { lines, others } = channelTable(week, lastWeek, DIGEST_CHANNELS);
+    const msg = digestMessage(
+      data([leaf('Paid Media', 1_000_000n, 500_000n)], {
+        channels: {
+          channels: lines,
+          others,
+          conversions: stageConversions(week.total, lastWeek.total),
+          qtdKey: windows.quarter.key,
+          share: marketingShare(week.rows, ['Channel 01 with a long descriptive name']),
+          points: [],
+          pipelineTarget: 50_000n,
+        },
+      }),
+      { charts: [], missingCharts: [] },
+    );
+    expectSendable(msg);
+    const text = messageToText(msg);
+    expect(text).toContain('…and 22 more in /mo perf');
+    expect(JSON.stringify(msg.blocks)).not.toContain('<!channel>');
+    expect(JSON.stringify(msg.blocks)).toContain('&lt;!channel&gt; &amp; Friends');
+    // The top by spend first; a lower pipeline-to-spend than last week's 10.00 points down.
+    expect(text).toMatch(/<!channel> & Friends +\$10,000 ▲ +\$30,000 ▼ +3\.00 ▼ \$1,000 ✗ below/);
+    // 735 leads and 150 MQLs against 150 and 150; no SQL last week, so no change for SQL→opp.
+    expect(text).toContain(
+      'Stage conversions: Lead→MQL 20.4 % (-79.6 pts) · MQL→SQL 40.0 % (+40.0 pts) · SQL→opp 50.0 %\n',
+    );
+    expect(text).toContain('Marketing-sourced: 98 % of pipeline, – of won'); // 130.4M of 133.5M
   });
 });

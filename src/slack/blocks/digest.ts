@@ -8,6 +8,7 @@ import { formatMoney } from '../../domain/money.js';
 import { escapeCode, escapeMrkdwn, truncate } from '../mrkdwn.js';
 import { STATUS_EMOJI } from './budget.js';
 import { type Block, codeSections, context, divider, header, type Message, section } from './common.js';
+import { digestChannelBlocks } from './perf.js';
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 const day = (d: IsoDate) => `${MONTHS[Number(d.slice(5, 7)) - 1]} ${Number(d.slice(8, 10))}`;
@@ -128,6 +129,8 @@ export function digestMessage(data: DigestData, options: DigestMessageOptions): 
         : `No ${quarter.key} targets set: \`/mo target set leads|mqls|sqls|pipeline|won AMOUNT ${quarter.key}\`.`,
     ),
   );
+
+  if (data.channels) blocks.push(divider(), ...digestChannelBlocks(data.channels, currency));
 
   blocks.push(divider());
   blocks.push(
