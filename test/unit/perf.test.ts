@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { spendVsPipelineChart } from '../../src/charts/specs.js';
 import { calendarMonth, fiscalQuarter, fiscalYear } from '../../src/domain/calendar.js';
 import { compileRules } from '../../src/domain/mapping.js';
 import {
@@ -348,6 +349,26 @@ describe('the digest’s channel table', () => {
       { stage: 'lead_to_mql', label: 'Lead→MQL', week: 4000n, lastWeek: 2500n, change: 1500n },
       { stage: 'mql_to_sql', label: 'MQL→SQL', week: 2500n, lastWeek: 0n, change: 2500n },
       { stage: 'sql_to_opportunity', label: 'SQL→opp', week: 10_000n, lastWeek: null, change: null },
+    ]);
+  });
+});
+
+describe('the spend-vs-pipeline chart', () => {
+  it('draws the target line through the origin, cut where it leaves the chart, and marks rows below it', () => {
+    const spec = spendVsPipelineChart('t', 'USD', [
+      { category: 'Search', spend: 100_000n, pipeline: 2_000_000n }, // 20:1
+      { category: 'Events', spend: 400_000n, pipeline: 800_000n }, // 2:1
+      { category: 'Partner', spend: 0n, pipeline: 50_000n },
+    ]) as unknown as { layer: { data: { values: Record<string, unknown>[] } }[] };
+    // x up to 4,000 × 1.15 = 4,600; y up to 20,000 × 1.15 = 23,000: 5:1 stops at x = 4,600.
+    expect(spec.layer[0]?.data.values).toEqual([
+      { spend: 0, pipeline: 0 },
+      { spend: 4600, pipeline: 23_000 },
+    ]);
+    expect(spec.layer[2]?.data.values.map((v) => [v.label, v.below])).toEqual([
+      ['Search (20.0:1)', false],
+      ['Events (2.0:1)', true],
+      ['Partner (no spend)', false],
     ]);
   });
 });
