@@ -137,7 +137,13 @@ async function slashCommand(text: string): Promise<{ latency: number; reply: str
   const replied = slack.reply(id);
   const sent = performance.now();
   if ((await post(body)) !== 200) throw new Error(`/mo ${text}: not acknowledged`);
-  const reply = await replied;
+  let timer: NodeJS.Timeout | undefined;
+  const reply = await Promise.race([
+    replied,
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`/mo ${text}: no reply in 10 s`)), 10_000);
+    }),
+  ]).finally(() => clearTimeout(timer));
   const blocks = JSON.stringify(reply.body.blocks ?? []);
   if (!blocks.includes('TOTAL') && !blocks.includes('Reached MQL'))
     throw new Error(`/mo ${text}: not a perf reply: ${(reply.body.text ?? '').slice(0, 200)}`);
