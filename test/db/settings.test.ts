@@ -35,6 +35,7 @@ describe('ensure', () => {
       fiscalStartMonth: 1,
       timezone: 'UTC',
       adminUserIds: [],
+      notMarketing: [],
     });
     expect(await t.mo.workspaces.get('T0NEW')).toMatchObject({ currency: 'USD', timezone: 'UTC' });
     expect(await newAudits('T0NEW')).toEqual([]);
@@ -47,6 +48,7 @@ describe('ensure', () => {
       fiscalStartMonth: 1,
       timezone: 'America/Los_Angeles',
       adminUserIds: [],
+      notMarketing: [],
     });
     // A later user in another timezone does not move the workspace.
     expect((await t.mo.workspaces.ensure('T0ZONE', { timezone: 'Europe/Berlin' })).timezone).toBe(
@@ -64,6 +66,7 @@ describe('update', () => {
     fiscalStartMonth: 1,
     timezone: 'UTC',
     adminUserIds: [] as string[],
+    notMarketing: [] as string[],
   };
 
   it('applies a change and audits it from what to what (creating the workspace if need be)', async () => {
@@ -83,6 +86,7 @@ describe('update', () => {
       fiscalStartMonth: 4,
       timezone: 'Europe/Berlin',
       adminUserIds: ['U0AYE', 'U0BEE'],
+      notMarketing: [] as string[],
     };
     expect(after).toEqual(expected);
     expect(await t.mo.workspaces.get(TEAM)).toEqual(expected);
