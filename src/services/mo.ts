@@ -9,6 +9,7 @@ import type { Database, Db } from '../db/client.js';
 import { digestScheduleRepository } from '../db/digest.js';
 import { jobRepository } from '../db/jobs.js';
 import { mappingRepository } from '../db/mapping.js';
+import { perfRepository } from '../db/perf.js';
 import { slackPostRepository } from '../db/slack-posts.js';
 import { spendRepository } from '../db/spend.js';
 import { withClockStamps } from '../db/stamps.js';
@@ -36,6 +37,8 @@ export interface Mo {
   /** Vendor campaign -> category rules. */
   mapping: ReturnType<typeof mappingRepository>;
   targets: ReturnType<typeof targetRepository>;
+  /** Funnel figures per category or campaign for /mo perf, and the lead cohorts. */
+  perf: ReturnType<typeof perfRepository>;
   /** Each workspace's digest schedule and channel. */
   digestSchedules: ReturnType<typeof digestScheduleRepository>;
   /** Scheduled runs and their leases. */
@@ -62,6 +65,7 @@ export function createMo(database: Pick<Database, 'db' | 'url'>, clock: Clock): 
     surveys: surveyRepository(db),
     mapping: mappingRepository(db),
     targets: targetRepository(db),
+    perf: perfRepository(db),
     digestSchedules: digestScheduleRepository(db),
     jobs: jobRepository(db),
     events,

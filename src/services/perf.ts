@@ -1,8 +1,7 @@
 // Which channel pays: /mo perf, its export, the funnel cohorts, channel targets and marketing's
 // share. Repositories group in SQL; src/domain/perf.ts does the math.
 import { spendVsPipelineChart } from '../charts/specs.js';
-import { type PerfGrouping, perfRepository } from '../db/perf.js';
-import { targetRepository } from '../db/targets.js';
+import type { PerfGrouping } from '../db/perf.js';
 import type { WorkspaceSettings } from '../db/workspaces.js';
 import { type IsoDate, type Period, requirePeriod } from '../domain/calendar.js';
 import { canonicalCategory, categoryKey, normalizeCategory, topOf } from '../domain/category.js';
@@ -56,10 +55,7 @@ export interface PerfReport {
 
 /** Every category spend, plans, leads or opportunities are filed under, with their parents. */
 async function perfCategories(mo: Mo, teamId: string): Promise<string[]> {
-  const [known, funnel] = await Promise.all([
-    knownCategories(mo, teamId),
-    perfRepository(mo.db).categories(teamId),
-  ]);
+  const [known, funnel] = await Promise.all([knownCategories(mo, teamId), mo.perf.categories(teamId)]);
   const seen = new Map<string, string>();
   for (const c of [...known, ...funnel]) {
     for (const k of [c, topOf(c)]) if (!seen.has(categoryKey(k))) seen.set(categoryKey(k), k);
@@ -109,11 +105,11 @@ export async function perfReport(mo: Mo, settings: WorkspaceSettings, query: Per
   const category = query.category ? await resolvePerfCategory(mo, teamId, query.category) : null;
   const within = category ?? undefined;
   const [funnel, spend, targets] = await Promise.all([
-    perfRepository(mo.db).funnelParts(teamId, period.start, period.end, by, within),
+    mo.perf.funnelParts(teamId, period.start, period.end, by, within),
     by === 'campaign'
       ? mo.spend.actualByCampaign(teamId, period.start, period.end, within)
       : mo.spend.actualByCategory(teamId, period.start, period.end, within),
-    targetRepository(mo.db).perfTargets(teamId),
+    mo.targets.perfTargets(teamId),
   ]);
   const parts: PerfPart[] = [
     ...spend.map((s) => ({
@@ -152,7 +148,7 @@ export async function funnelReport(
 ): Promise<FunnelReport> {
   const { today, period } = resolvePeriod(settings, mo, query);
   const previous = previousPeriod(period, settings.fiscalStartMonth);
-  const repo = perfRepository(mo.db);
+  const repo = mo.perf;
   const [now, then] = await Promise.all([
     repo.cohort(settings.teamId, period.start, period.end),
     repo.cohort(settings.teamId, previous.start, previous.end),
@@ -241,7 +237,7 @@ export async function setPerfTarget(
   const value = parsePerfTarget(input.metric, input.amount, settings.currency);
   const period = input.period ? resolvePeriod(settings, mo, { period: input.period }).period : null;
   const category = input.category ? await resolvePerfCategory(mo, settings.teamId, input.category) : '';
-  const { before } = await targetRepository(mo.db).set(
+  const { before } = await mo.targets.set(
     settings.teamId,
     input.metric,
     period?.key ?? '',

@@ -294,7 +294,7 @@ describe('renderDigest', () => {
     );
     expect(text).toContain('Marketing-sourced: 100 % of pipeline, 100 % of won (FY2027-Q4 to date)');
     expect(alt[4]).toContain(
-      'Scatter of spend against pipeline created for 3 categories in FY2027-Q4 to date, with a 5:1 line; in total $2,980 spend and $41,000 pipeline.',
+      'Scatter of spend against pipeline created for 3 categories in FY2027-Q4 to date, with a 5:1 line; 0 below it.',
     );
     expect(text).toMatch(/Spend +\$1,680 +\$1,200 +\+40 % +\$2,980/);
     expect(text).toContain('(45 % booked, 27 % of the quarter gone) · forecast $11,150');
