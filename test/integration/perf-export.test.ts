@@ -138,7 +138,7 @@ describe('mo export kpis --by category|campaign', () => {
     expect(json).toMatchObject({ team: TEAM, currency: 'USD', period: '2026-10', by: 'category' });
     expect(json.rows.at(-1)).toMatchObject({ category: 'TOTAL', spend: '370000', lead_to_mql_pct: '57.14' });
     const unknown = await mo('export', 'kpis', '--team', TEAM, '--by', 'category', '--category', 'Radio');
-    expect(unknown.code).toBe(1);
+    expect(unknown.code).toBe(2);
     expect(unknown.err).toContain('No spend, leads or opportunities are filed under "Radio"');
     const bad = await mo('export', 'kpis', '--team', TEAM, '--by', 'channel');
     expect(bad.code).toBe(2);
