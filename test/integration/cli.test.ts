@@ -170,12 +170,12 @@ describe('mo', () => {
   });
 
   it('refuses a flag the verb does not take, naming it and the verb usage', async () => {
-    const r = await mo('export', 'kpis', '--team', 'T0CSV', '--category', 'Paid Media');
+    const r = await mo('export', 'kpis', '--team', 'T0CSV', '--owner', 'U1');
     expect(r.code).toBe(2);
     expect(r.out).toBe('');
-    expect(r.err).toContain('mo export kpis does not take --category');
+    expect(r.err).toContain('mo export kpis does not take --owner');
     expect(r.err).toContain(
-      'Usage: mo export kpis --team T [--period P] [--by week|month] [--format csv|json]',
+      'Usage: mo export kpis --team T [--period P] [--by week|month|category|campaign] [--category C] [--format csv|json]',
     );
     expect(r.err).not.toContain('mo serve');
     const extra = await mo('jobs', 'now');
