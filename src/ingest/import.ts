@@ -12,9 +12,16 @@ import { recordAudit } from '../db/audit.js';
 import { type BulkSession, insertAudit, keyLedger, openBulkSession, recordTable } from '../db/bulk.js';
 import type { Db } from '../db/client.js';
 import { mappingRepository } from '../db/mapping.js';
-import { type NewSpend, openSpendBulkWriter, type RollupDelta, type StoredSpend } from '../db/spend-bulk.js';
+import { type NewSpend, openSpendBulkWriter, type StoredSpend } from '../db/spend-bulk.js';
 import { clockStamped } from '../db/stamps.js';
 import { canonicalCategory, categoryKey, normalizeCategory, topOf } from '../domain/category.js';
+import {
+  applyLedgerChanges,
+  CommitmentConflict,
+  type CommitmentState,
+  type LedgerChange,
+  type LedgerStatus,
+} from '../domain/commitments.js';
 import { UserError } from '../domain/errors.js';
 import { compileRules } from '../domain/mapping.js';
 import { formatMoney } from '../domain/money.js';
@@ -239,28 +246,6 @@ async function runImport<R>(
   return rows;
 }
 
-/** A batch's net change to the daily spend rollup (SpendDaily). */
-class RollupDeltas {
-  private sums = new Map<string, RollupDelta>();
-  constructor(private teamId: string) {}
-  add(row: { date: string; category: string; status: string; amountMinor: bigint }, sign: 1n | -1n) {
-    const key = `${row.date}\u001f${row.category}\u001f${row.status}`;
-    const d = this.sums.get(key);
-    if (d) d.amountMinor += sign * row.amountMinor;
-    else
-      this.sums.set(key, {
-        teamId: this.teamId,
-        date: row.date,
-        category: row.category,
-        status: row.status,
-        amountMinor: sign * row.amountMinor,
-      });
-  }
-  rows(): RollupDelta[] {
-    return [...this.sums.values()];
-  }
-}
-
 /**
  * Keys spend rows: the external id; for a vendor report, its day and campaign (a corrected
  * export updates the day in place); else a hash of the row. Repeats get an occurrence number.
@@ -416,8 +401,11 @@ export async function importSpend(ctx: ImportContext): Promise<ImportResult> {
                 batch.map((b) => b.key),
               );
           const create: NewSpend[] = [];
-          const rollup = new RollupDeltas(ctx.teamId);
-          for (const { record, key } of batch) {
+          const changes: LedgerChange[] = [];
+          // Lines of rows naming a commitment (to report a conflict), and unchanged rows that close one.
+          const lineOf = new Map<string, number>();
+          const closing = new Map<string, string>();
+          for (const { record, key, line } of batch) {
             const data = {
               date: record.date,
               amountMinor: record.amountMinor,
@@ -425,31 +413,71 @@ export async function importSpend(ctx: ImportContext): Promise<ImportResult> {
               category: canonical(record.category),
               campaign: record.campaign,
               vendor: record.vendor,
+              commitmentId: record.commitmentId,
             };
             landing.add(data.category, data.amountMinor, data.campaign);
+            if (data.commitmentId) lineOf.set(key, line);
+            const after = { key, ...data };
             const old = existing.get(key);
             if (!old) {
-              create.push({ teamId: ctx.teamId, ...data, source: ctx.source, idempotencyKey: key });
-              rollup.add(data, 1n);
+              create.push({
+                teamId: ctx.teamId,
+                ...data,
+                source: ctx.source,
+                idempotencyKey: key,
+                enteredBy: ctx.actor,
+              });
+              changes.push({ after, close: record.closes });
             } else if (
               old.date !== data.date ||
               old.amountMinor !== data.amountMinor ||
               old.status !== data.status ||
               old.category !== data.category ||
               old.campaign !== data.campaign ||
-              old.vendor !== data.vendor
+              old.vendor !== data.vendor ||
+              old.commitmentId !== data.commitmentId
             ) {
               await writer.update(old.id, data);
-              rollup.add(old, -1n);
-              rollup.add(data, 1n);
+              changes.push({
+                before: { key, ...old, status: old.status as LedgerStatus },
+                after,
+                close: record.closes,
+              });
               counts.updated++;
             } else {
               counts.unchanged++;
+              if (record.closes && data.commitmentId) {
+                changes.push({ before: after, after, close: true });
+                closing.set(key, data.commitmentId);
+              }
             }
           }
           if (create.length) await writer.insert(create);
-          await writer.addToRollup(rollup.rows());
           counts.added += create.length;
+          const ids = new Set<string>();
+          for (const c of changes) {
+            if (c.before?.commitmentId) ids.add(c.before.commitmentId);
+            if (c.after?.commitmentId) ids.add(c.after.commitmentId);
+          }
+          const commitments = ids.size
+            ? await writer.commitments.load(ctx.teamId, [...ids])
+            : new Map<string, CommitmentState>();
+          let applied: ReturnType<typeof applyLedgerChanges>;
+          try {
+            applied = applyLedgerChanges(changes, commitments);
+          } catch (e) {
+            if (e instanceof CommitmentConflict)
+              throw new ImportRejected([{ line: lineOf.get(e.key) ?? 0, message: e.message }], 1);
+            throw e;
+          }
+          if (applied.touched.length) await writer.commitments.save(ctx.teamId, applied.touched, ctx.actor);
+          await writer.addToRollup(applied.cells.map((c) => ({ teamId: ctx.teamId, ...c })));
+          // A row already stored that now closes its commitment changed something.
+          for (const id of closing.values())
+            if (applied.closed.has(id)) {
+              counts.unchanged--;
+              counts.updated++;
+            }
         },
         async finish(rows) {
           if (!counts.added && !counts.updated) return;
