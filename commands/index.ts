@@ -22,7 +22,7 @@ import { budgetEditView, showBudget } from './budget.js';
 import { importSharedFile } from './file-import.js';
 import { runCommand } from './router.js';
 import { describeSettings, settingsPatchSchema } from './settings.js';
-import { recordSpend } from './spend.js';
+import { recordSpendEntry } from './spend.js';
 import { openSurveyModal, submitSurveyPage, thanksView } from './surveys.js';
 import { type CommandEnv, requireAdmin, workspaceFor } from './types.js';
 
@@ -222,7 +222,13 @@ export function registerCommands(app: App, env: CommandEnv, log: Logger): void {
     },
     [VIEW.spendAdd]: {
       submit: submitSpend,
-      blocks: [INPUT.amount.block, INPUT.category.block, INPUT.campaign.block, INPUT.vendor.block],
+      blocks: [
+        INPUT.amount.block,
+        INPUT.category.block,
+        INPUT.campaign.block,
+        INPUT.vendor.block,
+        INPUT.date.block,
+      ],
       fallback: INPUT.date.block,
     },
     [VIEW.settings]: {
@@ -331,7 +337,7 @@ export async function submitSpend(env: CommandEnv, who: Who, values: ViewStateVa
     status,
   } as const;
   // A user error goes beside its field (amount, category; the date otherwise).
-  const msg = await recordSpend(env, who, entry);
+  const msg = await recordSpendEntry(env, who, entry);
   return { confirmation: msg.text };
 }
 

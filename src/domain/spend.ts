@@ -95,7 +95,7 @@ export function closestCategories(typed: string, known: string[], n = 3): string
 }
 
 /** A category nobody has planned or spent in: refused unless created on purpose with --new. */
-export function unknownCategory(typed: string, known: string[], how = 'add --new to create it'): UserError {
+export function unknownCategory(typed: string, known: string[], how = 'add --new'): UserError {
   const near = closestCategories(typed, known);
   const suggestion = near.length
     ? ` Did you mean ${near.join(' or ')}?`

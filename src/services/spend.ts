@@ -11,14 +11,7 @@ import { categoryKey, isWithin, normalizeCategory } from '../domain/category.js'
 import { type CommitmentView, normalizeCommitmentId } from '../domain/commitments.js';
 import { UserError } from '../domain/errors.js';
 import { formatMinorExact } from '../domain/money.js';
-import {
-  entryAmount,
-  entryDate,
-  SPEND_ENTRY_HELP,
-  UNDO_MINUTES,
-  unknownCategory,
-  withinMinutes,
-} from '../domain/spend.js';
+import { entryAmount, entryDate, UNDO_MINUTES, unknownCategory, withinMinutes } from '../domain/spend.js';
 import { knownCategories } from './budget.js';
 import { type Mo, todayIn } from './mo.js';
 
@@ -97,7 +90,9 @@ export async function requireSpendEntry(
   }
   throw new UserError(
     'refused',
-    `Sorry, you cannot book spend in ${category}: this workspace lets ${SPEND_ENTRY_HELP[rule].toLowerCase()} book spend (setting spend_entry: ${rule}).`,
+    rule === 'admins'
+      ? 'Sorry, only Mo admins can book spend in this workspace (setting spend_entry: admins).'
+      : `Sorry, only Mo admins and the owners of a budget line in ${category} can book spend there (setting spend_entry: owners).`,
   );
 }
 
