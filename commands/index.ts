@@ -5,7 +5,7 @@ import type { Logger } from '@slack/logger';
 import { renderChart } from '../src/charts/render.js';
 import { requirePeriod } from '../src/domain/calendar.js';
 import { normalizeCategory } from '../src/domain/category.js';
-import { parseAmount } from '../src/domain/money.js';
+import { currencyChangeRefusal, parseAmount } from '../src/domain/money.js';
 import { budgetBurnUp } from '../src/services/charts.js';
 import { todayIn } from '../src/services/mo.js';
 import { refreshInvitation } from '../src/services/surveys.js';
@@ -354,6 +354,7 @@ export async function submitSettings(
     fiscalStartMonth: stateValue(values, INPUT.fiscalStart),
     timezone: stateValue(values, INPUT.timezone),
     adminUserIds: stateUsers(values, INPUT.admins),
+    spendEntry: stateValue(values, INPUT.spendEntry),
   });
   if (!parsed.success) {
     const blockOf: Record<string, string> = {
@@ -361,6 +362,7 @@ export async function submitSettings(
       fiscalStartMonth: INPUT.fiscalStart.block,
       timezone: INPUT.timezone.block,
       adminUserIds: INPUT.admins.block,
+      spendEntry: INPUT.spendEntry.block,
     };
     return {
       errors: Object.fromEntries(
@@ -369,6 +371,18 @@ export async function submitSettings(
     };
   }
   const patch = parsed.data;
+  // A currency change once amounts are stored is refused beside the currency field (checked
+  // before the ack; the update checks it again in its transaction).
+  const current = await workspaceFor(env, who);
+  if (patch.currency && patch.currency !== current.currency) {
+    const refusal = currencyChangeRefusal(
+      current.currency,
+      patch.currency,
+      await env.mo.workspaces.storedAmounts(who.teamId),
+      false,
+    );
+    if (refusal) return { errors: { [INPUT.currency.block]: refusal } };
+  }
   return {
     save: async () => {
       const after = await env.mo.workspaces.update(who.teamId, patch, who.userId);

@@ -38,6 +38,9 @@ export function workspaceRepository(db: Db) {
   return {
     get,
 
+    /** How many stored amounts a currency relabel would touch. */
+    storedAmounts: (teamId: string) => storedAmounts(db, teamId),
+
     /** The workspace's settings, created with defaults on first use (timezone: the first user's, else UTC). */
     async ensure(teamId: string, defaults: { timezone?: string } = {}): Promise<WorkspaceSettings> {
       const existing = await get(teamId);
@@ -63,7 +66,7 @@ export function workspaceRepository(db: Db) {
       patch: SettingsPatch,
       actor: string,
       options: { relabel?: boolean } = {},
-    ): Promise<WorkspaceSettings & { relabelledAmounts: number }> {
+    ): Promise<WorkspaceSettings> {
       return db.$transaction(async (tx) => {
         const before = await workspaceRepository(tx as Db).ensure(teamId);
         const { adminUserIds, ...fields } = patch;
@@ -98,7 +101,7 @@ export function workspaceRepository(db: Db) {
           before,
           after: relabelled ? { ...after, relabelledAmounts: relabelled } : after,
         });
-        return { ...after, relabelledAmounts: relabelled };
+        return after;
       });
     },
   };

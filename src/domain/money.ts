@@ -146,7 +146,7 @@ export function currencyChangeRefusal(
   if (!relabel)
     return (
       `The currency cannot change from ${from} to ${to}: ${stored} amount${stored === 1 ? ' is' : 's are'} stored in ${from} ` +
-      'and Mo never converts them. If the currency was set by mistake, relabel the amounts with --relabel.'
+      `and Mo never converts them. If ${from} was set by mistake, relabel them: mo settings --team T --currency ${to} --relabel.`
     );
   if (minorDigits(from) !== minorDigits(to))
     return (

@@ -105,6 +105,8 @@ export interface ImportResult extends ImportCounts {
   format: string;
   /** Rows and amounts per category: where the file lands. */
   landing: { category: string; rows: number; amountMinor: bigint; campaigns: string[] }[];
+  /** Categories the workspace did not have before this file. */
+  newCategories: string[];
   dryRun: boolean;
 }
 
@@ -334,10 +336,11 @@ async function formatReader<R>(ctx: ImportContext, kind: ImportKind) {
       if (override) record.category = override;
       return record;
     },
-    result: (counts: ImportCounts, landing: Landing): ImportResult => ({
+    result: (counts: ImportCounts, landing: Landing, created: Set<string>): ImportResult => ({
       ...counts,
       format: (format as AnyFormat | undefined)?.label ?? kind,
       landing: landing.list(),
+      newCategories: [...created].sort((a, b) => a.localeCompare(b)),
       dryRun: Boolean(ctx.dryRun),
     }),
   };
@@ -364,9 +367,17 @@ async function knownCategories(db: Db, teamId: string): Promise<Map<string, stri
   return known;
 }
 
-/** Keeps the spelling a workspace already uses for a category ("paid media" → "Paid Media"). */
-function canonicalizer(known: Map<string, string>) {
+/**
+ * Keeps the spelling a workspace already uses for a category ("paid media" → "Paid Media").
+ * Categories the workspace did not have are collected in `created` (the summary lists them).
+ */
+function canonicalizer(known: Map<string, string>, created?: Set<string>) {
   return (category: string) => {
+    if (created && !known.has(categoryKey(category))) {
+      const parts = category.split('/');
+      const top = known.get(categoryKey(parts[0] ?? '')) ?? parts[0] ?? '';
+      created.add(parts.length > 1 ? `${top}/${parts[1]}` : top);
+    }
     const parts = category.split('/');
     const top = known.get(categoryKey(parts[0] ?? '')) ?? canonicalCategory(parts[0] ?? '', []);
     const full = parts.length > 1 ? `${top}/${parts[1]}` : top;
@@ -381,7 +392,8 @@ const TX = { timeout: 30 * 60_000, maxWait: 60_000 };
 
 export async function importSpend(ctx: ImportContext): Promise<ImportResult> {
   const counts: ImportCounts = { rows: 0, added: 0, updated: 0, unchanged: 0 };
-  const canonical = canonicalizer(await knownCategories(ctx.db, ctx.teamId));
+  const created = new Set<string>();
+  const canonical = canonicalizer(await knownCategories(ctx.db, ctx.teamId), created);
   const reading = await formatReader<SpendRecord>(ctx, 'spend');
   const landing = new Landing();
   const inTransaction: InTransaction<SpendRecord> = async (work) => {
@@ -498,7 +510,7 @@ export async function importSpend(ctx: ImportContext): Promise<ImportResult> {
     }
   };
   counts.rows = await runImport(ctx, reading.header, reading.parse, spendKeyer(reading), inTransaction);
-  return reading.result(counts, landing);
+  return reading.result(counts, landing, created);
 }
 
 export async function importBudgets(ctx: ImportContext): Promise<ImportCounts> {
@@ -586,7 +598,8 @@ async function importRecords<R extends LeadRecord | OpportunityRecord>(
   types: Partial<Record<keyof R & string, 'boolean' | 'bigint'>>,
 ): Promise<ImportResult> {
   const counts: ImportCounts = { rows: 0, added: 0, updated: 0, unchanged: 0 };
-  const canonical = canonicalizer(await knownCategories(ctx.db, ctx.teamId));
+  const created = new Set<string>();
+  const canonical = canonicalizer(await knownCategories(ctx.db, ctx.teamId), created);
   const reading = await formatReader<R>(ctx, kind);
   const landing = new Landing();
   const compared = columns.filter((c) => c !== 'externalId');
@@ -634,7 +647,7 @@ async function importRecords<R extends LeadRecord | OpportunityRecord>(
         });
       }),
   );
-  return reading.result(counts, landing);
+  return reading.result(counts, landing, created);
 }
 
 export function importLeads(ctx: ImportContext): Promise<ImportResult> {
@@ -673,7 +686,12 @@ export function describeResult(
         ? ` ← ${l.campaigns.join('; ')}${l.campaigns.length === MAX_CAMPAIGNS_LISTED ? '; …' : ''}`
         : ''),
   );
-  return [head, ...(lines.length ? ['Where the rows land:', ...lines] : [])].join('\n');
+  const created = r.newCategories.length
+    ? [
+        `${r.dryRun ? 'Would create' : 'Created'} ${r.newCategories.length} new categor${r.newCategories.length === 1 ? 'y' : 'ies'}: ${r.newCategories.join(', ')}.`,
+      ]
+    : [];
+  return [head, ...created, ...(lines.length ? ['Where the rows land:', ...lines] : [])].join('\n');
 }
 
 export function describeCounts(kind: string, c: ImportCounts): string {

@@ -8,7 +8,8 @@ import { alertRepository } from '../../src/db/alerts.js';
 import type { WorkspaceSettings } from '../../src/db/workspaces.js';
 import { calendarMonth } from '../../src/domain/calendar.js';
 import { openAmount } from '../../src/domain/commitments.js';
-import { importSpend } from '../../src/ingest/import.js';
+import { formatMoney } from '../../src/domain/money.js';
+import { describeResult, importSpend } from '../../src/ingest/import.js';
 import { budgetReport } from '../../src/services/budget.js';
 import { commitmentsCsv, openCommitments } from '../../src/services/spend.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
@@ -225,5 +226,33 @@ describe('a commitment and its invoices', () => {
     );
     expect(content).toMatchObject({ actual: 25_000n, committed: 75_000n });
     await rollupMatchesDefinition();
+  });
+});
+
+describe('an import that brings new categories', () => {
+  it('lists them before anything is written (dry run), then in its summary', async () => {
+    const file = `${HEAD}2026-11-10,100,Events,actual,nc-1,\n2026-11-10,200,events/Booths,actual,nc-2,\n2026-11-10,300,Podcasts,actual,nc-3,\n`;
+    const ctx = {
+      db: t.mo.db,
+      databaseUrl: t.mo.databaseUrl,
+      now: t.mo.clock(),
+      teamId: TEAM,
+      currency: 'USD',
+      fiscalStartMonth: 1,
+      source: 'csv',
+      actor: 'U0IMPORT',
+      open: () => Readable.from([file]),
+    };
+    const dry = await importSpend({ ...ctx, dryRun: true });
+    expect(dry.newCategories).toEqual(['Events/Booths', 'Podcasts']);
+    expect(describeResult('spend', dry, 'USD', formatMoney)).toContain(
+      'Would create 2 new categories: Events/Booths, Podcasts.',
+    );
+    expect(await t.mo.db.spend.count({ where: { teamId: TEAM, idempotencyKey: 'ext:nc-1' } })).toBe(0);
+    const done = await importSpend(ctx);
+    expect(describeResult('spend', done, 'USD', formatMoney)).toContain(
+      'Created 2 new categories: Events/Booths, Podcasts.',
+    );
+    expect((await importSpend(ctx)).newCategories).toEqual([]);
   });
 });
