@@ -16,7 +16,7 @@ import { type ChartFile, uploadToDm } from '../src/slack/files.js';
 import { ACTION, ALERT, INPUT, SURVEY, VIEW } from '../src/slack/ids.js';
 import { escapeMrkdwn } from '../src/slack/mrkdwn.js';
 import { postToResponseUrl, responseUrlOf, withResponseUrl } from '../src/slack/respond.js';
-import { stateUsers, stateValue, type ViewStateValues } from '../src/slack/view-state.js';
+import { stateChecked, stateUsers, stateValue, type ViewStateValues } from '../src/slack/view-state.js';
 import { type AlertAction, actOnAlert, alertBudgetView } from './alerts.js';
 import { budgetEditView, showBudget } from './budget.js';
 import { importSharedFile } from './file-import.js';
@@ -228,6 +228,7 @@ export function registerCommands(app: App, env: CommandEnv, log: Logger): void {
         INPUT.campaign.block,
         INPUT.vendor.block,
         INPUT.date.block,
+        INPUT.commitment.block,
       ],
       fallback: INPUT.date.block,
     },
@@ -335,6 +336,9 @@ export async function submitSpend(env: CommandEnv, who: Who, values: ViewStateVa
     vendor: stateValue(values, INPUT.vendor) ?? '',
     date: stateValue(values, INPUT.date),
     status,
+    commitmentId: stateValue(values, INPUT.commitment),
+    createCategory: stateChecked(values, INPUT.newCategory, 'new'),
+    categoryHint: 'tick “New category”',
   } as const;
   // A user error goes beside its field (amount, category; the date otherwise).
   const msg = await recordSpendEntry(env, who, entry);

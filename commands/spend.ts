@@ -98,6 +98,8 @@ export interface SpendEntry {
   status: SpendStatus;
   commitmentId?: string;
   createCategory?: boolean;
+  /** How to create a new category where the entry is typed ("add --new", a checkbox). */
+  categoryHint?: string;
 }
 
 export function actorOf(env: CommandEnv, req: Pick<CommandRequest, 'teamId' | 'userId'>): SpendActor {

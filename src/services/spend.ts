@@ -34,6 +34,8 @@ export interface SpendEntryInput {
   commitmentId?: string;
   /** `--new`: the category is meant to be new. */
   createCategory?: boolean;
+  /** How to create a new category where the entry is typed (default: add --new). */
+  categoryHint?: string;
 }
 
 export interface RecordedSpend {
@@ -106,7 +108,13 @@ export async function recordSpend(
   const today = todayIn(mo, settings.timezone);
   const amountMinor = entryAmount(input.amount, settings.currency);
   const date = entryDate(input.date, today, input.status);
-  const { category, isNew } = await entryCategory(mo, actor.teamId, input.category, input.createCategory);
+  const { category, isNew } = await entryCategory(
+    mo,
+    actor.teamId,
+    input.category,
+    input.createCategory,
+    input.categoryHint,
+  );
   const commitmentId = input.commitmentId ? normalizeCommitmentId(input.commitmentId) : null;
   await requireSpendEntry(mo, settings, actor, category);
   if (commitmentId && input.status === 'committed') {

@@ -29,7 +29,7 @@ export const INPUT = {
   timezone: { block: 'timezone', action: 'timezone_input' },
   admins: { block: 'admins', action: 'admins_select' },
   spendEntry: { block: 'spend_entry', action: 'spend_entry_select' },
-  commitment: { block: 'commitment', action: 'commitment_input' },
+  commitment: { block: 'commitment_id', action: 'commitment_input' },
   newCategory: { block: 'new_category', action: 'new_category_check' },
 } as const;
 

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { calendarMonth } from '../../src/domain/calendar.js';
 import { importSpend } from '../../src/ingest/import.js';
 import { budgetReport } from '../../src/services/budget.js';
+import { INPUT, VIEW } from '../../src/slack/ids.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import type { TestDatabase } from '../support/db.js';
 import { type FakeSlack, validateBlocks } from '../support/fake-slack.js';
@@ -143,6 +144,72 @@ describe('entry rules: exact message, nothing written', () => {
     expect((await mo('spend add 7000 Podcasts pilot --new', ADMIN)).text).toContain(
       '_Podcasts is a new category._',
     );
+  });
+
+  it('answers the form in its fields: a mistyped category, then JPY decimals', async () => {
+    const submit = async (fields: { amount: string; category: string; date: string; fresh?: boolean }) => {
+      const payload = {
+        type: 'view_submission',
+        team: { id: TEAM, domain: 'acme' },
+        user: { id: OWNER, team_id: TEAM },
+        api_app_id: 'A0MO',
+        trigger_id: 'trigger-form',
+        view: {
+          id: 'V1',
+          type: 'modal',
+          callback_id: VIEW.spendAdd,
+          private_metadata: '{}',
+          state: {
+            values: {
+              [INPUT.amount.block]: {
+                [INPUT.amount.action]: { type: 'plain_text_input', value: fields.amount },
+              },
+              [INPUT.category.block]: {
+                [INPUT.category.action]: { type: 'plain_text_input', value: fields.category },
+              },
+              [INPUT.newCategory.block]: {
+                [INPUT.newCategory.action]: {
+                  type: 'checkboxes',
+                  selected_options: fields.fresh ? [{ value: 'new' }] : [],
+                },
+              },
+              [INPUT.date.block]: { [INPUT.date.action]: { type: 'datepicker', selected_date: fields.date } },
+              [INPUT.status.block]: {
+                [INPUT.status.action]: { type: 'radio_buttons', selected_option: { value: 'actual' } },
+              },
+            },
+          },
+        },
+      };
+      const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+      const res = await fetch(`${app.base}/slack/events`, {
+        method: 'POST',
+        body,
+        headers: signSlackRequest(SECRET, body),
+      });
+      const text = await res.text();
+      return text ? JSON.parse(text) : null;
+    };
+    const before = await ledger();
+    expect(await submit({ amount: '5000', category: 'Evnts', date: '2026-11-10' })).toEqual({
+      response_action: 'errors',
+      errors: {
+        [INPUT.category.block]:
+          'There is no category "Evnts" yet. Did you mean Events? To create it, tick “New category”.',
+      },
+    });
+    expect(await submit({ amount: '50.5', category: 'Events', date: '2026-11-10' })).toEqual({
+      response_action: 'errors',
+      errors: { [INPUT.amount.block]: '"50.5" has more decimals than JPY allows (none)' },
+    });
+    expect(await submit({ amount: '5000', category: 'Events', date: '2026-11-30' })).toEqual({
+      response_action: 'errors',
+      errors: {
+        [INPUT.date.block]:
+          'Actual spend cannot be dated after today (2026-11-16): 2026-11-30 has not happened yet. Use --committed for planned spend.',
+      },
+    });
+    expect(await ledger()).toEqual(before);
   });
 
   it('refuses a zero amount, and labels a negative one as a refund', async () => {

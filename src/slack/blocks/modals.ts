@@ -122,8 +122,24 @@ export function spendAddModal(currency: string, today: string, origin: ModalOrig
         maxLength: 30,
       }),
       textInput(INPUT.category, 'Category', { placeholder: 'Paid Media/Search', maxLength: 100 }),
+      {
+        type: 'input',
+        block_id: INPUT.newCategory.block,
+        optional: true,
+        label: plain('New category', 2000),
+        element: {
+          type: 'checkboxes',
+          action_id: INPUT.newCategory.action,
+          options: [{ text: plain('Create this category (it has no plan or spend yet)'), value: 'new' }],
+        },
+      },
       textInput(INPUT.campaign, 'Campaign', { optional: true, maxLength: 200 }),
       textInput(INPUT.vendor, 'Vendor', { optional: true, maxLength: 200 }),
+      textInput(INPUT.commitment, 'Purchase order', {
+        optional: true,
+        maxLength: 64,
+        hint: 'Committed: the PO this opens. Actual: the PO this invoices (what is left of it stays committed).',
+      }),
       {
         type: 'input',
         block_id: INPUT.date.block,
