@@ -86,7 +86,9 @@ export function closestCategories(typed: string, known: string[], n = 3): string
     if (isWithin(k, topOf(typed)) && typed.includes('/')) score -= 0.5;
     return { k, score };
   });
-  const limit = Math.max(2, Math.ceil(key.length / 3));
+  // About one typo in four characters, and none much worse than the best.
+  const best = Math.min(...scored.map((s) => s.score));
+  const limit = Math.min(Math.max(2, Math.floor(key.length / 4)), best + 2);
   return scored
     .filter((s) => s.score <= limit)
     .sort((a, b) => a.score - b.score || a.k.localeCompare(b.k))
