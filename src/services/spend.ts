@@ -7,12 +7,12 @@ import type { CommitmentListing } from '../db/commitments.js';
 import type { SpendEntryView, SpendPatch, SpendStatus } from '../db/spend.js';
 import type { WorkspaceSettings } from '../db/workspaces.js';
 import { daysBetween, type IsoDate, type Period, requirePeriod } from '../domain/calendar.js';
-import { categoryKey, isWithin, normalizeCategory } from '../domain/category.js';
+import { isWithin } from '../domain/category.js';
 import { type CommitmentView, normalizeCommitmentId } from '../domain/commitments.js';
 import { UserError } from '../domain/errors.js';
 import { formatMinorExact } from '../domain/money.js';
 import { entryAmount, entryDate, UNDO_MINUTES, unknownCategory, withinMinutes } from '../domain/spend.js';
-import { knownCategories } from './budget.js';
+import { entryCategory } from './budget.js';
 import { type Mo, todayIn } from './mo.js';
 
 /** Who is asking, and whether they are a Mo admin (Slack admins/owners and those named in settings). */
@@ -44,33 +44,6 @@ export interface RecordedSpend {
   newCategory: boolean;
   /** The commitment the entry opened or invoiced, as it stands now. */
   commitment: CommitmentView | null;
-}
-
-/**
- * The category as the workspace spells it. An unknown one is refused with the closest
- * existing ones, unless `create` says it is meant to be new.
- */
-export async function entryCategory(
-  mo: Mo,
-  teamId: string,
-  text: string,
-  create = false,
-  how?: string,
-): Promise<{ category: string; isNew: boolean }> {
-  let category: string;
-  try {
-    category = normalizeCategory(text);
-  } catch (e) {
-    throw new UserError('invalid', (e as Error).message, { field: 'category', cause: e });
-  }
-  const known = await knownCategories(mo, teamId);
-  const match = known.find((k) => categoryKey(k) === categoryKey(category));
-  if (match) return { category: match, isNew: false };
-  if (!create) throw unknownCategory(category, known, how);
-  // A new sub-category keeps the spelling of a known top ("paid media/Video").
-  const [top, sub] = category.split('/');
-  const knownTop = known.find((k) => categoryKey(k) === categoryKey(top ?? ''));
-  return { category: knownTop && sub ? `${knownTop}/${sub}` : category, isNew: true };
 }
 
 /** Refuses someone the workspace's `spend_entry` setting does not let book spend in `category`. */

@@ -120,7 +120,7 @@ describe('/mo over HTTP', () => {
     await signedPost(commandBody('budget set "Paid Media/Search" 9000 FY2026-Q4', 'U0MEMBER', 'refused'));
     expect(String((await responseTo('refused')).args.text)).toContain('only Mo admins');
 
-    await signedPost(commandBody('budget set "Paid Media/Search" 9000 FY2026-Q4', 'U0ADMIN', 'set'));
+    await signedPost(commandBody('budget set "Paid Media/Search" 9000 FY2026-Q4 --new', 'U0ADMIN', 'set'));
     expect(String((await responseTo('set')).args.text)).toContain('$9,000');
     expect(slack.callsTo('users.info').length).toBeGreaterThan(0);
 

@@ -66,12 +66,14 @@ describe('argument schemas', () => {
       amount: '$12,000',
       period: 'FY2027-Q3',
       owner: '<@U123|dana>',
+      createCategory: false,
     });
-    expect(budgetSetArgs.parse(['Events', '5000'])).toEqual({
+    expect(budgetSetArgs.parse(['Events', '5000', '--new'])).toEqual({
       category: 'Events',
       amount: '5000',
       period: undefined,
       owner: undefined,
+      createCategory: true,
     });
     expect(budgetSetArgs.safeParse(['5000']).success).toBe(false);
   });
