@@ -22,9 +22,9 @@ import { templateById } from './ingest/surveys.js';
 import { apology, logBug } from './log.js';
 import { evaluateAlerts } from './services/alerts.js';
 import { budgetReport } from './services/budget.js';
-import { commitmentsCsv } from './services/spend.js';
 import { renderDigest } from './services/digest.js';
 import { createMo, type Mo, todayIn } from './services/mo.js';
+import { commitmentsCsv } from './services/spend.js';
 import { localDirectory } from './slack/admins.js';
 import { messageToText, modalToText } from './slack/render-text.js';
 

@@ -3,8 +3,8 @@ import { createHash } from 'node:crypto';
 import type { SpendStatus } from '../db/spend.js';
 import { isIsoDate } from '../domain/calendar.js';
 import { normalizeCategory } from '../domain/category.js';
-import { InvalidError } from '../domain/errors.js';
 import { normalizeCommitmentId } from '../domain/commitments.js';
+import { InvalidError } from '../domain/errors.js';
 import { parseAmount } from '../domain/money.js';
 
 export const SPEND_COLUMNS = {

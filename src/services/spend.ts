@@ -12,6 +12,7 @@ import { type CommitmentView, normalizeCommitmentId } from '../domain/commitment
 import { UserError } from '../domain/errors.js';
 import { formatMinorExact } from '../domain/money.js';
 import { entryAmount, entryDate, UNDO_MINUTES, unknownCategory, withinMinutes } from '../domain/spend.js';
+import { toCsv } from '../ingest/csv-write.js';
 import { entryCategory } from './budget.js';
 import { type Mo, todayIn } from './mo.js';
 
@@ -341,18 +342,22 @@ export async function commitmentsCsv(mo: Mo, settings: WorkspaceSettings, query:
   const today = todayIn(mo, settings.timezone);
   const period = periodOf(settings, today, query.period);
   const rows = await mo.commitments.list(settings.teamId, { start: period?.start, end: period?.end });
-  const cell = (v: string) => (/[",\n\r]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
   const t = totals(rows);
-  const lines = [
-    COMMITMENT_COLUMNS.join(','),
-    ...rows.map((r) =>
-      [r.commitmentId, r.category ?? '', r.date ?? '', r.committed, r.invoiced, r.open, r.status]
-        .map((v) => cell(String(v)))
-        .join(','),
-    ),
-    ['TOTAL', '', '', t.committed, t.invoiced, t.open, ''].join(','),
-  ];
-  return `${lines.join('\n')}\n`;
+  return toCsv(
+    [
+      ...rows.map((r) => [
+        r.commitmentId,
+        r.category ?? '',
+        r.date ?? '',
+        r.committed,
+        r.invoiced,
+        r.open,
+        r.status,
+      ]),
+      ['TOTAL', '', '', t.committed, t.invoiced, t.open, ''],
+    ],
+    { columns: COMMITMENT_COLUMNS },
+  );
 }
 
 /** Exact amount for confirmations: 1234.56 USD. */

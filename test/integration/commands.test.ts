@@ -73,14 +73,14 @@ describe('/mo', () => {
   it('sets a plan, records spend and shows them in /mo budget, audited', async () => {
     // A category nobody has planned or spent in is created on purpose only.
     expect(text(await run('budget set "Paid Media/Search" $12,000 FY2026-Q4'))).toBe(
-      '⚠️ There is no category "Paid Media/Search" yet. To create it, add --new.',
+      '⚠️ /mo budget set: There is no category "Paid Media/Search" yet. To create it, add --new.',
     );
     expect(await t.mo.budgets.categories(TEAM)).toEqual([]);
     expect(
       text(await run('budget set "Paid Media/Search" $12,000 FY2026-Q4 --owner <@U0DANA|dana> --new')),
     ).toContain('Plan for Paid Media/Search in FY2026-Q4 is now $12,000');
     expect(text(await run('budget set Paid Meda/Serch 5000 FY2026-Q4'))).toBe(
-      '⚠️ There is no category "Paid Meda/Serch" yet. Did you mean Paid Media/Search? To create it, add --new.',
+      '⚠️ /mo budget set: There is no category "Paid Meda/Serch" yet. Did you mean Paid Media/Search? To create it, add --new.',
     );
     expect(text(await run('budget set paid media/search 10000 FY2026-Q4'))).toContain('(was $12,000)');
     // spend_entry defaults to owners: a member who owns no line in the category is refused.

@@ -99,9 +99,14 @@ async function ledger() {
   };
 }
 
+/** The reply must be exactly `reply`; a :warning: names the subcommand first, as every reply does. */
 async function refusedWithNothingWritten(text: string, reply: string, user = OWNER) {
   const before = await ledger();
-  expect((await mo(text, user)).text).toBe(reply);
+  const sub = text.split(' ').slice(0, 2).join(' ');
+  const expected = reply.startsWith(':warning: ')
+    ? reply.replace(':warning: ', `:warning: /mo ${sub}: `)
+    : reply;
+  expect((await mo(text, user)).text).toBe(expected);
   expect(await ledger()).toEqual(before);
 }
 
