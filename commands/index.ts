@@ -5,7 +5,7 @@ import type { Logger } from '@slack/logger';
 import { renderChart } from '../src/charts/render.js';
 import { requirePeriod } from '../src/domain/calendar.js';
 import { normalizeCategory } from '../src/domain/category.js';
-import { parseAmount } from '../src/domain/money.js';
+import { currencyChangeRefusal, parseAmount } from '../src/domain/money.js';
 import { budgetBurnUp } from '../src/services/charts.js';
 import { todayIn } from '../src/services/mo.js';
 import { refreshInvitation } from '../src/services/surveys.js';
@@ -16,13 +16,13 @@ import { type ChartFile, uploadToDm } from '../src/slack/files.js';
 import { ACTION, ALERT, INPUT, SURVEY, VIEW } from '../src/slack/ids.js';
 import { escapeMrkdwn } from '../src/slack/mrkdwn.js';
 import { postToResponseUrl, responseUrlOf, withResponseUrl } from '../src/slack/respond.js';
-import { stateUsers, stateValue, type ViewStateValues } from '../src/slack/view-state.js';
+import { stateChecked, stateUsers, stateValue, type ViewStateValues } from '../src/slack/view-state.js';
 import { type AlertAction, actOnAlert, alertBudgetView } from './alerts.js';
 import { budgetEditView, showBudget } from './budget.js';
 import { importSharedFile } from './file-import.js';
 import { runCommand } from './router.js';
 import { describeSettings, settingsPatchSchema } from './settings.js';
-import { recordSpend } from './spend.js';
+import { recordSpendEntry } from './spend.js';
 import { openSurveyModal, submitSurveyPage, thanksView } from './surveys.js';
 import { type CommandEnv, requireAdmin, workspaceFor } from './types.js';
 
@@ -222,7 +222,14 @@ export function registerCommands(app: App, env: CommandEnv, log: Logger): void {
     },
     [VIEW.spendAdd]: {
       submit: submitSpend,
-      blocks: [INPUT.amount.block, INPUT.category.block, INPUT.campaign.block, INPUT.vendor.block],
+      blocks: [
+        INPUT.amount.block,
+        INPUT.category.block,
+        INPUT.campaign.block,
+        INPUT.vendor.block,
+        INPUT.date.block,
+        INPUT.commitment.block,
+      ],
       fallback: INPUT.date.block,
     },
     [VIEW.settings]: {
@@ -329,9 +336,12 @@ export async function submitSpend(env: CommandEnv, who: Who, values: ViewStateVa
     vendor: stateValue(values, INPUT.vendor) ?? '',
     date: stateValue(values, INPUT.date),
     status,
+    commitmentId: stateValue(values, INPUT.commitment),
+    createCategory: stateChecked(values, INPUT.newCategory, 'new'),
+    categoryHint: 'tick “New category”',
   } as const;
   // A user error goes beside its field (amount, category; the date otherwise).
-  const msg = await recordSpend(env, who, entry);
+  const msg = await recordSpendEntry(env, who, entry);
   return { confirmation: msg.text };
 }
 
@@ -348,6 +358,7 @@ export async function submitSettings(
     fiscalStartMonth: stateValue(values, INPUT.fiscalStart),
     timezone: stateValue(values, INPUT.timezone),
     adminUserIds: stateUsers(values, INPUT.admins),
+    spendEntry: stateValue(values, INPUT.spendEntry),
   });
   if (!parsed.success) {
     const blockOf: Record<string, string> = {
@@ -355,6 +366,7 @@ export async function submitSettings(
       fiscalStartMonth: INPUT.fiscalStart.block,
       timezone: INPUT.timezone.block,
       adminUserIds: INPUT.admins.block,
+      spendEntry: INPUT.spendEntry.block,
     };
     return {
       errors: Object.fromEntries(
@@ -363,6 +375,18 @@ export async function submitSettings(
     };
   }
   const patch = parsed.data;
+  // A currency change once amounts are stored is refused beside the currency field (checked
+  // before the ack; the update checks it again in its transaction).
+  const current = await workspaceFor(env, who);
+  if (patch.currency && patch.currency !== current.currency) {
+    const refusal = currencyChangeRefusal(
+      current.currency,
+      patch.currency,
+      await env.mo.workspaces.storedAmounts(who.teamId),
+      false,
+    );
+    if (refusal) return { errors: { [INPUT.currency.block]: refusal } };
+  }
   return {
     save: async () => {
       const after = await env.mo.workspaces.update(who.teamId, patch, who.userId);

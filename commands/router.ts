@@ -10,7 +10,15 @@ import { budget, budgetEdit, budgetSet } from './budget.js';
 import { digestNow, digestOff, digestPreview, digestSchedule, digestStatus } from './digest.js';
 import { mapAdd, mapList } from './mapping.js';
 import { settings } from './settings.js';
-import { spendAdd } from './spend.js';
+import {
+  spendAdd,
+  spendClose,
+  spendCommitments,
+  spendDelete,
+  spendEdit,
+  spendList,
+  spendUndo,
+} from './spend.js';
 import { surveyClose, surveyList, surveyResultsCommand, surveyStart } from './surveys.js';
 import { targetList, targetSet } from './targets.js';
 import { tokenCreate, tokenList, tokenRevoke } from './tokens.js';
@@ -29,6 +37,12 @@ export const SUBCOMMANDS: Subcommand<any>[] = [
   budgetSet,
   budgetEdit,
   spendAdd,
+  spendList,
+  spendEdit,
+  spendDelete,
+  spendUndo,
+  spendClose,
+  spendCommitments,
   alertsShow,
   alertsSet,
   alertsOff,

@@ -24,6 +24,7 @@ import { evaluateAlerts } from './services/alerts.js';
 import { budgetReport } from './services/budget.js';
 import { renderDigest } from './services/digest.js';
 import { createMo, type Mo, todayIn } from './services/mo.js';
+import { commitmentsCsv } from './services/spend.js';
 import { localDirectory } from './slack/admins.js';
 import { messageToText, modalToText } from './slack/render-text.js';
 
@@ -34,12 +35,14 @@ const USAGE = `mo — marketing ops in Slack
   mo demo [--team T]                load a realistic demo workspace (team ${DEMO_TEAM}, admin ${DEMO_ADMIN})
   mo run --team T --user U "/mo budget ..."   run a slash command locally and print the reply
   mo shell [--team T] [--user U]    type /mo commands and read the replies (no Slack needed)
-  mo settings --team T [--currency C] [--fiscal-start-month N] [--timezone TZ] [--admins U1,U2]
+  mo settings --team T [--currency C [--relabel]] [--fiscal-start-month N] [--timezone TZ] [--admins U1,U2]
+      [--spend-entry admins|owners|everyone]
   mo import spend|budgets|leads|opportunities FILE --team T [--format F] [--category C] [--dry-run]
       [--encoding latin1|windows-1252]  (files are read as UTF-8 unless told)
   mo token create|list --team T [--label L] · mo token revoke ID --team T   API tokens for /api/v1/import
   mo export kpis --team T [--period P] [--by week|month] [--format csv|json]   the digest's figures
   mo export budget --team T [--period P] [--category C] [--format csv|json]
+  mo export commitments --team T [--period P] [--format csv]   committed, invoiced and open per commitment
   mo digest --team T --out DIR [--date YYYY-MM-DD]   write the weekly digest (blocks JSON + PNGs) locally
   mo survey export --team T [--survey ID]   survey answers as CSV (anonymous ones without identities)
   mo jobs [--team T] [--limit N]    recent scheduled runs: slot, job, status, attempts, duration
@@ -50,8 +53,19 @@ const out = (text: string) => process.stdout.write(text.endsWith('\n') ? text : 
 async function withMo<T>(config: Config, work: (mo: Mo, database: Database) => Promise<T>): Promise<T> {
   await applyMigrations(config.databaseUrl);
   const database = openDatabase(config.databaseUrl);
+  const mo = createMo(database, createClock(config.now));
+  // Spend typed in `mo run` or `mo shell` changes figures as in Slack: evaluate the alerts
+  // (mo serve delivers what they raise).
+  const changed = new Set<string>();
+  mo.events.on('figures', (teamId) => changed.add(teamId));
   try {
-    return await work(createMo(database, createClock(config.now)), database);
+    const result = await work(mo, database);
+    for (const teamId of changed) {
+      const evaluation = await evaluateAlerts(mo, teamId);
+      if (evaluation.raised.length)
+        out(`${evaluation.raised.length} budget alerts raised; mo serve delivers them to Slack.`);
+    }
+    return result;
   } finally {
     await database.close();
   }
@@ -87,6 +101,8 @@ const FLAG = {
   'fiscal-start-month': { type: 'string' },
   timezone: { type: 'string' },
   admins: { type: 'string' },
+  relabel: { type: 'boolean' },
+  'spend-entry': { type: 'string' },
   label: { type: 'string' },
   out: { type: 'string' },
   date: { type: 'string' },
@@ -191,8 +207,8 @@ export const VERBS: Verb[] = [
   }),
   verb(
     'settings',
-    'mo settings --team T [--currency C] [--fiscal-start-month N] [--timezone TZ] [--admins U1,U2]',
-    ['team', 'currency', 'fiscal-start-month', 'timezone', 'admins'],
+    'mo settings --team T [--currency C [--relabel]] [--fiscal-start-month N] [--timezone TZ] [--admins U1,U2] [--spend-entry admins|owners|everyone]',
+    ['team', 'currency', 'relabel', 'fiscal-start-month', 'timezone', 'admins', 'spend-entry'],
     async ({ values }, config) => {
       const teamId = requireTeam(values);
       const patch = settingsPatchSchema.safeParse({
@@ -203,9 +219,11 @@ export const VERBS: Verb[] = [
           ?.split(',')
           .map((s) => s.trim())
           .filter(Boolean),
+        spendEntry: values['spend-entry'],
       });
       if (!patch.success) {
         const names: Record<string, string> = {
+          spendEntry: '--spend-entry',
           currency: '--currency',
           fiscalStartMonth: '--fiscal-start-month',
           timezone: '--timezone',
@@ -219,9 +237,18 @@ export const VERBS: Verb[] = [
       }
       return await withMo(config, async (mo) => {
         const changed = Object.values(patch.data).some((v) => v !== undefined);
+        const before = await mo.workspaces.ensure(teamId);
+        const relabelling = Boolean(
+          values.relabel && patch.data.currency && patch.data.currency !== before.currency,
+        );
+        const amounts = relabelling ? await mo.workspaces.storedAmounts(teamId) : 0;
         const after = changed
-          ? await mo.workspaces.update(teamId, patch.data, 'cli')
-          : await mo.workspaces.ensure(teamId);
+          ? await mo.workspaces.update(teamId, patch.data, 'cli', { relabel: values.relabel })
+          : before;
+        if (relabelling)
+          out(
+            `Relabelled ${amounts} stored amount${amounts === 1 ? '' : 's'} from ${before.currency} to ${after.currency} (audited); nothing was converted.`,
+          );
         out(`${changed ? 'Saved. ' : ''}${describeSettings(after)}`);
         return 0;
       });
@@ -347,6 +374,20 @@ export const VERBS: Verb[] = [
         } else {
           out(toCsv(all.map(cells)));
         }
+        return 0;
+      });
+    },
+  ),
+  verb(
+    'export commitments',
+    'mo export commitments --team T [--period P] [--format csv]',
+    ['team', 'period', 'format'],
+    async ({ values }, config) => {
+      const teamId = requireTeam(values);
+      if ((values.format ?? 'csv') !== 'csv') throw new UsageError('mo export commitments: --format is csv');
+      return await withMo(config, async (mo) => {
+        const settings = await mo.workspaces.ensure(teamId);
+        process.stdout.write(await commitmentsCsv(mo, settings, { period: values.period }));
         return 0;
       });
     },

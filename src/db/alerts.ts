@@ -333,6 +333,27 @@ export function alertRepository(db: Db) {
       return db.alert.findMany({ where: { teamId }, orderBy: { raisedAt: 'desc' }, take: limit });
     },
 
+    /** Categories of budget lines in [start, end] with an alert not yet resolved. */
+    async openAlertCategories(teamId: string, start: IsoDate, end: IsoDate): Promise<string[]> {
+      const open = await db.alert.findMany({
+        where: { teamId, resolvedAt: null },
+        select: { lineId: true },
+        distinct: ['lineId'],
+      });
+      if (!open.length) return [];
+      const lines = await db.budgetLine.findMany({
+        where: {
+          teamId,
+          id: { in: open.map((a) => a.lineId) },
+          periodStart: { lte: end },
+          periodEnd: { gte: start },
+        },
+        select: { category: true },
+        distinct: ['category'],
+      });
+      return lines.map((l) => l.category);
+    },
+
     /** Workspaces with a plan: the hourly evaluation's scope. */
     async teamsWithLines(today: IsoDate): Promise<string[]> {
       const rows = await db.budgetLine.findMany({

@@ -189,8 +189,10 @@ export interface DigestData {
   budget: BudgetReport;
   pace: { bookedPct: number | null; elapsedPct: number };
   movers: Mover[];
-  /** Budget rows in watch or over status. */
+  /** Budget rows in watch or over status, or with an open alert on one of their lines. */
   flagged: BudgetRow[];
+  /** Categories of the flagged rows that have an open alert. */
+  alerted?: string[];
   /** Spend per week (bucket) and top-level category. */
   weeklySpend: { bucket: string; category: string; amount: bigint }[];
   funnel: { week: string; leads: number; mqls: number; sqls: number }[];

@@ -45,6 +45,7 @@ export async function evaluateAlerts(
     states.filter((s) => liveLines.has(s.lineId)),
     conditions,
     snoozed,
+    settings,
   );
   const byId = new Map(lines.map((l) => [l.lineId, l]));
   const known = new Set(states.map((s) => `${s.lineId}|${s.rule}|${s.threshold}`));

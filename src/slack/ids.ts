@@ -28,6 +28,9 @@ export const INPUT = {
   fiscalStart: { block: 'fiscal_start', action: 'fiscal_start_select' },
   timezone: { block: 'timezone', action: 'timezone_input' },
   admins: { block: 'admins', action: 'admins_select' },
+  spendEntry: { block: 'spend_entry', action: 'spend_entry_select' },
+  commitment: { block: 'commitment_id', action: 'commitment_input' },
+  newCategory: { block: 'new_category', action: 'new_category_check' },
 } as const;
 
 /** Budget alert buttons: each carries the alert's id. */

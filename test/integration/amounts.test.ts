@@ -126,7 +126,7 @@ describe('an amount past ±10^12', () => {
   });
 
   it('accepts exactly a trillion', async () => {
-    expect(await command('budget set Events 1,000,000,000,000 FY2027-Q3', 'budget-max')).toContain(
+    expect(await command('budget set Events 1,000,000,000,000 FY2027-Q3 --new', 'budget-max')).toContain(
       '$1,000,000,000,000',
     );
   });

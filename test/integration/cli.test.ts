@@ -58,6 +58,71 @@ describe('mo', () => {
     expect(run.out).toMatch(/TOTAL\s+\$456,000/);
   });
 
+  it('exports commitments in minor units, agreeing with the budget export', async () => {
+    await mo(
+      'settings',
+      '--team',
+      'T0PO',
+      '--fiscal-start-month',
+      '1',
+      '--timezone',
+      'UTC',
+      '--admins',
+      'U0PO',
+    );
+    const spend = join(dir, 'po.csv');
+    writeFileSync(
+      spend,
+      'date,amount,category,status,external_id,commitment_id\n' +
+        '2026-11-02,4500,Events,committed,po-1,PO-4500\n' +
+        '2026-11-05,3000,Events,actual,inv-1,PO-4500\n' +
+        '2026-11-10,1000,Events,committed,po-2,PO-4600\n' +
+        '2026-11-11,200,Events,committed,,\n',
+    );
+    expect((await mo('import', 'spend', spend, '--team', 'T0PO')).out).toContain('4 added');
+    const csv = await mo('export', 'commitments', '--team', 'T0PO', '--period', '2026-11');
+    expect(csv.out).toBe(
+      'commitment_id,category,date,committed,invoiced,open,status\n' +
+        'PO-4500,Events,2026-11-02,450000,300000,150000,open\n' +
+        'PO-4600,Events,2026-11-10,100000,0,100000,open\n' +
+        'TOTAL,,,550000,300000,250000,\n',
+    );
+    // The budget's committed is the commitments' open total plus the committed row without one.
+    const budget = await mo('export', 'budget', '--team', 'T0PO', '--period', '2026-11');
+    expect(budget.out).toContain('Events,0,300000,270000,');
+    expect((await mo('export', 'commitments', '--team', 'T0PO', '--format', 'json')).err).toContain(
+      'mo export commitments: --format is csv',
+    );
+    // A PO closed from the shell: its open amount leaves the export and the budget.
+    const run = await mo('run', '--team', 'T0PO', '--user', 'U0PO', '/mo spend close PO-4600');
+    expect(run.out).toContain('Closed PO-4600: $1,000 no longer counts as committed');
+    expect((await mo('export', 'commitments', '--team', 'T0PO', '--period', '2026-11')).out).toContain(
+      'PO-4600,Events,2026-11-10,100000,0,0,closed\nTOTAL,,,550000,300000,150000,\n',
+    );
+    expect((await mo('export', 'budget', '--team', 'T0PO', '--period', '2026-11')).out).toContain(
+      'Events,0,300000,170000,',
+    );
+  });
+
+  it('refuses a currency change once amounts exist; --relabel between equal minor units; --spend-entry', async () => {
+    const refused = await mo('settings', '--team', 'T0PO', '--currency', 'EUR');
+    expect(refused.code).not.toBe(0);
+    expect(refused.err).toContain('The currency cannot change from USD to EUR');
+    expect((await mo('settings', '--team', 'T0PO', '--currency', 'JPY', '--relabel')).err).toContain(
+      'USD has 2 decimals and JPY has 0',
+    );
+    const relabel = await mo('settings', '--team', 'T0PO', '--currency', 'EUR', '--relabel');
+    expect(relabel.code).toBe(0);
+    expect(relabel.out).toContain(
+      'Relabelled 4 stored amounts from USD to EUR (audited); nothing was converted.',
+    );
+    const entry = await mo('settings', '--team', 'T0PO', '--spend-entry', 'everyone');
+    expect(entry.out).toContain('spend entry: everyone (every member)');
+    expect((await mo('settings', '--team', 'T0PO', '--spend-entry', 'nobody')).err).toContain(
+      '--spend-entry: must be one of admins, owners, everyone',
+    );
+  });
+
   it('imports spend and exports exact figures in minor units', async () => {
     await mo('settings', '--team', 'T0CSV', '--fiscal-start-month', '1', '--timezone', 'UTC');
     const budgets = join(dir, 'budgets.csv');

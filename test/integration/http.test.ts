@@ -120,7 +120,7 @@ describe('/mo over HTTP', () => {
     await signedPost(commandBody('budget set "Paid Media/Search" 9000 FY2026-Q4', 'U0MEMBER', 'refused'));
     expect(String((await responseTo('refused')).args.text)).toContain('only Mo admins');
 
-    await signedPost(commandBody('budget set "Paid Media/Search" 9000 FY2026-Q4', 'U0ADMIN', 'set'));
+    await signedPost(commandBody('budget set "Paid Media/Search" 9000 FY2026-Q4 --new', 'U0ADMIN', 'set'));
     expect(String((await responseTo('set')).args.text)).toContain('$9,000');
     expect(slack.callsTo('users.info').length).toBeGreaterThan(0);
 
@@ -287,12 +287,20 @@ describe('/mo over HTTP', () => {
       errors: { [INPUT.currency.block]: 'must be an ISO 4217 currency code such as USD, EUR or GBP' },
     });
 
-    const good = await submit(values('eur'));
+    // Amounts are stored in USD: Mo never converts, so the currency stays.
+    const refused = await submit(values('eur'));
+    const body = (await refused.json()) as { errors: Record<string, string> };
+    expect(body.errors[INPUT.currency.block]).toMatch(
+      /^The currency cannot change from USD to EUR: \d+ amounts are stored in USD and Mo never converts them\./,
+    );
+    expect((await t.mo.workspaces.get(TEAM))?.currency).toBe('USD');
+
+    const good = await submit(values('usd'));
     expect(good.status).toBe(200);
     // The write follows the ack: the confirmation says it is done.
     expect(String((await responseTo('settings')).args.text)).toContain('Settings saved');
     expect(await t.mo.workspaces.get(TEAM)).toMatchObject({
-      currency: 'EUR',
+      currency: 'USD',
       fiscalStartMonth: 2,
       timezone: 'America/Los_Angeles',
       adminUserIds: ['U0MEMBER'],
