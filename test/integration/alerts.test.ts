@@ -2,14 +2,13 @@
 // once per crossing however many imports follow, 90 then 100, resolve and fire again,
 // snooze, two evaluators, quiet hours, who may acknowledge, escaping.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { actOnAlert } from '../../commands/alerts.js';
 import { runCommand } from '../../commands/router.js';
 import type { CommandEnv } from '../../commands/types.js';
 import { alertRepository } from '../../src/db/alerts.js';
 import { type Database, openDatabase } from '../../src/db/client.js';
 import { requirePeriod } from '../../src/domain/calendar.js';
 import { createLogger } from '../../src/log.js';
-import { deliverAlerts, evaluateAlerts, evaluateAndDeliver } from '../../src/services/alerts.js';
+import { actOnAlert, deliverAlerts, evaluateAlerts, evaluateAndDeliver } from '../../src/services/alerts.js';
 import { createMo } from '../../src/services/mo.js';
 import { jobClient } from '../../src/slack/client.js';
 import { messageToText } from '../../src/slack/render-text.js';
@@ -31,9 +30,10 @@ let second: Database;
 let n = 0;
 
 const client = () => jobClient('xoxb-test', slack.apiUrl, logger, { retries: 0 });
+const isAdmin = async (_team: string, user: string) => user === ADMIN;
 const env = (): CommandEnv => ({
   mo: t.mo,
-  isAdmin: async (_t, u) => u === ADMIN,
+  isAdmin,
   userTimezone: async () => 'America/New_York',
 });
 const channelPosts = () => slack.messagesIn(ALERTS);
@@ -165,10 +165,11 @@ describe('budget alerts', () => {
     await evaluateAndDeliver(t.mo, client(), TEAM);
     const [alert] = await alertRepository(t.mo.db).history(TEAM);
     const snoozed = await actOnAlert(
-      env(),
+      t.mo,
       { teamId: TEAM, userId: OWNER },
       alert?.id as string,
       'snoozeDay',
+      isAdmin,
     );
     expect('message' in snoozed && JSON.stringify(snoozed.message.blocks)).toContain('Snoozed by <@U0OWNER>');
     await spend(100_000n); // crosses 100 % while snoozed
@@ -212,12 +213,18 @@ describe('budget alerts', () => {
     await spend(950_000n);
     await evaluateAndDeliver(t.mo, client(), TEAM);
     const [alert] = await alertRepository(t.mo.db).history(TEAM);
-    const refused = await actOnAlert(env(), { teamId: TEAM, userId: MEMBER }, alert?.id as string, 'ack');
+    const refused = await actOnAlert(
+      t.mo,
+      { teamId: TEAM, userId: MEMBER },
+      alert?.id as string,
+      'ack',
+      isAdmin,
+    );
     expect(refused).toEqual({
       refused: expect.stringContaining('only this budget line’s owner and Mo admins'),
     });
     expect((await alertRepository(t.mo.db).get(TEAM, alert?.id as string))?.ackBy).toBeNull();
-    const done = await actOnAlert(env(), { teamId: TEAM, userId: ADMIN }, alert?.id as string, 'ack');
+    const done = await actOnAlert(t.mo, { teamId: TEAM, userId: ADMIN }, alert?.id as string, 'ack', isAdmin);
     expect('message' in done && JSON.stringify(done.message.blocks)).toContain('Acknowledged by <@U0ADMIN>');
     expect((await alertRepository(t.mo.db).get(TEAM, alert?.id as string))?.ackBy).toBe(ADMIN);
   });
