@@ -1,27 +1,14 @@
 // /mo survey start|close|results|list: maturity surveys run in a channel; the invitation's
 // button opens the modal (commands/index.ts), answers are scored from the template's data.
 
-import type { ModalView } from '@slack/types';
 import { z } from 'zod';
 import type { SurveyRow } from '../src/db/surveys.js';
 import { isIsoDate } from '../src/domain/calendar.js';
-import { isUserError } from '../src/domain/errors.js';
 import { zonedInstant } from '../src/domain/schedule.js';
-import { MIN_RESPONSES, pages, parseAnswers } from '../src/domain/surveys.js';
 import { DEFAULT_TEMPLATE, templateById, templates } from '../src/ingest/surveys.js';
-import {
-  closeSurvey,
-  resultsReply,
-  startSurvey,
-  submitAnswers,
-  surveyResults,
-  templateOf,
-} from '../src/services/surveys.js';
-import { type Message, plain, textMessage } from '../src/slack/blocks/common.js';
-import { type ModalState, surveyModal } from '../src/slack/blocks/surveys.js';
-import { userErrorText } from '../src/slack/errors.js';
+import { closeSurvey, resultsReply, startSurvey, surveyResults } from '../src/services/surveys.js';
+import { textMessage } from '../src/slack/blocks/common.js';
 import { channelMention, escapeMrkdwn, parseChannelRef } from '../src/slack/mrkdwn.js';
-import type { ViewStateValues } from '../src/slack/view-state.js';
 import { noArgs } from './args.js';
 import {
   type CommandEnv,
