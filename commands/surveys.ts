@@ -2,9 +2,9 @@
 // button opens the modal (commands/index.ts), answers are scored from the template's data.
 
 import { z } from 'zod';
-import type { SurveyRow } from '../src/db/surveys.js';
 import { isIsoDate } from '../src/domain/calendar.js';
 import { zonedInstant } from '../src/domain/schedule.js';
+import type { SurveyRow } from '../src/domain/surveys.js';
 import { DEFAULT_TEMPLATE, templateById, templates } from '../src/ingest/surveys.js';
 import { closeSurvey, resultsReply, startSurvey, surveyResults } from '../src/services/surveys.js';
 import { textMessage } from '../src/slack/blocks/common.js';

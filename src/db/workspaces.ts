@@ -1,20 +1,13 @@
 // Workspace settings: currency, fiscal-year start month, timezone and Mo's extra admins.
 
+import type { SettingsPatch, WorkspaceSettings } from '../domain/settings.js';
 import { recordAudit } from './audit.js';
 import type { Db } from './client.js';
 import { clockStamped } from './stamps.js';
 
-export interface WorkspaceSettings {
-  teamId: string;
-  currency: string;
-  fiscalStartMonth: number;
-  timezone: string;
-  adminUserIds: string[];
-}
+export type { SettingsPatch, WorkspaceSettings };
 
 export const DEFAULT_SETTINGS = { currency: 'USD', fiscalStartMonth: 1, timezone: 'UTC' } as const;
-
-export type SettingsPatch = Partial<Omit<WorkspaceSettings, 'teamId'>>;
 
 export function workspaceRepository(db: Db) {
   async function get(teamId: string): Promise<WorkspaceSettings | null> {
