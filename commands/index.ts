@@ -6,24 +6,25 @@ import { renderChart } from '../src/charts/render.js';
 import { requirePeriod } from '../src/domain/calendar.js';
 import { normalizeCategory } from '../src/domain/category.js';
 import { currencyChangeRefusal, parseAmount } from '../src/domain/money.js';
+import { type AlertAction, actOnAlert } from '../src/services/alerts.js';
 import { budgetBurnUp } from '../src/services/charts.js';
 import { todayIn } from '../src/services/mo.js';
-import { refreshInvitation } from '../src/services/surveys.js';
+import { openSurveyModal, refreshInvitation, submitSurveyPage } from '../src/services/surveys.js';
 import { decodeRef } from '../src/slack/blocks/budget.js';
 import { type Message, textMessage } from '../src/slack/blocks/common.js';
+import { thanksView } from '../src/slack/blocks/surveys.js';
 import { errorReply, modalErrorAck, noteFieldError } from '../src/slack/errors.js';
 import { type ChartFile, uploadToDm } from '../src/slack/files.js';
 import { ACTION, ALERT, INPUT, SURVEY, VIEW } from '../src/slack/ids.js';
 import { escapeMrkdwn } from '../src/slack/mrkdwn.js';
 import { postToResponseUrl, responseUrlOf, withResponseUrl } from '../src/slack/respond.js';
 import { stateChecked, stateUsers, stateValue, type ViewStateValues } from '../src/slack/view-state.js';
-import { type AlertAction, actOnAlert, alertBudgetView } from './alerts.js';
+import { alertBudgetView } from './alerts.js';
 import { budgetEditView, showBudget } from './budget.js';
 import { importSharedFile } from './file-import.js';
 import { runCommand } from './router.js';
 import { describeSettings, settingsPatchSchema } from './settings.js';
 import { recordSpendEntry } from './spend.js';
-import { openSurveyModal, submitSurveyPage, thanksView } from './surveys.js';
 import { type CommandEnv, requireAdmin, workspaceFor } from './types.js';
 
 export function registerCommands(app: App, env: CommandEnv, log: Logger): void {
@@ -131,7 +132,9 @@ export function registerCommands(app: App, env: CommandEnv, log: Logger): void {
       async ({ ack, body, action: button, respond, client }) => {
         await ack();
         const who = userOf(body);
-        const result = await actOnAlert(env, who, button.value ?? '', action);
+        const result = await actOnAlert(env.mo, who, button.value ?? '', action, (team, user) =>
+          env.isAdmin(team, user),
+        );
         if ('refused' in result)
           return void (await respond({
             response_type: 'ephemeral',
@@ -160,7 +163,7 @@ export function registerCommands(app: App, env: CommandEnv, log: Logger): void {
   // nothing slow happens before views.open.
   app.action<BlockAction<ButtonAction>>(SURVEY.take, async ({ ack, body, action, client, respond }) => {
     await ack();
-    const opened = await openSurveyModal(env, userOf(body).teamId, action.value ?? '');
+    const opened = await openSurveyModal(env.mo, userOf(body).teamId, action.value ?? '');
     if ('error' in opened)
       return void (await respond({
         response_type: 'ephemeral',
@@ -175,7 +178,8 @@ export function registerCommands(app: App, env: CommandEnv, log: Logger): void {
     let result: Awaited<ReturnType<typeof submitSurveyPage>>;
     try {
       result = await submitSurveyPage(
-        env,
+        env.mo,
+        env.slack?.secret,
         who,
         view.private_metadata,
         (view.state?.values ?? {}) as ViewStateValues,

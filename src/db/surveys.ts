@@ -2,24 +2,12 @@
 // keyed hash (HMAC with a secret kept outside the database), enough to replace a repeat
 // answer and to skip those who answered when reminding.
 import { createHmac } from 'node:crypto';
-import type { Answers } from '../domain/surveys.js';
+import type { Answers, SurveyRow } from '../domain/surveys.js';
 import { recordAudit } from './audit.js';
 import type { Db } from './client.js';
 import { clockStamped } from './stamps.js';
 
-export interface SurveyRow {
-  id: string;
-  teamId: string;
-  templateId: string;
-  channelId: string;
-  messageTs: string | null;
-  anonymous: boolean;
-  createdBy: string;
-  opensAt: Date;
-  closesAt: Date;
-  closedAt: Date | null;
-  createdAt: Date;
-}
+export type { SurveyRow };
 
 export function respondentKey(secret: string, surveyId: string, userId: string): string {
   return createHmac('sha256', secret).update(`${surveyId}:${userId}`).digest('hex');
