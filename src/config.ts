@@ -28,6 +28,8 @@ const schema = z.object({
     .optional(),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   MO_SCHEDULER: z.enum(['on', 'off'], { message: 'must be on or off' }).default('on'),
+  MO_METRICS: z.enum(['on', 'off'], { message: 'must be on or off' }).default('off'),
+  LOG_FORMAT: z.enum(['json', 'pretty'], { message: 'must be json or pretty' }).optional(),
   TEST_DATABASE_URL: z.string().optional(),
 });
 
@@ -48,6 +50,10 @@ export interface Config {
   logLevel: (typeof LOG_LEVELS)[number];
   /** Runs the weekly digest and other jobs in this process (`mo serve`). */
   scheduler: boolean;
+  /** Serves GET /metrics in the Prometheus text format. */
+  metrics: boolean;
+  /** JSON lines, or human-readable; unset: human-readable on a terminal. */
+  logFormat: 'json' | 'pretty' | undefined;
   testDatabaseUrl: string | undefined;
 }
 
@@ -78,6 +84,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     now: e.MO_NOW ? new Date(e.MO_NOW) : undefined,
     logLevel: e.LOG_LEVEL,
     scheduler: e.MO_SCHEDULER === 'on',
+    metrics: e.MO_METRICS === 'on',
+    logFormat: e.LOG_FORMAT,
     testDatabaseUrl: e.TEST_DATABASE_URL,
   };
 }

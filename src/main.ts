@@ -22,9 +22,14 @@ export function keepServing(logger: Logger): void {
   process.on('uncaughtException', (error) => logger.error('uncaught exception; Mo keeps serving', error));
 }
 
+const STOP_GRACE_MS = 8_000;
+
 export async function serve(config: Config): Promise<void> {
   const slack = requireSlack(config);
-  const logger = createLogger(config.logLevel);
+  const logger = createLogger(config.logLevel, {
+    pretty: config.logFormat ? config.logFormat === 'pretty' : undefined,
+    secrets: [slack.botToken, slack.signingSecret, slack.appToken],
+  });
   keepServing(logger);
   const applied = await applyMigrations(config.databaseUrl);
   if (applied.length) logger.info(`applied migrations: ${applied.join(', ')}`);
@@ -39,6 +44,7 @@ export async function serve(config: Config): Promise<void> {
     database,
     mo,
     logger,
+    metrics: config.metrics,
   });
   const port = await moApp.start();
   const client = jobClient(slack.botToken, slack.apiUrl, logger);
@@ -67,12 +73,15 @@ export async function serve(config: Config): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info(`${signal}: stopping`);
+    // Requests and job runs in flight get 8 s to finish (together); the scheduler then
+    // releases the leases of runs still going, so another process takes them at once.
+    // Past 10 s in all something is stuck: exit 1.
     const force = setTimeout(() => process.exit(1), 10_000);
     force.unref();
-    await moApp.stop();
-    await scheduler?.stop();
+    await Promise.all([moApp.stop(STOP_GRACE_MS), scheduler?.stop(STOP_GRACE_MS)]);
     await onChange.stop();
     await database.close();
+    logger.info('stopped');
     process.exit(0);
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));

@@ -18,6 +18,7 @@ import { canonicalCategory, categoryKey, normalizeCategory, topOf } from '../dom
 import { UserError } from '../domain/errors.js';
 import { compileRules } from '../domain/mapping.js';
 import { formatMoney } from '../domain/money.js';
+import { rowsImported } from '../metrics.js';
 import { BUDGET_COLUMNS, type BudgetRecord, parseBudgetRecord } from './budgets-csv.js';
 import { CsvFormatError, CsvRowShapeError, type CsvSpec, type HeaderSpec, readCsvBatches } from './csv.js';
 import type { Encoding } from './decode.js';
@@ -470,6 +471,7 @@ export async function importSpend(ctx: ImportContext): Promise<ImportResult> {
     }
   };
   counts.rows = await runImport(ctx, reading.header, reading.parse, spendKeyer(reading), inTransaction);
+  if (!ctx.dryRun) rowsImported.inc({ kind: 'spend' }, counts.rows);
   return reading.result(counts, landing);
 }
 
@@ -487,6 +489,7 @@ export async function importBudgets(ctx: ImportContext): Promise<ImportCounts> {
         TX,
       ),
   );
+  if (!ctx.dryRun) rowsImported.inc({ kind: 'budgets' }, counts.rows);
   return counts;
 
   async function writeBudgets(tx: Db, batch: Parsed<BudgetRecord>[]) {
@@ -606,6 +609,7 @@ async function importRecords<R extends LeadRecord | OpportunityRecord>(
         });
       }),
   );
+  if (!ctx.dryRun) rowsImported.inc({ kind }, counts.rows);
   return reading.result(counts, landing);
 }
 
