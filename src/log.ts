@@ -40,7 +40,7 @@ export function currentCorrelation(): Correlation | undefined {
 const PATTERNS: [RegExp, string][] = [
   [/\bxox[a-z]-[A-Za-z0-9-]+/g, 'xox*-[redacted]'],
   [/\bxapp-[A-Za-z0-9-]+/g, 'xapp-[redacted]'],
-  [/\bmo_[A-Za-z0-9_-]{8,}/g, 'mo_[redacted]'],
+  [/\bmo_[A-Za-z0-9_-]{40,}/g, 'mo_[redacted]'],
   [/[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g, '[email]'],
 ];
 
@@ -138,7 +138,7 @@ export function createLogger(level: string, options: LoggerOptions = {}): Logger
     const error = args.find((a): a is Error => a instanceof Error);
     const rest = args.filter((a) => a !== error);
     const message = scrub(rest.map((a) => (typeof a === 'string' ? a : format('%o', a))).join(' '));
-    if (error) base[method]({ err: describeError(error, scrub) }, message || scrub(error.message));
+    if (error) base[method]({ error: describeError(error, scrub) }, message || scrub(error.message));
     else base[method](message);
   };
   const current: LogLevel = LEVELS[level] ?? LogLevel.INFO;

@@ -8,7 +8,7 @@ import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client
 import { withCorrelation } from './log.js';
 
 export const registry = new Registry();
-collectDefaultMetrics({ register: registry, prefix: 'mo_process_' });
+collectDefaultMetrics({ register: registry, prefix: 'mo_' });
 
 export const requestSeconds = new Histogram({
   name: 'mo_request_duration_seconds',

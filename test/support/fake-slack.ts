@@ -18,6 +18,8 @@ export interface FakeUser {
   tz?: string;
   real_name?: string;
   deleted?: boolean;
+  /** users.info's profile.email (personal data Mo must never log). */
+  email?: string;
 }
 
 export interface FakeChannel {
@@ -867,6 +869,7 @@ export class FakeSlack {
             is_primary_owner: Boolean(u.is_primary_owner),
             deleted: Boolean(u.deleted),
             is_bot: false,
+            ...(u.email ? { profile: { email: u.email, real_name: u.real_name ?? id } } : {}),
           },
         };
       }
