@@ -29,6 +29,12 @@ const schema = z.object({
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   MO_SCHEDULER: z.enum(['on', 'off'], { message: 'must be on or off' }).default('on'),
   MO_METRICS: z.enum(['on', 'off'], { message: 'must be on or off' }).default('off'),
+  MO_CHART_THREADS: z.coerce
+    .number({ message: 'must be a whole number (0 draws charts on the main thread)' })
+    .int()
+    .min(0)
+    .max(64)
+    .optional(),
   LOG_FORMAT: z.enum(['json', 'pretty'], { message: 'must be json or pretty' }).optional(),
   TEST_DATABASE_URL: z.string().optional(),
 });
@@ -52,6 +58,8 @@ export interface Config {
   scheduler: boolean;
   /** Serves GET /metrics in the Prometheus text format. */
   metrics: boolean;
+  /** Worker threads drawing charts; unset: the machine's cores less one. */
+  chartThreads: number | undefined;
   /** JSON lines, or human-readable; unset: human-readable on a terminal. */
   logFormat: 'json' | 'pretty' | undefined;
   testDatabaseUrl: string | undefined;
@@ -85,6 +93,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: e.LOG_LEVEL,
     scheduler: e.MO_SCHEDULER === 'on',
     metrics: e.MO_METRICS === 'on',
+    chartThreads: e.MO_CHART_THREADS,
     logFormat: e.LOG_FORMAT,
     testDatabaseUrl: e.TEST_DATABASE_URL,
   };

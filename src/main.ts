@@ -5,6 +5,7 @@ import { digestJob } from '../jobs/digest.js';
 import { Scheduler } from '../jobs/scheduler.js';
 import { surveysJob } from '../jobs/surveys.js';
 import { createMoApp } from './app.js';
+import { chartPool, closeChartPool, configureChartPool } from './charts/pool.js';
 import { createClock } from './clock.js';
 import { type Config, requireSlack } from './config.js';
 import { openDatabase } from './db/client.js';
@@ -33,6 +34,11 @@ export async function serve(config: Config): Promise<void> {
   keepServing(logger);
   const applied = await applyMigrations(config.databaseUrl);
   if (applied.length) logger.info(`applied migrations: ${applied.join(', ')}`);
+  // One thread kept warm: loading the renderer in a new thread takes seconds on a busy machine.
+  await configureChartPool({ threads: config.chartThreads, minThreads: 1 });
+  void chartPool()
+    .warm()
+    .catch((error) => logger.warn('chart renderer failed to start', error));
   const database = openDatabase(config.databaseUrl);
   const mo = createMo(database, createClock(config.now));
   const moApp = await createMoApp({
@@ -80,6 +86,7 @@ export async function serve(config: Config): Promise<void> {
     force.unref();
     await Promise.all([moApp.stop(STOP_GRACE_MS), scheduler?.stop(STOP_GRACE_MS)]);
     await onChange.stop();
+    await closeChartPool();
     await database.close();
     logger.info('stopped');
     process.exit(0);
