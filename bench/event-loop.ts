@@ -15,8 +15,8 @@ import { applyMigrations } from '../src/db/migrate.js';
 import { createScratchDatabase } from '../src/db/scratch.js';
 import { DEMO_TEAM, loadDemo } from '../src/demo.js';
 import { createLogger } from '../src/log.js';
+import { renderDigest } from '../src/services/digest.js';
 import { createMo } from '../src/services/mo.js';
-import { renderDigest } from '../src/services/weekly-digest.js';
 import { signedHeaders, startBenchSlack } from './fake-slack.js';
 
 const DIGESTS = Number(process.env.BENCH_DIGESTS ?? 200);

@@ -37,6 +37,7 @@ const schema = z.object({
     .optional(),
   LOG_FORMAT: z.enum(['json', 'pretty'], { message: 'must be json or pretty' }).optional(),
   TEST_DATABASE_URL: z.string().optional(),
+  CI: z.string().optional(),
 });
 
 export type Env = z.infer<typeof schema>;
@@ -63,6 +64,8 @@ export interface Config {
   /** JSON lines, or human-readable; unset: human-readable on a terminal. */
   logFormat: 'json' | 'pretty' | undefined;
   testDatabaseUrl: string | undefined;
+  /** Running in CI: progress as plain lines, never a redrawn bar. */
+  ci: boolean;
 }
 
 /** The operator's configuration is wrong: the CLI says what, with exit code 2. */
@@ -96,6 +99,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     chartThreads: e.MO_CHART_THREADS,
     logFormat: e.LOG_FORMAT,
     testDatabaseUrl: e.TEST_DATABASE_URL,
+    ci: Boolean(e.CI && e.CI !== 'false' && e.CI !== '0'),
   };
 }
 
