@@ -27,7 +27,7 @@ export interface ChartPoolOptions {
   minThreads?: number;
   /** Renders waiting for a thread at most (default 8 per thread). */
   maxQueue?: number;
-  /** A render taking longer is stopped (default 15 s). */
+  /** A render taking longer is stopped (default 60 s: a new thread loads the renderer first, which takes seconds on a busy machine). */
   timeoutMs?: number;
   /** An idle thread ends after this (default 60 s). */
   idleTimeoutMs?: number;
@@ -49,7 +49,7 @@ export class ChartPool {
 
   constructor(options: ChartPoolOptions = {}) {
     this.threads = options.threads ?? defaultChartThreads();
-    this.timeoutMs = options.timeoutMs ?? 15_000;
+    this.timeoutMs = options.timeoutMs ?? 60_000;
     this.capacity = this.threads + (options.maxQueue ?? this.threads * 8);
     this.pool =
       this.threads > 0
