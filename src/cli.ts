@@ -294,9 +294,11 @@ export const VERBS: Verb[] = [
         let described: string;
         try {
           described = await importAndDescribe(kind, ctx);
-        } finally {
-          progress.done();
+        } catch (e) {
+          progress.done(false);
+          throw e;
         }
+        progress.done();
         out(described);
         if ((kind === 'spend' || kind === 'budgets') && !values['dry-run']) {
           const evaluation = await evaluateAlerts(mo, teamId);

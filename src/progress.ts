@@ -25,8 +25,8 @@ export interface ImportProgress {
   meter(): Transform;
   /** The import's onProgress: rows read so far. */
   update(rows: number): void;
-  /** The last line or frame, then the bar is released. */
-  done(): void;
+  /** The last line or frame, then the bar is released; a failed import adds no line. */
+  done(ok?: boolean): void;
 }
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
@@ -103,7 +103,8 @@ export function importProgress(options: ProgressOptions): ImportProgress {
         line(false);
       }
     },
-    done() {
+    done(ok = true) {
+      if (!ok) return void bar?.stop();
       if (bar) {
         const f = figures();
         bar.update(total ?? 1, { rows: fmt(rows), rate: fmt(f.rate), left: '0 s' });
