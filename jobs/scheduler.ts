@@ -44,6 +44,7 @@ export class Scheduler {
   private readonly leaseMs: number;
   private task: ScheduledTask | undefined;
   private inFlight = new Set<Promise<unknown>>();
+  private stopping = false;
 
   constructor(private readonly options: SchedulerOptions) {
     this.owner = options.owner ?? processOwner();
@@ -77,9 +78,12 @@ export class Scheduler {
     };
   }
 
-  /** Catches up at once, then ticks every minute. */
+  /**
+   * Catches up in the background (a process that is stopped meanwhile still stops in
+   * time), and ticks every minute. Leases keep a catch-up and a tick from running a slot twice.
+   */
   async start(): Promise<void> {
-    await this.track(this.tick());
+    this.track(this.tick()).catch(() => {});
     this.task = cron.schedule('* * * * *', () => this.track(this.tick()), {
       name: TICK_NAME,
       timezone: 'UTC',
@@ -90,10 +94,25 @@ export class Scheduler {
     });
   }
 
-  async stop(): Promise<void> {
+  /**
+   * Stops ticking and starts no new run; runs in flight get until `graceMs` to finish. The
+   * leases of those still going are released so another process takes them over at once.
+   */
+  async stop(graceMs = 8_000): Promise<void> {
+    this.stopping = true;
     await this.task?.destroy();
     this.task = undefined;
-    await Promise.allSettled([...this.inFlight]);
+    let timer: NodeJS.Timeout | undefined;
+    const finished = await Promise.race([
+      Promise.allSettled([...this.inFlight]).then(() => true),
+      new Promise<false>((resolve) => {
+        timer = setTimeout(() => resolve(false), graceMs);
+      }),
+    ]);
+    clearTimeout(timer);
+    const released = await this.runs.release(this.owner);
+    if (!finished || released)
+      this.options.logger.warn(`scheduler: stopped with runs in flight; released ${released} lease(s)`);
   }
 
   /** Runs what is due at `now` (Mo's clock by default), one (key, slot) at a time. */
@@ -107,8 +126,10 @@ export class Scheduler {
         this.options.logger.error(`scheduler: listing ${job.name} runs failed`, error);
         continue;
       }
-      for (const run of due)
+      for (const run of due) {
+        if (this.stopping) return results;
         results.push({ key: run.key, slot: run.slot, ...(await this.runOnce(run, now)) });
+      }
     }
     await this.runs.pruneTicks(new Date(now.getTime() - CATCH_UP_MS));
     return results;
@@ -120,6 +141,7 @@ export class Scheduler {
       owner: this.owner,
       leaseMs: this.leaseMs,
       now,
+      stopping: () => this.stopping,
     });
   }
 

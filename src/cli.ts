@@ -1,16 +1,17 @@
 // The `mo` command line: migrate, serve, settings, import, export, run, shell, demo, digest, jobs.
-import { createReadStream, existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { createReadStream, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { runCommand } from '../commands/router.js';
 import { describeSettings, settingsPatchSchema } from '../commands/settings.js';
 import { createClock } from './clock.js';
 import { type Config, loadConfig } from './config.js';
+import { backupDatabase, describeSummary, postgresBackupCommands, restoreDatabase } from './db/backup.js';
 import { type Database, openDatabase } from './db/client.js';
 import { formatRuns } from './db/jobs.js';
 import { dailyFigures } from './db/kpis.js';
 import { applyMigrations } from './db/migrate.js';
+import { providerOf } from './db/url.js';
 import { DEMO_ADMIN, DEMO_TEAM, loadDemo } from './demo.js';
 import { isIsoDate, requirePeriod } from './domain/calendar.js';
 import { EXIT_BUG, EXIT_USER_ERROR, isUserError, UsageError } from './domain/errors.js';
@@ -20,9 +21,9 @@ import { parseEncoding } from './ingest/decode.js';
 import { describeCounts, importAndDescribe, isImportKind } from './ingest/import.js';
 import { templateById } from './ingest/surveys.js';
 import { apology, logBug } from './log.js';
+import { importProgress } from './progress.js';
 import { evaluateAlerts } from './services/alerts.js';
 import { budgetReport } from './services/budget.js';
-import { renderDigest } from './services/digest.js';
 import { createMo, type Mo, todayIn } from './services/mo.js';
 import { commitmentsCsv } from './services/spend.js';
 import { localDirectory } from './slack/admins.js';
@@ -46,7 +47,13 @@ const USAGE = `mo — marketing ops in Slack
   mo digest --team T --out DIR [--date YYYY-MM-DD]   write the weekly digest (blocks JSON + PNGs) locally
   mo survey export --team T [--survey ID]   survey answers as CSV (anonymous ones without identities)
   mo jobs [--team T] [--limit N]    recent scheduled runs: slot, job, status, attempts, duration
+  mo backup --out FILE              a consistent copy of the SQLite database, while Mo serves
+  mo restore FILE                   a backup into an empty DATABASE_URL, checked against the backup
 `;
+
+/** A bar on a terminal, plain lines when piped or in CI (stderr: stdout keeps the result). */
+const progressFor = (config: Config) => (label: string, totalBytes?: number) =>
+  importProgress({ label, totalBytes, bar: Boolean(process.stderr.isTTY) && !config.ci });
 
 const out = (text: string) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
 
@@ -78,6 +85,8 @@ function requireTeam(values: { team?: string }): string {
 
 async function runOne(mo: Mo, teamId: string, userId: string, line: string): Promise<string> {
   const text = line.trim().replace(/^\/mo\b\s*/, '');
+  // Loaded for the verbs that answer commands only: `mo import` stays small without it.
+  const { runCommand } = await import('../commands/router.js');
   const result = await runCommand(text, { teamId, userId, channelId: 'CLI' }, { mo, ...localDirectory(mo) });
   return result.kind === 'message' ? messageToText(result.message) : modalToText(result.view);
 }
@@ -129,13 +138,34 @@ const verb = (name: string, usage: string, flags: FlagName[], run: Verb['run']):
 });
 
 /** The verbs that take words besides their flags (a file, a command line, an action). */
-const TAKES_ARGUMENTS = new Set(['run', 'import', 'token', 'survey']);
+const TAKES_ARGUMENTS = new Set(['run', 'import', 'token', 'survey', 'restore']);
 
 export const VERBS: Verb[] = [
   verb('serve', 'mo serve', [], async (_args, config) => {
     const { serve } = await import('./main.js');
     await serve(config);
     return await new Promise<number>(() => {});
+  }),
+  verb('backup', 'mo backup --out FILE', ['out'], async ({ values }, config) => {
+    if (!values.out) throw new UsageError('--out FILE is required: where to write the backup');
+    if (providerOf(config.databaseUrl) === 'postgresql') {
+      out(
+        `On PostgreSQL, back up and restore with its own tools:\n${postgresBackupCommands(values.out).join('\n')}`,
+      );
+      return 0;
+    }
+    const copy = await backupDatabase(config.databaseUrl, values.out);
+    out(`Backed up to ${values.out} (${(copy.bytes / 1e6).toFixed(1)} MB):\n${describeSummary(copy)}`);
+    return 0;
+  }),
+  verb('restore', 'mo restore FILE', [], async ({ positionals }, config) => {
+    const [file] = positionals;
+    if (!file) throw new UsageError('give the backup file: mo restore FILE (into an empty DATABASE_URL)');
+    const restored = await restoreDatabase(config.databaseUrl, file);
+    const applied = await applyMigrations(config.databaseUrl);
+    out(`Restored ${file}; rows and money totals match the backup:\n${describeSummary(restored)}`);
+    if (applied.length) out(`Then applied ${applied.join(', ')} (the backup was from an older Mo).`);
+    return 0;
   }),
   verb('migrate', 'mo migrate', [], async (_args, config) => {
     const applied = await applyMigrations(config.databaseUrl);
@@ -145,7 +175,7 @@ export const VERBS: Verb[] = [
   verb('demo', 'mo demo [--team T]', ['team'], async ({ values }, config) => {
     return await withMo(config, async (mo) => {
       const teamId = values.team ?? DEMO_TEAM;
-      const r = await loadDemo(mo, teamId);
+      const r = await loadDemo(mo, teamId, progressFor(config));
       out(`Demo workspace ${teamId} ready: ${describeSettings(r.settings)}`);
       out(describeCounts('budget', r.budgets));
       out(describeCounts('spend', r.spend));
@@ -268,6 +298,7 @@ export const VERBS: Verb[] = [
       if (!file) throw new UsageError(`give the CSV file: mo import ${kind} FILE --team T`);
       if (!existsSync(file)) throw new UsageError(`no file ${file}`);
       const teamId = requireTeam(values);
+      const progress = progressFor(config)(basename(file), statSync(file).size);
       return await withMo(config, async (mo) => {
         const settings = await mo.workspaces.ensure(teamId);
         const ctx = {
@@ -279,14 +310,23 @@ export const VERBS: Verb[] = [
           fiscalStartMonth: settings.fiscalStartMonth,
           source: 'csv',
           actor: 'cli',
-          open: () => createReadStream(file),
+          open: () => createReadStream(file).pipe(progress.meter()),
+          onProgress: (rows: number) => progress.update(rows),
           label: file,
           format: values.format,
           category: values.category,
           dryRun: values['dry-run'],
           encoding: parseEncoding(values.encoding),
         };
-        out(await importAndDescribe(kind, ctx));
+        let described: string;
+        try {
+          described = await importAndDescribe(kind, ctx);
+        } catch (e) {
+          progress.done(false);
+          throw e;
+        }
+        progress.done();
+        out(described);
         if ((kind === 'spend' || kind === 'budgets') && !values['dry-run']) {
           const evaluation = await evaluateAlerts(mo, teamId);
           if (evaluation.raised.length)
@@ -475,6 +515,7 @@ export const VERBS: Verb[] = [
       const dir = values.out;
       return await withMo(config, async (mo) => {
         const settings = await mo.workspaces.ensure(teamId);
+        const { renderDigest } = await import('./services/digest.js');
         const digest = await renderDigest(mo, settings, {
           today: values.date ?? todayIn(mo, settings.timezone),
         });

@@ -5,6 +5,7 @@ import { digestJob } from '../jobs/digest.js';
 import { Scheduler } from '../jobs/scheduler.js';
 import { surveysJob } from '../jobs/surveys.js';
 import { createMoApp } from './app.js';
+import { chartPool, closeChartPool, configureChartPool } from './charts/pool.js';
 import { createClock } from './clock.js';
 import { type Config, requireSlack } from './config.js';
 import { openDatabase } from './db/client.js';
@@ -22,12 +23,22 @@ export function keepServing(logger: Logger): void {
   process.on('uncaughtException', (error) => logger.error('uncaught exception; Mo keeps serving', error));
 }
 
+const STOP_GRACE_MS = 8_000;
+
 export async function serve(config: Config): Promise<void> {
   const slack = requireSlack(config);
-  const logger = createLogger(config.logLevel);
+  const logger = createLogger(config.logLevel, {
+    pretty: config.logFormat ? config.logFormat === 'pretty' : undefined,
+    secrets: [slack.botToken, slack.signingSecret, slack.appToken],
+  });
   keepServing(logger);
   const applied = await applyMigrations(config.databaseUrl);
   if (applied.length) logger.info(`applied migrations: ${applied.join(', ')}`);
+  // One thread kept warm: loading the renderer in a new thread takes seconds on a busy machine.
+  await configureChartPool({ threads: config.chartThreads, minThreads: 1 });
+  void chartPool()
+    .warm()
+    .catch((error) => logger.warn('chart renderer failed to start', error));
   const database = openDatabase(config.databaseUrl);
   const mo = createMo(database, createClock(config.now));
   const moApp = await createMoApp({
@@ -39,6 +50,7 @@ export async function serve(config: Config): Promise<void> {
     database,
     mo,
     logger,
+    metrics: config.metrics,
   });
   const port = await moApp.start();
   const client = jobClient(slack.botToken, slack.apiUrl, logger);
@@ -67,12 +79,16 @@ export async function serve(config: Config): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info(`${signal}: stopping`);
+    // Requests and job runs in flight get 8 s to finish (together); the scheduler then
+    // releases the leases of runs still going, so another process takes them at once.
+    // Past 10 s in all something is stuck: exit 1.
     const force = setTimeout(() => process.exit(1), 10_000);
     force.unref();
-    await moApp.stop();
-    await scheduler?.stop();
+    await Promise.all([moApp.stop(STOP_GRACE_MS), scheduler?.stop(STOP_GRACE_MS)]);
     await onChange.stop();
+    await closeChartPool();
     await database.close();
+    logger.info('stopped');
     process.exit(0);
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));

@@ -5,6 +5,7 @@ import type { WebClient } from '@slack/web-api';
 import type { AlertRow } from '../db/alerts.js';
 import { deliveryTime, evaluateLine, lineForecast, reconcile } from '../domain/alerts.js';
 import { dateInZone } from '../domain/calendar.js';
+import { alertsRaised } from '../metrics.js';
 import { ALERT_REFUSAL, alertBatchMessage, ownerAlertMessage } from '../slack/blocks/alerts.js';
 import type { Message } from '../slack/blocks/common.js';
 import { findChannelByName } from '../slack/channels.js';
@@ -62,6 +63,7 @@ export async function evaluateAlerts(
   // Another evaluator wrote some of these first: look again at what it left.
   if (raised === null && !retried) return evaluateAlerts(mo, teamId, now, true);
   const ids = [...(raised ?? [])];
+  alertsRaised.inc(ids.length);
   for (const x of again) {
     const id = await alerts.fire(teamId, x.c, x.line, now, deliverAt);
     if (id) ids.push(id);

@@ -3,7 +3,7 @@
 // ts after it. A crash between the two leaves the row pending; the next attempt looks for
 // the key in the message metadata Mo attached (conversations.history / replies) before
 // posting again, so a retried run never posts twice.
-import { ErrorCode, type RetryOptions, WebClient } from '@slack/web-api';
+import { ErrorCode, type RetryOptions, WebClient, type WebClientOptions } from '@slack/web-api';
 import type { SlackPostRepository } from '../db/slack-posts.js';
 import type { Message } from './blocks/common.js';
 
@@ -56,6 +56,8 @@ function withoutRetries(client: WebClient): WebClient {
   if (!twin) {
     twin = new WebClient(client.token, {
       slackApiUrl: client.slackApiUrl,
+      // The client's logger: the twin's lines are Mo's JSON lines, scrubbed, at LOG_LEVEL.
+      logger: (client as unknown as { logger: WebClientOptions['logger'] }).logger,
       retryConfig: { retries: 0 },
       rejectRateLimitedCalls: true,
     });

@@ -18,6 +18,8 @@ export interface FakeUser {
   tz?: string;
   real_name?: string;
   deleted?: boolean;
+  /** users.info's profile.email (personal data Mo must never log). */
+  email?: string;
 }
 
 export interface FakeChannel {
@@ -458,6 +460,7 @@ export class FakeSlack {
   private failures = new Map<string, Failure[]>();
   /** The ws:// URL apps.connections.open answers (a test's fake Socket Mode server). */
   socketModeUrl: string | undefined;
+  private delays = new Map<string, number>();
   private files = new Map<string, FakeFile>();
   /** Every message in every channel (DMs under their D… id), oldest first. */
   messages: FakeMessage[] = [];
@@ -509,6 +512,11 @@ export class FakeSlack {
     this.failures.set(method, list);
   }
 
+  /** Every later call to `method` is answered after `ms` (a slow Slack, a job caught mid-step). */
+  slowDown(method: string, ms: number): void {
+    this.delays.set(method, ms);
+  }
+
   /** A file shared in a channel: files.info describes it and its download URL serves it. */
   addFile(file: Omit<FakeFile, 'id'>): string {
     const id = `F${++this.ids}`;
@@ -529,6 +537,7 @@ export class FakeSlack {
     this.calls = [];
     this.uploads = [];
     this.failures.clear();
+    this.delays.clear();
   }
 
   close(): Promise<void> {
@@ -658,6 +667,8 @@ export class FakeSlack {
       return json(200, { ok: false, error: 'invalid_json' });
     }
     this.calls.push({ method, args, at: Date.now() });
+    const delay = this.delays.get(method);
+    if (delay) await new Promise((resolve) => setTimeout(resolve, delay));
 
     const auth = req.headers.authorization ?? '';
     // Socket Mode opens its connection with the app-level token (xapp-…), nothing else does.
@@ -858,6 +869,7 @@ export class FakeSlack {
             is_primary_owner: Boolean(u.is_primary_owner),
             deleted: Boolean(u.deleted),
             is_bot: false,
+            ...(u.email ? { profile: { email: u.email, real_name: u.real_name ?? id } } : {}),
           },
         };
       }
