@@ -6,6 +6,7 @@
 import { ErrorCode, type RetryOptions, WebClient } from '@slack/web-api';
 import type { SlackPostRepository } from '../db/slack-posts.js';
 import type { Message } from './blocks/common.js';
+import { LimitedWebClient } from './limiter.js';
 
 export const POST_EVENT_TYPE = 'mo_post';
 
@@ -54,11 +55,12 @@ const noRetryTwins = new WeakMap<WebClient, WebClient>();
 function withoutRetries(client: WebClient): WebClient {
   let twin = noRetryTwins.get(client);
   if (!twin) {
-    twin = new WebClient(client.token, {
-      slackApiUrl: client.slackApiUrl,
-      retryConfig: { retries: 0 },
-      rejectRateLimitedCalls: true,
-    });
+    const once = { retryConfig: { retries: 0 }, rejectRateLimitedCalls: true };
+    // A workspace's client keeps its rate limiter in the twin.
+    twin =
+      client instanceof LimitedWebClient
+        ? client.twin(once)
+        : new WebClient(client.token, { slackApiUrl: client.slackApiUrl, ...once });
     noRetryTwins.set(client, twin);
   }
   return twin;
