@@ -28,6 +28,7 @@ const schema = z.object({
     .optional(),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   MO_SCHEDULER: z.enum(['on', 'off'], { message: 'must be on or off' }).default('on'),
+  MO_JOB_CONCURRENCY: z.coerce.number({ message: 'must be a whole number' }).int().min(1).max(64).default(4),
   TEST_DATABASE_URL: z.string().optional(),
 });
 
@@ -48,6 +49,8 @@ export interface Config {
   logLevel: (typeof LOG_LEVELS)[number];
   /** Runs the weekly digest and other jobs in this process (`mo serve`). */
   scheduler: boolean;
+  /** Job runs (digests, alerts) one process makes at once; other processes take the rest. */
+  jobConcurrency: number;
   testDatabaseUrl: string | undefined;
 }
 
@@ -78,6 +81,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     now: e.MO_NOW ? new Date(e.MO_NOW) : undefined,
     logLevel: e.LOG_LEVEL,
     scheduler: e.MO_SCHEDULER === 'on',
+    jobConcurrency: e.MO_JOB_CONCURRENCY,
     testDatabaseUrl: e.TEST_DATABASE_URL,
   };
 }

@@ -46,6 +46,7 @@ export async function serve(config: Config): Promise<void> {
     ? new Scheduler({
         mo,
         logger,
+        concurrency: config.jobConcurrency,
         jobs: [
           digestJob({ mo, client, logger }),
           alertsJob({ mo, client, logger }),
