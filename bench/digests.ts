@@ -13,7 +13,6 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { createClock } from '../src/clock.js';
 import { openDatabase } from '../src/db/client.js';
-import { digestScheduleRepository } from '../src/db/digest-schedule.js';
 import { applyMigrations } from '../src/db/migrate.js';
 import { createScratchDatabase } from '../src/db/scratch.js';
 import { loadDemo } from '../src/demo.js';
@@ -150,7 +149,7 @@ async function main() {
     await loadDemo(mo, TEMPLATE);
     await mo.db.workspace.update({ where: { teamId: TEMPLATE }, data: { digestChannelId: `C${TEMPLATE}` } });
     await cloneWorkspaces(scratch.url, WORKSPACES);
-    const schedule = await digestScheduleRepository(mo.db).get(TEMPLATE);
+    const schedule = await mo.digestSchedules.get(TEMPLATE);
     if (!schedule) throw new Error('the template workspace is missing');
     const slot = lastWeeklySlot(schedule, new Date('2026-11-16T23:00:00Z'));
     const now = new Date(slot.getTime() + 30_000).toISOString();
