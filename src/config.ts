@@ -36,6 +36,7 @@ const schema = z.object({
     .max(64)
     .optional(),
   LOG_FORMAT: z.enum(['json', 'pretty'], { message: 'must be json or pretty' }).optional(),
+  MO_JOB_CONCURRENCY: z.coerce.number({ message: 'must be a whole number' }).int().min(1).max(64).default(4),
   TEST_DATABASE_URL: z.string().optional(),
   CI: z.string().optional(),
 });
@@ -63,6 +64,8 @@ export interface Config {
   chartThreads: number | undefined;
   /** JSON lines, or human-readable; unset: human-readable on a terminal. */
   logFormat: 'json' | 'pretty' | undefined;
+  /** Job runs (digests, alerts) one process makes at once; other processes take the rest. */
+  jobConcurrency: number;
   testDatabaseUrl: string | undefined;
   /** Running in CI: progress as plain lines, never a redrawn bar. */
   ci: boolean;
@@ -98,6 +101,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     metrics: e.MO_METRICS === 'on',
     chartThreads: e.MO_CHART_THREADS,
     logFormat: e.LOG_FORMAT,
+    jobConcurrency: e.MO_JOB_CONCURRENCY,
     testDatabaseUrl: e.TEST_DATABASE_URL,
     ci: Boolean(e.CI && e.CI !== 'false' && e.CI !== '0'),
   };

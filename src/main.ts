@@ -58,6 +58,7 @@ export async function serve(config: Config): Promise<void> {
     ? new Scheduler({
         mo,
         logger,
+        concurrency: config.jobConcurrency,
         jobs: [
           digestJob({ mo, client, logger }),
           alertsJob({ mo, client, logger }),

@@ -6,6 +6,7 @@
 import { ErrorCode, type RetryOptions, WebClient, type WebClientOptions } from '@slack/web-api';
 import type { SlackPostRepository } from '../db/slack-posts.js';
 import type { Message } from './blocks/common.js';
+import { LimitedWebClient } from './limiter.js';
 
 export const POST_EVENT_TYPE = 'mo_post';
 
@@ -54,13 +55,17 @@ const noRetryTwins = new WeakMap<WebClient, WebClient>();
 function withoutRetries(client: WebClient): WebClient {
   let twin = noRetryTwins.get(client);
   if (!twin) {
-    twin = new WebClient(client.token, {
-      slackApiUrl: client.slackApiUrl,
+    const once = {
       // The client's logger: the twin's lines are Mo's JSON lines, scrubbed, at LOG_LEVEL.
       logger: (client as unknown as { logger: WebClientOptions['logger'] }).logger,
       retryConfig: { retries: 0 },
       rejectRateLimitedCalls: true,
-    });
+    };
+    // A workspace's client keeps its rate limiter in the twin.
+    twin =
+      client instanceof LimitedWebClient
+        ? client.twin(once)
+        : new WebClient(client.token, { slackApiUrl: client.slackApiUrl, ...once });
     noRetryTwins.set(client, twin);
   }
   return twin;
