@@ -20,13 +20,14 @@ import { stateUsers, stateValue, type ViewStateValues } from '../src/slack/view-
 import { type AlertAction, actOnAlert, alertBudgetView } from './alerts.js';
 import { budgetEditView, showBudget } from './budget.js';
 import { importSharedFile } from './file-import.js';
+import { type HomeRefresher, registerHome } from './home.js';
 import { runCommand } from './router.js';
 import { describeSettings, settingsPatchSchema } from './settings.js';
 import { recordSpend } from './spend.js';
 import { openSurveyModal, submitSurveyPage, thanksView } from './surveys.js';
 import { type CommandEnv, requireAdmin, workspaceFor } from './types.js';
 
-export function registerCommands(app: App, env: CommandEnv, log: Logger): void {
+export function registerCommands(app: App, env: CommandEnv, log: Logger): HomeRefresher {
   app.command('/mo', async ({ command, ack, respond, client }) => {
     await ack();
     const teamId = command.team_id || command.enterprise_id || '';
@@ -132,14 +133,18 @@ export function registerCommands(app: App, env: CommandEnv, log: Logger): void {
         await ack();
         const who = userOf(body);
         const result = await actOnAlert(env, who, button.value ?? '', action);
-        if ('refused' in result)
+        // A click on the Home tab has no message to answer: the tab itself is republished.
+        const fromHome = !body.response_url;
+        if ('refused' in result) {
+          if (fromHome) return void log.warn(`alert action refused on the Home tab: ${result.refused}`);
           return void (await respond({
             response_type: 'ephemeral',
             replace_original: false,
             text: `:no_entry: ${result.refused}`,
           }));
-        // The clicked message (channel or DM) is redrawn; the channel's copy too when the click came from a DM.
-        await respond({ replace_original: true, ...result.message });
+        }
+        // The clicked message (channel or DM) is redrawn; the channel's copy too when the click came from a DM or Home.
+        if (!fromHome) await respond({ replace_original: true, ...result.message });
         const { channelId, messageTs } = result.alert;
         if (channelId && messageTs && channelId !== body.channel?.id)
           await client.chat
@@ -162,7 +167,7 @@ export function registerCommands(app: App, env: CommandEnv, log: Logger): void {
     await ack();
     const opened = await openSurveyModal(env, userOf(body).teamId, action.value ?? '');
     if ('error' in opened)
-      return void (await respond({
+      return void (await respond?.({
         response_type: 'ephemeral',
         replace_original: false,
         text: opened.error ?? '',
@@ -252,6 +257,8 @@ export function registerCommands(app: App, env: CommandEnv, log: Logger): void {
       await confirm(url, reply, log);
     });
   }
+
+  return registerHome(app, env, log);
 }
 
 async function confirm(url: string | undefined, reply: Message, log: Logger) {

@@ -84,7 +84,7 @@ export async function createMoApp(options: MoAppOptions): Promise<MoApp> {
   await app.init();
 
   const directory = slackDirectory(app.client, options.mo);
-  registerCommands(
+  const home = registerCommands(
     app,
     { mo: options.mo, ...directory, slack: { client: app.client, logger, secret: options.signingSecret } },
     logger,
@@ -172,6 +172,7 @@ export async function createMoApp(options: MoAppOptions): Promise<MoApp> {
       return (server.address() as AddressInfo).port;
     },
     async stop() {
+      await home.stop();
       if (socketMode) await (receiver as InstanceType<typeof SocketModeReceiver>).stop();
       if (server) {
         const closing = new Promise<void>((resolve) => server?.close(() => resolve()));
