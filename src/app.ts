@@ -40,6 +40,10 @@ export interface MoAppOptions {
   mo: Mo;
   logger: Logger;
   clientOptions?: WebClientOptions;
+  /** Where to listen (default: every interface). The playground keeps to 127.0.0.1. */
+  host?: string;
+  /** More pages on the same port (the playground's); true when it answered the request. */
+  routes?: (req: IncomingMessage, res: ServerResponse) => boolean;
 }
 
 export interface MoApp {
@@ -116,7 +120,10 @@ export async function createMoApp(options: MoAppOptions): Promise<MoApp> {
     if (req.method === 'GET' && path === '/healthz') return void health(res);
     const importPath = /^\/api\/v1\/import\/([a-z]+)$/.exec(path);
     if (importPath) return void api(req, res, importPath[1] as string);
-    if (socketMode) return void res.writeHead(404).end();
+    if (options.routes?.(req, res)) return;
+    // Bolt answers only its own path; anything else (a browser's /favicon.ico) is a 404 here,
+    // not an unhandled rejection inside the receiver.
+    if (socketMode || path !== '/slack/events') return void res.writeHead(404).end();
     const ts = Number(req.headers['x-slack-request-timestamp']);
     if (Number.isFinite(ts) && ts > Date.now() / 1000 + MAX_CLOCK_SKEW_S) {
       logger.warn('rejected a Slack request stamped in the future');
@@ -166,7 +173,8 @@ export async function createMoApp(options: MoAppOptions): Promise<MoApp> {
       server = createServer(listener);
       await new Promise<void>((resolve, reject) => {
         server?.once('error', reject);
-        server?.listen(options.port, resolve);
+        if (options.host) server?.listen(options.port, options.host, resolve);
+        else server?.listen(options.port, resolve);
       });
       if (socketMode) await (receiver as InstanceType<typeof SocketModeReceiver>).start();
       return (server.address() as AddressInfo).port;

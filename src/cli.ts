@@ -34,6 +34,7 @@ const USAGE = `mo — marketing ops in Slack
   mo demo [--team T]                load a realistic demo workspace (team ${DEMO_TEAM}, admin ${DEMO_ADMIN})
   mo run --team T --user U "/mo budget ..."   run a slash command locally and print the reply
   mo shell [--team T] [--user U]    type /mo commands and read the replies (no Slack needed)
+  mo playground (= mo shell --web)  Mo as mo serve runs it, with a local Slack in your browser
   mo settings --team T [--currency C] [--fiscal-start-month N] [--timezone TZ] [--admins U1,U2]
   mo import spend|budgets|leads|opportunities FILE --team T [--format F] [--category C] [--dry-run]
       [--encoding latin1|windows-1252]  (files are read as UTF-8 unless told)
@@ -93,6 +94,7 @@ const FLAG = {
   limit: { type: 'string' },
   survey: { type: 'string' },
   encoding: { type: 'string' },
+  web: { type: 'boolean' },
 } as const;
 type FlagName = keyof typeof FLAG;
 type Flags = { [K in FlagName]?: (typeof FLAG)[K]['type'] extends 'boolean' ? boolean : string };
@@ -114,6 +116,13 @@ const verb = (name: string, usage: string, flags: FlagName[], run: Verb['run']):
 
 /** The verbs that take words besides their flags (a file, a command line, an action). */
 const TAKES_ARGUMENTS = new Set(['run', 'import', 'token', 'survey']);
+
+/** `mo playground`: Mo and a local Slack in the browser, until Ctrl-C (src/playground). */
+async function playground(config: Config): Promise<number> {
+  const { playground: run } = await import('./playground/index.js');
+  const { createLogger } = await import('./log.js');
+  return await run(config, createLogger(config.logLevel));
+}
 
 export const VERBS: Verb[] = [
   verb('serve', 'mo serve', [], async (_args, config) => {
@@ -155,7 +164,9 @@ export const VERBS: Verb[] = [
       });
     },
   ),
-  verb('shell', 'mo shell [--team T] [--user U]', ['team', 'user'], async ({ values }, config) => {
+  verb('playground', 'mo playground', [], async (_args, config) => await playground(config)),
+  verb('shell', 'mo shell [--team T] [--user U] [--web]', ['team', 'user', 'web'], async ({ values }, config) => {
+    if (values.web) return await playground(config);
     const teamId = values.team ?? DEMO_TEAM;
     const userId = values.user ?? DEMO_ADMIN;
     return await withMo(config, async (mo) => {

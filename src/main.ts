@@ -4,13 +4,13 @@ import { alertsJob, alertsOnChange } from '../jobs/alerts.js';
 import { digestJob } from '../jobs/digest.js';
 import { Scheduler } from '../jobs/scheduler.js';
 import { surveysJob } from '../jobs/surveys.js';
-import { createMoApp } from './app.js';
-import { createClock } from './clock.js';
+import { createMoApp, type MoAppOptions } from './app.js';
+import { type Clock, createClock } from './clock.js';
 import { type Config, requireSlack } from './config.js';
 import { openDatabase } from './db/client.js';
 import { applyMigrations } from './db/migrate.js';
 import { createLogger, type Logger } from './log.js';
-import { createMo } from './services/mo.js';
+import { createMo, type Mo } from './services/mo.js';
 import { jobClient } from './slack/client.js';
 
 /**
@@ -22,14 +22,30 @@ export function keepServing(logger: Logger): void {
   process.on('uncaughtException', (error) => logger.error('uncaught exception; Mo keeps serving', error));
 }
 
-export async function serve(config: Config): Promise<void> {
-  const slack = requireSlack(config);
-  const logger = createLogger(config.logLevel);
-  keepServing(logger);
+export interface RunningMo {
+  mo: Mo;
+  /** The HTTP port: /slack/events (HTTP mode), /healthz, /api/v1. */
+  port: number;
+  scheduler: Scheduler | undefined;
+  stop(): Promise<void>;
+}
+
+/**
+ * Mo as `mo serve` runs it: migrations, database, the Bolt app, the scheduler and the alert
+ * evaluation after changes. The playground runs exactly this against its local Slack, on a
+ * clock it can move (`clock`).
+ */
+export async function startMo(
+  config: Config,
+  slack: ReturnType<typeof requireSlack>,
+  logger: Logger,
+  clock: Clock = createClock(config.now),
+  http: Pick<MoAppOptions, 'host' | 'routes'> = {},
+): Promise<RunningMo> {
   const applied = await applyMigrations(config.databaseUrl);
   if (applied.length) logger.info(`applied migrations: ${applied.join(', ')}`);
   const database = openDatabase(config.databaseUrl);
-  const mo = createMo(database, createClock(config.now));
+  const mo = createMo(database, clock);
   const moApp = await createMoApp({
     signingSecret: slack.signingSecret,
     botToken: slack.botToken,
@@ -39,6 +55,7 @@ export async function serve(config: Config): Promise<void> {
     database,
     mo,
     logger,
+    ...http,
   });
   const port = await moApp.start();
   const client = jobClient(slack.botToken, slack.apiUrl, logger);
@@ -56,6 +73,25 @@ export async function serve(config: Config): Promise<void> {
   const onChange = alertsOnChange({ mo, client, logger });
   await scheduler?.start();
   if (scheduler) logger.info(`scheduler on (${scheduler.owner})`);
+  return {
+    mo,
+    port,
+    scheduler,
+    async stop() {
+      await moApp.stop();
+      await scheduler?.stop();
+      await onChange.stop();
+      await database.close();
+    },
+  };
+}
+
+export async function serve(config: Config): Promise<void> {
+  const slack = requireSlack(config);
+  const logger = createLogger(config.logLevel);
+  keepServing(logger);
+  const running = await startMo(config, slack, logger);
+  const { port } = running;
   logger.info(
     slack.appToken
       ? `Mo is connected over Socket Mode (health on http://localhost:${port}/healthz)`
@@ -69,10 +105,7 @@ export async function serve(config: Config): Promise<void> {
     logger.info(`${signal}: stopping`);
     const force = setTimeout(() => process.exit(1), 10_000);
     force.unref();
-    await moApp.stop();
-    await scheduler?.stop();
-    await onChange.stop();
-    await database.close();
+    await running.stop();
     process.exit(0);
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));
