@@ -4,7 +4,7 @@
 // answered by three people and its results with the chart, the digest preview with its
 // charts, the Home tab, an alert acknowledged. Each step leaves a screenshot in
 // docs/screenshots/; any console error or Block Kit violation fails the test.
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -65,12 +65,14 @@ describe.skipIf(!hasChromium)('the playground in a browser', { timeout: 180_000 
         '--disable-sync',
       ],
     });
-    page = await browser.newPage({ viewport: { width: 1360, height: 860 } });
+    page = await browser.newPage({ viewport: { width: 1200, height: 760 } });
     page.on('console', (m) => {
       if (m.type() === 'error') consoleErrors.push(m.text());
     });
     page.on('pageerror', (e) => consoleErrors.push(String(e)));
     mkdirSync(SHOTS, { recursive: true });
+    // This run's screenshots replace the last run's.
+    for (const f of readdirSync(SHOTS)) if (f.endsWith('.png')) rmSync(join(SHOTS, f));
   }, 240_000);
 
   afterAll(async () => {
