@@ -162,7 +162,12 @@ describe.skipIf(!hasChromium)('the playground in a browser', { timeout: 180_000 
           // Different people, different answers; never the last option ("Don't know").
           await choices.nth((i + g) % Math.max(1, (await choices.count()) - 1)).check();
         }
-        if (i === 0 && p === 0) await snap('survey-modal');
+        if (i === 0 && p === 0) {
+          await modal.locator('.modal-body').evaluate((body) => {
+            (body as unknown as { scrollTop: number }).scrollTop = 0;
+          });
+          await snap('survey-modal');
+        }
         await modal.locator('[data-submit]').click();
         await page.waitForFunction(
           (prev) =>
