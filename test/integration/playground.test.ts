@@ -150,6 +150,19 @@ describe('the playground’s page API', () => {
     expect((await state(MEMBER)).home).toBeNull();
   });
 
+  it('moves Mo’s clock (MO_NOW) from the page', async () => {
+    const before = new Date(
+      ((await (await fetch(`${pg.url}playground/state?user=${MEMBER}`)).json()) as { now: string }).now,
+    );
+    const target = new Date(before.getTime() + 7 * 86_400_000);
+    const moved = await post('clock', { now: target.toISOString() });
+    expect(moved.status).toBe(200);
+    const now = new Date(String(moved.body.now));
+    expect(Math.abs(now.getTime() - target.getTime())).toBeLessThan(5_000);
+    expect(Math.abs(pg.running.mo.clock().getTime() - target.getTime())).toBeLessThan(5_000);
+    expect((await post('clock', { now: 'next tuesday' })).status).toBe(400);
+  });
+
   it('refuses what the page sends wrong, and records what Slack would refuse as a violation', async () => {
     expect((await post('submit', { user: DEMO_ADMIN, view: 'V404', values: {} })).status).toBe(400);
     expect((await post('command', { user: 'U0NOBODY', channel: 'C0MARKETING', text: '/mo' })).status).toBe(
