@@ -138,6 +138,36 @@ describe('the App Home tab over HTTP', () => {
     expect(buttons(again.args.view).map((b) => b.value)).not.toContain(ack?.value);
   });
 
+  it('is published again for its viewers after a plan changes, once for a burst of changes', async () => {
+    const prev = publishes(OWNER).length;
+    await openHome(OWNER);
+    await published(OWNER, prev);
+    const before = publishes(OWNER).length;
+    for (const amount of ['125000', '126000']) {
+      const body = new URLSearchParams({
+        token: 'x',
+        team_id: DEMO_TEAM,
+        channel_id: 'C0MKT',
+        user_id: DEMO_ADMIN,
+        command: '/mo',
+        text: `budget set "Paid Media/Search" ${amount} FY2027-Q4`,
+        response_url: app.slack.responseUrl(`plan-${amount}`),
+        trigger_id: `trigger-plan-${amount}`,
+      }).toString();
+      await signedPost(body, 'application/x-www-form-urlencoded');
+    }
+    const until = Date.now() + 10_000;
+    while (
+      !publishes(OWNER).some((c, i) => i >= before && JSON.stringify(c.args.view).includes('of $126,000'))
+    ) {
+      if (Date.now() > until) throw new Error('the Home tab was not published again with the new plan');
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    await new Promise((r) => setTimeout(r, 2500));
+    // Two commands signal four changes (each command, each plan's figures): debounced into one or two.
+    expect(publishes(OWNER).length - before).toBeLessThanOrEqual(2);
+  });
+
   it('opens the settings modal and the import help from the admin buttons', async () => {
     for (const [action, trigger] of [
       [HOME.settings, 'trigger-settings'],
