@@ -75,7 +75,7 @@ export function playgroundRoutes(
   const state = (user: string) => ({
     team: ws.team,
     botUserId: ws.slack.botUserId,
-    people: ws.people.map(({ id, name, role }) => ({ id, name, role })),
+    people: ws.people.map(({ id, name, role, slack }) => ({ id, name, role, tz: slack.tz ?? 'UTC' })),
     channels: ws.channels.map(({ id, name }) => ({ id, name })),
     user,
     dm: dmOf(user),

@@ -36,7 +36,7 @@ interface Call {
 interface State {
   team: { id: string; domain: string };
   botUserId: string;
-  people: { id: string; name: string; role: string }[];
+  people: { id: string; name: string; role: string; tz: string }[];
   channels: { id: string; name: string }[];
   user: string;
   dm: string;
@@ -111,7 +111,8 @@ function context(extra: Partial<RenderContext> & Pick<RenderContext, 'onAction'>
     userName: nameOf,
     channelName: (id) => state?.channels.find((c) => c.id === id)?.name ?? id,
     now: new Date(state?.now ?? Date.now()),
-    timeZone: 'America/New_York',
+    // Slack shows dates in the reader's own timezone.
+    timeZone: state?.people.find((p) => p.id === state?.user)?.tz ?? 'UTC',
     confirm: confirmDialog,
     ...extra,
   };
