@@ -165,41 +165,46 @@ export const VERBS: Verb[] = [
     },
   ),
   verb('playground', 'mo playground', [], async (_args, config) => await playground(config)),
-  verb('shell', 'mo shell [--team T] [--user U] [--web]', ['team', 'user', 'web'], async ({ values }, config) => {
-    if (values.web) return await playground(config);
-    const teamId = values.team ?? DEMO_TEAM;
-    const userId = values.user ?? DEMO_ADMIN;
-    return await withMo(config, async (mo) => {
-      if (teamId === DEMO_TEAM && !(await mo.workspaces.get(teamId))) {
-        out('Loading the demo workspace…');
-        await loadDemo(mo, teamId);
-      }
-      const interactive = process.stdin.isTTY;
-      if (interactive) out(`Mo shell for team ${teamId} as ${userId}. Type /mo help, or exit.`);
-      // readline shows its prompt only when it has an output to write it to (a terminal).
-      const rl = createInterface({
-        input: process.stdin,
-        output: interactive ? process.stdout : undefined,
-        prompt: interactive ? '/mo> ' : '',
-      });
-      rl.prompt();
-      for await (const line of rl) {
-        if (/^(exit|quit)$/i.test(line.trim())) break;
-        // One line's failure is reported and the shell goes on.
-        if (line.trim())
-          out(
-            await runOne(mo, teamId, userId, line).catch((e) =>
-              isUserError(e)
-                ? `mo: ${e.message}`
-                : `mo: ${apology(logBug(console, 'mo shell line failed', e))}`,
-            ),
-          );
+  verb(
+    'shell',
+    'mo shell [--team T] [--user U] [--web]',
+    ['team', 'user', 'web'],
+    async ({ values }, config) => {
+      if (values.web) return await playground(config);
+      const teamId = values.team ?? DEMO_TEAM;
+      const userId = values.user ?? DEMO_ADMIN;
+      return await withMo(config, async (mo) => {
+        if (teamId === DEMO_TEAM && !(await mo.workspaces.get(teamId))) {
+          out('Loading the demo workspace…');
+          await loadDemo(mo, teamId);
+        }
+        const interactive = process.stdin.isTTY;
+        if (interactive) out(`Mo shell for team ${teamId} as ${userId}. Type /mo help, or exit.`);
+        // readline shows its prompt only when it has an output to write it to (a terminal).
+        const rl = createInterface({
+          input: process.stdin,
+          output: interactive ? process.stdout : undefined,
+          prompt: interactive ? '/mo> ' : '',
+        });
         rl.prompt();
-      }
-      rl.close();
-      return 0;
-    });
-  }),
+        for await (const line of rl) {
+          if (/^(exit|quit)$/i.test(line.trim())) break;
+          // One line's failure is reported and the shell goes on.
+          if (line.trim())
+            out(
+              await runOne(mo, teamId, userId, line).catch((e) =>
+                isUserError(e)
+                  ? `mo: ${e.message}`
+                  : `mo: ${apology(logBug(console, 'mo shell line failed', e))}`,
+              ),
+            );
+          rl.prompt();
+        }
+        rl.close();
+        return 0;
+      });
+    },
+  ),
   verb(
     'settings',
     'mo settings --team T [--currency C] [--fiscal-start-month N] [--timezone TZ] [--admins U1,U2]',

@@ -2,16 +2,15 @@
 // lines they own, the alerts waiting for them, the surveys they have not answered, and when
 // the digest goes next. Plain data; src/slack/blocks/home.ts draws it.
 import type { WebClient } from '@slack/web-api';
-import { type AlertRow, alertRepository, openAlerts } from '../db/alerts.js';
-import { digestScheduleRepository } from '../db/digest-schedule.js';
-import { openSurveysFor, respondentKey } from '../db/surveys.js';
+import type { AlertRow } from '../db/alerts.js';
+import { respondentKey } from '../db/surveys.js';
 import type { WorkspaceSettings } from '../db/workspaces.js';
+import { lineForecast } from '../domain/alerts.js';
 import { type BudgetStatus, budgetStatus, pacing, variancePct } from '../domain/budget.js';
 import { fiscalQuarter, fiscalQuarterOf } from '../domain/calendar.js';
-import { lineForecast } from '../domain/overrun-alerts.js';
 import { nextWeeklySlot } from '../domain/schedule.js';
+import { templateById } from '../ingest/surveys.js';
 import { homeView } from '../slack/blocks/home.js';
-import { templateById } from '../surveys/catalog.js';
 import { budgetReport } from './budget.js';
 import { type Mo, todayIn } from './mo.js';
 
@@ -73,13 +72,13 @@ export async function homeData(
 
   const [report, figures, alerts, surveys, schedule] = await Promise.all([
     budgetReport(mo, settings, { period, today }),
-    alertRepository(mo.db).lineFigures(teamId, today),
-    openAlerts(mo.db, teamId, now, {
+    mo.alerts.lineFigures(teamId, today),
+    mo.alerts.open(teamId, now, {
       ...(who.isAdmin ? {} : { ownerUserId: who.userId }),
       take: LIST_TAKE,
     }),
-    openSurveysFor(mo.db, teamId, (surveyId) => respondentKey(who.secret, surveyId, who.userId)),
-    digestScheduleRepository(mo.db).get(teamId),
+    mo.surveys.openFor(teamId, (surveyId) => respondentKey(who.secret, surveyId, who.userId)),
+    mo.digestSchedules.get(teamId),
   ]);
 
   const lines: HomeLine[] = figures.map((l) => {

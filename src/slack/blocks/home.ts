@@ -2,8 +2,8 @@
 // Home view; every list here is capped and ends with "and N more", so 200 lines and 50
 // alerts draw the same bounded tab as 2.
 import type { HomeView, ModalView } from '@slack/types';
+import { type AlertRule, describeRule } from '../../domain/alerts.js';
 import { formatMoney } from '../../domain/money.js';
-import { type AlertRule, describeRule } from '../../domain/overrun-alerts.js';
 import type { HomeData, HomeLine } from '../../services/home.js';
 import { ALERT, HOME, SURVEY } from '../ids.js';
 import { channelMention, escapeMrkdwn, slackDate, truncate } from '../mrkdwn.js';
