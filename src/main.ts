@@ -40,7 +40,7 @@ export async function startMo(
   slack: ReturnType<typeof requireSlack>,
   logger: Logger,
   clock: Clock = createClock(config.now),
-  http: Pick<MoAppOptions, 'host' | 'routes'> = {},
+  http: Pick<MoAppOptions, 'host' | 'routes'> & { onListening?: (port: number) => void } = {},
 ): Promise<RunningMo> {
   const applied = await applyMigrations(config.databaseUrl);
   if (applied.length) logger.info(`applied migrations: ${applied.join(', ')}`);
@@ -55,9 +55,12 @@ export async function startMo(
     database,
     mo,
     logger,
-    ...http,
+    ...(http.host ? { host: http.host } : {}),
+    ...(http.routes ? { routes: http.routes } : {}),
   });
   const port = await moApp.start();
+  // Serving from here on: said before the scheduler's first run, which may take a while.
+  http.onListening?.(port);
   const client = jobClient(slack.botToken, slack.apiUrl, logger);
   const scheduler = config.scheduler
     ? new Scheduler({
@@ -90,14 +93,17 @@ export async function serve(config: Config): Promise<void> {
   const slack = requireSlack(config);
   const logger = createLogger(config.logLevel);
   keepServing(logger);
-  const running = await startMo(config, slack, logger);
-  const { port } = running;
-  logger.info(
-    slack.appToken
-      ? `Mo is connected over Socket Mode (health on http://localhost:${port}/healthz)`
-      : `Mo is listening on http://localhost:${port}/slack/events (health on /healthz)`,
-  );
+  const starting = startMo(config, slack, logger, createClock(config.now), {
+    onListening: (port) =>
+      logger.info(
+        slack.appToken
+          ? `Mo is connected over Socket Mode (health on http://localhost:${port}/healthz)`
+          : `Mo is listening on http://localhost:${port}/slack/events (health on /healthz)`,
+      ),
+  });
 
+  // Mo serves before the scheduler's first run is over: a stop asked for meanwhile waits
+  // for the start to finish, then stops everything.
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
@@ -105,9 +111,10 @@ export async function serve(config: Config): Promise<void> {
     logger.info(`${signal}: stopping`);
     const force = setTimeout(() => process.exit(1), 10_000);
     force.unref();
-    await running.stop();
+    await (await starting).stop();
     process.exit(0);
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
+  await starting;
 }
