@@ -22,12 +22,13 @@ import { stateChecked, stateUsers, stateValue, type ViewStateValues } from '../s
 import { alertBudgetView } from './alerts.js';
 import { budgetEditView, showBudget } from './budget.js';
 import { importSharedFile } from './file-import.js';
+import { type HomeRefresher, registerHome } from './home.js';
 import { runCommand } from './router.js';
 import { describeSettings, settingsPatchSchema } from './settings.js';
 import { recordSpendEntry } from './spend.js';
 import { type CommandEnv, requireAdmin, workspaceFor } from './types.js';
 
-export function registerCommands(app: App, env: CommandEnv, log: Logger): void {
+export function registerCommands(app: App, env: CommandEnv, log: Logger): HomeRefresher {
   app.command('/mo', async ({ command, ack, respond, client }) => {
     await ack();
     const teamId = command.team_id || command.enterprise_id || '';
@@ -135,14 +136,18 @@ export function registerCommands(app: App, env: CommandEnv, log: Logger): void {
         const result = await actOnAlert(env.mo, who, button.value ?? '', action, (team, user) =>
           env.isAdmin(team, user),
         );
-        if ('refused' in result)
+        // A click on the Home tab has no message to answer: the tab itself is republished.
+        const fromHome = !body.response_url;
+        if ('refused' in result) {
+          if (fromHome) return void log.warn(`alert action refused on the Home tab: ${result.refused}`);
           return void (await respond({
             response_type: 'ephemeral',
             replace_original: false,
             text: `:no_entry: ${result.refused}`,
           }));
-        // The clicked message (channel or DM) is redrawn; the channel's copy too when the click came from a DM.
-        await respond({ replace_original: true, ...result.message });
+        }
+        // The clicked message (channel or DM) is redrawn; the channel's copy too when the click came from a DM or Home.
+        if (!fromHome) await respond({ replace_original: true, ...result.message });
         const { channelId, messageTs } = result.alert;
         if (channelId && messageTs && channelId !== body.channel?.id)
           await client.chat
@@ -165,7 +170,7 @@ export function registerCommands(app: App, env: CommandEnv, log: Logger): void {
     await ack();
     const opened = await openSurveyModal(env.mo, userOf(body).teamId, action.value ?? '');
     if ('error' in opened)
-      return void (await respond({
+      return void (await respond?.({
         response_type: 'ephemeral',
         replace_original: false,
         text: opened.error ?? '',
@@ -263,6 +268,8 @@ export function registerCommands(app: App, env: CommandEnv, log: Logger): void {
       await confirm(url, reply, log);
     });
   }
+
+  return registerHome(app, env, log);
 }
 
 async function confirm(url: string | undefined, reply: Message, log: Logger) {

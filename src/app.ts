@@ -43,6 +43,10 @@ export interface MoAppOptions {
   clientOptions?: WebClientOptions;
   /** Serves GET /metrics (Prometheus text format): MO_METRICS=on. */
   metrics?: boolean;
+  /** Where to listen (default: every interface). The playground keeps to 127.0.0.1. */
+  host?: string;
+  /** More pages on the same port (the playground's); true when it answered the request. */
+  routes?: (req: IncomingMessage, res: ServerResponse) => boolean;
 }
 
 export interface MoApp {
@@ -96,7 +100,7 @@ export async function createMoApp(options: MoAppOptions): Promise<MoApp> {
     return handled.finally(() => handling.delete(handled));
   });
   const directory = slackDirectory(app.client, options.mo);
-  registerCommands(
+  const home = registerCommands(
     app,
     { mo: options.mo, ...directory, slack: { client: app.client, logger, secret: options.signingSecret } },
     logger,
@@ -137,7 +141,10 @@ export async function createMoApp(options: MoAppOptions): Promise<MoApp> {
         res.writeHead(200, { 'content-type': contentType }).end(body),
       );
     }
-    if (socketMode) return void res.writeHead(404).end();
+    if (options.routes?.(req, res)) return;
+    // Bolt answers only its own path; anything else (a browser's /favicon.ico) is a 404 here,
+    // not an unhandled rejection inside the receiver.
+    if (socketMode || path !== '/slack/events') return void res.writeHead(404).end();
     const ts = Number(req.headers['x-slack-request-timestamp']);
     if (Number.isFinite(ts) && ts > Date.now() / 1000 + MAX_CLOCK_SKEW_S) {
       logger.warn('rejected a Slack request stamped in the future');
@@ -187,12 +194,14 @@ export async function createMoApp(options: MoAppOptions): Promise<MoApp> {
       server = createServer(listener);
       await new Promise<void>((resolve, reject) => {
         server?.once('error', reject);
-        server?.listen(options.port, resolve);
+        if (options.host) server?.listen(options.port, options.host, resolve);
+        else server?.listen(options.port, resolve);
       });
       if (socketMode) await (receiver as InstanceType<typeof SocketModeReceiver>).start();
       return (server.address() as AddressInfo).port;
     },
     async stop(graceMs = 8_000) {
+      await home.stop();
       if (socketMode) await (receiver as InstanceType<typeof SocketModeReceiver>).stop();
       const closing = server
         ? new Promise<void>((resolve) => server?.close(() => resolve()))

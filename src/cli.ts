@@ -36,6 +36,7 @@ const USAGE = `mo — marketing ops in Slack
   mo demo [--team T]                load a realistic demo workspace (team ${DEMO_TEAM}, admin ${DEMO_ADMIN})
   mo run --team T --user U "/mo budget ..."   run a slash command locally and print the reply
   mo shell [--team T] [--user U]    type /mo commands and read the replies (no Slack needed)
+  mo playground (= mo shell --web)  Mo as mo serve runs it, with a local Slack in your browser
   mo settings --team T [--currency C [--relabel]] [--fiscal-start-month N] [--timezone TZ] [--admins U1,U2]
       [--spend-entry admins|owners|everyone]
   mo import spend|budgets|leads|opportunities FILE --team T [--format F] [--category C] [--dry-run]
@@ -118,6 +119,7 @@ const FLAG = {
   limit: { type: 'string' },
   survey: { type: 'string' },
   encoding: { type: 'string' },
+  web: { type: 'boolean' },
 } as const;
 type FlagName = keyof typeof FLAG;
 type Flags = { [K in FlagName]?: (typeof FLAG)[K]['type'] extends 'boolean' ? boolean : string };
@@ -139,6 +141,13 @@ const verb = (name: string, usage: string, flags: FlagName[], run: Verb['run']):
 
 /** The verbs that take words besides their flags (a file, a command line, an action). */
 const TAKES_ARGUMENTS = new Set(['run', 'import', 'token', 'survey', 'restore']);
+
+/** `mo playground`: Mo and a local Slack in the browser, until Ctrl-C (src/playground). */
+async function playground(config: Config): Promise<number> {
+  const { playground: run } = await import('./playground/index.js');
+  const { createLogger } = await import('./log.js');
+  return await run(config, createLogger(config.logLevel));
+}
 
 export const VERBS: Verb[] = [
   verb('serve', 'mo serve', [], async (_args, config) => {
@@ -201,40 +210,47 @@ export const VERBS: Verb[] = [
       });
     },
   ),
-  verb('shell', 'mo shell [--team T] [--user U]', ['team', 'user'], async ({ values }, config) => {
-    const teamId = values.team ?? DEMO_TEAM;
-    const userId = values.user ?? DEMO_ADMIN;
-    return await withMo(config, async (mo) => {
-      if (teamId === DEMO_TEAM && !(await mo.workspaces.get(teamId))) {
-        out('Loading the demo workspace…');
-        await loadDemo(mo, teamId);
-      }
-      const interactive = process.stdin.isTTY;
-      if (interactive) out(`Mo shell for team ${teamId} as ${userId}. Type /mo help, or exit.`);
-      // readline shows its prompt only when it has an output to write it to (a terminal).
-      const rl = createInterface({
-        input: process.stdin,
-        output: interactive ? process.stdout : undefined,
-        prompt: interactive ? '/mo> ' : '',
-      });
-      rl.prompt();
-      for await (const line of rl) {
-        if (/^(exit|quit)$/i.test(line.trim())) break;
-        // One line's failure is reported and the shell goes on.
-        if (line.trim())
-          out(
-            await runOne(mo, teamId, userId, line).catch((e) =>
-              isUserError(e)
-                ? `mo: ${e.message}`
-                : `mo: ${apology(logBug(console, 'mo shell line failed', e))}`,
-            ),
-          );
+  verb('playground', 'mo playground', [], async (_args, config) => await playground(config)),
+  verb(
+    'shell',
+    'mo shell [--team T] [--user U] [--web]',
+    ['team', 'user', 'web'],
+    async ({ values }, config) => {
+      if (values.web) return await playground(config);
+      const teamId = values.team ?? DEMO_TEAM;
+      const userId = values.user ?? DEMO_ADMIN;
+      return await withMo(config, async (mo) => {
+        if (teamId === DEMO_TEAM && !(await mo.workspaces.get(teamId))) {
+          out('Loading the demo workspace…');
+          await loadDemo(mo, teamId);
+        }
+        const interactive = process.stdin.isTTY;
+        if (interactive) out(`Mo shell for team ${teamId} as ${userId}. Type /mo help, or exit.`);
+        // readline shows its prompt only when it has an output to write it to (a terminal).
+        const rl = createInterface({
+          input: process.stdin,
+          output: interactive ? process.stdout : undefined,
+          prompt: interactive ? '/mo> ' : '',
+        });
         rl.prompt();
-      }
-      rl.close();
-      return 0;
-    });
-  }),
+        for await (const line of rl) {
+          if (/^(exit|quit)$/i.test(line.trim())) break;
+          // One line's failure is reported and the shell goes on.
+          if (line.trim())
+            out(
+              await runOne(mo, teamId, userId, line).catch((e) =>
+                isUserError(e)
+                  ? `mo: ${e.message}`
+                  : `mo: ${apology(logBug(console, 'mo shell line failed', e))}`,
+              ),
+            );
+          rl.prompt();
+        }
+        rl.close();
+        return 0;
+      });
+    },
+  ),
   verb(
     'settings',
     'mo settings --team T [--currency C [--relabel]] [--fiscal-start-month N] [--timezone TZ] [--admins U1,U2] [--spend-entry admins|owners|everyone]',

@@ -4,14 +4,14 @@ import { alertsJob, alertsOnChange } from '../jobs/alerts.js';
 import { digestJob } from '../jobs/digest.js';
 import { Scheduler } from '../jobs/scheduler.js';
 import { surveysJob } from '../jobs/surveys.js';
-import { createMoApp } from './app.js';
+import { createMoApp, type MoAppOptions } from './app.js';
 import { chartPool, closeChartPool, configureChartPool } from './charts/pool.js';
-import { createClock } from './clock.js';
+import { type Clock, createClock } from './clock.js';
 import { type Config, requireSlack } from './config.js';
 import { openDatabase } from './db/client.js';
 import { applyMigrations } from './db/migrate.js';
 import { createLogger, type Logger } from './log.js';
-import { createMo } from './services/mo.js';
+import { createMo, type Mo } from './services/mo.js';
 import { jobClient } from './slack/client.js';
 
 /**
@@ -25,13 +25,26 @@ export function keepServing(logger: Logger): void {
 
 const STOP_GRACE_MS = 8_000;
 
-export async function serve(config: Config): Promise<void> {
-  const slack = requireSlack(config);
-  const logger = createLogger(config.logLevel, {
-    pretty: config.logFormat ? config.logFormat === 'pretty' : undefined,
-    secrets: [slack.botToken, slack.signingSecret, slack.appToken],
-  });
-  keepServing(logger);
+export interface RunningMo {
+  mo: Mo;
+  /** The HTTP port: /slack/events (HTTP mode), /healthz, /api/v1. */
+  port: number;
+  scheduler: Scheduler | undefined;
+  stop(): Promise<void>;
+}
+
+/**
+ * Mo as `mo serve` runs it: migrations, database, the Bolt app, the scheduler and the alert
+ * evaluation after changes. The playground runs exactly this against its local Slack, on a
+ * clock it can move (`clock`).
+ */
+export async function startMo(
+  config: Config,
+  slack: ReturnType<typeof requireSlack>,
+  logger: Logger,
+  clock: Clock = createClock(config.now),
+  http: Pick<MoAppOptions, 'host' | 'routes'> & { onListening?: (port: number) => void } = {},
+): Promise<RunningMo> {
   const applied = await applyMigrations(config.databaseUrl);
   if (applied.length) logger.info(`applied migrations: ${applied.join(', ')}`);
   // One thread kept warm: loading the renderer in a new thread takes seconds on a busy machine.
@@ -40,7 +53,7 @@ export async function serve(config: Config): Promise<void> {
     .warm()
     .catch((error) => logger.warn('chart renderer failed to start', error));
   const database = openDatabase(config.databaseUrl);
-  const mo = createMo(database, createClock(config.now));
+  const mo = createMo(database, clock);
   const moApp = await createMoApp({
     signingSecret: slack.signingSecret,
     botToken: slack.botToken,
@@ -51,8 +64,12 @@ export async function serve(config: Config): Promise<void> {
     mo,
     logger,
     metrics: config.metrics,
+    ...(http.host ? { host: http.host } : {}),
+    ...(http.routes ? { routes: http.routes } : {}),
   });
   const port = await moApp.start();
+  // Serving from here on: said before the scheduler's first run, which may take a while.
+  http.onListening?.(port);
   const client = jobClient(slack.botToken, slack.apiUrl, logger);
   const scheduler = config.scheduler
     ? new Scheduler({
@@ -69,12 +86,37 @@ export async function serve(config: Config): Promise<void> {
   const onChange = alertsOnChange({ mo, client, logger });
   await scheduler?.start();
   if (scheduler) logger.info(`scheduler on (${scheduler.owner})`);
-  logger.info(
-    slack.appToken
-      ? `Mo is connected over Socket Mode (health on http://localhost:${port}/healthz)`
-      : `Mo is listening on http://localhost:${port}/slack/events (health on /healthz)`,
-  );
+  return {
+    mo,
+    port,
+    scheduler,
+    async stop() {
+      await Promise.all([moApp.stop(STOP_GRACE_MS), scheduler?.stop(STOP_GRACE_MS)]);
+      await onChange.stop();
+      await closeChartPool();
+      await database.close();
+    },
+  };
+}
 
+export async function serve(config: Config): Promise<void> {
+  const slack = requireSlack(config);
+  const logger = createLogger(config.logLevel, {
+    pretty: config.logFormat ? config.logFormat === 'pretty' : undefined,
+    secrets: [slack.botToken, slack.signingSecret, slack.appToken],
+  });
+  keepServing(logger);
+  const starting = startMo(config, slack, logger, createClock(config.now), {
+    onListening: (port) =>
+      logger.info(
+        slack.appToken
+          ? `Mo is connected over Socket Mode (health on http://localhost:${port}/healthz)`
+          : `Mo is listening on http://localhost:${port}/slack/events (health on /healthz)`,
+      ),
+  });
+
+  // Mo serves before the scheduler's first run is over: a stop asked for meanwhile waits
+  // for the start to finish, then stops everything.
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
@@ -85,13 +127,11 @@ export async function serve(config: Config): Promise<void> {
     // Past 10 s in all something is stuck: exit 1.
     const force = setTimeout(() => process.exit(1), 10_000);
     force.unref();
-    await Promise.all([moApp.stop(STOP_GRACE_MS), scheduler?.stop(STOP_GRACE_MS)]);
-    await onChange.stop();
-    await closeChartPool();
-    await database.close();
+    await (await starting).stop();
     logger.info('stopped');
     process.exit(0);
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
+  await starting;
 }

@@ -123,6 +123,24 @@ export function surveyRepository(db: Db) {
       }));
     },
 
+    /** A workspace's open surveys and, of them, the ones this respondent (by key) has answered. */
+    async openFor(
+      teamId: string,
+      keyOf: (surveyId: string) => string,
+    ): Promise<{ survey: SurveyRow; answered: boolean }[]> {
+      const open = await db.survey.findMany({
+        where: { teamId, closedAt: null, messageTs: { not: null } },
+        orderBy: { closesAt: 'asc' },
+      });
+      if (!open.length) return [];
+      const answered = await db.surveyResponse.findMany({
+        where: { OR: open.map((s) => ({ surveyId: s.id, respondentKey: keyOf(s.id) })) },
+        select: { surveyId: true },
+      });
+      const done = new Set(answered.map((a) => a.surveyId));
+      return open.map((survey) => ({ survey, answered: done.has(survey.id) }));
+    },
+
     /** Closes it once: true for the caller that closed it. */
     async close(id: string, now: Date): Promise<boolean> {
       const r = await db.survey.updateMany({ where: { id, closedAt: null }, data: { closedAt: now } });
