@@ -3,7 +3,7 @@
 import { UserError } from '../domain/errors.js';
 import { currencyChangeRefusal } from '../domain/money.js';
 import type { SettingsPatch, WorkspaceSettings } from '../domain/settings.js';
-import { isSpendEntryRule, type SpendEntryRule } from '../domain/spend.js';
+import { isSpendEntryRule } from '../domain/spend.js';
 import { recordAudit } from './audit.js';
 import type { Db } from './client.js';
 import { clockStamped } from './stamps.js';
