@@ -126,7 +126,13 @@ export class LimitedWebClient extends WebClient {
     readonly limiter: SlackLimiter,
     options: WebClientOptions,
   ) {
-    super(base.token, { ...options, slackApiUrl: base.slackApiUrl, rejectRateLimitedCalls: true });
+    super(base.token, {
+      // The base client's logger: these lines are Mo's JSON lines too, scrubbed, at LOG_LEVEL.
+      logger: (base as unknown as { logger: WebClientOptions['logger'] }).logger,
+      ...options,
+      slackApiUrl: base.slackApiUrl,
+      rejectRateLimitedCalls: true,
+    });
     this.rateLimitRetries = options.rejectRateLimitedCalls ? 0 : (options.retryConfig?.retries ?? 0);
   }
 
