@@ -4,7 +4,6 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type BackupSummary,
@@ -16,23 +15,14 @@ import {
 import { UserError } from '../../src/domain/errors.js';
 import { importBudgets, importSpend } from '../../src/ingest/import.js';
 import { createTestDatabase, provider, type TestDatabase } from '../support/db.js';
+import { csvImport } from '../support/import.js';
 
 let t: TestDatabase;
 const dir = mkdtempSync(join(tmpdir(), 'mo-backup-'));
 const TEAM = 'T0BACKUP';
 const ROWS = 3000;
 
-const ctx = (csv: string) => ({
-  db: t.mo.db,
-  databaseUrl: t.mo.databaseUrl,
-  now: t.mo.clock(),
-  teamId: TEAM,
-  currency: 'USD',
-  fiscalStartMonth: 1,
-  source: 'csv',
-  actor: 'U0OPS',
-  open: () => Readable.from([csv]),
-});
+const ctx = (csv: string) => csvImport(t.mo, TEAM, csv, { actor: 'U0OPS' });
 
 function spendCsv(rows: number, prefix: string): { csv: string; cents: bigint } {
   const lines = ['date,amount,category,campaign,external_id'];
