@@ -3,31 +3,12 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { main } from '../../src/cli.js';
 import { createScratchDatabase, type ScratchDatabase } from '../../src/db/scratch.js';
+import { mo } from '../support/cli.js';
 import { testDatabaseUrl } from '../support/db.js';
 
 let scratch: ScratchDatabase;
 const dir = mkdtempSync(join(tmpdir(), 'mo-cli-'));
-
-async function mo(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const o = vi.spyOn(process.stdout, 'write').mockImplementation((s) => {
-    out += String(s);
-    return true;
-  });
-  const e = vi.spyOn(process.stderr, 'write').mockImplementation((s) => {
-    err += String(s);
-    return true;
-  });
-  try {
-    return { code: await main(argv), out, err };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
-}
 
 beforeAll(async () => {
   scratch = await createScratchDatabase(testDatabaseUrl());
