@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { requirePeriod } from '../src/domain/calendar.js';
 import { normalizeCategory } from '../src/domain/category.js';
 import { formatMinorExact, formatMoney, type MoneyError, parseAmount } from '../src/domain/money.js';
-import { budgetReport, knownCategories } from '../src/services/budget.js';
+import { budgetReport, entryCategory } from '../src/services/budget.js';
 import { todayIn } from '../src/services/mo.js';
 import { budgetMessage } from '../src/slack/blocks/budget.js';
 import { textMessage } from '../src/slack/blocks/common.js';
@@ -76,13 +76,19 @@ export const budgetSetArgs = tokens.transform((all, ctx) => {
     return z.NEVER;
   }
   const owner = flags.get('owner');
-  return { category: words.join(' '), amount, period, owner: typeof owner === 'string' ? owner : undefined };
+  return {
+    category: words.join(' '),
+    amount,
+    period,
+    owner: typeof owner === 'string' ? owner : undefined,
+    createCategory: flags.has('new'),
+  };
 });
 
 export const budgetSet = defineSubcommand({
   name: 'budget set',
-  usage: '/mo budget set CATEGORY AMOUNT [PERIOD] [--owner @user]',
-  summary: 'set the plan for a category (admins)',
+  usage: '/mo budget set CATEGORY AMOUNT [PERIOD] [--owner @user] [--new]',
+  summary: 'set the plan for a category (admins; --new creates the category)',
   schema: budgetSetArgs,
   async run(args, req, env) {
     await requireAdmin(env, req, 'change the budget');
@@ -100,8 +106,8 @@ export const budgetSet = defineSubcommand({
       ownerUserId = parseUserRef(args.owner);
       if (!ownerUserId) throw new UsageError(`--owner "${args.owner}" must be a person, like @dana`);
     }
-    const known = await knownCategories(env.mo, req.teamId);
-    const spelled = known.find((k) => k.toLowerCase() === category.toLowerCase()) ?? category;
+    // A typo must not become a new category: refused with the closest ones unless --new.
+    const { category: spelled } = await entryCategory(env.mo, req.teamId, category, args.createCategory);
     const { before, after } = await env.mo.budgets.set(
       { teamId: req.teamId, period, category: spelled, plannedMinor: planned, ownerUserId },
       req.userId,

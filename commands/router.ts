@@ -11,7 +11,15 @@ import { digestNow, digestOff, digestPreview, digestSchedule, digestStatus } fro
 import { mapAdd, mapList } from './mapping.js';
 import { perf, perfFunnel, perfNotMarketing } from './perf.js';
 import { settings } from './settings.js';
-import { spendAdd } from './spend.js';
+import {
+  spendAdd,
+  spendClose,
+  spendCommitments,
+  spendDelete,
+  spendEdit,
+  spendList,
+  spendUndo,
+} from './spend.js';
 import { surveyClose, surveyList, surveyResultsCommand, surveyStart } from './surveys.js';
 import { targetList, targetSet } from './targets.js';
 import { tokenCreate, tokenList, tokenRevoke } from './tokens.js';
@@ -30,6 +38,12 @@ export const SUBCOMMANDS: Subcommand<any>[] = [
   budgetSet,
   budgetEdit,
   spendAdd,
+  spendList,
+  spendEdit,
+  spendDelete,
+  spendUndo,
+  spendClose,
+  spendCommitments,
   alertsShow,
   alertsSet,
   alertsOff,

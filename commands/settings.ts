@@ -1,9 +1,10 @@
 // /mo settings: currency, fiscal-year start month, timezone and extra admins (admins).
 
 import { z } from 'zod';
-import type { SettingsPatch, WorkspaceSettings } from '../src/db/workspaces.js';
 import { isTimeZone } from '../src/domain/calendar.js';
 import { isCurrencyCode } from '../src/domain/money.js';
+import type { SettingsPatch, WorkspaceSettings } from '../src/domain/settings.js';
+import { SPEND_ENTRY, SPEND_ENTRY_HELP } from '../src/domain/spend.js';
 import { settingsModal } from '../src/slack/blocks/modals.js';
 import { noArgs } from './args.js';
 import { defineSubcommand, requireAdmin, workspaceFor } from './types.js';
@@ -41,6 +42,7 @@ export const settingsPatchSchema = z.object({
   adminUserIds: z
     .array(z.string().regex(/^[UW][A-Z0-9]{2,}$/, 'must be Slack user ids like U012ABCDEF'))
     .optional(),
+  spendEntry: z.enum(SPEND_ENTRY, { message: `must be one of ${SPEND_ENTRY.join(', ')}` }).optional(),
 });
 
 export function describeSettings(s: WorkspaceSettings): string {
@@ -50,7 +52,8 @@ export function describeSettings(s: WorkspaceSettings): string {
   });
   return (
     `Currency ${s.currency} · fiscal year starts in ${month} · timezone ${s.timezone} · ` +
-    `extra admins: ${s.adminUserIds.length ? s.adminUserIds.join(', ') : 'none'}`
+    `extra admins: ${s.adminUserIds.length ? s.adminUserIds.join(', ') : 'none'} · ` +
+    `spend entry: ${s.spendEntry} (${SPEND_ENTRY_HELP[s.spendEntry]})`
   );
 }
 

@@ -1,16 +1,16 @@
 // /mo target set METRIC AMOUNT PERIOD and /mo target list: goals the digest compares against.
 
 import { z } from 'zod';
+import { requirePeriod } from '../src/domain/calendar.js';
+import { formatMoney, MAX_AMOUNT_MAJOR, parseAmount } from '../src/domain/money.js';
+import { PERF_TARGET_METRICS } from '../src/domain/perf.js';
 import {
   isFunnelMetric,
   isMoneyMetric,
   isPerfMetric,
   TARGET_METRICS,
   type TargetMetric,
-} from '../src/db/targets.js';
-import { requirePeriod } from '../src/domain/calendar.js';
-import { formatMoney, MAX_AMOUNT_MAJOR, parseAmount } from '../src/domain/money.js';
-import { PERF_TARGET_METRICS } from '../src/domain/perf.js';
+} from '../src/domain/targets.js';
 import { todayIn } from '../src/services/mo.js';
 import { setPerfTarget, showPerfTarget } from '../src/services/perf.js';
 import { textMessage } from '../src/slack/blocks/common.js';

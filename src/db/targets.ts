@@ -3,24 +3,28 @@
 // category), audited.
 
 import { PERF_TARGET_METRICS, type PerfTarget, type PerfTargetMetric } from '../domain/perf.js';
+import {
+  FUNNEL_TARGET_METRICS,
+  type FunnelTargetMetric,
+  isFunnelMetric,
+  isMoneyMetric,
+  isPerfMetric,
+  TARGET_METRICS,
+  type TargetMetric,
+} from '../domain/targets.js';
 import { recordAudit } from './audit.js';
 import type { Db } from './client.js';
 import { clockStamped } from './stamps.js';
 
-export const FUNNEL_TARGET_METRICS = ['leads', 'mqls', 'sqls', 'pipeline', 'won'] as const;
-export const TARGET_METRICS = [...FUNNEL_TARGET_METRICS, ...PERF_TARGET_METRICS] as const;
-export type TargetMetric = (typeof TARGET_METRICS)[number];
-export type FunnelTargetMetric = (typeof FUNNEL_TARGET_METRICS)[number];
-
-/** Pipeline, won and the costs are money (minor units); pipeline_to_spend a ratio; the others counts. */
-export const isMoneyMetric = (m: TargetMetric) =>
-  m === 'pipeline' || m === 'won' || m === 'cpl' || m === 'cost_per_opportunity';
-
-export const isFunnelMetric = (m: string): m is FunnelTargetMetric =>
-  (FUNNEL_TARGET_METRICS as readonly string[]).includes(m);
-
-export const isPerfMetric = (m: string): m is PerfTargetMetric =>
-  (PERF_TARGET_METRICS as readonly string[]).includes(m);
+export {
+  FUNNEL_TARGET_METRICS,
+  type FunnelTargetMetric,
+  isFunnelMetric,
+  isMoneyMetric,
+  isPerfMetric,
+  TARGET_METRICS,
+  type TargetMetric,
+};
 
 export function targetRepository(db: Db) {
   return {

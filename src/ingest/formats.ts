@@ -164,6 +164,8 @@ function vendorSpend(
         campaign,
         vendor,
         externalId: '',
+        commitmentId: null,
+        closes: false,
       };
     },
   };

@@ -6,7 +6,6 @@ import { renderChart } from '../charts/render.js';
 import { funnelByWeekChart, pipelineByCategoryChart, weeklySpendChart } from '../charts/specs.js';
 import type { DigestSchedule } from '../db/digest.js';
 import { dailyFigures, hasAnyFigures, pipelineByCategory } from '../db/kpis.js';
-import { isFunnelMetric } from '../db/targets.js';
 import type { WorkspaceSettings } from '../db/workspaces.js';
 import { pacing } from '../domain/budget.js';
 import { dateInZone, type IsoDate } from '../domain/calendar.js';
@@ -15,6 +14,7 @@ import { type DigestData, digestWindows, metricLines, movers, type Targets } fro
 import { InvalidError } from '../domain/errors.js';
 import { buckets, computeKpis, weekStart } from '../domain/kpis.js';
 import { formatMoney } from '../domain/money.js';
+import { isFunnelMetric } from '../domain/targets.js';
 import type { Logger } from '../log.js';
 import type { Message } from '../slack/blocks/common.js';
 import { digestMessage } from '../slack/blocks/digest.js';
@@ -48,15 +48,20 @@ export async function digestData(
   const { teamId, currency } = settings;
   const windows = digestWindows(options.today, settings.fiscalStartMonth);
   const first = windows.twelveWeeks.start < windows.qtd.start ? windows.twelveWeeks.start : windows.qtd.start;
-  const [hasData, days, targetRows, budget, dailySpend, pipelineRows, channels] = await Promise.all([
-    hasAnyFigures(mo.db, teamId),
-    dailyFigures(mo.db, teamId, first, windows.week.end),
-    mo.targets.list(teamId),
-    budgetReport(mo, settings, { period: windows.quarter, today: options.today }),
-    mo.spend.dailyActual(teamId, windows.twelveWeeks.start, windows.week.end),
-    pipelineByCategory(mo.db, teamId, windows.qtd.start, windows.qtd.end),
-    digestPerf(mo, settings, windows),
-  ]);
+  const [hasData, days, targetRows, budget, dailySpend, pipelineRows, alertCategories, channels] =
+    await Promise.all([
+      hasAnyFigures(mo.db, teamId),
+      dailyFigures(mo.db, teamId, first, windows.week.end),
+      mo.targets.list(teamId),
+      budgetReport(mo, settings, { period: windows.quarter, today: options.today }),
+      mo.spend.dailyActual(teamId, windows.twelveWeeks.start, windows.week.end),
+      pipelineByCategory(mo.db, teamId, windows.qtd.start, windows.qtd.end),
+      mo.alerts.openAlertCategories(teamId, windows.quarter.start, windows.quarter.end),
+      digestPerf(mo, settings, windows),
+    ]);
+  // Every row with an open alert is a line to watch, whatever its forecast says today.
+  const alertedTops = new Set(alertCategories.map((c) => topOf(c).toLowerCase()));
+  const alerted = budget.rows.filter((r) => alertedTops.has(r.category.toLowerCase())).map((r) => r.category);
   const targets: Targets = {};
   for (const t of targetRows) {
     if (t.period === windows.quarter.key && t.category === '' && isFunnelMetric(t.metric))
@@ -94,7 +99,10 @@ export async function digestData(
     budget,
     pace: pacing(budget),
     movers: movers([...categories.values()]),
-    flagged: budget.rows.filter((r) => r.status === 'watch' || r.status === 'over'),
+    flagged: budget.rows.filter(
+      (r) => r.status === 'watch' || r.status === 'over' || alerted.includes(r.category),
+    ),
+    alerted,
     weeklySpend: weekly
       .map((w) => ({ bucket: w.key, category: w.category, amount: w.amount }))
       .sort((a, b) => a.bucket.localeCompare(b.bucket)),

@@ -58,6 +58,10 @@ describe('migrations', () => {
     const names = committedMigrations(fresh.url);
     // The four migrations of the tree at the time of writing, at least.
     expect(names.length).toBeGreaterThanOrEqual(4);
+    expect(
+      names.every((name) => /^\d{14}_[a-z0-9_]+$/.test(name)),
+      names.join(', '),
+    ).toBe(true);
     expect(await applyMigrations(fresh.url)).toEqual(names);
     expect(await applyMigrations(fresh.url)).toEqual([]);
     const recorded = await rawSql<{ migration_name: string; finished: unknown; rolled_back_at: unknown }>(
@@ -91,6 +95,127 @@ describe('migrations', () => {
   });
 });
 
+describe('the perf migration', () => {
+  // Existing installs already hold leads and opportunities: the migration that adds the
+  // FunnelDaily rollup fills it from them, so /mo perf is right from the first request.
+  it('backfills FunnelDaily from the leads and opportunities already stored', async () => {
+    const scratch = await createScratchDatabase(testDatabaseUrl());
+    try {
+      await applyMigrations(scratch.url);
+      const database = openDatabase(scratch.url);
+      try {
+        const at = new Date('2026-11-16T12:00:00Z');
+        const stamp = { createdAt: at, updatedAt: at, source: 'csv' };
+        await database.db.lead.createMany({
+          data: [
+            { teamId: 'T1', externalId: 'l1', createdDate: '2026-10-01', category: 'Events', ...stamp },
+            {
+              teamId: 'T1',
+              externalId: 'l2',
+              createdDate: '2026-10-01',
+              mqlDate: '2026-10-03',
+              sqlDate: '2026-10-05',
+              category: 'Events',
+              ...stamp,
+            },
+            {
+              teamId: 'T1',
+              externalId: 'l3',
+              createdDate: '2026-10-02',
+              mqlDate: '2026-10-03',
+              category: 'Paid/Search',
+              ...stamp,
+            },
+            { teamId: 'T2', externalId: 'l1', createdDate: '2026-10-01', category: 'Events', ...stamp },
+          ],
+        });
+        await database.db.opportunity.createMany({
+          data: [
+            // Won: pipeline on its created day, won on its close day.
+            {
+              teamId: 'T1',
+              externalId: 'o1',
+              createdDate: '2026-10-01',
+              amountMinor: 9_007_199_254_740_993n,
+              closeDate: '2026-10-05',
+              won: true,
+              category: 'Events',
+              ...stamp,
+            },
+            // Lost and open: pipeline only.
+            {
+              teamId: 'T1',
+              externalId: 'o2',
+              createdDate: '2026-10-02',
+              amountMinor: 250_00n,
+              closeDate: '2026-10-05',
+              won: false,
+              category: 'Events',
+              ...stamp,
+            },
+            {
+              teamId: 'T1',
+              externalId: 'o3',
+              createdDate: '2026-10-02',
+              amountMinor: 100_00n,
+              category: 'Events',
+              ...stamp,
+            },
+          ],
+        });
+        const migration = committedMigrations(scratch.url).find((m) => m.endsWith('_perf'));
+        expect(migration).toBeDefined();
+        const sql = readFileSync(
+          join(migrationsDir(providerOf(scratch.url)), migration as string, 'migration.sql'),
+          'utf8',
+        );
+        const backfill = sql.slice(sql.indexOf('-- Backfill the funnel rollup'));
+        expect(backfill).toMatch(/^-- Backfill[\s\S]*INSERT INTO "FunnelDaily"/);
+        await rawSql(scratch.url, backfill);
+        const rows = await database.db.funnelDaily.findMany({
+          orderBy: [{ teamId: 'asc' }, { date: 'asc' }, { category: 'asc' }],
+        });
+        const zero = { leads: 0, mqls: 0, sqls: 0, opportunities: 0, pipelineMinor: 0n, wonMinor: 0n };
+        expect(rows).toEqual([
+          {
+            ...zero,
+            teamId: 'T1',
+            date: '2026-10-01',
+            category: 'Events',
+            leads: 2,
+            opportunities: 1,
+            pipelineMinor: 9_007_199_254_740_993n,
+          },
+          {
+            ...zero,
+            teamId: 'T1',
+            date: '2026-10-02',
+            category: 'Events',
+            opportunities: 2,
+            pipelineMinor: 350_00n,
+          },
+          { ...zero, teamId: 'T1', date: '2026-10-02', category: 'Paid/Search', leads: 1 },
+          { ...zero, teamId: 'T1', date: '2026-10-03', category: 'Events', mqls: 1 },
+          { ...zero, teamId: 'T1', date: '2026-10-03', category: 'Paid/Search', mqls: 1 },
+          {
+            ...zero,
+            teamId: 'T1',
+            date: '2026-10-05',
+            category: 'Events',
+            sqls: 1,
+            wonMinor: 9_007_199_254_740_993n,
+          },
+          { ...zero, teamId: 'T2', date: '2026-10-01', category: 'Events', leads: 1 },
+        ]);
+      } finally {
+        await database.close();
+      }
+    } finally {
+      await scratch.drop();
+    }
+  });
+});
+
 describe('the drift check', () => {
   let drifted: ScratchDatabase;
   beforeAll(async () => {
@@ -109,6 +234,14 @@ describe('the drift check', () => {
     await rawSql(drifted.url, diff);
     const again = await diffDatabaseToModels(drifted.url);
     expect(isEmptyMigration(again), again).toBe(true);
+  });
+
+  it('notices a dropped unique index: the import idempotency key', async () => {
+    await rawSql(drifted.url, 'DROP INDEX "Spend_teamId_idempotencyKey_key"');
+    const diff = await diffDatabaseToModels(drifted.url);
+    expect(isEmptyMigration(diff)).toBe(false);
+    expect(diff).toContain('Spend_teamId_idempotencyKey_key');
+    await rawSql(drifted.url, diff);
   });
 
   it('notices a column the models do not have', async () => {

@@ -35,6 +35,7 @@ describe('ensure', () => {
       fiscalStartMonth: 1,
       timezone: 'UTC',
       adminUserIds: [],
+      spendEntry: 'owners',
       notMarketing: [],
     });
     expect(await t.mo.workspaces.get('T0NEW')).toMatchObject({ currency: 'USD', timezone: 'UTC' });
@@ -48,6 +49,7 @@ describe('ensure', () => {
       fiscalStartMonth: 1,
       timezone: 'America/Los_Angeles',
       adminUserIds: [],
+      spendEntry: 'owners',
       notMarketing: [],
     });
     // A later user in another timezone does not move the workspace.
@@ -66,6 +68,7 @@ describe('update', () => {
     fiscalStartMonth: 1,
     timezone: 'UTC',
     adminUserIds: [] as string[],
+    spendEntry: 'owners',
     notMarketing: [] as string[],
   };
 
@@ -77,6 +80,7 @@ describe('update', () => {
         fiscalStartMonth: 4,
         timezone: 'Europe/Berlin',
         adminUserIds: ['U0BEE', 'U0AYE', 'U0BEE'],
+        spendEntry: 'everyone',
       },
       'U0OWNER',
     );
@@ -86,6 +90,7 @@ describe('update', () => {
       fiscalStartMonth: 4,
       timezone: 'Europe/Berlin',
       adminUserIds: ['U0AYE', 'U0BEE'],
+      spendEntry: 'everyone',
       notMarketing: [] as string[],
     };
     expect(after).toEqual(expected);
@@ -136,5 +141,47 @@ describe('update', () => {
     expect((await t.mo.workspaces.get('T0OTHER'))?.adminUserIds).toEqual(['U0OTHER']);
     expect((await t.mo.workspaces.get(TEAM))?.adminUserIds).toEqual(['U0DEE']);
     expect((await newAudits('T0OTHER')).map((a) => a.entityId)).toEqual(['T0OTHER']);
+  });
+});
+
+describe('currency once amounts are stored', () => {
+  const TEAM = 'T0CURRENCY';
+  it('changes freely before any amount, then refuses; --relabel only between equal minor units, audited', async () => {
+    await t.mo.workspaces.ensure(TEAM);
+    expect((await t.mo.workspaces.update(TEAM, { currency: 'GBP' }, 'U0ADMIN')).currency).toBe('GBP');
+    await t.mo.spend.add(
+      {
+        teamId: TEAM,
+        date: '2026-11-02',
+        amountMinor: 12_345n,
+        status: 'actual',
+        category: 'Events',
+        campaign: '',
+        vendor: '',
+        source: 'manual',
+        idempotencyKey: 'manual:1',
+      },
+      'U0ADMIN',
+    );
+    await newAudits(TEAM);
+    await expect(t.mo.workspaces.update(TEAM, { currency: 'USD' }, 'U0ADMIN')).rejects.toThrow(
+      'The currency cannot change from GBP to USD: 1 amount is stored in GBP and Mo never converts them. If GBP was set by mistake, relabel them: mo settings --team T --currency USD --relabel.',
+    );
+    // To JPY would turn £123.45 into ¥12,345: refused even as a relabel.
+    await expect(
+      t.mo.workspaces.update(TEAM, { currency: 'JPY' }, 'U0ADMIN', { relabel: true }),
+    ).rejects.toThrow(
+      'GBP has 2 decimals and JPY has 0: relabelling would change every amount, so Mo refuses it.',
+    );
+    expect((await t.mo.workspaces.get(TEAM))?.currency).toBe('GBP');
+    expect(await newAudits(TEAM)).toEqual([]);
+    const relabelled = await t.mo.workspaces.update(TEAM, { currency: 'USD' }, 'U0ADMIN', { relabel: true });
+    expect(relabelled).toMatchObject({ currency: 'USD' });
+    const [audit] = await newAudits(TEAM);
+    expect(audit).toMatchObject({
+      action: 'settings.relabel_currency',
+      before: { currency: 'GBP' },
+      after: { currency: 'USD', relabelledAmounts: 1 },
+    });
   });
 });

@@ -50,11 +50,12 @@ CREATE TABLE "new_Workspace" (
     "digestChangedAt" DATETIME NOT NULL,
     "alertsChannelId" TEXT,
     "alertRules" TEXT NOT NULL DEFAULT '{}',
+    "spendEntry" TEXT NOT NULL DEFAULT 'owners',
     "notMarketing" TEXT NOT NULL DEFAULT '[]',
     "createdAt" DATETIME NOT NULL,
     "updatedAt" DATETIME NOT NULL
 );
-INSERT INTO "new_Workspace" ("alertRules", "alertsChannelId", "createdAt", "currency", "digestChangedAt", "digestChannelId", "digestDay", "digestEnabled", "digestTime", "digestTimezone", "fiscalStartMonth", "teamId", "timezone", "updatedAt") SELECT "alertRules", "alertsChannelId", "createdAt", "currency", "digestChangedAt", "digestChannelId", "digestDay", "digestEnabled", "digestTime", "digestTimezone", "fiscalStartMonth", "teamId", "timezone", "updatedAt" FROM "Workspace";
+INSERT INTO "new_Workspace" ("alertRules", "alertsChannelId", "createdAt", "currency", "digestChangedAt", "digestChannelId", "digestDay", "digestEnabled", "digestTime", "digestTimezone", "fiscalStartMonth", "spendEntry", "teamId", "timezone", "updatedAt") SELECT "alertRules", "alertsChannelId", "createdAt", "currency", "digestChangedAt", "digestChannelId", "digestDay", "digestEnabled", "digestTime", "digestTimezone", "fiscalStartMonth", "spendEntry", "teamId", "timezone", "updatedAt" FROM "Workspace";
 DROP TABLE "Workspace";
 ALTER TABLE "new_Workspace" RENAME TO "Workspace";
 PRAGMA foreign_keys=ON;
