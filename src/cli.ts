@@ -25,7 +25,7 @@ import { importProgress } from './progress.js';
 import { evaluateAlerts } from './services/alerts.js';
 import { budgetReport } from './services/budget.js';
 import { createMo, type Mo, todayIn } from './services/mo.js';
-import { perfExportColumns, perfExportRows, perfReport } from './services/perf.js';
+import { perfExportColumns, perfExportRows, perfReport, resolvePerfCategory } from './services/perf.js';
 import { commitmentsCsv } from './services/spend.js';
 import { localDirectory } from './slack/admins.js';
 import { messageToText, modalToText } from './slack/render-text.js';
@@ -415,8 +415,6 @@ export const VERBS: Verb[] = [
           return 0;
         });
       }
-      if (values.category !== undefined)
-        throw new UsageError('--category goes with --by category or campaign');
       if (by !== 'week' && by !== 'month') throw new UsageError('--by is week, month, category or campaign');
       return await withMo(config, async (mo) => {
         const settings = await mo.workspaces.ensure(teamId);
@@ -425,10 +423,12 @@ export const VERBS: Verb[] = [
           todayIn(mo, settings.timezone),
           settings.fiscalStartMonth,
         );
+        const within =
+          values.category === undefined ? undefined : await resolvePerfCategory(mo, teamId, values.category);
         const { rows, total } = computeKpis(
           period,
           by,
-          await dailyFigures(mo.db, teamId, period.start, period.end),
+          await dailyFigures(mo.db, teamId, period.start, period.end, within),
         );
         const all = [...rows, total];
         const cells = (r: KpiRow) => ({

@@ -1,32 +1,36 @@
 // Daily figures for the KPIs (src/domain/kpis.ts): each grouped in SQL by the day it counts on.
 import type { DayFigures } from '../domain/kpis.js';
 import type { Db } from './client.js';
+import { categoryWithin } from './spend.js';
 
+/** Figures per day in [start, end]; with `within`, of that category and those under it only. */
 export async function dailyFigures(
   db: Db,
   teamId: string,
   start: string,
   end: string,
+  within?: string,
 ): Promise<DayFigures[]> {
   const range = { gte: start, lte: end };
+  const scope = categoryWithin(within);
   const [spend, leads, mqls, sqls, opps, won] = await Promise.all([
     db.spendDaily.groupBy({
       by: ['date'],
-      where: { teamId, status: 'actual', date: range },
+      where: { teamId, status: 'actual', date: range, ...scope },
       _sum: { amountMinor: true },
     }),
-    db.lead.groupBy({ by: ['createdDate'], where: { teamId, createdDate: range }, _count: true }),
-    db.lead.groupBy({ by: ['mqlDate'], where: { teamId, mqlDate: range }, _count: true }),
-    db.lead.groupBy({ by: ['sqlDate'], where: { teamId, sqlDate: range }, _count: true }),
+    db.lead.groupBy({ by: ['createdDate'], where: { teamId, createdDate: range, ...scope }, _count: true }),
+    db.lead.groupBy({ by: ['mqlDate'], where: { teamId, mqlDate: range, ...scope }, _count: true }),
+    db.lead.groupBy({ by: ['sqlDate'], where: { teamId, sqlDate: range, ...scope }, _count: true }),
     db.opportunity.groupBy({
       by: ['createdDate'],
-      where: { teamId, createdDate: range },
+      where: { teamId, createdDate: range, ...scope },
       _count: true,
       _sum: { amountMinor: true },
     }),
     db.opportunity.groupBy({
       by: ['closeDate'],
-      where: { teamId, won: true, closeDate: range },
+      where: { teamId, won: true, closeDate: range, ...scope },
       _sum: { amountMinor: true },
     }),
   ]);

@@ -83,37 +83,82 @@ describe('mo export kpis --by category|campaign', () => {
     ]);
   });
 
-  it('agrees with the time-bucketed export of the same period', async () => {
+  // The time-bucketed export reads the spend rollup and the lead and opportunity rows day by
+  // day; the per-category export reads the funnel rollup, the per-campaign one the rows grouped
+  // by campaign. Three paths, one set of figures.
+  const COMPARED = [
+    'spend',
+    'leads',
+    'mqls',
+    'sqls',
+    'opportunities',
+    'pipeline_created',
+    'won',
+    'cost_per_lead',
+    'cost_per_opportunity',
+  ];
+  const ADDITIVE = COMPARED.filter((c) => !c.startsWith('cost'));
+  const sum = (rs: Record<string, string>[], column: string) =>
+    rs.reduce((a, r) => a + BigInt(r[column] || '0'), 0n);
+
+  it('agrees with the time-bucketed export of the same period: the TOTAL, and the rows adding up to it', async () => {
     for (const grouping of ['category', 'campaign']) {
       const rows = csv(await exportKpis('--by', grouping));
       const total = rows.at(-1) as Record<string, string>;
+      expect(total.category).toBe('TOTAL');
       for (const bucket of ['week', 'month']) {
         const buckets = csv(await exportKpis('--by', bucket));
         const bucketTotal = buckets.at(-1) as Record<string, string>;
-        for (const column of [
-          'spend',
-          'leads',
-          'mqls',
-          'sqls',
-          'opportunities',
-          'pipeline_created',
-          'won',
-          'cost_per_lead',
-          'cost_per_opportunity',
-        ]) {
+        for (const column of COMPARED) {
           expect(total[column], `${grouping} vs ${bucket}: ${column}`).toBe(bucketTotal[column]);
-          // The rows add up to the TOTAL in both shapes.
-          if (!column.startsWith('cost')) {
-            const sum = (rs: Record<string, string>[]) =>
-              rs.slice(0, -1).reduce((a, r) => a + BigInt(r[column] || '0'), 0n);
-            expect(sum(rows)).toBe(BigInt(total[column] as string));
-            expect(sum(buckets)).toBe(BigInt(total[column] as string));
-          }
+        }
+        for (const column of ADDITIVE) {
+          expect(sum(rows.slice(0, -1), column), `${grouping} rows: ${column}`).toBe(
+            BigInt(total[column] as string),
+          );
+          expect(sum(buckets.slice(0, -1), column), `${bucket} rows: ${column}`).toBe(
+            BigInt(total[column] as string),
+          );
         }
         // The bucketed export rounds pipeline-to-spend to 2 decimals, this one to 4.
         expect(Number(total.pipeline_to_spend).toFixed(2)).toBe(bucketTotal.pipeline_to_spend);
       }
     }
+  });
+
+  it('agrees row by row: each category is its own time-bucketed export, each campaign adds up to its category', async () => {
+    const categories = csv(await exportKpis('--by', 'category')).slice(0, -1);
+    const campaigns = csv(await exportKpis('--by', 'campaign')).slice(0, -1);
+    expect(categories.map((r) => r.category)).toEqual([
+      'Paid Media/Search',
+      'Events',
+      'Webinars',
+      'Sales/Outbound',
+      'Unattributed',
+    ]);
+    for (const row of categories) {
+      const category = row.category as string;
+      for (const bucket of ['week', 'month']) {
+        const buckets = csv(await exportKpis('--by', bucket, '--category', category));
+        const bucketTotal = buckets.at(-1) as Record<string, string>;
+        for (const column of COMPARED)
+          expect(row[column], `${category} vs ${bucket}: ${column}`).toBe(bucketTotal[column]);
+        for (const column of ADDITIVE)
+          expect(sum(buckets.slice(0, -1), column), `${category} ${bucket} rows: ${column}`).toBe(
+            BigInt(row[column] as string),
+          );
+        expect(Number(row.pipeline_to_spend || 'NaN').toFixed(2), `${category}: pipeline_to_spend`).toBe(
+          bucketTotal.pipeline_to_spend || 'NaN',
+        );
+      }
+      const own = campaigns.filter((c) => c.category === category);
+      expect(own.length, category).toBeGreaterThan(0);
+      for (const column of ADDITIVE)
+        expect(sum(own, column), `${category} campaigns: ${column}`).toBe(BigInt(row[column] as string));
+    }
+    // A category's export takes the categories under it: Paid Media is Paid Media/Search here.
+    const parent = csv(await exportKpis('--by', 'month', '--category', 'paid media')).at(-1);
+    expect(parent).toMatchObject({ spend: '140000', leads: '3', pipeline_created: '1333333' });
   });
 
   it('answers JSON, and an unknown category or grouping with a clear error', async () => {
