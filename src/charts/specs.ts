@@ -207,6 +207,63 @@ export interface SpendPipelinePoint {
   pipeline: bigint;
 }
 
+const SCATTER = { width: 560, height: 340, fontSize: 10, lineHeight: 12, gap: 7 } as const;
+
+interface Box {
+  left: number;
+  top: number;
+  right: number;
+  bottom: number;
+}
+
+const overlaps = (a: Box, b: Box) =>
+  a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+
+/**
+ * Where each point's label goes, in pixels: beside its point if there is room, else moved up
+ * or down a line at a time (and to the left of the point near the right edge) until it covers
+ * no other label or point. Vega-Lite has no label placement of its own, and channels with no
+ * pipeline sit together on the axis: their labels would print over one another.
+ */
+export function placeScatterLabels(
+  points: { x: number; y: number; label: string }[],
+  size: { width: number; height: number } = SCATTER,
+  /** Other things drawn on the chart that labels must not cover (the target line's label). */
+  obstacles: Box[] = [],
+): { x: number; y: number; moved: boolean }[] {
+  // Roboto at 10 px averages under 5.8 px a character: a box a little wide is harmless.
+  const widthOf = (label: string) => label.length * 5.8;
+  const r = 6;
+  const taken: Box[] = [
+    ...obstacles,
+    ...points.map((p) => ({ left: p.x - r, top: p.y - r, right: p.x + r, bottom: p.y + r })),
+  ];
+  const steps = [0];
+  for (let k = 1; k <= 12; k++) steps.push(-k, k);
+  return points.map((p) => {
+    const w = widthOf(p.label);
+    const sides =
+      p.x + SCATTER.gap + w <= size.width
+        ? [p.x + SCATTER.gap, p.x - SCATTER.gap - w]
+        : [p.x - SCATTER.gap - w];
+    let fallback: { x: number; y: number; moved: boolean } | null = null;
+    for (const step of steps) {
+      const baseline = p.y - 4 + step * SCATTER.lineHeight;
+      if (baseline - SCATTER.fontSize < 0 || baseline > size.height) continue;
+      for (const left of sides) {
+        if (left < 0) continue;
+        const box = { left, top: baseline - SCATTER.fontSize + 1, right: left + w, bottom: baseline + 2 };
+        const placed = { x: left, y: baseline, moved: step !== 0 };
+        fallback ??= placed;
+        if (taken.some((t) => overlaps(t, box))) continue;
+        taken.push(box);
+        return placed;
+      }
+    }
+    return fallback ?? { x: p.x + SCATTER.gap, y: p.y - 4, moved: false };
+  });
+}
+
 /**
  * Spend against pipeline created per category: a labelled scatter with the target ratio as a
  * line through the origin (GitLab's 5:1), so a channel below the line is below target at a
@@ -229,6 +286,46 @@ export function spendVsPipelineChart(
   const xMax = Math.max(1, ...values.map((v) => v.spend)) * 1.15;
   const yMax = Math.max(1, ...values.map((v) => v.pipeline)) * 1.15;
   const lineEnd = Math.min(xMax, yMax / targetRatio);
+  const { width, height } = SCATTER;
+  const toPx = (v: { spend: number; pipeline: number }) => ({
+    x: (v.spend / xMax) * width,
+    y: height - (v.pipeline / yMax) * height,
+  });
+  const toData = (px: { x: number; y: number }) => ({
+    spend: (px.x / width) * xMax,
+    pipeline: ((height - px.y) / height) * yMax,
+  });
+  const targetLabel = `${targetRatio}:1 target`;
+  const lineTip = toPx({ spend: lineEnd, pipeline: lineEnd * targetRatio });
+  const placed = placeScatterLabels(
+    values.map((v) => ({ ...toPx(v), label: v.label })),
+    SCATTER,
+    [
+      {
+        left: lineTip.x - 6 - targetLabel.length * 7,
+        top: lineTip.y - 18,
+        right: lineTip.x,
+        bottom: lineTip.y,
+      },
+    ],
+  );
+  const labels = values.map((v, i) => {
+    const at = placed[i] as { x: number; y: number; moved: boolean };
+    const anchor = toData(at);
+    const point = toPx(v);
+    // A moved label is tied to its point by a thin line to the label's nearer end.
+    const end = toData({ x: at.x > point.x ? at.x - 2 : at.x + v.label.length * 5.8 + 2, y: at.y - 4 });
+    return {
+      label: v.label,
+      spend: anchor.spend,
+      pipeline: anchor.pipeline,
+      moved: at.moved,
+      fromSpend: v.spend,
+      fromPipeline: v.pipeline,
+      toSpend: end.spend,
+      toPipeline: end.pipeline,
+    };
+  });
   const x = {
     field: 'spend',
     type: 'quantitative' as const,
@@ -246,8 +343,8 @@ export function spendVsPipelineChart(
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title,
-    width: 560,
-    height: 340,
+    width,
+    height,
     layer: [
       {
         data: {
@@ -261,28 +358,41 @@ export function spendVsPipelineChart(
       },
       {
         data: {
-          values: [{ spend: lineEnd, pipeline: lineEnd * targetRatio, label: `${targetRatio}:1 target` }],
+          values: [{ spend: lineEnd, pipeline: lineEnd * targetRatio, label: targetLabel }],
         },
         mark: { type: 'text', align: 'right', dx: -6, dy: -4, color: '#3c9d6b', fontWeight: 'bold' },
         encoding: { x, y, text: { field: 'label' } },
       },
       {
         data: { values },
-        layer: [
-          {
-            mark: { type: 'circle', size: 90, opacity: 0.9 },
-            encoding: {
-              x,
-              y,
-              // Below the line in red: the channels that miss the target.
-              color: { condition: { test: 'datum.below', value: '#c0392b' }, value: '#1f3a5f' },
-            },
-          },
-          {
-            mark: { type: 'text', align: 'left', dx: 7, dy: -6, fontSize: 10, color: '#333333' },
-            encoding: { x, y, text: { field: 'label' } },
-          },
-        ],
+        mark: { type: 'circle', size: 90, opacity: 0.9 },
+        encoding: {
+          x,
+          y,
+          // Below the line in red: the channels that miss the target.
+          color: { condition: { test: 'datum.below', value: '#c0392b' }, value: '#1f3a5f' },
+        },
+      },
+      {
+        data: { values: labels.filter((l) => l.moved) },
+        mark: { type: 'rule', color: '#999999', strokeWidth: 0.75 },
+        encoding: {
+          x: { ...x, field: 'fromSpend' },
+          y: { ...y, field: 'fromPipeline' },
+          x2: { field: 'toSpend' },
+          y2: { field: 'toPipeline' },
+        },
+      },
+      {
+        data: { values: labels },
+        mark: {
+          type: 'text',
+          align: 'left',
+          baseline: 'alphabetic',
+          fontSize: SCATTER.fontSize,
+          color: '#333333',
+        },
+        encoding: { x, y, text: { field: 'label' } },
       },
     ],
   };

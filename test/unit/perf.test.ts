@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { spendVsPipelineChart } from '../../src/charts/specs.js';
+import { placeScatterLabels, spendVsPipelineChart } from '../../src/charts/specs.js';
 import { calendarMonth, fiscalQuarter, fiscalYear } from '../../src/domain/calendar.js';
 import { compileRules } from '../../src/domain/mapping.js';
 import {
@@ -370,5 +370,38 @@ describe('the spend-vs-pipeline chart', () => {
       ['Events (2.0:1)', true],
       ['Partner (no spend)', false],
     ]);
+  });
+
+  it('moves labels that would print over one another: channels with no pipeline sit together on the axis', () => {
+    // Four channels with no pipeline within 30 px of each other on the x axis (y = 340).
+    const points = [100, 110, 125, 130].map((x, i) => ({ x, y: 340, label: `Channel ${i} (0.0:1)` }));
+    const placed = placeScatterLabels(points);
+    const boxes = placed.map((p, i) => ({
+      left: p.x,
+      right: p.x + (points[i]?.label.length ?? 0) * 5.8,
+      top: p.y - 9,
+      bottom: p.y + 2,
+    }));
+    for (const [i, a] of boxes.entries()) {
+      expect(a.left, `label ${i} inside the plot`).toBeGreaterThanOrEqual(0);
+      expect(a.top, `label ${i} inside the plot`).toBeGreaterThanOrEqual(0);
+      for (const b of boxes.slice(i + 1)) {
+        const clear = a.right <= b.left || b.right <= a.left || a.bottom <= b.top || b.bottom <= a.top;
+        expect(clear, JSON.stringify([a, b])).toBe(true);
+      }
+    }
+    // Nor does a label cover a point: only the last, with no point to its right, stays beside
+    // its own; the others are moved (and get a leader line).
+    for (const [i, a] of boxes.entries())
+      for (const p of points) {
+        const clear = a.right <= p.x - 6 || p.x + 6 <= a.left || a.bottom <= p.y - 6 || p.y + 6 <= a.top;
+        expect(clear, `label ${i} over the point at ${p.x}`).toBe(true);
+      }
+    expect(placed.map((p) => p.moved)).toEqual([true, true, true, false]);
+    expect(placed[3]).toEqual({ x: 137, y: 336, moved: false });
+    // Near the right edge a label goes to the left of its point.
+    const [edge] = placeScatterLabels([{ x: 550, y: 100, label: 'Paid Media/Search (8.2:1)' }]);
+    expect(edge?.x).toBeCloseTo(550 - 7 - 25 * 5.8);
+    expect(edge?.moved).toBe(false);
   });
 });
