@@ -11,6 +11,7 @@ import { fiscalQuarter, fiscalYear } from '../../src/domain/calendar.js';
 import type { MetricId, MetricLine } from '../../src/domain/digest.js';
 import {
   type ImportContext,
+  importBudgets,
   importLeads,
   importOpportunities,
   importSpend,
@@ -328,5 +329,87 @@ describe('renderDigest', () => {
     expect(text).toContain('No data yet');
     expect(text).toContain('/mo target set');
     expect(text).not.toMatch(/\$0|Last week/);
+  });
+
+  it('with 30 categories, each planned, spent, with leads and pipeline: within Slack’s limits, the rest counted', async () => {
+    const MANY = 'T0THIRTY';
+    const many = await t.mo.workspaces.update(
+      MANY,
+      { fiscalStartMonth: 2, timezone: 'America/Los_Angeles' },
+      ACTOR,
+    );
+    // Long names, one with mrkdwn control characters; top-level categories, so the budget,
+    // the movers and the charts all see 30 lines.
+    const names = Array.from({ length: 30 }, (_, i) =>
+      i === 29
+        ? '<!channel> & Partners'
+        : `Channel ${String(i).padStart(2, '0')} with a long descriptive name`,
+    );
+    const csv = (header: string, rows: string[]) => `${header}\n${rows.join('\n')}\n`;
+    const q = (name: string) => `"${name}"`;
+    await importBudgets(
+      ctx(
+        MANY,
+        csv(
+          'period,category,amount',
+          names.map((n, i) => `FY2027-Q4,${q(n)},${1000 + i * 10}`),
+        ),
+      ),
+    );
+    await importSpend(
+      ctx(
+        MANY,
+        csv(
+          'date,amount,category,campaign,status,external_id',
+          names.flatMap((n, i) => [
+            `2026-11-10,${100 + i},${q(n)},Brand,actual,a${i}`, // last week
+            `2026-11-17,${900 + i * 7},${q(n)},Brand,actual,b${i}`, // the week: far over plan
+          ]),
+        ),
+      ),
+    );
+    await importLeads(
+      ctx(
+        MANY,
+        csv(
+          'external_id,created_date,mql_date,sql_date,category,campaign',
+          names.flatMap((n, i) => [
+            `L${i}a,2026-11-10,2026-11-12,,${q(n)},Brand`,
+            `L${i}b,2026-11-17,2026-11-18,2026-11-19,${q(n)},Brand`,
+          ]),
+        ),
+      ),
+    );
+    await importOpportunities(
+      ctx(
+        MANY,
+        csv(
+          'external_id,created_date,amount,stage,close_date,won,category,campaign',
+          names.map((n, i) => `O${i},2026-11-18,${1000 + i * 250},Discovery,,,${q(n)},Brand`),
+        ),
+      ),
+    );
+    const digest = await renderDigest(t.mo, many, { today: '2026-11-25' });
+    expect(digest.missingCharts).toEqual([]);
+    expect(digest.charts.map((c) => c.name)).toContain('spend-vs-pipeline.png');
+    expect(validateBlocks(digest.message.blocks, 'message')).toEqual([]);
+    expect(digest.message.blocks.length).toBeLessThanOrEqual(50);
+    expect(digest.message.text.length).toBeLessThanOrEqual(4000);
+    const blocks = JSON.stringify(digest.message.blocks);
+    expect(blocks).not.toContain('<!channel>');
+    expect(blocks).toContain('&lt;!channel&gt; &amp; Partners');
+    const text = messageToText(digest.message);
+    // Eight channels by the week's spend (the last names spent most), names cut to fit the
+    // table; the other 22 counted.
+    expect(text).toMatch(/<!channel> & Partners +\$1,103 ▲ +\$8,250 ▲ +7\.48 ▲ \$1,103 ✓\n/);
+    expect(text).toMatch(
+      /Channel 22 with a long de… \$1,054 ▲ +\$6,500 ▲ +6\.17 ▲ \$1,054 ✓\n…and 22 more in \/mo perf\n/,
+    );
+    expect(text).not.toContain('Channel 21 with a long de…');
+    expect(text).toContain('…and 22 more lines'); // the budget lines to watch
+    // The scatter shows the top 15 by spend of the quarter to date.
+    const scatter = digest.charts.find((c) => c.name === 'spend-vs-pipeline.png');
+    expect(scatter?.altText).toContain('for 15 categories in FY2027-Q4 to date');
+    expect(scatter?.png.subarray(0, 8).equals(PNG_SIGNATURE)).toBe(true);
   });
 });
