@@ -76,8 +76,9 @@ describe('mo serve', () => {
       () => slack.messagesIn('C0MKTG').find((m) => String(m.text).startsWith('Weekly marketing digest')),
       'the digest',
     );
-    await until(() => slack.uploads.filter((u) => u.completed).length >= 4 && true, 'the charts');
-    expect(slack.messagesIn('C0MKTG', digest.ts).filter((m) => m.files?.length)).toHaveLength(4);
+    // Weekly spend, burn-up, funnel, pipeline by category, spend against pipeline.
+    await until(() => slack.uploads.filter((u) => u.completed).length >= 5 && true, 'the charts');
+    expect(slack.messagesIn('C0MKTG', digest.ts).filter((m) => m.files?.length)).toHaveLength(5);
     // Mo says it is listening before the scheduler's first run; the run's record follows it.
     await until(() => output.includes('scheduler: digest:T0DEMO'), 'the digest run recorded');
     expect(output).toContain('scheduler: digest:T0DEMO @ 2026-11-23T14:00:00.000Z succeeded');

@@ -112,7 +112,8 @@ describe('SIGTERM', () => {
     expect(slack.responses().filter((r) => r.args.__id === 'budget')).toHaveLength(1);
     const run = await jobRepository(t.mo.db).get('digest:T0DEMO', SLOT);
     expect(run?.status).toBe('succeeded');
-    expect(slack.uploads.filter((u) => u.completed)).toHaveLength(4);
+    // The demo digest's five charts, each uploaded once.
+    expect(slack.uploads.filter((u) => u.completed)).toHaveLength(5);
     expect(output()).toContain('"msg":"stopped"');
   }, 120_000);
 
