@@ -2,19 +2,25 @@
 // they ack at once, then call the same handlers `mo run` and the tests use.
 import type { App, BlockAction, ButtonAction, StaticSelectAction } from '@slack/bolt';
 import type { Logger } from '@slack/logger';
+import type { WebClient } from '@slack/web-api';
 import { renderChart } from '../src/charts/render.js';
+import type { BudgetMoveRow } from '../src/db/reallocations.js';
 import { requirePeriod } from '../src/domain/calendar.js';
 import { normalizeCategory } from '../src/domain/category.js';
+import { isUserError } from '../src/domain/errors.js';
 import { parseAmount } from '../src/domain/money.js';
 import { budgetBurnUp } from '../src/services/charts.js';
 import { todayIn } from '../src/services/mo.js';
+import { approveMove, rejectMove } from '../src/services/reallocation.js';
 import { refreshInvitation } from '../src/services/surveys.js';
 import { decodeRef } from '../src/slack/blocks/budget.js';
 import { type Message, textMessage } from '../src/slack/blocks/common.js';
+import { moveRejectModal, moveStatusMessage } from '../src/slack/blocks/reallocation.js';
 import { errorReply, modalErrorAck, noteFieldError } from '../src/slack/errors.js';
 import { type ChartFile, uploadToDm } from '../src/slack/files.js';
 import { ACTION, ALERT, INPUT, SURVEY, VIEW } from '../src/slack/ids.js';
 import { escapeMrkdwn } from '../src/slack/mrkdwn.js';
+import { postOnce } from '../src/slack/post.js';
 import { postToResponseUrl, responseUrlOf, withResponseUrl } from '../src/slack/respond.js';
 import { stateUsers, stateValue, type ViewStateValues } from '../src/slack/view-state.js';
 import { type AlertAction, actOnAlert, alertBudgetView } from './alerts.js';
@@ -209,6 +215,81 @@ export function registerCommands(app: App, env: CommandEnv, log: Logger): void {
       await respond({ response_type: 'ephemeral', replace_original: false, ...reply });
     }
   });
+
+  // A budget move's DM: Approve settles it when both sides have; Reject asks why in a modal.
+  app.action<BlockAction<ButtonAction>>(
+    ACTION.moveApprove,
+    async ({ ack, body, action, respond, client }) => {
+      await ack();
+      const who = userOf(body);
+      const settings = await workspaceFor(env, who);
+      try {
+        const outcome = await approveMove(env.mo, settings, action.value ?? '', {
+          actor: who.userId,
+          isAdmin: await env.isAdmin(who.teamId, who.userId),
+        });
+        await respond({ replace_original: true, ...moveStatusMessage(outcome.move, settings.currency) });
+        if (outcome.applied && outcome.move.requestedBy !== who.userId) {
+          await tellRequester(client, outcome.move, settings.currency);
+        }
+      } catch (e) {
+        if (!isUserError(e)) throw e;
+        await respond({
+          response_type: 'ephemeral',
+          replace_original: false,
+          text: `:no_entry: ${escapeMrkdwn(e.message)}`,
+        });
+      }
+    },
+  );
+  app.action<BlockAction<ButtonAction>>(ACTION.moveReject, async ({ ack, body, action, client }) => {
+    await ack();
+    const where = body.container as { channel_id?: string; message_ts?: string } | undefined;
+    await client.views.open({
+      trigger_id: body.trigger_id,
+      view: moveRejectModal(action.value ?? '', {
+        channelId: where?.channel_id,
+        messageTs: where?.message_ts,
+      }),
+    });
+  });
+  app.view(VIEW.moveReject, async ({ ack, body, view, client }) => {
+    const who = { teamId: body.team?.id ?? body.user.team_id ?? '', userId: body.user.id };
+    const meta = JSON.parse(view.private_metadata || '{}') as {
+      moveId?: string;
+      channelId?: string;
+      messageTs?: string;
+    };
+    const settings = await workspaceFor(env, who);
+    let rejected: Awaited<ReturnType<typeof rejectMove>>;
+    try {
+      rejected = await rejectMove(env.mo, settings, meta.moveId ?? '', {
+        actor: who.userId,
+        isAdmin: await env.isAdmin(who.teamId, who.userId),
+        reason: stateValue(view.state.values as ViewStateValues, INPUT.reason) ?? '',
+      });
+    } catch (e) {
+      if (!isUserError(e)) throw e;
+      return void (await ack({ response_action: 'errors', errors: { [INPUT.reason.block]: e.message } }));
+    }
+    await ack();
+    const decided = moveStatusMessage(rejected, settings.currency);
+    if (meta.channelId && meta.messageTs)
+      await client.chat
+        .update({ channel: meta.channelId, ts: meta.messageTs, ...decided })
+        .catch((e) => log.warn('could not update the move request message', e));
+    await tellRequester(client, rejected, settings.currency);
+  });
+
+  /** The requester hears how their move ended, by DM. */
+  const tellRequester = async (client: WebClient, move: BudgetMoveRow, currency: string) => {
+    await postOnce(client, env.mo.posts, {
+      teamId: move.teamId,
+      key: `move:${move.id}:outcome`,
+      channel: move.requestedBy,
+      message: moveStatusMessage(move, currency),
+    }).catch((e) => log.warn(`could not tell ${move.requestedBy} about move ${move.id}`, e));
+  };
 
   // A modal's submission: errors go back into the form; success closes it and confirms
   // at the response_url the command or button left in private_metadata.

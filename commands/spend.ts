@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { SpendStatus } from '../src/db/spend.js';
 import { isIsoDate } from '../src/domain/calendar.js';
 import { categoryKey, normalizeCategory } from '../src/domain/category.js';
+import { checkLock } from '../src/domain/lock.js';
 import { formatMoney, parseAmount } from '../src/domain/money.js';
 import { knownCategories } from '../src/services/budget.js';
 import { todayIn } from '../src/services/mo.js';
@@ -22,7 +23,7 @@ import {
 
 export const spendAddArgs = z.array(z.string()).transform((all, ctx) => {
   const { flags, words } = takeFlags(all);
-  const unknown = [...flags.keys()].filter((f) => f !== 'committed');
+  const unknown = [...flags.keys()].filter((f) => f !== 'committed' && f !== 'unlocked');
   if (unknown.length) {
     ctx.addIssue({ code: 'custom', message: `unknown option --${unknown[0]}` });
     return z.NEVER;
@@ -34,7 +35,14 @@ export const spendAddArgs = z.array(z.string()).transform((all, ctx) => {
     ctx.addIssue({ code: 'custom', message: 'give an amount and a category' });
     return z.NEVER;
   }
-  return { form: false as const, amount, rest, date, committed: flags.has('committed') };
+  return {
+    form: false as const,
+    amount,
+    rest,
+    date,
+    committed: flags.has('committed'),
+    unlocked: flags.has('unlocked'),
+  };
 });
 
 /**
@@ -59,6 +67,8 @@ export interface SpendEntry {
   vendor: string;
   date?: string;
   status: SpendStatus;
+  /** An admin's `--unlocked`: spend in a locked month (audited as such). */
+  unlocked?: boolean;
 }
 
 /** Validates and records one entry; returns the confirmation. Errors name the bad field. */
@@ -71,6 +81,10 @@ export async function recordSpend(
   const today = todayIn(env.mo, settings.timezone);
   const date = entry.date ?? today;
   if (!isIsoDate(date)) throw new UsageError(`date "${date}" must be a calendar date like ${today}`);
+  const unlocked = checkLock(date, today, settings.lockDays, {
+    unlocked: entry.unlocked ?? false,
+    isAdmin: entry.unlocked ? await env.isAdmin(req.teamId, req.userId) : false,
+  });
   const amountMinor = parseAmount(entry.amount, settings.currency);
   const known = await knownCategories(env.mo, req.teamId);
   const normalized = normalizeCategory(entry.category);
@@ -87,7 +101,7 @@ export async function recordSpend(
       source: 'manual',
       idempotencyKey: `manual:${randomUUID()}`,
     },
-    req.userId,
+    unlocked ? `${req.userId} (--unlocked)` : req.userId,
   );
   env.mo.figuresChanged(req.teamId);
   const isNew = !known.some((k) => categoryKey(k) === categoryKey(category));
@@ -100,7 +114,7 @@ export async function recordSpend(
 
 export const spendAdd = defineSubcommand({
   name: 'spend add',
-  usage: '/mo spend add AMOUNT CATEGORY [campaign] [YYYY-MM-DD] [--committed]',
+  usage: '/mo spend add AMOUNT CATEGORY [campaign] [YYYY-MM-DD] [--committed] [--unlocked]',
   summary: 'record spend (no arguments: a form)',
   schema: spendAddArgs,
   async run(args, req, env) {
@@ -122,6 +136,7 @@ export const spendAdd = defineSubcommand({
         vendor: '',
         date: args.date,
         status: args.committed ? 'committed' : 'actual',
+        unlocked: args.unlocked,
       }),
     );
   },

@@ -4,24 +4,26 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { runCommand } from '../commands/router.js';
-import { describeSettings, settingsPatchSchema } from '../commands/settings.js';
+import { describeFiscalStartPreview, describeSettings, settingsPatchSchema } from '../commands/settings.js';
 import { createClock } from './clock.js';
 import { type Config, loadConfig } from './config.js';
 import { type Database, openDatabase } from './db/client.js';
 import { formatRuns } from './db/jobs.js';
 import { dailyFigures } from './db/kpis.js';
 import { applyMigrations } from './db/migrate.js';
+import type { SettingsPatch } from './db/workspaces.js';
 import { DEMO_ADMIN, DEMO_TEAM, loadDemo } from './demo.js';
 import { isIsoDate, requirePeriod } from './domain/calendar.js';
 import { EXIT_BUG, EXIT_USER_ERROR, isUserError, UsageError } from './domain/errors.js';
 import { computeKpis, type KpiRow } from './domain/kpis.js';
+import { parseAmount } from './domain/money.js';
 import { toCsv } from './ingest/csv-write.js';
 import { parseEncoding } from './ingest/decode.js';
 import { describeCounts, importAndDescribe, isImportKind } from './ingest/import.js';
 import { templateById } from './ingest/surveys.js';
 import { apology, logBug } from './log.js';
 import { evaluateAlerts } from './services/alerts.js';
-import { budgetReport } from './services/budget.js';
+import { budgetReport, previewFiscalStart } from './services/budget.js';
 import { renderDigest } from './services/digest.js';
 import { createMo, type Mo, todayIn } from './services/mo.js';
 import { localDirectory } from './slack/admins.js';
@@ -34,12 +36,13 @@ const USAGE = `mo — marketing ops in Slack
   mo demo [--team T]                load a realistic demo workspace (team ${DEMO_TEAM}, admin ${DEMO_ADMIN})
   mo run --team T --user U "/mo budget ..."   run a slash command locally and print the reply
   mo shell [--team T] [--user U]    type /mo commands and read the replies (no Slack needed)
-  mo settings --team T [--currency C] [--fiscal-start-month N] [--timezone TZ] [--admins U1,U2]
+  mo settings --team T [--currency C] [--fiscal-start-month N [--confirm]] [--timezone TZ] [--admins U1,U2]
+              [--lock-days N] [--move-auto-approve AMOUNT]
   mo import spend|budgets|leads|opportunities FILE --team T [--format F] [--category C] [--dry-run]
       [--encoding latin1|windows-1252]  (files are read as UTF-8 unless told)
   mo token create|list --team T [--label L] · mo token revoke ID --team T   API tokens for /api/v1/import
   mo export kpis --team T [--period P] [--by week|month] [--format csv|json]   the digest's figures
-  mo export budget --team T [--period P] [--category C] [--format csv|json]
+  mo export budget --team T [--period P] [--category C] [--as-of YYYY-MM-DD] [--format csv|json]
   mo digest --team T --out DIR [--date YYYY-MM-DD]   write the weekly digest (blocks JSON + PNGs) locally
   mo survey export --team T [--survey ID]   survey answers as CSV (anonymous ones without identities)
   mo jobs [--team T] [--limit N]    recent scheduled runs: slot, job, status, attempts, duration
@@ -90,6 +93,10 @@ const FLAG = {
   label: { type: 'string' },
   out: { type: 'string' },
   date: { type: 'string' },
+  'as-of': { type: 'string' },
+  confirm: { type: 'boolean' },
+  'lock-days': { type: 'string' },
+  'move-auto-approve': { type: 'string' },
   limit: { type: 'string' },
   survey: { type: 'string' },
   encoding: { type: 'string' },
@@ -191,8 +198,17 @@ export const VERBS: Verb[] = [
   }),
   verb(
     'settings',
-    'mo settings --team T [--currency C] [--fiscal-start-month N] [--timezone TZ] [--admins U1,U2]',
-    ['team', 'currency', 'fiscal-start-month', 'timezone', 'admins'],
+    'mo settings --team T [--currency C] [--fiscal-start-month N [--confirm]] [--timezone TZ] [--admins U1,U2] [--lock-days N] [--move-auto-approve AMOUNT]',
+    [
+      'team',
+      'currency',
+      'fiscal-start-month',
+      'confirm',
+      'timezone',
+      'admins',
+      'lock-days',
+      'move-auto-approve',
+    ],
     async ({ values }, config) => {
       const teamId = requireTeam(values);
       const patch = settingsPatchSchema.safeParse({
@@ -203,6 +219,7 @@ export const VERBS: Verb[] = [
           ?.split(',')
           .map((s) => s.trim())
           .filter(Boolean),
+        lockDays: values['lock-days'],
       });
       if (!patch.success) {
         const names: Record<string, string> = {
@@ -210,6 +227,7 @@ export const VERBS: Verb[] = [
           fiscalStartMonth: '--fiscal-start-month',
           timezone: '--timezone',
           adminUserIds: '--admins',
+          lockDays: '--lock-days',
         };
         throw new UsageError(
           patch.error.issues
@@ -218,10 +236,29 @@ export const VERBS: Verb[] = [
         );
       }
       return await withMo(config, async (mo) => {
-        const changed = Object.values(patch.data).some((v) => v !== undefined);
-        const after = changed
-          ? await mo.workspaces.update(teamId, patch.data, 'cli')
-          : await mo.workspaces.ensure(teamId);
+        const before = await mo.workspaces.ensure(teamId);
+        const data: SettingsPatch = { ...patch.data };
+        if (values['move-auto-approve'] !== undefined) {
+          let threshold: bigint;
+          try {
+            threshold = parseAmount(values['move-auto-approve'], data.currency ?? before.currency);
+          } catch (e) {
+            throw new UsageError(`--move-auto-approve: ${(e as Error).message}`);
+          }
+          if (threshold < 0n)
+            throw new UsageError('--move-auto-approve: an amount of 0 or more (0: always ask)');
+          data.moveAutoApproveMinor = threshold;
+        }
+        // A new fiscal-year start re-slices every view: show how this year's plans fall into
+        // the new quarters first, and change it only with --confirm.
+        const newStart = data.fiscalStartMonth;
+        if (newStart !== undefined && newStart !== before.fiscalStartMonth && !values.confirm) {
+          out(describeFiscalStartPreview(await previewFiscalStart(mo, before, newStart), before.currency));
+          out('Nothing changed. Run again with --confirm to change the fiscal-year start.');
+          return 0;
+        }
+        const changed = Object.values(data).some((v) => v !== undefined);
+        const after = changed ? await mo.workspaces.update(teamId, data, 'cli') : before;
         out(`${changed ? 'Saved. ' : ''}${describeSettings(after)}`);
         return 0;
       });
@@ -353,17 +390,21 @@ export const VERBS: Verb[] = [
   ),
   verb(
     'export budget',
-    'mo export budget --team T [--period P] [--category C] [--format csv|json]',
-    ['team', 'period', 'category', 'format'],
+    'mo export budget --team T [--period P] [--category C] [--as-of YYYY-MM-DD] [--format csv|json]',
+    ['team', 'period', 'category', 'as-of', 'format'],
     async ({ values }, config) => {
       const teamId = requireTeam(values);
       const format = values.format ?? 'csv';
       if (format !== 'csv' && format !== 'json') throw new UsageError('--format is csv or json');
       return await withMo(config, async (mo) => {
         const settings = await mo.workspaces.ensure(teamId);
+        const asOf = values['as-of'];
+        if (asOf !== undefined && !isIsoDate(asOf)) throw new UsageError('--as-of takes YYYY-MM-DD');
+        // As of a date: only what is dated on or before it counts, and it is "today".
         const report = await budgetReport(mo, settings, {
           period: values.period,
           category: values.category,
+          ...(asOf ? { today: asOf } : {}),
         });
         const rows = [...report.rows, { ...report.total, category: 'TOTAL' }];
         if (format === 'json') {
@@ -383,7 +424,7 @@ export const VERBS: Verb[] = [
                   available: minorNumber(r.available),
                   forecast: minorNumber(r.forecast),
                   variance_pct: r.variancePct,
-                  status: r.status,
+                  status: r.statusLabel,
                 })),
               },
               null,
@@ -401,7 +442,7 @@ export const VERBS: Verb[] = [
                 r.available.toString(),
                 r.forecast.toString(),
                 r.variancePct === null ? '' : r.variancePct.toFixed(2),
-                r.status,
+                r.statusLabel,
               ]),
               {
                 columns: [

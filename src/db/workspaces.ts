@@ -10,6 +10,10 @@ export interface WorkspaceSettings {
   fiscalStartMonth: number;
   timezone: string;
   adminUserIds: string[];
+  /** Spend dated in a month that ended more than this many days ago is locked. */
+  lockDays: number;
+  /** Budget moves at or under this amount are approved at once; 0n: always ask. */
+  moveAutoApproveMinor: bigint;
 }
 
 export const DEFAULT_SETTINGS = { currency: 'USD', fiscalStartMonth: 1, timezone: 'UTC' } as const;
@@ -26,6 +30,8 @@ export function workspaceRepository(db: Db) {
       fiscalStartMonth: row.fiscalStartMonth,
       timezone: row.timezone,
       adminUserIds: row.admins.map((a) => a.userId).sort(),
+      lockDays: row.lockDays,
+      moveAutoApproveMinor: row.moveAutoApproveMinor,
     };
   }
 

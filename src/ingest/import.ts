@@ -499,8 +499,14 @@ export async function importBudgets(ctx: ImportContext): Promise<ImportCounts> {
         periodEnd: record.period.end,
         plannedMinor: record.plannedMinor,
         ownerUserId: record.ownerUserId,
+        phasing: record.phasing,
       };
-      if (old && old.plannedMinor === data.plannedMinor && old.ownerUserId === data.ownerUserId) {
+      if (
+        old &&
+        old.plannedMinor === data.plannedMinor &&
+        old.ownerUserId === data.ownerUserId &&
+        old.phasing === data.phasing
+      ) {
         counts.unchanged++;
         continue;
       }
@@ -516,6 +522,7 @@ export async function importBudgets(ctx: ImportContext): Promise<ImportCounts> {
         category: l.category,
         plannedMinor: l.plannedMinor,
         ownerUserId: l.ownerUserId,
+        phasing: l.phasing,
       });
       await recordAudit(tx, {
         teamId: ctx.teamId,

@@ -9,6 +9,7 @@ import type { Database, Db } from '../db/client.js';
 import { digestScheduleRepository } from '../db/digest.js';
 import { jobRepository } from '../db/jobs.js';
 import { mappingRepository } from '../db/mapping.js';
+import { reallocationRepository } from '../db/reallocations.js';
 import { slackPostRepository } from '../db/slack-posts.js';
 import { spendRepository } from '../db/spend.js';
 import { withClockStamps } from '../db/stamps.js';
@@ -27,6 +28,8 @@ export interface Mo {
   budgets: ReturnType<typeof budgetRepository>;
   spend: ReturnType<typeof spendRepository>;
   audit: ReturnType<typeof auditRepository>;
+  /** Budget moves between categories awaiting or past approval. */
+  moves: ReturnType<typeof reallocationRepository>;
   /** Slack posts made under an idempotency key. */
   posts: ReturnType<typeof slackPostRepository>;
   /** API tokens for the import API. */
@@ -56,6 +59,7 @@ export function createMo(database: Pick<Database, 'db' | 'url'>, clock: Clock): 
     budgets: budgetRepository(db),
     spend: spendRepository(db),
     audit: auditRepository(db),
+    moves: reallocationRepository(db),
     posts: slackPostRepository(db, clock),
     tokens: tokenRepository(db, clock),
     alerts: alertRepository(db),

@@ -6,12 +6,16 @@ export const ACTION = {
   budgetBack: 'mo_budget_back',
   budgetEdit: 'mo_budget_edit',
   budgetChart: 'mo_budget_chart',
+  /** A budget move request's buttons in an approver's DM: value is the request id. */
+  moveApprove: 'mo_move_approve',
+  moveReject: 'mo_move_reject',
 } as const;
 
 export const VIEW = {
   budgetEdit: 'mo_budget_edit_modal',
   spendAdd: 'mo_spend_add_modal',
   settings: 'mo_settings_modal',
+  moveReject: 'mo_move_reject_modal',
 } as const;
 
 /** block_id / action_id pairs of modal inputs: state.values[block][action]. */
@@ -28,6 +32,7 @@ export const INPUT = {
   fiscalStart: { block: 'fiscal_start', action: 'fiscal_start_select' },
   timezone: { block: 'timezone', action: 'timezone_input' },
   admins: { block: 'admins', action: 'admins_select' },
+  reason: { block: 'reason', action: 'reason_input' },
 } as const;
 
 /** Budget alert buttons: each carries the alert's id. */

@@ -35,6 +35,8 @@ describe('ensure', () => {
       fiscalStartMonth: 1,
       timezone: 'UTC',
       adminUserIds: [],
+      lockDays: 10,
+      moveAutoApproveMinor: 0n,
     });
     expect(await t.mo.workspaces.get('T0NEW')).toMatchObject({ currency: 'USD', timezone: 'UTC' });
     expect(await newAudits('T0NEW')).toEqual([]);
@@ -47,6 +49,8 @@ describe('ensure', () => {
       fiscalStartMonth: 1,
       timezone: 'America/Los_Angeles',
       adminUserIds: [],
+      lockDays: 10,
+      moveAutoApproveMinor: 0n,
     });
     // A later user in another timezone does not move the workspace.
     expect((await t.mo.workspaces.ensure('T0ZONE', { timezone: 'Europe/Berlin' })).timezone).toBe(
@@ -64,6 +68,9 @@ describe('update', () => {
     fiscalStartMonth: 1,
     timezone: 'UTC',
     adminUserIds: [] as string[],
+    lockDays: 10,
+    // Audited as JSON: money as a string of minor units.
+    moveAutoApproveMinor: '0',
   };
 
   it('applies a change and audits it from what to what (creating the workspace if need be)', async () => {
@@ -83,6 +90,8 @@ describe('update', () => {
       fiscalStartMonth: 4,
       timezone: 'Europe/Berlin',
       adminUserIds: ['U0AYE', 'U0BEE'],
+      lockDays: 10,
+      moveAutoApproveMinor: 0n,
     };
     expect(after).toEqual(expected);
     expect(await t.mo.workspaces.get(TEAM)).toEqual(expected);
@@ -93,7 +102,7 @@ describe('update', () => {
         entity: 'workspace',
         entityId: TEAM,
         before: DEFAULTS,
-        after: expected,
+        after: { ...expected, moveAutoApproveMinor: '0' },
       },
     ]);
   });

@@ -80,9 +80,11 @@ describe('/mo', () => {
     );
     expect(text(await run('spend add 2000 Paid Media/Search --committed 2026-11-03'))).toContain('committed');
     const out = text(await run('budget FY2026-Q4'));
-    // FY2026 Q4 (fiscal year from January) is Oct–Dec 2026: 92 days, Nov 16 is day 47.
-    // Run rate 1500.50 × 92 / 47 = 2937.19 < actual + committed 3500.50, so forecast $3,501.
-    expect(out).toMatch(/Paid Media\s+\$10,000\s+\$1,501\s+\$2,000\s+\$6,500\s+\$3,501\s+-65 %\s+under/);
+    // FY2026 Q4 (fiscal year from January) is Oct–Dec 2026; the plan phased by days: Oct
+    // 3369.57, Nov 3260.87, Dec 3369.56. Oct has ended with nothing spent: 0. Nov 16 is day 16
+    // of 30: run rate 1500.50 × 30 / 16 = 2813.44 < actual + committed 3500.50. Dec has not
+    // started: its plan. Forecast 3500.50 + 3369.56 = $6,870: −31 %, under.
+    expect(out).toMatch(/Paid Media\s+\$10,000\s+\$1,501\s+\$2,000\s+\$6,500\s+\$6,870\s+-31 %\s+under/);
     const audit = await t.mo.audit.recent(TEAM);
     expect(audit.map((a) => a.action)).toEqual(
       expect.arrayContaining(['budget.create', 'budget.update', 'spend.create', 'spend.create']),
@@ -120,6 +122,26 @@ describe('/mo', () => {
     expect(list).toContain('FY2026-Q4 · pipeline: $250,000');
     const audit = await t.mo.audit.recent(TEAM);
     expect(audit.filter((a) => a.action.startsWith('target.')).length).toBe(3);
+  });
+
+  it('locks spend in a month that ended more than lock_days ago, except for an admin with --unlocked', async () => {
+    // Today is Nov 16: October ended 16 days ago (more than 10), November is open.
+    const before = await t.mo.db.spend.count();
+    expect(text(await run('spend add 100 Events 2026-10-31', MEMBER))).toContain(
+      '2026-10 is locked: its month ended more than 10 days ago',
+    );
+    expect(text(await run('spend add 100 Events 2026-10-31 --unlocked', MEMBER))).toContain(
+      'Only an admin can change spend in a locked month.',
+    );
+    expect(await t.mo.db.spend.count()).toBe(before);
+    expect(text(await run('spend add 100 Events 2026-10-31 --unlocked'))).toContain(
+      'Recorded actual spend of $100',
+    );
+    const audit = await t.mo.db.auditEvent.findMany({
+      where: { action: 'spend.create', actor: 'U0ADMIN (--unlocked)' },
+    });
+    expect(audit.map((a) => JSON.parse(a.after ?? '{}').date)).toEqual(['2026-10-31']);
+    expect(text(await run('spend add 100 Events 2026-11-01', MEMBER))).toContain('Recorded actual spend');
   });
 
   it('opens forms for /mo settings (admins), /mo budget edit and /mo spend add', async () => {

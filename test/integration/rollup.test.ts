@@ -30,6 +30,29 @@ async function sums(source: 'spend' | 'spendDaily') {
   );
 }
 
+/** SpendMonthly against the spend rows summed per calendar month. */
+async function monthly() {
+  const byMonth = (rows: { key: string; amount: bigint }[]) => {
+    const out: Record<string, bigint> = {};
+    for (const r of rows) out[r.key] = (out[r.key] ?? 0n) + r.amount;
+    return Object.fromEntries(
+      Object.entries(out)
+        .filter(([, v]) => v !== 0n)
+        .sort(([a], [b]) => a.localeCompare(b)),
+    );
+  };
+  const spend = await t.mo.db.spend.findMany({ where: { teamId: TEAM } });
+  const rollup = await t.mo.db.spendMonthly.findMany({ where: { teamId: TEAM } });
+  return {
+    spend: byMonth(
+      spend.map((r) => ({ key: `${r.date.slice(0, 7)} ${r.category} ${r.status}`, amount: r.amountMinor })),
+    ),
+    rollup: byMonth(
+      rollup.map((r) => ({ key: `${r.month} ${r.category} ${r.status}`, amount: r.amountMinor })),
+    ),
+  };
+}
+
 const load = (csv: string) =>
   importSpend({
     db: t.mo.db,
@@ -93,6 +116,12 @@ describe('SpendDaily', () => {
       '2026-10-02 Paid Media/Social actual': 30000n,
       '2026-10-03 Events actual': 5500n,
     });
+    const months = await monthly();
+    expect(months.rollup).toEqual(months.spend);
+    expect(months.rollup).toEqual({
+      '2026-10 Events actual': 13501n,
+      '2026-10 Paid Media/Social actual': 30000n,
+    });
   });
 
   it('rejects a repeated external id, within a batch or thousands of rows apart, naming both lines', async () => {
@@ -111,14 +140,18 @@ describe('SpendDaily', () => {
     expect(await load(csv)).toMatchObject({ rows: 2500, added: 2500 });
     expect(await load(csv)).toMatchObject({ added: 0, unchanged: 2500 });
     expect((await sums('spendDaily'))['2026-10-08 Webinars actual']).toBe(625_000n);
+    const months = await monthly();
+    expect(months.rollup).toEqual(months.spend);
   });
 
   it('is left untouched by a rejected file', async () => {
     const before = await sums('spendDaily');
+    const monthsBefore = await monthly();
     await expect(
       load('date,amount,category,external_id\n2026-10-05,10,Events,x\n2026-10-06,oops,Events,y\n'),
     ).rejects.toThrow('line 3: amount');
     expect(await sums('spendDaily')).toEqual(before);
+    expect(await monthly()).toEqual(monthsBefore);
     expect(await t.mo.db.spend.count({ where: { teamId: TEAM, idempotencyKey: 'ext:x' } })).toBe(0);
   });
 });

@@ -94,13 +94,13 @@ function data(overrides: Partial<DigestData> = {}): DigestData {
   const budget = computeBudget({
     period: windows.quarter,
     today: '2026-11-23',
-    figures: [
+    months: [
       {
         category: '<!channel> Events',
+        month: '2026-10',
         planned: 1_000_000n,
         actual: 900_000n,
         committed: 200_000n,
-        actualToDate: 900_000n,
       },
     ],
   });
