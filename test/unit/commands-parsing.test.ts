@@ -85,6 +85,7 @@ describe('argument schemas', () => {
       rest: ['Paid', 'Media/Search', 'Brand'],
       date: '2026-11-20',
       committed: true,
+      unlocked: false,
     });
     expect(spendAddArgs.parse([])).toEqual({ form: true });
     expect(spendAddArgs.safeParse(['12', 'X', '--bogus']).success).toBe(false);
