@@ -1,8 +1,9 @@
 // npm run bench: reproducible figures for Mo's speed goals. A report, not a test: it prints
 // PASS/FAIL per target and exits 0 either way (non-zero only if the bench itself breaks).
-//   1. Spend import on SQLite: a seeded canonical CSV of 1,000,000 rows imported into a fresh
-//      database (rows/s, peak RSS sampled during the import), then the same file again (all
-//      unchanged); the stored rows and the daily rollup are checked against the file.
+//   1. Spend import on SQLite: a seeded canonical CSV of 1,000,000 rows (100,000 of them
+//      purchase orders and 300,000 invoices against them) imported into a fresh database
+//      (rows/s, peak RSS sampled during the import), then the same file again (all unchanged);
+//      the stored rows, the commitments and the daily rollup are checked against the file.
 //      Then 200,000 leads through the same pipeline.
 //   2. `/mo budget` over the real HTTP receiver with those rows and 320 budget lines: signed
 //      slash commands in, latency until the reply reaches response_url at an in-process fake
@@ -116,7 +117,7 @@ const spendCsv = join(dir, 'spend.csv');
 const t = performance.now();
 const fileStats = await writeSpendCsv(spendCsv, ROWS, '2025-02-01', 730);
 console.log(
-  `\ngenerated spend.csv: ${fmt(ROWS)} rows, ${mb(statSync(spendCsv).size)}, ${fmt(fileStats.committed)} committed, ${fmt(fileStats.refunds)} refunds, ${CATEGORIES.length} categories, 2025-02-01..2027-01-31 (FY2026-FY2027) in ${((performance.now() - t) / 1000).toFixed(1)} s`,
+  `\ngenerated spend.csv: ${fmt(ROWS)} rows, ${mb(statSync(spendCsv).size)}, ${fmt(fileStats.committed)} committed (${fmt(fileStats.commitments)} purchase orders, ${fmt(fileStats.invoices)} invoices against them), ${fmt(fileStats.refunds)} refunds, ${CATEGORIES.length} categories, 2025-02-01..2027-01-31 (FY2026-FY2027) in ${((performance.now() - t) / 1000).toFixed(1)} s`,
 );
 console.log(`  sha256 ${(await sha256(spendCsv)).slice(0, 16)}… (the same on every run)`);
 
@@ -171,6 +172,10 @@ const [rolled] = await mo.db.$queryRawUnsafe<{ total: bigint | number | null; da
   'SELECT SUM("amountMinor") AS total, COUNT(*) AS days FROM "SpendDaily" WHERE "teamId" = ?',
   TEAM,
 );
+const [commitments] = await mo.db.$queryRawUnsafe<{ n: bigint | number; over: bigint | number | null }[]>(
+  'SELECT COUNT(*) AS n, SUM(CASE WHEN "invoicedMinor" > "committedMinor" THEN 1 ELSE 0 END) AS over FROM "Commitment" WHERE "teamId" = ?',
+  TEAM,
+);
 const storedOk =
   check(Number(stored?.n) === ROWS, `Spend holds ${stored?.n} rows, expected ${ROWS}`) &&
   check(
@@ -178,11 +183,17 @@ const storedOk =
     `Spend sums to ${stored?.total}, the file to ${fileStats.amountMinor}`,
   ) &&
   check(
-    BigInt(rolled?.total ?? 0) === fileStats.amountMinor,
-    `SpendDaily sums to ${rolled?.total}, the file to ${fileStats.amountMinor}`,
+    BigInt(rolled?.total ?? 0) === fileStats.rollupMinor,
+    `SpendDaily sums to ${rolled?.total}, the file's actual + open committed to ${fileStats.rollupMinor}`,
+  ) &&
+  check(
+    Number(commitments?.n) === fileStats.commitments,
+    `${commitments?.n} commitments stored, the file has ${fileStats.commitments}`,
   );
 console.log(
-  `  check: ${storedOk ? 'ok' : 'FAILED'}: ${fmt(Number(stored?.n))} rows stored, ${fmt(Number(rolled?.days))} rollup rows, both summing to ${fileStats.amountMinor} cents`,
+  `  check: ${storedOk ? 'ok' : 'FAILED'}: ${fmt(Number(stored?.n))} rows stored summing to ${fileStats.amountMinor} cents; ` +
+    `${fmt(Number(commitments?.n))} commitments (${fmt(Number(commitments?.over))} over-invoiced); ` +
+    `${fmt(Number(rolled?.days))} rollup rows summing to ${fileStats.rollupMinor} cents (actual + open committed)`,
 );
 
 const again = await measured(() =>
@@ -247,7 +258,9 @@ console.log(`  budget lines: ${fmt(budgets.added)} added (${CATEGORIES.length} c
 // ---------------------------------------------------------------------------------------
 // 2. /mo budget over HTTP
 
-console.log(`\n2. /mo budget over HTTP (${fmt(ROWS)} spend rows, ${fmt(budgets.added)} budget lines)`);
+console.log(
+  `\n2. /mo budget over HTTP (${fmt(ROWS)} spend rows incl. ${fmt(fileStats.commitments)} commitments and ${fmt(fileStats.invoices)} invoices, ${fmt(budgets.added)} budget lines)`,
+);
 const slack = await startBenchSlack({ teamId: TEAM });
 const app = await createMoApp({
   signingSecret: SECRET,

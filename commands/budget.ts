@@ -5,7 +5,7 @@ import { monthsOfPeriod, requirePeriod } from '../src/domain/calendar.js';
 import { normalizeCategory } from '../src/domain/category.js';
 import { formatMinorExact, formatMoney, type MoneyError, parseAmount } from '../src/domain/money.js';
 import { parsePhasing } from '../src/domain/phasing.js';
-import { budgetReport, knownCategories } from '../src/services/budget.js';
+import { budgetReport, entryCategory } from '../src/services/budget.js';
 import { todayIn } from '../src/services/mo.js';
 import { openMoves, requestMove } from '../src/services/reallocation.js';
 import { budgetMessage } from '../src/slack/blocks/budget.js';
@@ -88,13 +88,15 @@ export const budgetSetArgs = tokens.transform((all, ctx) => {
     period,
     owner: typeof owner === 'string' ? owner : undefined,
     phasing: typeof phasing === 'string' ? phasing : undefined,
+    createCategory: flags.has('new'),
   };
 });
 
 export const budgetSet = defineSubcommand({
   name: 'budget set',
-  usage: '/mo budget set CATEGORY AMOUNT [PERIOD] [--owner @user] [--phasing 40,30,30]',
-  summary: 'set the plan for a category, phased over its months by days or by the weights given (admins)',
+  usage: '/mo budget set CATEGORY AMOUNT [PERIOD] [--owner @user] [--phasing 40,30,30] [--new]',
+  summary:
+    'set the plan for a category, phased over its months by days or by the weights given (admins; --new creates the category)',
   schema: budgetSetArgs,
   async run(args, req, env) {
     await requireAdmin(env, req, 'change the budget');
@@ -115,8 +117,8 @@ export const budgetSet = defineSubcommand({
     // Without --phasing the line keeps its weights when it has some, else it goes by days.
     const phasing =
       args.phasing === undefined ? undefined : parsePhasing(args.phasing, monthsOfPeriod(period).length);
-    const known = await knownCategories(env.mo, req.teamId);
-    const spelled = known.find((k) => k.toLowerCase() === category.toLowerCase()) ?? category;
+    // A typo must not become a new category: refused with the closest ones unless --new.
+    const { category: spelled } = await entryCategory(env.mo, req.teamId, category, args.createCategory);
     const { before, after } = await env.mo.budgets.set(
       { teamId: req.teamId, period, category: spelled, plannedMinor: planned, ownerUserId, phasing },
       req.userId,

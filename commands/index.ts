@@ -8,31 +8,33 @@ import type { BudgetMoveRow } from '../src/db/reallocations.js';
 import { requirePeriod } from '../src/domain/calendar.js';
 import { normalizeCategory } from '../src/domain/category.js';
 import { isUserError } from '../src/domain/errors.js';
-import { parseAmount } from '../src/domain/money.js';
+import { currencyChangeRefusal, parseAmount } from '../src/domain/money.js';
+import { type AlertAction, actOnAlert } from '../src/services/alerts.js';
 import { budgetBurnUp } from '../src/services/charts.js';
 import { todayIn } from '../src/services/mo.js';
 import { approveMove, rejectMove } from '../src/services/reallocation.js';
-import { refreshInvitation } from '../src/services/surveys.js';
+import { openSurveyModal, refreshInvitation, submitSurveyPage } from '../src/services/surveys.js';
 import { decodeRef } from '../src/slack/blocks/budget.js';
 import { type Message, textMessage } from '../src/slack/blocks/common.js';
 import { moveRejectModal, moveStatusMessage } from '../src/slack/blocks/reallocation.js';
+import { thanksView } from '../src/slack/blocks/surveys.js';
 import { errorReply, modalErrorAck, noteFieldError } from '../src/slack/errors.js';
 import { type ChartFile, uploadToDm } from '../src/slack/files.js';
 import { ACTION, ALERT, INPUT, SURVEY, VIEW } from '../src/slack/ids.js';
 import { escapeMrkdwn } from '../src/slack/mrkdwn.js';
 import { postOnce } from '../src/slack/post.js';
 import { postToResponseUrl, responseUrlOf, withResponseUrl } from '../src/slack/respond.js';
-import { stateUsers, stateValue, type ViewStateValues } from '../src/slack/view-state.js';
-import { type AlertAction, actOnAlert, alertBudgetView } from './alerts.js';
+import { stateChecked, stateUsers, stateValue, type ViewStateValues } from '../src/slack/view-state.js';
+import { alertBudgetView } from './alerts.js';
 import { budgetEditView, showBudget } from './budget.js';
 import { importSharedFile } from './file-import.js';
+import { type HomeRefresher, registerHome } from './home.js';
 import { runCommand } from './router.js';
 import { describeSettings, settingsPatchSchema } from './settings.js';
-import { recordSpend } from './spend.js';
-import { openSurveyModal, submitSurveyPage, thanksView } from './surveys.js';
+import { recordSpendEntry } from './spend.js';
 import { type CommandEnv, requireAdmin, workspaceFor } from './types.js';
 
-export function registerCommands(app: App, env: CommandEnv, log: Logger): void {
+export function registerCommands(app: App, env: CommandEnv, log: Logger): HomeRefresher {
   app.command('/mo', async ({ command, ack, respond, client }) => {
     await ack();
     const teamId = command.team_id || command.enterprise_id || '';
@@ -137,15 +139,21 @@ export function registerCommands(app: App, env: CommandEnv, log: Logger): void {
       async ({ ack, body, action: button, respond, client }) => {
         await ack();
         const who = userOf(body);
-        const result = await actOnAlert(env, who, button.value ?? '', action);
-        if ('refused' in result)
+        const result = await actOnAlert(env.mo, who, button.value ?? '', action, (team, user) =>
+          env.isAdmin(team, user),
+        );
+        // A click on the Home tab has no message to answer: the tab itself is republished.
+        const fromHome = !body.response_url;
+        if ('refused' in result) {
+          if (fromHome) return void log.warn(`alert action refused on the Home tab: ${result.refused}`);
           return void (await respond({
             response_type: 'ephemeral',
             replace_original: false,
             text: `:no_entry: ${result.refused}`,
           }));
-        // The clicked message (channel or DM) is redrawn; the channel's copy too when the click came from a DM.
-        await respond({ replace_original: true, ...result.message });
+        }
+        // The clicked message (channel or DM) is redrawn; the channel's copy too when the click came from a DM or Home.
+        if (!fromHome) await respond({ replace_original: true, ...result.message });
         const { channelId, messageTs } = result.alert;
         if (channelId && messageTs && channelId !== body.channel?.id)
           await client.chat
@@ -166,9 +174,9 @@ export function registerCommands(app: App, env: CommandEnv, log: Logger): void {
   // nothing slow happens before views.open.
   app.action<BlockAction<ButtonAction>>(SURVEY.take, async ({ ack, body, action, client, respond }) => {
     await ack();
-    const opened = await openSurveyModal(env, userOf(body).teamId, action.value ?? '');
+    const opened = await openSurveyModal(env.mo, userOf(body).teamId, action.value ?? '');
     if ('error' in opened)
-      return void (await respond({
+      return void (await respond?.({
         response_type: 'ephemeral',
         replace_original: false,
         text: opened.error ?? '',
@@ -181,7 +189,8 @@ export function registerCommands(app: App, env: CommandEnv, log: Logger): void {
     let result: Awaited<ReturnType<typeof submitSurveyPage>>;
     try {
       result = await submitSurveyPage(
-        env,
+        env.mo,
+        env.slack?.secret,
         who,
         view.private_metadata,
         (view.state?.values ?? {}) as ViewStateValues,
@@ -303,7 +312,14 @@ export function registerCommands(app: App, env: CommandEnv, log: Logger): void {
     },
     [VIEW.spendAdd]: {
       submit: submitSpend,
-      blocks: [INPUT.amount.block, INPUT.category.block, INPUT.campaign.block, INPUT.vendor.block],
+      blocks: [
+        INPUT.amount.block,
+        INPUT.category.block,
+        INPUT.campaign.block,
+        INPUT.vendor.block,
+        INPUT.date.block,
+        INPUT.commitment.block,
+      ],
       fallback: INPUT.date.block,
     },
     [VIEW.settings]: {
@@ -333,6 +349,8 @@ export function registerCommands(app: App, env: CommandEnv, log: Logger): void {
       await confirm(url, reply, log);
     });
   }
+
+  return registerHome(app, env, log);
 }
 
 async function confirm(url: string | undefined, reply: Message, log: Logger) {
@@ -410,9 +428,12 @@ export async function submitSpend(env: CommandEnv, who: Who, values: ViewStateVa
     vendor: stateValue(values, INPUT.vendor) ?? '',
     date: stateValue(values, INPUT.date),
     status,
+    commitmentId: stateValue(values, INPUT.commitment),
+    createCategory: stateChecked(values, INPUT.newCategory, 'new'),
+    categoryHint: 'tick “New category”',
   } as const;
   // A user error goes beside its field (amount, category; the date otherwise).
-  const msg = await recordSpend(env, who, entry);
+  const msg = await recordSpendEntry(env, who, entry);
   return { confirmation: msg.text };
 }
 
@@ -429,6 +450,7 @@ export async function submitSettings(
     fiscalStartMonth: stateValue(values, INPUT.fiscalStart),
     timezone: stateValue(values, INPUT.timezone),
     adminUserIds: stateUsers(values, INPUT.admins),
+    spendEntry: stateValue(values, INPUT.spendEntry),
   });
   if (!parsed.success) {
     const blockOf: Record<string, string> = {
@@ -436,6 +458,7 @@ export async function submitSettings(
       fiscalStartMonth: INPUT.fiscalStart.block,
       timezone: INPUT.timezone.block,
       adminUserIds: INPUT.admins.block,
+      spendEntry: INPUT.spendEntry.block,
     };
     return {
       errors: Object.fromEntries(
@@ -444,6 +467,18 @@ export async function submitSettings(
     };
   }
   const patch = parsed.data;
+  // A currency change once amounts are stored is refused beside the currency field (checked
+  // before the ack; the update checks it again in its transaction).
+  const current = await workspaceFor(env, who);
+  if (patch.currency && patch.currency !== current.currency) {
+    const refusal = currencyChangeRefusal(
+      current.currency,
+      patch.currency,
+      await env.mo.workspaces.storedAmounts(who.teamId),
+      false,
+    );
+    if (refusal) return { errors: { [INPUT.currency.block]: refusal } };
+  }
   return {
     save: async () => {
       const after = await env.mo.workspaces.update(who.teamId, patch, who.userId);

@@ -11,7 +11,15 @@ import { digestNow, digestOff, digestPreview, digestSchedule, digestStatus } fro
 import { forecastClear, forecastSet } from './forecast.js';
 import { mapAdd, mapList } from './mapping.js';
 import { settings } from './settings.js';
-import { spendAdd } from './spend.js';
+import {
+  spendAdd,
+  spendClose,
+  spendCommitments,
+  spendDelete,
+  spendEdit,
+  spendList,
+  spendUndo,
+} from './spend.js';
 import { surveyClose, surveyList, surveyResultsCommand, surveyStart } from './surveys.js';
 import { targetList, targetSet } from './targets.js';
 import { tokenCreate, tokenList, tokenRevoke } from './tokens.js';
@@ -34,6 +42,12 @@ export const SUBCOMMANDS: Subcommand<any>[] = [
   forecastSet,
   forecastClear,
   spendAdd,
+  spendList,
+  spendEdit,
+  spendDelete,
+  spendUndo,
+  spendClose,
+  spendCommitments,
   alertsShow,
   alertsSet,
   alertsOff,

@@ -1,9 +1,10 @@
 // /mo settings: currency, fiscal-year start month, timezone and extra admins (admins).
 
 import { z } from 'zod';
-import type { SettingsPatch, WorkspaceSettings } from '../src/db/workspaces.js';
 import { isTimeZone } from '../src/domain/calendar.js';
 import { formatMoney, isCurrencyCode } from '../src/domain/money.js';
+import type { SettingsPatch, WorkspaceSettings } from '../src/domain/settings.js';
+import { SPEND_ENTRY, SPEND_ENTRY_HELP } from '../src/domain/spend.js';
 import type { FiscalStartPreview } from '../src/services/budget.js';
 import { settingsModal } from '../src/slack/blocks/modals.js';
 import { noArgs } from './args.js';
@@ -48,6 +49,7 @@ export const settingsPatchSchema = z.object({
     .min(0, 'must be a whole number of days, 0 to 366')
     .max(366, 'must be a whole number of days, 0 to 366')
     .optional(),
+  spendEntry: z.enum(SPEND_ENTRY, { message: `must be one of ${SPEND_ENTRY.join(', ')}` }).optional(),
 });
 
 export function describeSettings(s: WorkspaceSettings): string {
@@ -58,6 +60,7 @@ export function describeSettings(s: WorkspaceSettings): string {
   return (
     `Currency ${s.currency} · fiscal year starts in ${month} · timezone ${s.timezone} · ` +
     `extra admins: ${s.adminUserIds.length ? s.adminUserIds.join(', ') : 'none'} · ` +
+    `spend entry: ${s.spendEntry} (${SPEND_ENTRY_HELP[s.spendEntry]}) · ` +
     `spend locks ${s.lockDays} days after its month ends · budget moves approved at once up to ` +
     `${s.moveAutoApproveMinor > 0n ? formatMoney(s.moveAutoApproveMinor, s.currency) : 'nothing (always asked)'}`
   );

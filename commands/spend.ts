@@ -1,53 +1,80 @@
-// /mo spend add: record one spend entry, typed or in a form.
-import { randomUUID } from 'node:crypto';
+// /mo spend add|list|edit|delete|undo|close|commitments: parse, call src/services/spend.ts,
+// render with src/slack/blocks/spend.ts.
 import { z } from 'zod';
-import type { SpendStatus } from '../src/db/spend.js';
-import { isIsoDate } from '../src/domain/calendar.js';
-import { categoryKey, normalizeCategory } from '../src/domain/category.js';
-import { checkLock } from '../src/domain/lock.js';
-import { formatMoney, parseAmount } from '../src/domain/money.js';
+import { categoryKey } from '../src/domain/category.js';
+import { looksLikeDateToken } from '../src/domain/spend.js';
 import { knownCategories } from '../src/services/budget.js';
 import { todayIn } from '../src/services/mo.js';
-import { textMessage } from '../src/slack/blocks/common.js';
-import { spendAddModal } from '../src/slack/blocks/modals.js';
-import { escapeMrkdwn } from '../src/slack/mrkdwn.js';
-import { looksLikeDate, takeFlags } from './args.js';
 import {
-  type CommandEnv,
-  type CommandRequest,
-  defineSubcommand,
-  message,
-  UsageError,
-  workspaceFor,
-} from './types.js';
+  closeCommitment,
+  deleteSpend,
+  editSpend,
+  listSpend,
+  openCommitments,
+  recordSpend,
+  type SpendActor,
+  type SpendEntryInput,
+  undoSpend,
+} from '../src/services/spend.js';
+import { spendAddModal } from '../src/slack/blocks/modals.js';
+import {
+  commitmentClosedMessage,
+  commitmentsMessage,
+  spendChangedMessage,
+  spendListMessage,
+  spendRecordedMessage,
+} from '../src/slack/blocks/spend.js';
+import { looksLikePeriod, noArgs, takeFlags } from './args.js';
+import { type CommandEnv, type CommandRequest, defineSubcommand, message, workspaceFor } from './types.js';
 
-export const spendAddArgs = z.array(z.string()).transform((all, ctx) => {
-  const { flags, words } = takeFlags(all);
-  const unknown = [...flags.keys()].filter((f) => f !== 'committed' && f !== 'unlocked');
-  if (unknown.length) {
-    ctx.addIssue({ code: 'custom', message: `unknown option --${unknown[0]}` });
+const tokens = z.array(z.string());
+
+/** Refuses options a subcommand does not take, naming the first. */
+function onlyFlags(
+  flags: Map<string, string | true>,
+  allowed: string[],
+  ctx: { addIssue(issue: { code: 'custom'; message: string }): void },
+): boolean {
+  const unknown = [...flags.keys()].filter((f) => !allowed.includes(f));
+  if (unknown.length) ctx.addIssue({ code: 'custom', message: `unknown option --${unknown[0]}` });
+  for (const [name, value] of flags)
+    if (value === '' || (value !== true && value.startsWith('--')))
+      ctx.addIssue({ code: 'custom', message: `--${name} needs a value` });
+  return unknown.length === 0;
+}
+
+export const spendAddArgs = tokens.transform((all, ctx) => {
+  const { flags, words } = takeFlags(all, ['commitment']);
+  if (!onlyFlags(flags, ['committed', 'commitment', 'new'], ctx)) return z.NEVER;
+  if (words.length === 0) return { form: true as const };
+  // Anything that looks like a date is the date, valid or not: never part of the campaign.
+  const dates = words.filter(looksLikeDateToken);
+  if (dates.length > 1) {
+    ctx.addIssue({ code: 'custom', message: `two dates given (${dates.join(', ')}): give one` });
     return z.NEVER;
   }
-  if (words.length === 0) return { form: true as const };
-  const date = words.length > 2 && looksLikeDate(words[words.length - 1] ?? '') ? words.pop() : undefined;
-  const [amount, ...rest] = words;
-  if (!amount || rest.length === 0) {
+  const rest = words.filter((w) => !looksLikeDateToken(w));
+  const [amount, ...category] = rest;
+  if (!amount || category.length === 0) {
     ctx.addIssue({ code: 'custom', message: 'give an amount and a category' });
     return z.NEVER;
   }
+  const commitment = flags.get('commitment');
   return {
     form: false as const,
     amount,
-    rest,
-    date,
+    rest: category,
+    date: dates[0],
     committed: flags.has('committed'),
-    unlocked: flags.has('unlocked'),
+    createCategory: flags.has('new'),
+    commitmentId: typeof commitment === 'string' ? commitment : undefined,
   };
 });
 
 /**
  * Splits "Paid Media/Search Q4 Brand" into category and campaign: the longest run of words
- * that names a known category, else the first word (quote a new category with spaces).
+ * that names a known category; else through the first word with a slash (a mistyped
+ * sub-category), else the first word (quote a new category with spaces).
  */
 export function splitCategory(words: string[], known: string[]): { category: string; campaign: string } {
   const keys = new Set(known.map(categoryKey));
@@ -57,65 +84,38 @@ export function splitCategory(words: string[], known: string[]): { category: str
       return { category: candidate, campaign: words.slice(n).join(' ') };
     }
   }
-  return { category: words[0] ?? '', campaign: words.slice(1).join(' ') };
+  const slash = words.findIndex((w) => w.includes('/'));
+  const n = slash >= 0 && slash < 3 ? slash + 1 : 1;
+  return { category: words.slice(0, n).join(' '), campaign: words.slice(n).join(' ') };
 }
 
-export interface SpendEntry {
-  amount: string;
-  category: string;
-  campaign: string;
-  vendor: string;
-  date?: string;
-  status: SpendStatus;
-  /** An admin's `--unlocked`: spend in a locked month (audited as such). */
-  unlocked?: boolean;
+/** An entry as typed in the command or the form: the service's input. */
+export type SpendEntry = SpendEntryInput;
+
+export function actorOf(env: CommandEnv, req: Pick<CommandRequest, 'teamId' | 'userId'>): SpendActor {
+  return {
+    teamId: req.teamId,
+    userId: req.userId,
+    isAdmin: () => env.isAdmin(req.teamId, req.userId),
+    source: env.slack ? 'manual' : 'cli',
+  };
 }
 
-/** Validates and records one entry; returns the confirmation. Errors name the bad field. */
-export async function recordSpend(
+/** Validates and records one entry (command or modal); returns the confirmation. */
+export async function recordSpendEntry(
   env: CommandEnv,
   req: Pick<CommandRequest, 'teamId' | 'userId'>,
   entry: SpendEntry,
 ) {
   const settings = await workspaceFor(env, req);
-  const today = todayIn(env.mo, settings.timezone);
-  const date = entry.date ?? today;
-  if (!isIsoDate(date)) throw new UsageError(`date "${date}" must be a calendar date like ${today}`);
-  const unlocked = checkLock(date, today, settings.lockDays, {
-    unlocked: entry.unlocked ?? false,
-    isAdmin: entry.unlocked ? await env.isAdmin(req.teamId, req.userId) : false,
-  });
-  const amountMinor = parseAmount(entry.amount, settings.currency);
-  const known = await knownCategories(env.mo, req.teamId);
-  const normalized = normalizeCategory(entry.category);
-  const category = known.find((k) => categoryKey(k) === categoryKey(normalized)) ?? normalized;
-  await env.mo.spend.add(
-    {
-      teamId: req.teamId,
-      date,
-      amountMinor,
-      status: entry.status,
-      category,
-      campaign: entry.campaign.trim(),
-      vendor: entry.vendor.trim(),
-      source: 'manual',
-      idempotencyKey: `manual:${randomUUID()}`,
-    },
-    unlocked ? `${req.userId} (--unlocked)` : req.userId,
-  );
-  env.mo.figuresChanged(req.teamId);
-  const isNew = !known.some((k) => categoryKey(k) === categoryKey(category));
-  return textMessage(
-    `:white_check_mark: Recorded ${entry.status} spend of *${formatMoney(amountMinor, settings.currency)}* ` +
-      `in *${escapeMrkdwn(category)}*${entry.campaign ? ` (${escapeMrkdwn(entry.campaign)})` : ''} on ${date}.` +
-      (isNew ? ` _${escapeMrkdwn(category)} is a new category._` : ''),
-  );
+  const recorded = await recordSpend(env.mo, settings, actorOf(env, req), entry);
+  return spendRecordedMessage(recorded, settings.currency);
 }
 
 export const spendAdd = defineSubcommand({
   name: 'spend add',
-  usage: '/mo spend add AMOUNT CATEGORY [campaign] [YYYY-MM-DD] [--committed] [--unlocked]',
-  summary: 'record spend (no arguments: a form)',
+  usage: '/mo spend add AMOUNT CATEGORY [campaign] [YYYY-MM-DD] [--committed] [--commitment PO] [--new]',
+  summary: 'record spend; --commitment invoices a PO (or opens it with --committed); no arguments: a form',
   schema: spendAddArgs,
   async run(args, req, env) {
     const settings = await workspaceFor(env, req);
@@ -129,15 +129,146 @@ export const spendAdd = defineSubcommand({
     }
     const { category, campaign } = splitCategory(args.rest, await knownCategories(env.mo, req.teamId));
     return message(
-      await recordSpend(env, req, {
+      await recordSpendEntry(env, req, {
         amount: args.amount,
         category,
         campaign,
         vendor: '',
         date: args.date,
         status: args.committed ? 'committed' : 'actual',
-        unlocked: args.unlocked,
+        commitmentId: args.commitmentId,
+        createCategory: args.createCategory,
       }),
     );
+  },
+});
+
+/** `[period] [category] [--page N]`: a token that reads as a period is the period. */
+const scopeArgs = (paged: boolean) =>
+  tokens.transform((all, ctx) => {
+    const { flags, words } = takeFlags(all, ['page']);
+    if (!onlyFlags(flags, paged ? ['page'] : [], ctx)) return z.NEVER;
+    const periods = words.filter(looksLikePeriod);
+    if (periods.length > 1) {
+      ctx.addIssue({ code: 'custom', message: `two periods given (${periods.join(', ')}): name one` });
+      return z.NEVER;
+    }
+    const page = flags.get('page');
+    if (page !== undefined && !/^\d{1,4}$/.test(String(page))) {
+      ctx.addIssue({ code: 'custom', message: `--page "${page}" must be a page number` });
+      return z.NEVER;
+    }
+    const category = words.filter((w) => !looksLikePeriod(w)).join(' ');
+    return { period: periods[0], category: category || null, page: page ? Number(page) : 1 };
+  });
+
+export const spendList = defineSubcommand({
+  name: 'spend list',
+  usage: '/mo spend list [period] [category] [--page N]',
+  summary: 'the latest spend entries, newest first, with their ids',
+  schema: scopeArgs(true),
+  async run(args, req, env) {
+    const settings = await workspaceFor(env, req);
+    return message(spendListMessage(await listSpend(env.mo, settings, args), settings.currency));
+  },
+});
+
+export const spendEditArgs = tokens.transform((all, ctx) => {
+  const { flags, words } = takeFlags(all, ['date', 'category', 'campaign']);
+  if (!onlyFlags(flags, ['date', 'category', 'campaign', 'new'], ctx)) return z.NEVER;
+  const [id, amount, ...extra] = words;
+  if (!id) {
+    ctx.addIssue({ code: 'custom', message: 'give the id of the entry (see /mo spend list)' });
+    return z.NEVER;
+  }
+  if (extra.length) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `"${extra.join(' ')}" is not understood: give the amount, then --date, --category or --campaign`,
+    });
+    return z.NEVER;
+  }
+  const value = (name: string) => {
+    const v = flags.get(name);
+    return typeof v === 'string' ? v : undefined;
+  };
+  return {
+    id,
+    correction: {
+      amount,
+      date: value('date'),
+      category: value('category'),
+      campaign: value('campaign'),
+      createCategory: flags.has('new'),
+    },
+  };
+});
+
+export const spendEdit = defineSubcommand({
+  name: 'spend edit',
+  usage: '/mo spend edit ID [AMOUNT] [--date YYYY-MM-DD] [--category C] [--campaign X]',
+  summary: 'correct an entry typed in Slack or the CLI (its author or an admin)',
+  schema: spendEditArgs,
+  async run(args, req, env) {
+    const settings = await workspaceFor(env, req);
+    const { before, after } = await editSpend(env.mo, settings, actorOf(env, req), args.id, args.correction);
+    return message(spendChangedMessage({ before, after, action: 'edit' }, settings.currency));
+  },
+});
+
+const oneId = (what: string) =>
+  tokens.transform((words, ctx) => {
+    if (words.length !== 1) {
+      ctx.addIssue({ code: 'custom', message: `give the ${what}` });
+      return z.NEVER;
+    }
+    return { id: words[0] as string };
+  });
+
+export const spendDelete = defineSubcommand({
+  name: 'spend delete',
+  usage: '/mo spend delete ID',
+  summary: 'remove an entry (its author or an admin)',
+  schema: oneId('id of the entry (see /mo spend list)'),
+  async run(args, req, env) {
+    const settings = await workspaceFor(env, req);
+    const { removed, fromFile } = await deleteSpend(env.mo, actorOf(env, req), args.id);
+    const note = fromFile ? `It came from ${fromFile}: importing that file again brings it back.` : undefined;
+    return message(spendChangedMessage({ before: removed, action: 'delete', note }, settings.currency));
+  },
+});
+
+export const spendUndo = defineSubcommand({
+  name: 'spend undo',
+  usage: '/mo spend undo',
+  summary: 'remove your own last entry (within 15 minutes)',
+  schema: noArgs(),
+  async run(_args, req, env) {
+    const settings = await workspaceFor(env, req);
+    const removed = await undoSpend(env.mo, actorOf(env, req));
+    return message(spendChangedMessage({ before: removed, action: 'undo' }, settings.currency));
+  },
+});
+
+export const spendClose = defineSubcommand({
+  name: 'spend close',
+  usage: '/mo spend close PO',
+  summary: 'close a commitment: what is not invoiced stops counting as committed',
+  schema: oneId('commitment to close (its PO number)'),
+  async run(args, req, env) {
+    const settings = await workspaceFor(env, req);
+    const { before, already } = await closeCommitment(env.mo, settings, actorOf(env, req), args.id);
+    return message(commitmentClosedMessage(before, already, settings.currency));
+  },
+});
+
+export const spendCommitments = defineSubcommand({
+  name: 'spend commitments',
+  usage: '/mo spend commitments [period] [category]',
+  summary: 'open commitments: committed, invoiced, open and age; over-invoiced ones flagged',
+  schema: scopeArgs(false),
+  async run(args, req, env) {
+    const settings = await workspaceFor(env, req);
+    return message(commitmentsMessage(await openCommitments(env.mo, settings, args), settings.currency));
   },
 });

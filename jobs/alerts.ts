@@ -7,6 +7,7 @@ import { lastHourlySlot } from '../src/domain/schedule.js';
 import type { Logger } from '../src/log.js';
 import { evaluateAndDeliver } from '../src/services/alerts.js';
 import type { Mo } from '../src/services/mo.js';
+import { forWorkspace } from '../src/slack/limiter.js';
 import type { DueRun, JobDefinition } from './scheduler.js';
 
 export function alertsJob(deps: { mo: Mo; client: WebClient; logger: Logger }): JobDefinition {
@@ -21,7 +22,7 @@ export function alertsJob(deps: { mo: Mo; client: WebClient; logger: Logger }): 
         key: `alerts:${teamId}`,
         teamId,
         slot,
-        run: () => evaluateAndDeliver(deps.mo, deps.client, teamId, now),
+        run: () => evaluateAndDeliver(deps.mo, forWorkspace(deps.client, teamId), teamId, now),
       }));
     },
   };
@@ -38,7 +39,7 @@ export function alertsOnChange(deps: { mo: Mo; client: WebClient; logger: Logger
     clearTimeout(pending.get(teamId));
     const timer = setTimeout(() => {
       pending.delete(teamId);
-      const run = evaluateAndDeliver(deps.mo, deps.client, teamId)
+      const run = evaluateAndDeliver(deps.mo, forWorkspace(deps.client, teamId), teamId)
         .then((detail) => deps.logger.info(`alerts for ${teamId}: ${detail}`))
         .catch((error) => deps.logger.error(`alerts for ${teamId} failed`, error))
         .finally(() => inFlight.delete(run));

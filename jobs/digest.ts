@@ -1,5 +1,6 @@
 import { lastWeeklySlot } from '../src/domain/schedule.js';
 import { type DigestDeps, postDigest } from '../src/services/digest.js';
+import { forWorkspace } from '../src/slack/limiter.js';
 import type { DueRun, JobDefinition } from './scheduler.js';
 
 export const digestKey = (teamId: string, slot: Date) => `digest:${teamId}:${slot.toISOString()}`;
@@ -19,7 +20,11 @@ export function digestJob(deps: DigestDeps): JobDefinition {
           key: `digest:${schedule.teamId}`,
           teamId: schedule.teamId,
           slot,
-          run: () => postDigest(deps, schedule, { key: digestKey(schedule.teamId, slot), at: slot }),
+          run: () =>
+            postDigest({ ...deps, client: forWorkspace(deps.client, schedule.teamId) }, schedule, {
+              key: digestKey(schedule.teamId, slot),
+              at: slot,
+            }),
         });
       }
       return due;

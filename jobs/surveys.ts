@@ -4,6 +4,7 @@ import type { WebClient } from '@slack/web-api';
 import type { Logger } from '../src/log.js';
 import type { Mo } from '../src/services/mo.js';
 import { closeSurvey, remindSurvey } from '../src/services/surveys.js';
+import { forWorkspace } from '../src/slack/limiter.js';
 import { CATCH_UP_MS, type DueRun, type JobDefinition } from './scheduler.js';
 
 const DAY = 86_400_000;
@@ -35,7 +36,7 @@ export function surveysJob(deps: {
             key: `survey.close:${survey.id}`,
             teamId: survey.teamId,
             slot: late ? new Date(Math.floor(now.getTime() / 3_600_000) * 3_600_000) : survey.closesAt,
-            run: () => closeSurvey(deps.mo, deps.client, survey),
+            run: () => closeSurvey(deps.mo, forWorkspace(deps.client, survey.teamId), survey),
           });
           continue;
         }
@@ -46,7 +47,8 @@ export function surveysJob(deps: {
               key: `survey.remind:${survey.id}:${i + 1}`,
               teamId: survey.teamId,
               slot,
-              run: () => remindSurvey(deps.mo, deps.client, deps.secret, survey, i + 1),
+              run: () =>
+                remindSurvey(deps.mo, forWorkspace(deps.client, survey.teamId), deps.secret, survey, i + 1),
             });
         });
       }

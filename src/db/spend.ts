@@ -1,7 +1,17 @@
-// Spend rows (actual and committed), keyed for idempotent imports.
+// Spend rows (actual and committed), keyed for idempotent imports, with the daily rollup and
+// the commitments they name kept in step in the same transaction as every write.
+import type { Clock } from '../clock.js';
 import type { IsoDate } from '../domain/calendar.js';
+import {
+  applyLedgerChanges,
+  closeCommitment,
+  type LedgerChange,
+  type LedgerRow,
+  type RollupCell,
+} from '../domain/commitments.js';
 import { recordAudit } from './audit.js';
 import type { Db } from './client.js';
+import { prismaCommitmentStore } from './commitments.js';
 import { clockStamped } from './stamps.js';
 
 export type SpendStatus = 'actual' | 'committed';
@@ -16,6 +26,9 @@ export interface SpendInput {
   vendor: string;
   source: string;
   idempotencyKey: string;
+  commitmentId?: string | null;
+  /** A Slack user id, `cli`: who may correct or undo it. */
+  enteredBy?: string;
 }
 
 export interface SpendSums {
@@ -23,6 +36,29 @@ export interface SpendSums {
   actual: bigint;
   committed: bigint;
   actualToDate: bigint;
+}
+
+/** A stored spend row as lists, corrections and the audit trail show it. */
+export interface SpendEntryView {
+  id: string;
+  date: string;
+  amountMinor: bigint;
+  status: SpendStatus;
+  category: string;
+  campaign: string;
+  vendor: string;
+  source: string;
+  commitmentId: string | null;
+  enteredBy: string;
+  createdAt: Date;
+}
+
+/** The fields a correction may change. */
+export interface SpendPatch {
+  amountMinor?: bigint;
+  date?: IsoDate;
+  category?: string;
+  campaign?: string;
 }
 
 /** Adds one spend row to the daily and monthly rollups, inside the caller's transaction. */
@@ -55,7 +91,57 @@ export interface SpendMonthSums {
 // Drivers return SUM as bigint, number or numeric text: read all three exactly.
 const exact = (v: unknown) => BigInt(typeof v === 'bigint' ? v : String(v ?? 0));
 
-export function spendRepository(db: Db) {
+const ledgerRow = (r: {
+  idempotencyKey: string;
+  date: string;
+  category: string;
+  status: string;
+  amountMinor: bigint;
+  commitmentId?: string | null;
+}): LedgerRow => ({
+  key: r.idempotencyKey,
+  date: r.date,
+  category: r.category,
+  status: r.status === 'committed' ? 'committed' : 'actual',
+  amountMinor: r.amountMinor,
+  commitmentId: r.commitmentId ?? null,
+});
+
+const entryView = (r: SpendEntryView): SpendEntryView => ({
+  id: r.id,
+  date: r.date,
+  amountMinor: r.amountMinor,
+  status: r.status === 'committed' ? 'committed' : 'actual',
+  category: r.category,
+  campaign: r.campaign,
+  vendor: r.vendor,
+  source: r.source,
+  commitmentId: r.commitmentId,
+  enteredBy: r.enteredBy,
+  createdAt: r.createdAt,
+});
+
+/** Applies ledger changes to the commitments and the rollup, inside the caller's transaction. */
+async function applyChanges(tx: Db, teamId: string, now: Date, actor: string, changes: LedgerChange[]) {
+  const store = prismaCommitmentStore(tx, now);
+  const ids = [
+    ...new Set(changes.flatMap((c) => [c.before?.commitmentId, c.after?.commitmentId]).filter(Boolean)),
+  ] as string[];
+  const commitments = await store.load(teamId, ids);
+  const { cells, touched } = applyLedgerChanges(changes, commitments);
+  await store.save(teamId, touched, actor);
+  await writeCells(tx, teamId, cells);
+}
+
+async function writeCells(tx: Db, teamId: string, cells: RollupCell[]) {
+  for (const cell of cells) await addToRollup(tx, { teamId, ...cell });
+}
+
+export function spendRepository(db: Db, clock?: Clock) {
+  const now = () => {
+    if (!clock) throw new Error('spend writes need Mo’s clock');
+    return clock();
+  };
   return {
     /**
      * Per category and calendar month of [start, end] (whole months): actual dated on or
@@ -96,6 +182,7 @@ export function spendRepository(db: Db) {
     /**
      * Sums per category for [start, end], and actual through `today` for the run rate, in one
      * pass over the daily rollup (SpendDaily, kept with every spend write), not the spend rows.
+     * Committed is the open amount of commitments (src/domain/commitments.ts).
      */
     async sumsByCategory(teamId: string, start: IsoDate, end: IsoDate, today: IsoDate): Promise<SpendSums[]> {
       const rows = await db.$queryRaw<
@@ -125,21 +212,153 @@ export function spendRepository(db: Db) {
       return rows.map((r) => ({ date: r.date, category: r.category, amount: r._sum.amountMinor ?? 0n }));
     },
 
+    /**
+     * Actual and open committed per day and category in [start, end], from the rollup: the
+     * figures every report is made of, for work that needs them by day (phased plans).
+     */
+    async dailyFigures(teamId: string, start: IsoDate, end: IsoDate) {
+      const rows = await db.spendDaily.findMany({
+        where: { teamId, date: { gte: start, lte: end } },
+        select: { date: true, category: true, status: true, amountMinor: true },
+        orderBy: [{ date: 'asc' }, { category: 'asc' }],
+      });
+      return rows.map((r) => ({
+        date: r.date,
+        category: r.category,
+        status: r.status as SpendStatus,
+        amount: r.amountMinor,
+      }));
+    },
+
     /** One spend entry typed by a person (/mo spend add or its modal), audited. */
     async add(input: SpendInput, actor: string) {
       return db.$transaction(async (tx) => {
-        const row = await tx.spend.create({ data: clockStamped(input) });
-        await addToRollup(tx as Db, input);
+        const row = await tx.spend.create({
+          data: clockStamped({
+            ...input,
+            commitmentId: input.commitmentId ?? null,
+            enteredBy: input.enteredBy ?? actor,
+          }),
+        });
+        await applyChanges(tx as Db, input.teamId, now(), actor, [{ after: ledgerRow(row) }]);
         await recordAudit(tx as Db, {
           teamId: input.teamId,
           actor,
           action: 'spend.create',
           entity: 'spend',
           entityId: row.id,
-          after: { ...input },
+          after: entryView(row as SpendEntryView),
         });
-        return row;
+        return entryView(row as SpendEntryView);
       });
+    },
+
+    /** Entries whose id is `ref` or ends with it (the short id lists show), at most a few. */
+    async find(teamId: string, ref: string): Promise<SpendEntryView[]> {
+      const rows = await db.spend.findMany({
+        where: { teamId, OR: [{ id: ref }, { id: { endsWith: ref } }] },
+        take: 3,
+      });
+      return rows.map((r) => entryView(r as SpendEntryView));
+    },
+
+    /** Corrects a row in place: the rollup and its commitment follow; audited before and after. */
+    async update(teamId: string, id: string, patch: SpendPatch, actor: string) {
+      return db.$transaction(async (tx) => {
+        const old = await tx.spend.findFirst({ where: { teamId, id } });
+        if (!old) return null;
+        const row = await tx.spend.update({ where: { id }, data: patch });
+        await applyChanges(tx as Db, teamId, now(), actor, [
+          { before: ledgerRow(old), after: ledgerRow(row) },
+        ]);
+        const before = entryView(old as SpendEntryView);
+        const after = entryView(row as SpendEntryView);
+        await recordAudit(tx as Db, {
+          teamId,
+          actor,
+          action: 'spend.update',
+          entity: 'spend',
+          entityId: id,
+          before,
+          after,
+        });
+        return { before, after };
+      });
+    },
+
+    /** Removes a row (delete or undo): the rollup and its commitment follow; audited. */
+    async remove(teamId: string, id: string, actor: string, action: 'spend.delete' | 'spend.undo') {
+      return db.$transaction(async (tx) => {
+        const old = await tx.spend.findFirst({ where: { teamId, id } });
+        if (!old) return null;
+        await tx.spend.delete({ where: { id } });
+        await applyChanges(tx as Db, teamId, now(), actor, [{ before: ledgerRow(old) }]);
+        const before = entryView(old as SpendEntryView);
+        await recordAudit(tx as Db, { teamId, actor, action, entity: 'spend', entityId: id, before });
+        return before;
+      });
+    },
+
+    /** Closes a commitment: nothing of it stays open. Null when no row names it. */
+    async closeCommitment(teamId: string, commitmentId: string, actor: string) {
+      return db.$transaction(async (tx) => {
+        const store = prismaCommitmentStore(tx as Db, now());
+        const c = (await store.load(teamId, [commitmentId])).get(commitmentId);
+        if (!c) return null;
+        if (c.closed) return { commitment: c, already: true };
+        const cells = closeCommitment(c);
+        await store.save(teamId, [c], actor);
+        await writeCells(tx as Db, teamId, cells);
+        await recordAudit(tx as Db, {
+          teamId,
+          actor,
+          action: 'commitment.close',
+          entity: 'commitment',
+          entityId: commitmentId,
+          before: { closed: false },
+          after: { closed: true },
+        });
+        return { commitment: c, already: false };
+      });
+    },
+
+    /**
+     * Entries newest first (ids are time-ordered), optionally dated in [start, end] and in a
+     * category or under it; one more than `take` tells whether another page follows.
+     */
+    async list(
+      teamId: string,
+      query: { start?: IsoDate; end?: IsoDate; category?: string | null; skip?: number; take: number },
+    ): Promise<SpendEntryView[]> {
+      const rows = await db.spend.findMany({
+        where: {
+          teamId,
+          ...(query.start || query.end
+            ? {
+                date: {
+                  ...(query.start ? { gte: query.start } : {}),
+                  ...(query.end ? { lte: query.end } : {}),
+                },
+              }
+            : {}),
+          ...(query.category
+            ? { OR: [{ category: query.category }, { category: { startsWith: `${query.category}/` } }] }
+            : {}),
+        },
+        orderBy: { id: 'desc' },
+        skip: query.skip ?? 0,
+        take: query.take,
+      });
+      return rows.map((r) => entryView(r as SpendEntryView));
+    },
+
+    /** The person's latest entry typed in Slack or the CLI since `since` (for undo). */
+    async lastEntryBy(teamId: string, userId: string, since: Date): Promise<SpendEntryView | null> {
+      const row = await db.spend.findFirst({
+        where: { teamId, enteredBy: userId, source: { in: ['manual', 'cli'] }, createdAt: { gte: since } },
+        orderBy: { id: 'desc' },
+      });
+      return row && entryView(row as SpendEntryView);
     },
 
     async categories(teamId: string): Promise<string[]> {

@@ -1,24 +1,16 @@
 // Workspace settings: currency, fiscal-year start month, timezone and Mo's extra admins.
 
+import { UserError } from '../domain/errors.js';
+import { currencyChangeRefusal } from '../domain/money.js';
+import type { SettingsPatch, WorkspaceSettings } from '../domain/settings.js';
+import { isSpendEntryRule } from '../domain/spend.js';
 import { recordAudit } from './audit.js';
 import type { Db } from './client.js';
 import { clockStamped } from './stamps.js';
 
-export interface WorkspaceSettings {
-  teamId: string;
-  currency: string;
-  fiscalStartMonth: number;
-  timezone: string;
-  adminUserIds: string[];
-  /** Spend dated in a month that ended more than this many days ago is locked. */
-  lockDays: number;
-  /** Budget moves at or under this amount are approved at once; 0n: always ask. */
-  moveAutoApproveMinor: bigint;
-}
+export type { SettingsPatch, WorkspaceSettings };
 
 export const DEFAULT_SETTINGS = { currency: 'USD', fiscalStartMonth: 1, timezone: 'UTC' } as const;
-
-export type SettingsPatch = Partial<Omit<WorkspaceSettings, 'teamId'>>;
 
 export function workspaceRepository(db: Db) {
   async function get(teamId: string): Promise<WorkspaceSettings | null> {
@@ -32,11 +24,15 @@ export function workspaceRepository(db: Db) {
       adminUserIds: row.admins.map((a) => a.userId).sort(),
       lockDays: row.lockDays,
       moveAutoApproveMinor: row.moveAutoApproveMinor,
+      spendEntry: isSpendEntryRule(row.spendEntry) ? row.spendEntry : 'owners',
     };
   }
 
   return {
     get,
+
+    /** How many stored amounts a currency relabel would touch. */
+    storedAmounts: (teamId: string) => storedAmounts(db, teamId),
 
     /** The workspace's settings, created with defaults on first use (timezone: the first user's, else UTC). */
     async ensure(teamId: string, defaults: { timezone?: string } = {}): Promise<WorkspaceSettings> {
@@ -54,11 +50,31 @@ export function workspaceRepository(db: Db) {
       return (await get(teamId)) as WorkspaceSettings;
     },
 
-    /** Applies a change and audits it, from what to what. */
-    async update(teamId: string, patch: SettingsPatch, actor: string): Promise<WorkspaceSettings> {
+    /**
+     * Applies a change and audits it, from what to what. A currency change is refused once
+     * amounts are stored, unless `relabel` corrects a mistaken one (same minor unit only).
+     */
+    async update(
+      teamId: string,
+      patch: SettingsPatch,
+      actor: string,
+      options: { relabel?: boolean } = {},
+    ): Promise<WorkspaceSettings> {
       return db.$transaction(async (tx) => {
         const before = await workspaceRepository(tx as Db).ensure(teamId);
         const { adminUserIds, ...fields } = patch;
+        let relabelled = 0;
+        if (fields.currency && fields.currency !== before.currency) {
+          const stored = await storedAmounts(tx as Db, teamId);
+          const refusal = currencyChangeRefusal(
+            before.currency,
+            fields.currency,
+            stored,
+            Boolean(options.relabel),
+          );
+          if (refusal) throw new UserError('refused', refusal, { field: 'currency' });
+          relabelled = stored;
+        }
         await tx.workspace.update({ where: { teamId }, data: fields });
         if (adminUserIds) {
           await tx.workspaceAdmin.deleteMany({ where: { teamId } });
@@ -72,16 +88,27 @@ export function workspaceRepository(db: Db) {
         await recordAudit(tx as Db, {
           teamId,
           actor,
-          action: 'settings.update',
+          action: relabelled ? 'settings.relabel_currency' : 'settings.update',
           entity: 'workspace',
           entityId: teamId,
           before,
-          after,
+          after: relabelled ? { ...after, relabelledAmounts: relabelled } : after,
         });
         return after;
       });
     },
   };
+}
+
+/** Rows holding an amount in the workspace currency: spend, plans, deals, money targets. */
+export async function storedAmounts(db: Db, teamId: string): Promise<number> {
+  const [spend, lines, deals, targets] = await Promise.all([
+    db.spend.count({ where: { teamId } }),
+    db.budgetLine.count({ where: { teamId } }),
+    db.opportunity.count({ where: { teamId } }),
+    db.target.count({ where: { teamId, metric: { in: ['pipeline', 'won'] } } }),
+  ]);
+  return spend + lines + deals + targets;
 }
 
 export type WorkspaceRepository = ReturnType<typeof workspaceRepository>;

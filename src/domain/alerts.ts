@@ -174,14 +174,18 @@ const keyOf = (k: StateKey) => `${k.lineId}\u0000${k.rule}\u0000${k.threshold}`;
  * a gone one resolves; a crossed one fires, except on a snoozed line (it waits, and fires
  * when the snooze ends if still true). Of the consumed thresholds crossed at once only the
  * highest is loud, and a lower one crossed under a higher one already firing stays quiet:
- * 90 % then 100 % fire in turn, but a jump past both fires once.
+ * 90 % then 100 % fire in turn, but a jump past both fires once. A state whose rule or
+ * threshold the settings no longer have is left as it was: the line did not recover, the
+ * rule changed (so a line at 104 % is not "resolved" when 100 % is replaced by 80 %).
  */
 export function reconcile(
   states: AlertStateRow[],
   conditions: Condition[],
   snoozed: ReadonlySet<string>,
+  settings?: AlertSettings,
 ): Transitions {
-  const firing = new Map(states.filter((s) => s.status === 'firing').map((s) => [keyOf(s), s]));
+  const active = (s: StateKey) => !settings || isActiveRule(settings, s.rule, s.threshold);
+  const firing = new Map(states.filter((s) => s.status === 'firing' && active(s)).map((s) => [keyOf(s), s]));
   const current = new Set(conditions.map(keyOf));
   const resolve = [...firing.values()]
     .filter((s) => !current.has(keyOf(s)))
@@ -196,6 +200,13 @@ export function reconcile(
     loud: c.rule !== 'consumed' || c.threshold === highestConsumed.get(c.lineId),
   }));
   return { fire, resolve };
+}
+
+/** Whether the settings evaluate this rule at this threshold. */
+export function isActiveRule(settings: AlertSettings, rule: AlertRule, threshold: number): boolean {
+  if (rule === 'consumed')
+    return settings.consumed.enabled && settings.consumed.thresholds.includes(threshold);
+  return settings[rule].enabled && settings[rule].threshold === threshold;
 }
 
 /** Night in the workspace timezone: alerts found from 20:00 are held until 09:00. */

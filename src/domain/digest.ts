@@ -189,10 +189,28 @@ export interface DigestData {
   budget: BudgetReport;
   pace: { bookedPct: number | null; elapsedPct: number };
   movers: Mover[];
-  /** Budget rows in watch or over status. */
+  /** Budget rows in watch or over status, or with an open alert on one of their lines. */
   flagged: BudgetRow[];
+  /** Categories of the flagged rows that have an open alert. */
+  alerted?: string[];
   /** Spend per week (bucket) and top-level category. */
   weeklySpend: { bucket: string; category: string; amount: bigint }[];
   funnel: { week: string; leads: number; mqls: number; sqls: number }[];
   pipeline: { category: string; amount: bigint }[];
+}
+
+export interface DigestSchedule {
+  teamId: string;
+  enabled: boolean;
+  /** ISO weekday, 1 = Monday. */
+  day: number;
+  /** Local "HH:MM". */
+  time: string;
+  /** The schedule's own zone, or null for the workspace timezone. */
+  timezone: string | null;
+  /** The zone in effect. */
+  timeZone: string;
+  channelId: string | null;
+  /** Slots before this are not caught up: the workspace or the schedule is newer. */
+  since: Date;
 }

@@ -142,3 +142,29 @@ export function divRound(a: bigint, b: bigint): bigint {
   const q = (absA * 2n + absB) / (absB * 2n);
   return negative ? -q : q;
 }
+
+/**
+ * Whether the workspace currency may change from `from` to `to` with `stored` amounts kept
+ * in it. Mo never converts: once amounts exist only `relabel` corrects a mistaken setting,
+ * and only between currencies with the same minor unit (USD to JPY would multiply by 100).
+ * Returns null when allowed, else the reason.
+ */
+export function currencyChangeRefusal(
+  from: string,
+  to: string,
+  stored: number,
+  relabel: boolean,
+): string | null {
+  if (from === to || stored === 0) return null;
+  if (!relabel)
+    return (
+      `The currency cannot change from ${from} to ${to}: ${stored} amount${stored === 1 ? ' is' : 's are'} stored in ${from} ` +
+      `and Mo never converts them. If ${from} was set by mistake, relabel them: mo settings --team T --currency ${to} --relabel.`
+    );
+  if (minorDigits(from) !== minorDigits(to))
+    return (
+      `${from} has ${minorDigits(from)} decimal${minorDigits(from) === 1 ? '' : 's'} and ${to} has ${minorDigits(to)}: ` +
+      'relabelling would change every amount, so Mo refuses it.'
+    );
+  return null;
+}

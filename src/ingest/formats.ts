@@ -151,6 +151,8 @@ function vendorSpend(
         campaign,
         vendor,
         externalId: '',
+        commitmentId: null,
+        closes: false,
       };
     },
   };

@@ -1,14 +1,15 @@
-// The canonical spend CSV: date,amount,category,campaign,vendor,status,external_id.
+// The canonical spend CSV: date,amount,category,campaign,vendor,status,external_id,commitment_id.
 import { createHash } from 'node:crypto';
 import type { SpendStatus } from '../db/spend.js';
 import { isIsoDate } from '../domain/calendar.js';
 import { normalizeCategory } from '../domain/category.js';
+import { normalizeCommitmentId } from '../domain/commitments.js';
 import { InvalidError } from '../domain/errors.js';
 import { parseAmount } from '../domain/money.js';
 
 export const SPEND_COLUMNS = {
   required: ['date', 'amount', 'category'],
-  optional: ['campaign', 'vendor', 'status', 'external_id'],
+  optional: ['campaign', 'vendor', 'status', 'external_id', 'commitment_id'],
 } as const;
 
 export interface SpendRecord {
@@ -19,15 +20,20 @@ export interface SpendRecord {
   campaign: string;
   vendor: string;
   externalId: string;
+  /** The purchase order it opens (committed) or invoices (actual). */
+  commitmentId: string | null;
+  /** Status `closed`: the committed row that also closes its commitment. */
+  closes: boolean;
 }
 
 export class RowError extends InvalidError {}
 
-export function parseStatus(text: string | undefined): SpendStatus {
+export function parseStatus(text: string | undefined): SpendStatus | 'closed' {
   const s = (text ?? '').trim().toLowerCase();
   if (s === '' || s === 'actual') return 'actual';
   if (s === 'committed') return 'committed';
-  throw new RowError(`status "${text}" must be actual or committed`);
+  if (s === 'closed') return 'closed';
+  throw new RowError(`status "${text}" must be actual, committed or closed`);
 }
 
 // Files repeat the same dates and categories on many rows: check each spelling once.
@@ -63,14 +69,25 @@ export function parseSpendRecord(values: Record<string, string>, currency: strin
   } catch (e) {
     throw new RowError((e as Error).message);
   }
+  const status = parseStatus(values.status);
+  let commitmentId: string | null;
+  try {
+    commitmentId = normalizeCommitmentId(values.commitment_id ?? '');
+  } catch (e) {
+    throw new RowError((e as Error).message);
+  }
+  if (status === 'closed' && !commitmentId)
+    throw new RowError('status closed needs the commitment_id of the commitment it closes');
   return {
     date,
     amountMinor,
-    status: parseStatus(values.status),
+    status: status === 'closed' ? 'committed' : status,
     category,
     campaign: (values.campaign ?? '').trim(),
     vendor: (values.vendor ?? '').trim(),
     externalId: (values.external_id ?? '').trim(),
+    commitmentId,
+    closes: status === 'closed',
   };
 }
 
@@ -88,6 +105,8 @@ export function spendKey(record: SpendRecord, occurrence: number): string {
     record.category.toLowerCase(),
     record.campaign,
     record.vendor,
+    // Only when present, so rows without one keep the keys earlier imports gave them.
+    ...(record.commitmentId ? [`po:${record.commitmentId}`] : []),
     occurrence,
   ].join('\u001f');
   return `row:${createHash('sha256').update(content).digest('hex').slice(0, 32)}`;

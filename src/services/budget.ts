@@ -17,7 +17,9 @@ import {
   isWithin,
   normalizeCategory,
 } from '../domain/category.js';
+import { UserError } from '../domain/errors.js';
 import { phasePlan } from '../domain/phasing.js';
+import { unknownCategory } from '../domain/spend.js';
 import { type Mo, todayIn } from './mo.js';
 
 export async function knownCategories(mo: Mo, teamId: string): Promise<string[]> {
@@ -45,6 +47,33 @@ export async function resolveCategory(mo: Mo, teamId: string, text: string): Pro
     );
   }
   return canonical;
+}
+
+/**
+ * The category as the workspace spells it. An unknown one is refused with the closest
+ * existing ones, unless `create` says it is meant to be new.
+ */
+export async function entryCategory(
+  mo: Mo,
+  teamId: string,
+  text: string,
+  create = false,
+  how?: string,
+): Promise<{ category: string; isNew: boolean }> {
+  let category: string;
+  try {
+    category = normalizeCategory(text);
+  } catch (e) {
+    throw new UserError('invalid', (e as Error).message, { field: 'category', cause: e });
+  }
+  const known = await knownCategories(mo, teamId);
+  const match = known.find((k) => categoryKey(k) === categoryKey(category));
+  if (match) return { category: match, isNew: false };
+  if (!create) throw unknownCategory(category, known, how);
+  // A new sub-category keeps the spelling of a known top ("paid media/Video").
+  const [top, sub] = category.split('/');
+  const knownTop = known.find((k) => categoryKey(k) === categoryKey(top ?? ''));
+  return { category: knownTop && sub ? `${knownTop}/${sub}` : category, isNew: true };
 }
 
 /**

@@ -46,14 +46,18 @@ export async function digestData(
   const { teamId, currency } = settings;
   const windows = digestWindows(options.today, settings.fiscalStartMonth);
   const first = windows.twelveWeeks.start < windows.qtd.start ? windows.twelveWeeks.start : windows.qtd.start;
-  const [hasData, days, targetRows, budget, dailySpend, pipelineRows] = await Promise.all([
+  const [hasData, days, targetRows, budget, dailySpend, pipelineRows, alertCategories] = await Promise.all([
     hasAnyFigures(mo.db, teamId),
     dailyFigures(mo.db, teamId, first, windows.week.end),
     mo.targets.list(teamId),
     budgetReport(mo, settings, { period: windows.quarter, today: options.today }),
     mo.spend.dailyActual(teamId, windows.twelveWeeks.start, windows.week.end),
     pipelineByCategory(mo.db, teamId, windows.qtd.start, windows.qtd.end),
+    mo.alerts.openAlertCategories(teamId, windows.quarter.start, windows.quarter.end),
   ]);
+  // Every row with an open alert is a line to watch, whatever its forecast says today.
+  const alertedTops = new Set(alertCategories.map((c) => topOf(c).toLowerCase()));
+  const alerted = budget.rows.filter((r) => alertedTops.has(r.category.toLowerCase())).map((r) => r.category);
   const targets: Targets = {};
   for (const t of targetRows) {
     if (t.period === windows.quarter.key) targets[t.metric as keyof Targets] = t.value;
@@ -90,7 +94,10 @@ export async function digestData(
     budget,
     pace: pacing(budget),
     movers: movers([...categories.values()]),
-    flagged: budget.rows.filter((r) => r.status === 'watch' || r.status === 'over'),
+    flagged: budget.rows.filter(
+      (r) => r.status === 'watch' || r.status === 'over' || alerted.includes(r.category),
+    ),
+    alerted,
     weeklySpend: weekly
       .map((w) => ({ bucket: w.key, category: w.category, amount: w.amount }))
       .sort((a, b) => a.bucket.localeCompare(b.bucket)),

@@ -6,6 +6,7 @@ import { alertRepository } from '../db/alerts.js';
 import { auditRepository } from '../db/audit.js';
 import { budgetRepository } from '../db/budgets.js';
 import type { Database, Db } from '../db/client.js';
+import { commitmentRepository } from '../db/commitments.js';
 import { digestScheduleRepository } from '../db/digest.js';
 import { jobRepository } from '../db/jobs.js';
 import { mappingRepository } from '../db/mapping.js';
@@ -27,6 +28,7 @@ export interface Mo {
   workspaces: ReturnType<typeof workspaceRepository>;
   budgets: ReturnType<typeof budgetRepository>;
   spend: ReturnType<typeof spendRepository>;
+  commitments: ReturnType<typeof commitmentRepository>;
   audit: ReturnType<typeof auditRepository>;
   /** Budget moves between categories awaiting or past approval. */
   moves: ReturnType<typeof reallocationRepository>;
@@ -57,7 +59,8 @@ export function createMo(database: Pick<Database, 'db' | 'url'>, clock: Clock): 
     clock,
     workspaces: workspaceRepository(db),
     budgets: budgetRepository(db),
-    spend: spendRepository(db),
+    spend: spendRepository(db, clock),
+    commitments: commitmentRepository(db),
     audit: auditRepository(db),
     moves: reallocationRepository(db),
     posts: slackPostRepository(db, clock),

@@ -33,6 +33,9 @@ export const INPUT = {
   timezone: { block: 'timezone', action: 'timezone_input' },
   admins: { block: 'admins', action: 'admins_select' },
   reason: { block: 'reason', action: 'reason_input' },
+  spendEntry: { block: 'spend_entry', action: 'spend_entry_select' },
+  commitment: { block: 'commitment_id', action: 'commitment_input' },
+  newCategory: { block: 'new_category', action: 'new_category_check' },
 } as const;
 
 /** Budget alert buttons: each carries the alert's id. */
@@ -48,4 +51,11 @@ export const SURVEY = {
   take: 'mo_survey_take',
   modal: 'mo_survey_modal',
   answer: 'answer',
+} as const;
+
+/** The App Home tab's own buttons (its alert and survey buttons reuse ALERT and SURVEY). */
+export const HOME = {
+  settings: 'mo_home_settings',
+  importFile: 'mo_home_import',
+  importModal: 'mo_home_import_modal',
 } as const;

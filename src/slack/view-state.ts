@@ -8,6 +8,7 @@ export interface ViewStateValue {
   selected_date?: string | null;
   selected_user?: string | null;
   selected_users?: string[] | null;
+  selected_options?: { value: string }[] | null;
 }
 
 export function stateValue(
@@ -22,4 +23,9 @@ export function stateValue(
 
 export function stateUsers(values: ViewStateValues, id: { block: string; action: string }): string[] {
   return values[id.block]?.[id.action]?.selected_users ?? [];
+}
+
+/** Whether a checkboxes element has the option `value` ticked. */
+export function stateChecked(values: ViewStateValues, id: { block: string; action: string }, value: string) {
+  return (values[id.block]?.[id.action]?.selected_options ?? []).some((o) => o.value === value);
 }

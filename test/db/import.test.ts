@@ -181,7 +181,7 @@ describe('spend CSV', () => {
     expect(err.problems[0]?.message).toContain('date "2026-13-01"');
     expect(err.problems[1]?.message).toContain('"ten" is not an amount');
     expect(err.problems[2]?.message).toContain('is not a category');
-    expect(err.problems[3]?.message).toContain('status "pending" must be actual or committed');
+    expect(err.problems[3]?.message).toContain('status "pending" must be actual, committed or closed');
     expect(err.message).toMatch(/^Nothing was imported: 4 problems/);
     expect(err.message).toContain('line 6: status "pending"');
     expect(await written(team)).toEqual(NOTHING);

@@ -37,6 +37,7 @@ describe('ensure', () => {
       adminUserIds: [],
       lockDays: 10,
       moveAutoApproveMinor: 0n,
+      spendEntry: 'owners',
     });
     expect(await t.mo.workspaces.get('T0NEW')).toMatchObject({ currency: 'USD', timezone: 'UTC' });
     expect(await newAudits('T0NEW')).toEqual([]);
@@ -51,6 +52,7 @@ describe('ensure', () => {
       adminUserIds: [],
       lockDays: 10,
       moveAutoApproveMinor: 0n,
+      spendEntry: 'owners',
     });
     // A later user in another timezone does not move the workspace.
     expect((await t.mo.workspaces.ensure('T0ZONE', { timezone: 'Europe/Berlin' })).timezone).toBe(
@@ -71,6 +73,7 @@ describe('update', () => {
     lockDays: 10,
     // Audited as JSON: money as a string of minor units.
     moveAutoApproveMinor: '0',
+    spendEntry: 'owners',
   };
 
   it('applies a change and audits it from what to what (creating the workspace if need be)', async () => {
@@ -81,6 +84,7 @@ describe('update', () => {
         fiscalStartMonth: 4,
         timezone: 'Europe/Berlin',
         adminUserIds: ['U0BEE', 'U0AYE', 'U0BEE'],
+        spendEntry: 'everyone',
       },
       'U0OWNER',
     );
@@ -92,6 +96,7 @@ describe('update', () => {
       adminUserIds: ['U0AYE', 'U0BEE'],
       lockDays: 10,
       moveAutoApproveMinor: 0n,
+      spendEntry: 'everyone',
     };
     expect(after).toEqual(expected);
     expect(await t.mo.workspaces.get(TEAM)).toEqual(expected);
@@ -141,5 +146,47 @@ describe('update', () => {
     expect((await t.mo.workspaces.get('T0OTHER'))?.adminUserIds).toEqual(['U0OTHER']);
     expect((await t.mo.workspaces.get(TEAM))?.adminUserIds).toEqual(['U0DEE']);
     expect((await newAudits('T0OTHER')).map((a) => a.entityId)).toEqual(['T0OTHER']);
+  });
+});
+
+describe('currency once amounts are stored', () => {
+  const TEAM = 'T0CURRENCY';
+  it('changes freely before any amount, then refuses; --relabel only between equal minor units, audited', async () => {
+    await t.mo.workspaces.ensure(TEAM);
+    expect((await t.mo.workspaces.update(TEAM, { currency: 'GBP' }, 'U0ADMIN')).currency).toBe('GBP');
+    await t.mo.spend.add(
+      {
+        teamId: TEAM,
+        date: '2026-11-02',
+        amountMinor: 12_345n,
+        status: 'actual',
+        category: 'Events',
+        campaign: '',
+        vendor: '',
+        source: 'manual',
+        idempotencyKey: 'manual:1',
+      },
+      'U0ADMIN',
+    );
+    await newAudits(TEAM);
+    await expect(t.mo.workspaces.update(TEAM, { currency: 'USD' }, 'U0ADMIN')).rejects.toThrow(
+      'The currency cannot change from GBP to USD: 1 amount is stored in GBP and Mo never converts them. If GBP was set by mistake, relabel them: mo settings --team T --currency USD --relabel.',
+    );
+    // To JPY would turn £123.45 into ¥12,345: refused even as a relabel.
+    await expect(
+      t.mo.workspaces.update(TEAM, { currency: 'JPY' }, 'U0ADMIN', { relabel: true }),
+    ).rejects.toThrow(
+      'GBP has 2 decimals and JPY has 0: relabelling would change every amount, so Mo refuses it.',
+    );
+    expect((await t.mo.workspaces.get(TEAM))?.currency).toBe('GBP');
+    expect(await newAudits(TEAM)).toEqual([]);
+    const relabelled = await t.mo.workspaces.update(TEAM, { currency: 'USD' }, 'U0ADMIN', { relabel: true });
+    expect(relabelled).toMatchObject({ currency: 'USD' });
+    const [audit] = await newAudits(TEAM);
+    expect(audit).toMatchObject({
+      action: 'settings.relabel_currency',
+      before: { currency: 'GBP' },
+      after: { currency: 'USD', relabelledAmounts: 1 },
+    });
   });
 });

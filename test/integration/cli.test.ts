@@ -3,31 +3,12 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { main } from '../../src/cli.js';
 import { createScratchDatabase, type ScratchDatabase } from '../../src/db/scratch.js';
+import { mo } from '../support/cli.js';
 import { testDatabaseUrl } from '../support/db.js';
 
 let scratch: ScratchDatabase;
 const dir = mkdtempSync(join(tmpdir(), 'mo-cli-'));
-
-async function mo(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const o = vi.spyOn(process.stdout, 'write').mockImplementation((s) => {
-    out += String(s);
-    return true;
-  });
-  const e = vi.spyOn(process.stderr, 'write').mockImplementation((s) => {
-    err += String(s);
-    return true;
-  });
-  try {
-    return { code: await main(argv), out, err };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
-}
 
 beforeAll(async () => {
   scratch = await createScratchDatabase(testDatabaseUrl());
@@ -48,6 +29,8 @@ describe('mo', () => {
   it('loads the demo and answers /mo budget with a table', async () => {
     const demo = await mo('demo');
     expect(demo.code).toBe(0);
+    // Piped output: a plain line per demo file, with rows and rows/s.
+    expect(demo.err).toMatch(/demo spend: [\d,]+ rows \(100 %\), [\d,]+ rows\/s, in \d+ s/);
     expect(demo.out).toContain('Imported 36 budget rows: 36 added');
     const again = await mo('demo');
     expect(again.out).toContain('0 added, 0 updated, 36 unchanged');
@@ -56,6 +39,71 @@ describe('mo', () => {
     expect(run.out).toContain('Budget · FY2027-Q4');
     expect(run.out).toMatch(/Category\s+Planned\s+Actual\s+Committed\s+Available\s+Forecast\s+Var\s+Status/);
     expect(run.out).toMatch(/TOTAL\s+\$456,000/);
+  });
+
+  it('exports commitments in minor units, agreeing with the budget export', async () => {
+    await mo(
+      'settings',
+      '--team',
+      'T0PO',
+      '--fiscal-start-month',
+      '1',
+      '--timezone',
+      'UTC',
+      '--admins',
+      'U0PO',
+    );
+    const spend = join(dir, 'po.csv');
+    writeFileSync(
+      spend,
+      'date,amount,category,status,external_id,commitment_id\n' +
+        '2026-11-02,4500,Events,committed,po-1,PO-4500\n' +
+        '2026-11-05,3000,Events,actual,inv-1,PO-4500\n' +
+        '2026-11-10,1000,Events,committed,po-2,PO-4600\n' +
+        '2026-11-11,200,Events,committed,,\n',
+    );
+    expect((await mo('import', 'spend', spend, '--team', 'T0PO')).out).toContain('4 added');
+    const csv = await mo('export', 'commitments', '--team', 'T0PO', '--period', '2026-11');
+    expect(csv.out).toBe(
+      'commitment_id,category,date,committed,invoiced,open,status\n' +
+        'PO-4500,Events,2026-11-02,450000,300000,150000,open\n' +
+        'PO-4600,Events,2026-11-10,100000,0,100000,open\n' +
+        'TOTAL,,,550000,300000,250000,\n',
+    );
+    // The budget's committed is the commitments' open total plus the committed row without one.
+    const budget = await mo('export', 'budget', '--team', 'T0PO', '--period', '2026-11');
+    expect(budget.out).toContain('Events,0,300000,270000,');
+    expect((await mo('export', 'commitments', '--team', 'T0PO', '--format', 'json')).err).toContain(
+      'mo export commitments: --format is csv',
+    );
+    // A PO closed from the shell: its open amount leaves the export and the budget.
+    const run = await mo('run', '--team', 'T0PO', '--user', 'U0PO', '/mo spend close PO-4600');
+    expect(run.out).toContain('Closed PO-4600: $1,000 no longer counts as committed');
+    expect((await mo('export', 'commitments', '--team', 'T0PO', '--period', '2026-11')).out).toContain(
+      'PO-4600,Events,2026-11-10,100000,0,0,closed\nTOTAL,,,550000,300000,150000,\n',
+    );
+    expect((await mo('export', 'budget', '--team', 'T0PO', '--period', '2026-11')).out).toContain(
+      'Events,0,300000,170000,',
+    );
+  });
+
+  it('refuses a currency change once amounts exist; --relabel between equal minor units; --spend-entry', async () => {
+    const refused = await mo('settings', '--team', 'T0PO', '--currency', 'EUR');
+    expect(refused.code).not.toBe(0);
+    expect(refused.err).toContain('The currency cannot change from USD to EUR');
+    expect((await mo('settings', '--team', 'T0PO', '--currency', 'JPY', '--relabel')).err).toContain(
+      'USD has 2 decimals and JPY has 0',
+    );
+    const relabel = await mo('settings', '--team', 'T0PO', '--currency', 'EUR', '--relabel');
+    expect(relabel.code).toBe(0);
+    expect(relabel.out).toContain(
+      'Relabelled 4 stored amounts from USD to EUR (audited); nothing was converted.',
+    );
+    const entry = await mo('settings', '--team', 'T0PO', '--spend-entry', 'everyone');
+    expect(entry.out).toContain('spend entry: everyone (every member)');
+    expect((await mo('settings', '--team', 'T0PO', '--spend-entry', 'nobody')).err).toContain(
+      '--spend-entry: must be one of admins, owners, everyone',
+    );
   });
 
   it('imports spend and exports exact figures in minor units', async () => {
@@ -223,6 +271,43 @@ describe('mo', () => {
     expect(csv.out).toBe(
       'category,planned,actual,committed,available,forecast,variance_pct,status\nTOTAL,0,0,0,0,0,,no plan\n',
     );
+  });
+
+  it('says how far an import is, when piped', async () => {
+    const spend = join(dir, 'progress.csv');
+    writeFileSync(
+      spend,
+      'date,amount,category,external_id\n2026-10-01,10.00,Events,p-1\n2026-10-02,20.00,Events,p-2\n',
+    );
+    const r = await mo('import', 'spend', spend, '--team', 'T0PROGRESS');
+    expect(r.code).toBe(0);
+    expect(r.err).toMatch(/^progress\.csv: 2 rows \(100 %\), [\d,]+ rows\/s, in \d+ s\n$/);
+    expect(r.out).toContain('Imported 2 spend rows: 2 added');
+  });
+
+  it('backs the database up while it is in use and restores it into an empty one', async () => {
+    const file = join(dir, 'backup.db');
+    const backup = await mo('backup', '--out', file);
+    expect(backup.code).toBe(0);
+    if (!scratch.url.startsWith('file:')) {
+      expect(backup.out).toContain('pg_dump --format=custom');
+      return;
+    }
+    expect(backup.out).toMatch(/Backed up to .*backup\.db/);
+    expect(backup.out).toMatch(/rows: .*Spend \d+/);
+    expect((await mo('backup', '--out', file)).err).toContain('already exists');
+    vi.stubEnv('DATABASE_URL', `file:${join(dir, 'restored.db')}`);
+    try {
+      const restored = await mo('restore', file);
+      expect(restored.code).toBe(0);
+      expect(restored.out).toContain('rows and money totals match the backup');
+      expect(restored.out.split('\n').slice(1).join('\n')).toBe(backup.out.split('\n').slice(1).join('\n'));
+      const run = await mo('run', '--team', 'T0DEMO', '--user', 'U0DEMOADMIN', '/mo budget');
+      expect(run.out).toMatch(/TOTAL\s+\$456,000/);
+      expect((await mo('restore', file)).err).toContain('is not empty');
+    } finally {
+      vi.stubEnv('DATABASE_URL', scratch.url);
+    }
   });
 
   it('explains usage errors with exit code 2', async () => {

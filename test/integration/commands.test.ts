@@ -51,7 +51,7 @@ describe('/mo', () => {
     expect(out).toContain('Usage: /mo budget [period] [category]');
     const amount = text(await run('budget set Events 12.345'));
     expect(amount).toContain('more decimals than USD allows');
-    expect(amount).toContain('Usage: /mo budget set CATEGORY AMOUNT [PERIOD] [--owner @user]');
+    expect(amount).toContain('Usage: /mo budget set CATEGORY AMOUNT [PERIOD] [--owner @user] [--new]');
   });
 
   it('creates the workspace on first use with the first user’s timezone', async () => {
@@ -71,13 +71,26 @@ describe('/mo', () => {
   });
 
   it('sets a plan, records spend and shows them in /mo budget, audited', async () => {
-    expect(
-      text(await run('budget set "Paid Media/Search" $12,000 FY2026-Q4 --owner <@U0DANA|dana>')),
-    ).toContain('Plan for Paid Media/Search in FY2026-Q4 is now $12,000');
-    expect(text(await run('budget set paid media/search 10000 FY2026-Q4'))).toContain('(was $12,000)');
-    expect(text(await run('spend add 1,500.50 Paid Media/Search Brand Exact 2026-11-02', MEMBER))).toContain(
-      'Recorded actual spend of $1,501 in Paid Media/Search (Brand Exact) on 2026-11-02',
+    // A category nobody has planned or spent in is created on purpose only.
+    expect(text(await run('budget set "Paid Media/Search" $12,000 FY2026-Q4'))).toBe(
+      '⚠️ /mo budget set: There is no category "Paid Media/Search" yet. To create it, add --new.',
     );
+    expect(await t.mo.budgets.categories(TEAM)).toEqual([]);
+    expect(
+      text(await run('budget set "Paid Media/Search" $12,000 FY2026-Q4 --owner <@U0DANA|dana> --new')),
+    ).toContain('Plan for Paid Media/Search in FY2026-Q4 is now $12,000');
+    expect(text(await run('budget set Paid Meda/Serch 5000 FY2026-Q4'))).toBe(
+      '⚠️ /mo budget set: There is no category "Paid Meda/Serch" yet. Did you mean Paid Media/Search? To create it, add --new.',
+    );
+    expect(text(await run('budget set paid media/search 10000 FY2026-Q4'))).toContain('(was $12,000)');
+    // spend_entry defaults to owners: a member who owns no line in the category is refused.
+    expect(text(await run('spend add 1,500.50 Paid Media/Search Brand Exact 2026-11-02', MEMBER))).toBe(
+      '⛔ Sorry, only Mo admins and the owners of a budget line in Paid Media/Search can book spend there (setting spend_entry: owners).',
+    );
+    expect(await t.mo.db.spend.count({ where: { teamId: TEAM } })).toBe(0);
+    expect(
+      text(await run('spend add 1,500.50 Paid Media/Search Brand Exact 2026-11-02', 'U0DANA')),
+    ).toContain('Recorded actual spend of $1,501 in Paid Media/Search (Brand Exact) on 2026-11-02');
     expect(text(await run('spend add 2000 Paid Media/Search --committed 2026-11-03'))).toContain('committed');
     const out = text(await run('budget FY2026-Q4'));
     // FY2026 Q4 (fiscal year from January) is Oct–Dec 2026; the plan phased by days: Oct

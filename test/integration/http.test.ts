@@ -11,6 +11,7 @@ import { startTestApp, type TestApp } from '../support/app.js';
 import type { TestDatabase } from '../support/db.js';
 import { type FakeSlack, validateBlocks } from '../support/fake-slack.js';
 import { signSlackRequest } from '../support/signing.js';
+import { waitFor } from '../support/wait.js';
 
 const SECRET = 'test-signing-secret';
 const TEAM = 'T0HTTP';
@@ -57,16 +58,6 @@ async function post(body: string, headers: Record<string, string>) {
 }
 
 const signedPost = (body: string) => post(body, signSlackRequest(SECRET, body));
-
-async function waitFor<T>(probe: () => T | undefined, what: string, ms = 5000): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const v = probe();
-    if (v !== undefined) return v;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 const responseTo = (id: string) =>
   waitFor(() => slack.responses().find((r) => r.args.__id === id), `response ${id}`);
@@ -120,7 +111,7 @@ describe('/mo over HTTP', () => {
     await signedPost(commandBody('budget set "Paid Media/Search" 9000 FY2026-Q4', 'U0MEMBER', 'refused'));
     expect(String((await responseTo('refused')).args.text)).toContain('only Mo admins');
 
-    await signedPost(commandBody('budget set "Paid Media/Search" 9000 FY2026-Q4', 'U0ADMIN', 'set'));
+    await signedPost(commandBody('budget set "Paid Media/Search" 9000 FY2026-Q4 --new', 'U0ADMIN', 'set'));
     expect(String((await responseTo('set')).args.text)).toContain('$9,000');
     expect(slack.callsTo('users.info').length).toBeGreaterThan(0);
 
@@ -287,12 +278,20 @@ describe('/mo over HTTP', () => {
       errors: { [INPUT.currency.block]: 'must be an ISO 4217 currency code such as USD, EUR or GBP' },
     });
 
-    const good = await submit(values('eur'));
+    // Amounts are stored in USD: Mo never converts, so the currency stays.
+    const refused = await submit(values('eur'));
+    const body = (await refused.json()) as { errors: Record<string, string> };
+    expect(body.errors[INPUT.currency.block]).toMatch(
+      /^The currency cannot change from USD to EUR: \d+ amounts are stored in USD and Mo never converts them\./,
+    );
+    expect((await t.mo.workspaces.get(TEAM))?.currency).toBe('USD');
+
+    const good = await submit(values('usd'));
     expect(good.status).toBe(200);
     // The write follows the ack: the confirmation says it is done.
     expect(String((await responseTo('settings')).args.text)).toContain('Settings saved');
     expect(await t.mo.workspaces.get(TEAM)).toMatchObject({
-      currency: 'EUR',
+      currency: 'USD',
       fiscalStartMonth: 2,
       timezone: 'America/Los_Angeles',
       adminUserIds: ['U0MEMBER'],

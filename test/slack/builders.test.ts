@@ -135,7 +135,10 @@ describe('small builders', () => {
         origin,
       ),
       spendAddModal('USD', '2026-11-16', origin),
-      settingsModal({ currency: 'USD', fiscalStartMonth: 2, timezone: 'UTC', adminUserIds: ['U1'] }, origin),
+      settingsModal(
+        { currency: 'USD', fiscalStartMonth: 2, timezone: 'UTC', adminUserIds: ['U1'], spendEntry: 'owners' },
+        origin,
+      ),
     ]) {
       expect(validateView(view)).toEqual([]);
       expect(view.title.text.length).toBeLessThanOrEqual(24);

@@ -104,6 +104,18 @@ describe('reconcile', () => {
     ]);
   });
 
+  it('does not resolve a line still over 100 % when the thresholds are replaced by [80]', () => {
+    const s = applyAlertSetting(DEFAULT_ALERT_SETTINGS, 'consumed', '80');
+    const states = [
+      { ...c(90), status: 'firing' as const },
+      { ...c(100), status: 'firing' as const },
+    ];
+    // At 104 %: only 80 is a condition now; 90 and 100 are retired, not recovered.
+    expect(reconcile(states, [c(80)], none, s)).toEqual({ fire: [{ ...c(80), loud: true }], resolve: [] });
+    // The same states under the old rules and a line fallen back under: resolved.
+    expect(reconcile(states, [], none, DEFAULT_ALERT_SETTINGS).resolve).toEqual([c(90), c(100)]);
+  });
+
   it('holds a snoozed line, whose conditions fire once the snooze is over', () => {
     expect(reconcile([], [c(5, 'forecast')], new Set(['L1'])).fire).toEqual([]);
     expect(reconcile([], [c(5, 'forecast')], none).fire).toEqual([{ ...c(5, 'forecast'), loud: true }]);

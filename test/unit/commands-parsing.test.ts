@@ -66,12 +66,14 @@ describe('argument schemas', () => {
       amount: '$12,000',
       period: 'FY2027-Q3',
       owner: '<@U123|dana>',
+      createCategory: false,
     });
-    expect(budgetSetArgs.parse(['Events', '5000'])).toEqual({
+    expect(budgetSetArgs.parse(['Events', '5000', '--new'])).toEqual({
       category: 'Events',
       amount: '5000',
       period: undefined,
       owner: undefined,
+      createCategory: true,
     });
     expect(budgetSetArgs.safeParse(['5000']).success).toBe(false);
   });
@@ -86,7 +88,18 @@ describe('argument schemas', () => {
       date: '2026-11-20',
       committed: true,
       unlocked: false,
+      createCategory: false,
+      commitmentId: undefined,
     });
+    // A date-like token anywhere is the date, valid or not: never part of the campaign.
+    expect(
+      spendAddArgs.parse(['1200', 'Events', '11/20/2026', 'dinner', '--commitment', 'PO-1']),
+    ).toMatchObject({
+      rest: ['Events', 'dinner'],
+      date: '11/20/2026',
+      commitmentId: 'PO-1',
+    });
+    expect(spendAddArgs.safeParse(['12', 'X', '--commitment']).success).toBe(false);
     expect(spendAddArgs.parse([])).toEqual({ form: true });
     expect(spendAddArgs.safeParse(['12', 'X', '--bogus']).success).toBe(false);
   });
@@ -100,6 +113,11 @@ describe('argument schemas', () => {
     expect(splitCategory(['Webinars', 'Q4', 'launch'], known)).toEqual({
       category: 'Webinars',
       campaign: 'Q4 launch',
+    });
+    // A mistyped sub-category is kept whole, so "did you mean" can name the right one.
+    expect(splitCategory(['Paid', 'Meda/Search', 'Brand'], known)).toEqual({
+      category: 'Paid Meda/Search',
+      campaign: 'Brand',
     });
   });
 });

@@ -71,9 +71,10 @@ function moverText(m: Mover, currency: string): string {
   return `*${escapeMrkdwn(truncate(m.category, 60))}* ${change} (${formatMoney(m.lastWeek, currency)} → ${formatMoney(m.week, currency)})`;
 }
 
-function flaggedText(r: BudgetRow, currency: string): string {
+function flaggedText(r: BudgetRow, currency: string, alerted: string[] = []): string {
   const pct = r.variancePct === null ? '' : ` ${r.variancePct > 0 ? '+' : ''}${Math.round(r.variancePct)} %`;
-  return `${STATUS_EMOJI[r.status]} *${escapeMrkdwn(truncate(r.category, 60))}* ${r.statusLabel}${pct}: forecast ${formatMoney(r.forecast, currency)} of ${formatMoney(r.planned, currency)} planned`;
+  const alert = alerted.includes(r.category) ? ' · alert open' : '';
+  return `${STATUS_EMOJI[r.status]} *${escapeMrkdwn(truncate(r.category, 60))}* ${r.statusLabel}${pct}: forecast ${formatMoney(r.forecast, currency)} of ${formatMoney(r.planned, currency)} planned${alert}`;
 }
 
 function listed<T>(items: T[], show: (t: T) => string, more: string): string {
@@ -140,7 +141,7 @@ export function digestMessage(data: DigestData, options: DigestMessageOptions): 
   blocks.push(
     section(
       data.flagged.length
-        ? `*Budget lines to watch in ${quarter.key}*\n${listed(data.flagged, (r) => flaggedText(r, currency), 'lines')}`
+        ? `*Budget lines to watch in ${quarter.key}*\n${listed(data.flagged, (r) => flaggedText(r, currency, data.alerted), 'lines')}`
         : `*Budget lines to watch in ${quarter.key}:* none; every line is on plan or under.`,
     ),
   );

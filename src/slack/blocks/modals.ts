@@ -1,6 +1,7 @@
 // Modals for editing a plan, recording spend and Mo's settings. Pure builders; the
 // submissions are read back with the INPUT ids.
 import type { InputBlock, KnownBlock, ModalView, PlainTextOption } from '@slack/types';
+import { SPEND_ENTRY, SPEND_ENTRY_HELP, type SpendEntryRule } from '../../domain/spend.js';
 import { INPUT, VIEW } from '../ids.js';
 import { escapeMrkdwn } from '../mrkdwn.js';
 import { LIMITS, plain, section } from './common.js';
@@ -121,8 +122,24 @@ export function spendAddModal(currency: string, today: string, origin: ModalOrig
         maxLength: 30,
       }),
       textInput(INPUT.category, 'Category', { placeholder: 'Paid Media/Search', maxLength: 100 }),
+      {
+        type: 'input',
+        block_id: INPUT.newCategory.block,
+        optional: true,
+        label: plain('New category', 2000),
+        element: {
+          type: 'checkboxes',
+          action_id: INPUT.newCategory.action,
+          options: [{ text: plain('Create this category (it has no plan or spend yet)'), value: 'new' }],
+        },
+      },
       textInput(INPUT.campaign, 'Campaign', { optional: true, maxLength: 200 }),
       textInput(INPUT.vendor, 'Vendor', { optional: true, maxLength: 200 }),
+      textInput(INPUT.commitment, 'Purchase order', {
+        optional: true,
+        maxLength: 64,
+        hint: 'Committed: the PO this opens. Actual: the PO this invoices (what is left of it stays committed).',
+      }),
       {
         type: 'input',
         block_id: INPUT.date.block,
@@ -161,9 +178,19 @@ const MONTH_NAMES = [
 ];
 
 export function settingsModal(
-  settings: { currency: string; fiscalStartMonth: number; timezone: string; adminUserIds: string[] },
+  settings: {
+    currency: string;
+    fiscalStartMonth: number;
+    timezone: string;
+    adminUserIds: string[];
+    spendEntry: SpendEntryRule;
+  },
   origin: ModalOrigin,
 ): ModalView {
+  const entryOptions: PlainTextOption[] = SPEND_ENTRY.map((rule) => ({
+    text: plain(SPEND_ENTRY_HELP[rule]),
+    value: rule,
+  }));
   const months: PlainTextOption[] = MONTH_NAMES.map((name, i) => ({
     text: plain(name),
     value: String(i + 1),
@@ -180,7 +207,7 @@ export function settingsModal(
       ),
       textInput(INPUT.currency, 'Currency', {
         initial: settings.currency,
-        hint: 'ISO 4217 code: USD, EUR, GBP…',
+        hint: 'ISO 4217 code: USD, EUR, GBP… Once amounts are stored, Mo refuses a change (it never converts).',
         maxLength: 3,
       }),
       {
@@ -213,6 +240,17 @@ export function settingsModal(
           type: 'multi_users_select',
           action_id: INPUT.admins.action,
           ...(settings.adminUserIds.length ? { initial_users: settings.adminUserIds } : {}),
+        },
+      },
+      {
+        type: 'input',
+        block_id: INPUT.spendEntry.block,
+        label: plain('Who may book spend', 2000),
+        element: {
+          type: 'static_select',
+          action_id: INPUT.spendEntry.action,
+          options: entryOptions,
+          initial_option: entryOptions[SPEND_ENTRY.indexOf(settings.spendEntry)],
         },
       },
     ],

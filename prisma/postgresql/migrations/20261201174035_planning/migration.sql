@@ -69,7 +69,7 @@ CREATE UNIQUE INDEX "LatestEstimate_teamId_category_month_key" ON "LatestEstimat
 -- CreateIndex
 CREATE INDEX "BudgetMove_teamId_status_idx" ON "BudgetMove"("teamId", "status");
 
--- Backfill the monthly rollup from the daily one.
+-- Backfill the monthly rollup from the daily one, so existing workspaces have their months.
 INSERT INTO "SpendMonthly" ("teamId", "month", "category", "status", "amountMinor")
 SELECT "teamId", substr("date", 1, 7), "category", "status", SUM("amountMinor")
 FROM "SpendDaily"

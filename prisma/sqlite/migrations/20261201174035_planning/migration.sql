@@ -70,10 +70,11 @@ CREATE TABLE "new_Workspace" (
     "alertRules" TEXT NOT NULL DEFAULT '{}',
     "lockDays" INTEGER NOT NULL DEFAULT 10,
     "moveAutoApproveMinor" BIGINT NOT NULL DEFAULT 0,
+    "spendEntry" TEXT NOT NULL DEFAULT 'owners',
     "createdAt" DATETIME NOT NULL,
     "updatedAt" DATETIME NOT NULL
 );
-INSERT INTO "new_Workspace" ("alertRules", "alertsChannelId", "createdAt", "currency", "digestChangedAt", "digestChannelId", "digestDay", "digestEnabled", "digestTime", "digestTimezone", "fiscalStartMonth", "teamId", "timezone", "updatedAt") SELECT "alertRules", "alertsChannelId", "createdAt", "currency", "digestChangedAt", "digestChannelId", "digestDay", "digestEnabled", "digestTime", "digestTimezone", "fiscalStartMonth", "teamId", "timezone", "updatedAt" FROM "Workspace";
+INSERT INTO "new_Workspace" ("alertRules", "alertsChannelId", "createdAt", "currency", "digestChangedAt", "digestChannelId", "digestDay", "digestEnabled", "digestTime", "digestTimezone", "fiscalStartMonth", "spendEntry", "teamId", "timezone", "updatedAt") SELECT "alertRules", "alertsChannelId", "createdAt", "currency", "digestChangedAt", "digestChannelId", "digestDay", "digestEnabled", "digestTime", "digestTimezone", "fiscalStartMonth", "spendEntry", "teamId", "timezone", "updatedAt" FROM "Workspace";
 DROP TABLE "Workspace";
 ALTER TABLE "new_Workspace" RENAME TO "Workspace";
 PRAGMA foreign_keys=ON;
@@ -88,7 +89,7 @@ CREATE UNIQUE INDEX "LatestEstimate_teamId_category_month_key" ON "LatestEstimat
 -- CreateIndex
 CREATE INDEX "BudgetMove_teamId_status_idx" ON "BudgetMove"("teamId", "status");
 
--- Backfill the monthly rollup from the daily one.
+-- Backfill the monthly rollup from the daily one, so existing workspaces have their months.
 INSERT INTO "SpendMonthly" ("teamId", "month", "category", "status", "amountMinor")
 SELECT "teamId", substr("date", 1, 7), "category", "status", SUM("amountMinor")
 FROM "SpendDaily"
