@@ -42,7 +42,7 @@ const USAGE = `mo — marketing ops in Slack
   mo settings --team T [--currency C [--relabel]] [--fiscal-start-month N [--confirm]] [--timezone TZ] [--admins U1,U2]
       [--spend-entry admins|owners|everyone] [--lock-days N] [--move-auto-approve AMOUNT]
   mo import spend|budgets|leads|opportunities FILE --team T [--format F] [--category C] [--dry-run]
-      [--encoding latin1|windows-1252]  (files are read as UTF-8 unless told)
+      [--encoding latin1|windows-1252] [--unlocked]  (files are read as UTF-8 unless told; --unlocked: a locked month)
   mo token create|list --team T [--label L] · mo token revoke ID --team T   API tokens for /api/v1/import
   mo export kpis --team T [--period P] [--by week|month] [--format csv|json]   the digest's figures
   mo export budget --team T [--period P] [--category C] [--as-of YYYY-MM-DD] [--format csv|json]
@@ -126,6 +126,7 @@ const FLAG = {
   survey: { type: 'string' },
   encoding: { type: 'string' },
   web: { type: 'boolean' },
+  unlocked: { type: 'boolean' },
 } as const;
 type FlagName = keyof typeof FLAG;
 type Flags = { [K in FlagName]?: (typeof FLAG)[K]['type'] extends 'boolean' ? boolean : string };
@@ -339,8 +340,8 @@ export const VERBS: Verb[] = [
   ),
   verb(
     'import',
-    'mo import spend|budgets|leads|opportunities FILE --team T [--format F] [--category C] [--dry-run] [--encoding latin1|windows-1252]',
-    ['team', 'format', 'category', 'dry-run', 'encoding'],
+    'mo import spend|budgets|leads|opportunities FILE --team T [--format F] [--category C] [--dry-run] [--encoding latin1|windows-1252] [--unlocked]',
+    ['team', 'format', 'category', 'dry-run', 'encoding', 'unlocked'],
     async ({ values, positionals }, config) => {
       const [kind, file] = positionals;
       if (!isImportKind(kind)) {
@@ -370,6 +371,12 @@ export const VERBS: Verb[] = [
           category: values.category,
           dryRun: values['dry-run'],
           encoding: parseEncoding(values.encoding),
+          // The server's operator is an admin: --unlocked lets a file change a locked month (audited).
+          lock: {
+            today: todayIn(mo, settings.timezone),
+            lockDays: settings.lockDays,
+            unlocked: Boolean(values.unlocked),
+          },
         };
         let described: string;
         try {

@@ -15,7 +15,7 @@ export class LockedError extends UserError {
   constructor(date: IsoDate, lockDays: number) {
     super(
       'refused',
-      `${monthOf(date)} is locked: its month ended more than ${lockDays} days ago, so its spend stays what was reported. ` +
+      `${monthOf(date)} is locked: the month ended more than ${lockDays} days ago (setting lock_days), so its spend stays what was reported. ` +
         'An admin can change it with --unlocked.',
       { field: 'date' },
     );
@@ -34,6 +34,11 @@ export function checkLock(
 ): boolean {
   if (!isLocked(date, today, lockDays)) return false;
   if (override.unlocked && override.isAdmin) return true;
-  if (override.unlocked) throw new UserError('refused', 'Only an admin can change spend in a locked month.');
+  if (override.unlocked)
+    throw new UserError(
+      'refused',
+      `${monthOf(date)} is locked (setting lock_days: ${lockDays}): only a Mo admin can change its spend with --unlocked.`,
+      { field: 'date' },
+    );
   throw new LockedError(date, lockDays);
 }

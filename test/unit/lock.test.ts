@@ -22,7 +22,7 @@ describe('closed months lock', () => {
     expect(checkLock('2026-11-01', '2026-11-20', 10, open)).toBe(false);
     expect(() => checkLock('2026-09-30', '2026-11-20', 10, open)).toThrow(LockedError);
     expect(() => checkLock('2026-09-30', '2026-11-20', 10, { unlocked: false, isAdmin: true })).toThrowError(
-      '2026-09 is locked: its month ended more than 10 days ago',
+      '2026-09 is locked: the month ended more than 10 days ago (setting lock_days)',
     );
     const member = (() => {
       try {
@@ -33,7 +33,7 @@ describe('closed months lock', () => {
     })();
     expect([member?.kind, member?.message]).toEqual([
       'refused',
-      'Only an admin can change spend in a locked month.',
+      '2026-09 is locked (setting lock_days: 10): only a Mo admin can change its spend with --unlocked.',
     ]);
     expect(checkLock('2026-09-30', '2026-11-20', 10, { unlocked: true, isAdmin: true })).toBe(true);
   });
