@@ -1,13 +1,12 @@
 // /mo budget, /mo budget set and /mo budget edit: plan vs actual vs committed vs forecast.
 import { z } from 'zod';
-import type { BudgetMoveRow } from '../src/db/reallocations.js';
 import { monthsOfPeriod, requirePeriod } from '../src/domain/calendar.js';
 import { normalizeCategory } from '../src/domain/category.js';
 import { formatMinorExact, formatMoney, type MoneyError, parseAmount } from '../src/domain/money.js';
 import { parsePhasing } from '../src/domain/phasing.js';
 import { budgetReport, entryCategory } from '../src/services/budget.js';
 import { todayIn } from '../src/services/mo.js';
-import { openMoves, requestMove } from '../src/services/reallocation.js';
+import { type BudgetMoveRow, openMoves, requestMove } from '../src/services/reallocation.js';
 import { budgetMessage } from '../src/slack/blocks/budget.js';
 import { textMessage } from '../src/slack/blocks/common.js';
 import { budgetEditModal } from '../src/slack/blocks/modals.js';

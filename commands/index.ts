@@ -4,7 +4,6 @@ import type { App, BlockAction, ButtonAction, StaticSelectAction } from '@slack/
 import type { Logger } from '@slack/logger';
 import type { WebClient } from '@slack/web-api';
 import { renderChart } from '../src/charts/render.js';
-import type { BudgetMoveRow } from '../src/db/reallocations.js';
 import { requirePeriod } from '../src/domain/calendar.js';
 import { normalizeCategory } from '../src/domain/category.js';
 import { isUserError } from '../src/domain/errors.js';
@@ -12,11 +11,11 @@ import { currencyChangeRefusal, parseAmount } from '../src/domain/money.js';
 import { type AlertAction, actOnAlert } from '../src/services/alerts.js';
 import { budgetBurnUp } from '../src/services/charts.js';
 import { todayIn } from '../src/services/mo.js';
-import { approveMove, rejectMove } from '../src/services/reallocation.js';
+import { approveMove, type BudgetMoveRow, rejectMove } from '../src/services/reallocation.js';
 import { openSurveyModal, refreshInvitation, submitSurveyPage } from '../src/services/surveys.js';
 import { decodeRef } from '../src/slack/blocks/budget.js';
 import { type Message, textMessage } from '../src/slack/blocks/common.js';
-import { moveRejectModal, moveStatusMessage } from '../src/slack/blocks/reallocation.js';
+import { moveRejectModal, moveRequestMessage, moveStatusMessage } from '../src/slack/blocks/reallocation.js';
 import { thanksView } from '../src/slack/blocks/surveys.js';
 import { errorReply, modalErrorAck, noteFieldError } from '../src/slack/errors.js';
 import { type ChartFile, uploadToDm } from '../src/slack/files.js';
@@ -225,24 +224,30 @@ export function registerCommands(app: App, env: CommandEnv, log: Logger): HomeRe
     }
   });
 
-  // A budget move's DM: Approve settles it when both sides have; Reject asks why in a modal.
+  // A budget move's DM or Home tab: Approve settles it when both sides have; Reject asks why
+  // in a modal. A click on the Home tab has no message to answer: the tab is republished
+  // (registerHome's middleware) and the approvers' DMs are redrawn.
   app.action<BlockAction<ButtonAction>>(
     ACTION.moveApprove,
     async ({ ack, body, action, respond, client }) => {
       await ack();
       const who = userOf(body);
+      const fromHome = !body.response_url;
       const settings = await workspaceFor(env, who);
       try {
         const outcome = await approveMove(env.mo, settings, action.value ?? '', {
           actor: who.userId,
           isAdmin: await env.isAdmin(who.teamId, who.userId),
         });
-        await respond({ replace_original: true, ...moveStatusMessage(outcome.move, settings.currency) });
+        if (!fromHome)
+          await respond({ replace_original: true, ...moveStatusMessage(outcome.move, settings.currency) });
+        await redrawAsks(client, outcome.move, settings.adminUserIds, settings.currency, who.userId, fromHome);
         if (outcome.applied && outcome.move.requestedBy !== who.userId) {
           await tellRequester(client, outcome.move, settings.currency);
         }
       } catch (e) {
         if (!isUserError(e)) throw e;
+        if (fromHome) return void log.warn(`budget move approval refused on the Home tab: ${e.message}`);
         await respond({
           response_type: 'ephemeral',
           replace_original: false,
@@ -251,6 +256,32 @@ export function registerCommands(app: App, env: CommandEnv, log: Logger): HomeRe
       }
     },
   );
+
+  /**
+   * Each approver's DM follows the request: a decided one loses its buttons, a half-approved
+   * one says who approved. The clicked DM itself was answered already (unless the click came
+   * from the Home tab).
+   */
+  const redrawAsks = async (
+    client: WebClient,
+    move: BudgetMoveRow,
+    admins: string[],
+    currency: string,
+    clickedBy: string,
+    fromHome: boolean,
+  ) => {
+    const approvers = new Set([move.fromOwner, move.toOwner, ...admins].filter((u): u is string => !!u));
+    for (const user of approvers) {
+      if (user === clickedBy && !fromHome) continue;
+      const post = await env.mo.posts.get(move.teamId, `move:${move.id}:${user}`);
+      if (post?.status !== 'posted' || !post.ts) continue;
+      const redrawn =
+        move.status === 'pending' ? moveRequestMessage(move, currency) : moveStatusMessage(move, currency);
+      await client.chat
+        .update({ channel: post.channel, ts: post.ts, ...redrawn })
+        .catch((e) => log.warn(`could not redraw ${user}'s request for move ${move.id}`, e));
+    }
+  };
   app.action<BlockAction<ButtonAction>>(ACTION.moveReject, async ({ ack, body, action, client }) => {
     await ack();
     const where = body.container as { channel_id?: string; message_ts?: string } | undefined;
@@ -283,10 +314,12 @@ export function registerCommands(app: App, env: CommandEnv, log: Logger): HomeRe
     }
     await ack();
     const decided = moveStatusMessage(rejected, settings.currency);
+    const fromHome = !(meta.channelId && meta.messageTs);
     if (meta.channelId && meta.messageTs)
       await client.chat
         .update({ channel: meta.channelId, ts: meta.messageTs, ...decided })
         .catch((e) => log.warn('could not update the move request message', e));
+    await redrawAsks(client, rejected, settings.adminUserIds, settings.currency, who.userId, fromHome);
     await tellRequester(client, rejected, settings.currency);
   });
 

@@ -231,6 +231,16 @@ export async function rejectMove(
   return rejected;
 }
 
+export type { BudgetMoveRow };
+
+/**
+ * Open requests waiting for `who`'s decision: a side whose line they own (an admin: a side
+ * without an owner) that nobody has approved yet. The Home tab lists them with the DM's buttons.
+ */
+export async function movesAwaiting(mo: Mo, teamId: string, who: Actor): Promise<BudgetMoveRow[]> {
+  return (await openMoves(mo, teamId)).filter((m) => sidesFor(m, who).length > 0);
+}
+
 /** Requests still open (those past their 14 days are expired first). */
 export async function openMoves(mo: Mo, teamId: string) {
   await mo.moves.expireOverdue(teamId, mo.clock());

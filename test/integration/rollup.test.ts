@@ -1,5 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importSpend } from '../../src/ingest/import.js';
+import {
+  closeCommitment,
+  deleteSpend,
+  editSpend,
+  recordSpend,
+  type SpendActor,
+  type SpendEntryInput,
+  undoSpend,
+} from '../../src/services/spend.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 import { csvImport } from '../support/import.js';
 
@@ -139,5 +148,116 @@ describe('SpendDaily', () => {
     expect(await sums('spendDaily')).toEqual(before);
     expect(await monthly()).toEqual(monthsBefore);
     expect(await t.mo.db.spend.count({ where: { teamId: TEAM, idempotencyKey: 'ext:x' } })).toBe(0);
+  });
+});
+
+/** SpendMonthly against SpendDaily summed per calendar month (committed = open amounts in both). */
+async function monthlyFromDaily() {
+  const daily = await t.mo.db.spendDaily.findMany({ where: { teamId: LEDGER } });
+  const monthly = await t.mo.db.spendMonthly.findMany({ where: { teamId: LEDGER } });
+  const sum = (rows: { key: string; amount: bigint }[]) => {
+    const out: Record<string, bigint> = {};
+    for (const r of rows) out[r.key] = (out[r.key] ?? 0n) + r.amount;
+    return Object.fromEntries(
+      Object.entries(out)
+        .filter(([, v]) => v !== 0n)
+        .sort(([a], [b]) => a.localeCompare(b)),
+    );
+  };
+  return {
+    daily: sum(
+      daily.map((r) => ({ key: `${r.date.slice(0, 7)} ${r.category} ${r.status}`, amount: r.amountMinor })),
+    ),
+    monthly: sum(
+      monthly.map((r) => ({ key: `${r.month} ${r.category} ${r.status}`, amount: r.amountMinor })),
+    ),
+  };
+}
+
+const LEDGER = 'T0LEDGERROLL';
+
+describe('SpendMonthly', () => {
+  it('equals SpendDaily by month after every ledger operation: add, invoice, edit, delete, undo, close, imports', async () => {
+    const settings = await t.mo.workspaces.update(LEDGER, { spendEntry: 'everyone' }, 'test');
+    const actor: SpendActor = {
+      teamId: LEDGER,
+      userId: 'U0ROLL',
+      isAdmin: async () => true,
+      source: 'manual',
+    };
+    const steps: string[] = [];
+    const check = async (step: string) => {
+      const { daily, monthly } = await monthlyFromDaily();
+      steps.push(step);
+      expect({ step, monthly }).toEqual({ step, monthly: daily });
+    };
+    const entry = (amount: string, date: string, extra: Partial<SpendEntryInput> = {}): SpendEntryInput => ({
+      amount,
+      category: 'Events',
+      campaign: '',
+      vendor: '',
+      date,
+      status: 'actual',
+      createCategory: true,
+      ...extra,
+    });
+    await recordSpend(
+      t.mo,
+      settings,
+      actor,
+      entry('5000', '2026-12-05', { status: 'committed', commitmentId: 'PO-7' }),
+    );
+    await check('commitment opened');
+    const invoice = await recordSpend(
+      t.mo,
+      settings,
+      actor,
+      entry('1200', '2026-11-12', { commitmentId: 'PO-7' }),
+    );
+    await check('invoice against it');
+    const plain = await recordSpend(t.mo, settings, actor, entry('300.25', '2026-11-02'));
+    await check('plain actual');
+    await editSpend(t.mo, settings, actor, invoice.entry.id, { amount: '1500', date: '2026-11-14' });
+    await check('invoice corrected');
+    await editSpend(t.mo, settings, actor, plain.entry.id, { category: 'Webinars', createCategory: true });
+    await check('category corrected');
+    await deleteSpend(t.mo, settings, actor, plain.entry.id);
+    await check('deleted');
+    await recordSpend(t.mo, settings, actor, entry('75', '2026-11-15'));
+    await undoSpend(t.mo, settings, actor);
+    await check('undone');
+    await closeCommitment(t.mo, settings, actor, 'PO-7');
+    await check('closed');
+    await importSpend(
+      csvImport(
+        t.mo,
+        LEDGER,
+        'date,amount,category,status,external_id,commitment_id\n' +
+          '2026-11-03,900,Events,committed,po8,PO-8\n' +
+          '2026-11-10,400,Events,actual,inv8,PO-8\n' +
+          '2026-12-01,250,Paid Media,committed,po9,PO-9\n',
+        { actor: 'test' },
+      ),
+    );
+    await check('import with commitments');
+    await importSpend(
+      csvImport(
+        t.mo,
+        LEDGER,
+        'date,amount,category,status,external_id,commitment_id\n' +
+          '2026-11-03,900,Events,closed,po8,PO-8\n' +
+          '2026-11-10,450,Events,actual,inv8,PO-8\n' +
+          '2026-12-01,250,Paid Media,committed,po9,PO-9\n',
+        { actor: 'test' },
+      ),
+    );
+    await check('re-import closing and correcting');
+    // The open amounts are what the month figures read: PO-7 closed, PO-8 closed, PO-9 open.
+    const { monthly } = await monthlyFromDaily();
+    expect(monthly).toEqual({
+      '2026-11 Events actual': 195_000n,
+      '2026-12 Paid Media committed': 25_000n,
+    });
+    expect(steps).toHaveLength(10);
   });
 });

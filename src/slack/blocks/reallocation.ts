@@ -38,18 +38,23 @@ function sides(m: MoveView): string {
   return `Giving side (${escapeMrkdwn(m.fromCategory)}): ${approver(m.fromApprovedBy)} · receiving side (${escapeMrkdwn(m.toCategory)}): ${approver(m.toApprovedBy)}`;
 }
 
+/** A request and its Approve / Reject buttons (the DM, and each request on the Home tab). */
+export function moveAskBlocks(m: MoveView, currency: string, actionsBlockId = 'move_actions'): KnownBlock[] {
+  return [
+    section(`:arrows_counterclockwise: ${summary(m, currency)}`),
+    context(`${sides(m)} · expires ${slackDate(m.expiresAt)}`),
+    actions(actionsBlockId.slice(0, 255), [
+      button('Approve', ACTION.moveApprove, m.id, 'primary'),
+      button('Reject', ACTION.moveReject, m.id, 'danger'),
+    ]),
+  ];
+}
+
 /** The DM an approver gets: the request and its two buttons. */
 export function moveRequestMessage(m: MoveView, currency: string): Message {
   return {
     text: `${formatMoney(m.amountMinor, currency)} from ${m.fromCategory} to ${m.toCategory} in ${m.period}: your approval is asked`,
-    blocks: [
-      section(`:arrows_counterclockwise: ${summary(m, currency)}`),
-      context(`${sides(m)} · expires ${slackDate(m.expiresAt)}`),
-      actions('move_actions', [
-        button('Approve', ACTION.moveApprove, m.id, 'primary'),
-        button('Reject', ACTION.moveReject, m.id, 'danger'),
-      ]),
-    ],
+    blocks: moveAskBlocks(m, currency),
   };
 }
 
