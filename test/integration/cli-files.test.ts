@@ -31,7 +31,19 @@ beforeAll(async () => {
   vi.stubEnv('DATABASE_URL', scratch.url);
   vi.stubEnv('MO_NOW', '2026-11-22T15:00:00Z');
   await mo('migrate');
-  await mo('settings', '--team', 'T0FILES', '--fiscal-start-month', '1', '--timezone', 'UTC');
+  // These files are dated in October: kept open (lock_days) so the lock does not mask what is tested.
+  for (const team of ['T0FILES', 'T0INJ'])
+    await mo(
+      'settings',
+      '--team',
+      team,
+      '--fiscal-start-month',
+      '1',
+      '--timezone',
+      'UTC',
+      '--lock-days',
+      '60',
+    );
 });
 afterAll(async () => {
   vi.unstubAllEnvs();

@@ -123,9 +123,18 @@ describe('mo', () => {
         '500,2026-12-20,Paid Media/Search,Q4 push,committed,g-3\n' +
         '75.5,2026-11-01,Events,Meetup,,\n',
     );
-    expect((await mo('import', 'spend', spend, '--team', 'T0CSV')).out).toContain(
+    // October ended more than lock_days (10) before Nov 22: its rows are refused, named by line.
+    const locked = await mo('import', 'spend', spend, '--team', 'T0CSV');
+    expect(locked.code).toBe(2);
+    expect(locked.err).toContain(
+      'line 2: 2026-10 is locked: the month ended more than 10 days ago (setting lock_days)',
+    );
+    expect(locked.err).toContain('line 3: 2026-10 is locked');
+    expect(locked.err).not.toContain('line 4');
+    expect((await mo('import', 'spend', spend, '--team', 'T0CSV', '--unlocked')).out).toContain(
       'Imported 4 spend rows: 4 added, 0 updated, 0 unchanged.',
     );
+    // Importing the same file again changes nothing, so the lock has nothing to refuse.
     expect((await mo('import', 'spend', spend, '--team', 'T0CSV')).out).toContain(
       '0 added, 0 updated, 4 unchanged',
     );
@@ -277,7 +286,7 @@ describe('mo', () => {
     const spend = join(dir, 'progress.csv');
     writeFileSync(
       spend,
-      'date,amount,category,external_id\n2026-10-01,10.00,Events,p-1\n2026-10-02,20.00,Events,p-2\n',
+      'date,amount,category,external_id\n2026-11-01,10.00,Events,p-1\n2026-11-02,20.00,Events,p-2\n',
     );
     const r = await mo('import', 'spend', spend, '--team', 'T0PROGRESS');
     expect(r.code).toBe(0);
