@@ -241,7 +241,14 @@ export function registerCommands(app: App, env: CommandEnv, log: Logger): HomeRe
         });
         if (!fromHome)
           await respond({ replace_original: true, ...moveStatusMessage(outcome.move, settings.currency) });
-        await redrawAsks(client, outcome.move, settings.adminUserIds, settings.currency, who.userId, fromHome);
+        await redrawAsks(
+          client,
+          outcome.move,
+          settings.adminUserIds,
+          settings.currency,
+          who.userId,
+          fromHome,
+        );
         if (outcome.applied && outcome.move.requestedBy !== who.userId) {
           await tellRequester(client, outcome.move, settings.currency);
         }

@@ -209,7 +209,9 @@ describe('the Home tab', () => {
           statusLabel: 'not started',
           variancePct: null,
         },
-        ownLines: [{ ...line(1), estimate: 1_050_000n, status: 'on plan', statusLabel: 'on plan', variancePct: 5 }],
+        ownLines: [
+          { ...line(1), estimate: 1_050_000n, status: 'on plan', statusLabel: 'on plan', variancePct: 5 },
+        ],
       }),
     );
     const all = text(view);

@@ -8,8 +8,8 @@ import type { HomeData, HomeLine } from '../../services/home.js';
 import { ALERT, HOME, SURVEY } from '../ids.js';
 import { channelMention, escapeMrkdwn, slackDate, truncate } from '../mrkdwn.js';
 import { formatVariance, STATUS_EMOJI } from './budget.js';
-import { moveAskBlocks } from './reallocation.js';
 import { actions, type Block, button, context, divider, header, LIMITS, plain, section } from './common.js';
+import { moveAskBlocks } from './reallocation.js';
 
 /** Lines listed under "Your budget lines" (one section each holds them all). */
 export const HOME_MAX_LINES = 15;
