@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BudgetReport } from '../../src/domain/budget.js';
+import { requirePeriod } from '../../src/domain/calendar.js';
 import { importSpend } from '../../src/ingest/import.js';
+import { budgetReport } from '../../src/services/budget.js';
 import {
   closeCommitment,
   deleteSpend,
@@ -259,5 +262,49 @@ describe('SpendMonthly', () => {
       '2026-12 Paid Media committed': 25_000n,
     });
     expect(steps).toHaveLength(10);
+  });
+
+  it('carries open commitments into the month figures: months add up to the quarter and the year, committed and forecast too', async () => {
+    const settings = await t.mo.workspaces.ensure(LEDGER);
+    await t.mo.budgets.set(
+      {
+        teamId: LEDGER,
+        period: requirePeriod('FY2026-Q4', '2026-11-16', 1),
+        category: 'Events',
+        plannedMinor: 9_200_000n,
+      },
+      'test',
+    );
+    // PO-10 opened in October for 3,000, invoiced 1,000 in November: 2,000 stays open in October.
+    await importSpend(
+      csvImport(
+        t.mo,
+        LEDGER,
+        'date,amount,category,status,external_id,commitment_id\n' +
+          '2026-10-20,3000,Events,committed,po10,PO-10\n' +
+          '2026-11-09,1000,Events,actual,inv10,PO-10\n',
+        { actor: 'test' },
+      ),
+    );
+    const columns = (r: BudgetReport) => [
+      r.total.planned,
+      r.total.actual,
+      r.total.committed,
+      r.total.available,
+      r.total.forecast,
+    ];
+    const report = (period: string) => budgetReport(t.mo, settings, { period });
+    const [oct, nov, dec, q4, fy] = await Promise.all(
+      ['2026-10', '2026-11', '2026-12', 'FY2026-Q4', 'FY2026'].map(report),
+    );
+    expect(oct?.total.committed).toBe(200_000n);
+    expect(dec?.total.committed).toBe(25_000n); // PO-9 (Paid Media), still open
+    const sum = (rs: (BudgetReport | undefined)[]) =>
+      rs.map((r) => columns(r as BudgetReport)).reduce((a, c) => a.map((v, i) => v + (c[i] as bigint)));
+    expect(sum([oct, nov, dec])).toEqual(columns(q4 as BudgetReport));
+    const earlier = await Promise.all(['FY2026-Q1', 'FY2026-Q2', 'FY2026-Q3'].map(report));
+    expect(sum([...earlier, q4])).toEqual(columns(fy as BudgetReport));
+    // October has ended: its forecast is what it booked, actual + open committed.
+    expect(oct?.total.forecast).toBe((oct?.total.actual ?? 0n) + 200_000n);
   });
 });
