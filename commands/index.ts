@@ -29,7 +29,7 @@ import { budgetEditView, showBudget } from './budget.js';
 import { importSharedFile } from './file-import.js';
 import { type HomeRefresher, registerHome } from './home.js';
 import { runCommand } from './router.js';
-import { describeSettings, settingsPatchSchema } from './settings.js';
+import { describeSettings, type SettingsPatch, settingsPatchSchema } from './settings.js';
 import { recordSpendEntry } from './spend.js';
 import { type CommandEnv, requireAdmin, workspaceFor } from './types.js';
 
@@ -364,7 +364,14 @@ export function registerCommands(app: App, env: CommandEnv, log: Logger): HomeRe
     },
     [VIEW.settings]: {
       submit: submitSettings,
-      blocks: [INPUT.currency.block, INPUT.fiscalStart.block, INPUT.timezone.block, INPUT.admins.block],
+      blocks: [
+        INPUT.currency.block,
+        INPUT.fiscalStart.block,
+        INPUT.timezone.block,
+        INPUT.admins.block,
+        INPUT.lockDays.block,
+        INPUT.moveAutoApprove.block,
+      ],
       fallback: INPUT.currency.block,
     },
   };
@@ -491,6 +498,7 @@ export async function submitSettings(
     timezone: stateValue(values, INPUT.timezone),
     adminUserIds: stateUsers(values, INPUT.admins),
     spendEntry: stateValue(values, INPUT.spendEntry),
+    lockDays: stateValue(values, INPUT.lockDays),
   });
   if (!parsed.success) {
     const blockOf: Record<string, string> = {
@@ -499,6 +507,7 @@ export async function submitSettings(
       timezone: INPUT.timezone.block,
       adminUserIds: INPUT.admins.block,
       spendEntry: INPUT.spendEntry.block,
+      lockDays: INPUT.lockDays.block,
     };
     return {
       errors: Object.fromEntries(
@@ -506,10 +515,20 @@ export async function submitSettings(
       ),
     };
   }
-  const patch = parsed.data;
+  const patch: SettingsPatch = { ...parsed.data };
+  const current = await workspaceFor(env, who);
+  const threshold = stateValue(values, INPUT.moveAutoApprove);
+  if (threshold !== undefined && threshold.trim() !== '') {
+    try {
+      patch.moveAutoApproveMinor = parseAmount(threshold, patch.currency ?? current.currency);
+    } catch (e) {
+      return { errors: { [INPUT.moveAutoApprove.block]: (e as Error).message } };
+    }
+    if (patch.moveAutoApproveMinor < 0n)
+      return { errors: { [INPUT.moveAutoApprove.block]: 'An amount of 0 or more (0: always ask).' } };
+  }
   // A currency change once amounts are stored is refused beside the currency field (checked
   // before the ack; the update checks it again in its transaction).
-  const current = await workspaceFor(env, who);
   if (patch.currency && patch.currency !== current.currency) {
     const refusal = currencyChangeRefusal(
       current.currency,

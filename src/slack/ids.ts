@@ -34,6 +34,8 @@ export const INPUT = {
   admins: { block: 'admins', action: 'admins_select' },
   reason: { block: 'reason', action: 'reason_input' },
   spendEntry: { block: 'spend_entry', action: 'spend_entry_select' },
+  lockDays: { block: 'lock_days', action: 'lock_days_input' },
+  moveAutoApprove: { block: 'move_auto_approve', action: 'move_auto_approve_input' },
   commitment: { block: 'commitment_id', action: 'commitment_input' },
   newCategory: { block: 'new_category', action: 'new_category_check' },
 } as const;

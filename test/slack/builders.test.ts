@@ -136,7 +136,15 @@ describe('small builders', () => {
       ),
       spendAddModal('USD', '2026-11-16', origin),
       settingsModal(
-        { currency: 'USD', fiscalStartMonth: 2, timezone: 'UTC', adminUserIds: ['U1'], spendEntry: 'owners' },
+        {
+          currency: 'USD',
+          fiscalStartMonth: 2,
+          timezone: 'UTC',
+          adminUserIds: ['U1'],
+          spendEntry: 'owners',
+          lockDays: 10,
+          moveAutoApproveMinor: 50_000n,
+        },
         origin,
       ),
     ]) {
