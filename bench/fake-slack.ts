@@ -83,6 +83,10 @@ export async function startBenchSlack(opts: { teamId: string }): Promise<BenchSl
       json(res, 200, methods[method]?.(args) ?? { ok: true });
     });
   });
+  // Node's 5 s default closes an idle kept-alive socket just as Mo's fetch (undici, 4 s idle)
+  // may reuse it for the next reply after a slow request: "fetch failed" that Slack, which
+  // keeps connections far longer, would never cause.
+  server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 

@@ -1,5 +1,6 @@
 // A workspace's settings as Mo reads them: currency, fiscal-year start, timezone, extra admins,
-// who may book spend, the categories whose pipeline is not marketing-sourced.
+// who may book spend, when closed months lock, the budget moves approved at once, the categories
+// whose pipeline is not marketing-sourced.
 import type { SpendEntryRule } from './spend.js';
 
 export interface WorkspaceSettings {
@@ -10,6 +11,10 @@ export interface WorkspaceSettings {
   adminUserIds: string[];
   /** Who may book spend: admins | owners | everyone (src/domain/spend.ts). */
   spendEntry: SpendEntryRule;
+  /** Spend dated in a month that ended more than this many days ago is locked. */
+  lockDays: number;
+  /** Budget moves at or under this amount are approved at once; 0n: always ask. */
+  moveAutoApproveMinor: bigint;
   /** Categories whose pipeline is not marketing-sourced (their subcategories follow them). */
   notMarketing: string[];
 }

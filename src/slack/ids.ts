@@ -10,12 +10,16 @@ export const ACTION = {
   perfChart: 'mo_perf_chart',
   perfDrill: 'mo_perf_drill',
   perfBack: 'mo_perf_back',
+  /** A budget move request's buttons in an approver's DM: value is the request id. */
+  moveApprove: 'mo_move_approve',
+  moveReject: 'mo_move_reject',
 } as const;
 
 export const VIEW = {
   budgetEdit: 'mo_budget_edit_modal',
   spendAdd: 'mo_spend_add_modal',
   settings: 'mo_settings_modal',
+  moveReject: 'mo_move_reject_modal',
 } as const;
 
 /** block_id / action_id pairs of modal inputs: state.values[block][action]. */
@@ -32,7 +36,10 @@ export const INPUT = {
   fiscalStart: { block: 'fiscal_start', action: 'fiscal_start_select' },
   timezone: { block: 'timezone', action: 'timezone_input' },
   admins: { block: 'admins', action: 'admins_select' },
+  reason: { block: 'reason', action: 'reason_input' },
   spendEntry: { block: 'spend_entry', action: 'spend_entry_select' },
+  lockDays: { block: 'lock_days', action: 'lock_days_input' },
+  moveAutoApprove: { block: 'move_auto_approve', action: 'move_auto_approve_input' },
   commitment: { block: 'commitment_id', action: 'commitment_input' },
   newCategory: { block: 'new_category', action: 'new_category_check' },
 } as const;

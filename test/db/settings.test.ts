@@ -35,6 +35,8 @@ describe('ensure', () => {
       fiscalStartMonth: 1,
       timezone: 'UTC',
       adminUserIds: [],
+      lockDays: 10,
+      moveAutoApproveMinor: 0n,
       spendEntry: 'owners',
       notMarketing: [],
     });
@@ -49,6 +51,8 @@ describe('ensure', () => {
       fiscalStartMonth: 1,
       timezone: 'America/Los_Angeles',
       adminUserIds: [],
+      lockDays: 10,
+      moveAutoApproveMinor: 0n,
       spendEntry: 'owners',
       notMarketing: [],
     });
@@ -68,6 +72,9 @@ describe('update', () => {
     fiscalStartMonth: 1,
     timezone: 'UTC',
     adminUserIds: [] as string[],
+    lockDays: 10,
+    // Audited as JSON: money as a string of minor units.
+    moveAutoApproveMinor: '0',
     spendEntry: 'owners',
     notMarketing: [] as string[],
   };
@@ -90,6 +97,8 @@ describe('update', () => {
       fiscalStartMonth: 4,
       timezone: 'Europe/Berlin',
       adminUserIds: ['U0AYE', 'U0BEE'],
+      lockDays: 10,
+      moveAutoApproveMinor: 0n,
       spendEntry: 'everyone',
       notMarketing: [] as string[],
     };
@@ -102,7 +111,7 @@ describe('update', () => {
         entity: 'workspace',
         entityId: TEAM,
         before: DEFAULTS,
-        after: expected,
+        after: { ...expected, moveAutoApproveMinor: '0' },
       },
     ]);
   });

@@ -50,19 +50,21 @@ CREATE TABLE "new_Workspace" (
     "digestChangedAt" DATETIME NOT NULL,
     "alertsChannelId" TEXT,
     "alertRules" TEXT NOT NULL DEFAULT '{}',
+    "lockDays" INTEGER NOT NULL DEFAULT 10,
+    "moveAutoApproveMinor" BIGINT NOT NULL DEFAULT 0,
     "spendEntry" TEXT NOT NULL DEFAULT 'owners',
     "notMarketing" TEXT NOT NULL DEFAULT '[]',
     "createdAt" DATETIME NOT NULL,
     "updatedAt" DATETIME NOT NULL
 );
-INSERT INTO "new_Workspace" ("alertRules", "alertsChannelId", "createdAt", "currency", "digestChangedAt", "digestChannelId", "digestDay", "digestEnabled", "digestTime", "digestTimezone", "fiscalStartMonth", "spendEntry", "teamId", "timezone", "updatedAt") SELECT "alertRules", "alertsChannelId", "createdAt", "currency", "digestChangedAt", "digestChannelId", "digestDay", "digestEnabled", "digestTime", "digestTimezone", "fiscalStartMonth", "spendEntry", "teamId", "timezone", "updatedAt" FROM "Workspace";
+INSERT INTO "new_Workspace" ("alertRules", "alertsChannelId", "createdAt", "currency", "digestChangedAt", "digestChannelId", "digestDay", "digestEnabled", "digestTime", "digestTimezone", "fiscalStartMonth", "lockDays", "moveAutoApproveMinor", "spendEntry", "teamId", "timezone", "updatedAt") SELECT "alertRules", "alertsChannelId", "createdAt", "currency", "digestChangedAt", "digestChannelId", "digestDay", "digestEnabled", "digestTime", "digestTimezone", "fiscalStartMonth", "lockDays", "moveAutoApproveMinor", "spendEntry", "teamId", "timezone", "updatedAt" FROM "Workspace";
 DROP TABLE "Workspace";
 ALTER TABLE "new_Workspace" RENAME TO "Workspace";
 PRAGMA foreign_keys=ON;
 PRAGMA defer_foreign_keys=OFF;
 
 -- CreateIndex
-CREATE INDEX "Lead_teamId_createdDate_category_campaign_idx" ON "Lead"("teamId", "createdDate", "category", "campaign");
+CREATE INDEX "Lead_teamId_createdDate_category_campaign_mqlDate_sqlDate_idx" ON "Lead"("teamId", "createdDate", "category", "campaign", "mqlDate", "sqlDate");
 
 -- CreateIndex
 CREATE INDEX "Lead_teamId_mqlDate_category_campaign_idx" ON "Lead"("teamId", "mqlDate", "category", "campaign");

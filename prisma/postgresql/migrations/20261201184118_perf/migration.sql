@@ -29,7 +29,7 @@ CREATE TABLE "FunnelDaily" (
 );
 
 -- CreateIndex
-CREATE INDEX "Lead_teamId_createdDate_category_campaign_idx" ON "Lead"("teamId", "createdDate", "category", "campaign");
+CREATE INDEX "Lead_teamId_createdDate_category_campaign_mqlDate_sqlDate_idx" ON "Lead"("teamId", "createdDate", "category", "campaign", "mqlDate", "sqlDate");
 
 -- CreateIndex
 CREATE INDEX "Lead_teamId_mqlDate_category_campaign_idx" ON "Lead"("teamId", "mqlDate", "category", "campaign");
