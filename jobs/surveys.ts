@@ -1,9 +1,9 @@
 // Maturity surveys on the scheduler: at most two reminders (halfway, and a day before the
 // close) and the automatic close at the deadline, each run once across processes.
-import type { WebClient } from '@slack/web-api';
 import type { Logger } from '../src/log.js';
 import type { Mo } from '../src/services/mo.js';
 import { closeSurvey, remindSurvey } from '../src/services/surveys.js';
+import type { WorkspaceClients } from '../src/slack/tenancy.js';
 import { CATCH_UP_MS, type DueRun, type JobDefinition } from './scheduler.js';
 
 const DAY = 86_400_000;
@@ -17,16 +17,17 @@ export function reminderSlots(opensAt: Date, closesAt: Date): Date[] {
 
 export function surveysJob(deps: {
   mo: Mo;
-  client: WebClient;
+  slack: WorkspaceClients;
   logger: Logger;
   secret: string;
 }): JobDefinition {
   return {
     name: 'surveys',
     async due(now: Date): Promise<DueRun[]> {
-      const open = await deps.mo.surveys.open();
+      const [open, installed] = await Promise.all([deps.mo.surveys.open(), deps.slack.activeWorkspaceIds()]);
       const due: DueRun[] = [];
       for (const survey of open) {
+        if (!installed.has(survey.teamId)) continue;
         if (survey.closesAt.getTime() <= now.getTime()) {
           // A close is never dropped: past the catch-up window it runs in the current hour.
           const late = now.getTime() - survey.closesAt.getTime() > CATCH_UP_MS;
@@ -35,7 +36,7 @@ export function surveysJob(deps: {
             key: `survey.close:${survey.id}`,
             teamId: survey.teamId,
             slot: late ? new Date(Math.floor(now.getTime() / 3_600_000) * 3_600_000) : survey.closesAt,
-            run: () => closeSurvey(deps.mo, deps.client, survey),
+            run: async () => closeSurvey(deps.mo, await deps.slack.clientFor(survey.teamId), survey),
           });
           continue;
         }
@@ -46,7 +47,8 @@ export function surveysJob(deps: {
               key: `survey.remind:${survey.id}:${i + 1}`,
               teamId: survey.teamId,
               slot,
-              run: () => remindSurvey(deps.mo, deps.client, deps.secret, survey, i + 1),
+              run: async () =>
+                remindSurvey(deps.mo, await deps.slack.clientFor(survey.teamId), deps.secret, survey, i + 1),
             });
         });
       }

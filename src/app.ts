@@ -10,7 +10,9 @@ import type { Database } from './db/client.js';
 import type { Logger } from './log.js';
 import type { Mo } from './services/mo.js';
 import { slackDirectory } from './slack/admins.js';
+import { registerLifecycle, tenancyGate } from './slack/gate.js';
 import { answerEveryRequest, isSslCheck, slackBodyProblem } from './slack/inbound.js';
+import { createTenancy, currentRequest, type Tenancy } from './slack/tenancy.js';
 
 /** Slack signs each request with a timestamp; Bolt rejects old ones, Mo future ones too. */
 const MAX_CLOCK_SKEW_S = 300;
@@ -32,7 +34,9 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
 
 export interface MoAppOptions {
   signingSecret: string;
-  botToken: string;
+  /** Single-workspace mode (SLACK_BOT_TOKEN); else `oauth` (see src/slack/tenancy.ts). */
+  botToken?: string;
+  oauth?: { clientId: string; clientSecret: string; stateSecret: string };
   appToken?: string;
   apiUrl: string;
   port: number;
@@ -44,6 +48,8 @@ export interface MoAppOptions {
 
 export interface MoApp {
   app: InstanceType<typeof App>;
+  /** Each workspace's installation and token: jobs post through `tenancy.clientFor`. */
+  tenancy: Tenancy;
   /** Starts serving; resolves with the HTTP port (healthz, and Slack in HTTP mode). */
   start(): Promise<number>;
   stop(): Promise<void>;
@@ -73,20 +79,50 @@ export async function createMoApp(options: MoAppOptions): Promise<MoApp> {
     logger,
   );
 
+  // --- tenancy: every request authorized from Mo's installations, gated before any listener.
+  const tenancy = createTenancy({
+    installations: options.mo.installations,
+    logger,
+    apiUrl: options.apiUrl,
+    clientOptions: options.clientOptions,
+    botToken: options.botToken,
+    oauth: options.oauth,
+  });
+  // Single-workspace mode checks the bot token (auth.test) before serving: a bad one fails here.
+  await tenancy.init();
   const app = new App({
-    token: options.botToken,
+    authorize: tenancy.authorize,
     receiver,
     logger,
     deferInitialization: true,
     clientOptions: { slackApiUrl: options.apiUrl, ...options.clientOptions },
   });
-  // Verifies the bot token (auth.test) before serving: a bad token fails at start, clearly.
   await app.init();
-
-  const directory = slackDirectory(app.client, options.mo);
+  const directory = slackDirectory(
+    (teamId) => {
+      const scope = currentRequest();
+      return scope?.teamId === teamId ? Promise.resolve(scope.client) : tenancy.clientFor(teamId);
+    },
+    options.mo,
+    () => currentRequest()?.teamId,
+  );
+  const gateDeps = { installations: options.mo.installations, directory, logger };
+  app.use(tenancyGate(gateDeps));
+  registerLifecycle(app, gateDeps);
+  const slack = {
+    // The request's own client (its workspace's token); outside a request, none.
+    get client() {
+      const scope = currentRequest();
+      if (!scope) throw new Error('No Slack request in progress: use tenancy.clientFor(teamId)');
+      return scope.client;
+    },
+    logger,
+    secret: options.signingSecret,
+  };
+  // --- end tenancy
   registerCommands(
     app,
-    { mo: options.mo, ...directory, slack: { client: app.client, logger, secret: options.signingSecret } },
+    { mo: options.mo, isAdmin: directory.isAdmin, userTimezone: directory.userTimezone, slack },
     logger,
   );
   app.error(async (error) => {
@@ -116,6 +152,7 @@ export async function createMoApp(options: MoAppOptions): Promise<MoApp> {
     if (req.method === 'GET' && path === '/healthz') return void health(res);
     const importPath = /^\/api\/v1\/import\/([a-z]+)$/.exec(path);
     if (importPath) return void api(req, res, importPath[1] as string);
+    if (tenancy.http(req, res)) return;
     if (socketMode) return void res.writeHead(404).end();
     const ts = Number(req.headers['x-slack-request-timestamp']);
     if (Number.isFinite(ts) && ts > Date.now() / 1000 + MAX_CLOCK_SKEW_S) {
@@ -162,6 +199,7 @@ export async function createMoApp(options: MoAppOptions): Promise<MoApp> {
   let server: Server | undefined;
   return {
     app,
+    tenancy,
     async start() {
       server = createServer(listener);
       await new Promise<void>((resolve, reject) => {

@@ -9,9 +9,9 @@ import { createClock } from './clock.js';
 import { type Config, requireSlack } from './config.js';
 import { openDatabase } from './db/client.js';
 import { applyMigrations } from './db/migrate.js';
+import { parseKeyring } from './db/secrets.js';
 import { createLogger, type Logger } from './log.js';
 import { createMo } from './services/mo.js';
-import { jobClient } from './slack/client.js';
 
 /**
  * A bug in one request (a rejection nobody awaited, an exception in a callback) is logged
@@ -29,10 +29,14 @@ export async function serve(config: Config): Promise<void> {
   const applied = await applyMigrations(config.databaseUrl);
   if (applied.length) logger.info(`applied migrations: ${applied.join(', ')}`);
   const database = openDatabase(config.databaseUrl);
-  const mo = createMo(database, createClock(config.now));
+  // Without MO_ENCRYPTION_KEY no token can be stored: OAuth mode refuses to start (config.ts).
+  const keyring = config.encryptionKey ? parseKeyring(config.encryptionKey) : undefined;
+  const mo = createMo(database, createClock(config.now), keyring);
+  const { mode } = slack;
   const moApp = await createMoApp({
     signingSecret: slack.signingSecret,
-    botToken: slack.botToken,
+    botToken: mode.kind === 'single' ? mode.botToken : undefined,
+    oauth: mode.kind === 'oauth' ? mode : undefined,
     appToken: slack.appToken,
     apiUrl: slack.apiUrl,
     port: config.port,
@@ -41,19 +45,20 @@ export async function serve(config: Config): Promise<void> {
     logger,
   });
   const port = await moApp.start();
-  const client = jobClient(slack.botToken, slack.apiUrl, logger);
+  // Jobs post with each workspace's own token, for installed workspaces only.
+  const workspaces = moApp.tenancy;
   const scheduler = config.scheduler
     ? new Scheduler({
         mo,
         logger,
         jobs: [
-          digestJob({ mo, client, logger }),
-          alertsJob({ mo, client, logger }),
-          surveysJob({ mo, client, logger, secret: slack.signingSecret }),
+          digestJob({ mo, slack: workspaces, logger }),
+          alertsJob({ mo, slack: workspaces, logger }),
+          surveysJob({ mo, slack: workspaces, logger, secret: slack.signingSecret }),
         ],
       })
     : undefined;
-  const onChange = alertsOnChange({ mo, client, logger });
+  const onChange = alertsOnChange({ mo, slack: workspaces, logger });
   await scheduler?.start();
   if (scheduler) logger.info(`scheduler on (${scheduler.owner})`);
   logger.info(
