@@ -25,6 +25,7 @@ import { describeSettings, settingsPatchSchema } from './settings.js';
 import { recordSpendEntry } from './spend.js';
 import { openSurveyModal, submitSurveyPage, thanksView } from './surveys.js';
 import { type CommandEnv, requireAdmin, workspaceFor } from './types.js';
+import { submitWorkspaceDelete } from './workspace.js';
 
 export function registerCommands(app: App, env: CommandEnv, log: Logger): void {
   app.command('/mo', async ({ command, ack, respond, client }) => {
@@ -236,6 +237,11 @@ export function registerCommands(app: App, env: CommandEnv, log: Logger): void {
       submit: submitSettings,
       blocks: [INPUT.currency.block, INPUT.fiscalStart.block, INPUT.timezone.block, INPUT.admins.block],
       fallback: INPUT.currency.block,
+    },
+    [VIEW.workspaceDelete]: {
+      submit: submitWorkspaceDelete,
+      blocks: [INPUT.confirmDelete.block],
+      fallback: INPUT.confirmDelete.block,
     },
   };
   for (const [callbackId, { submit, blocks, fallback }] of Object.entries(submissions)) {

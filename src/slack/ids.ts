@@ -12,6 +12,7 @@ export const VIEW = {
   budgetEdit: 'mo_budget_edit_modal',
   spendAdd: 'mo_spend_add_modal',
   settings: 'mo_settings_modal',
+  workspaceDelete: 'mo_workspace_delete_modal',
 } as const;
 
 /** block_id / action_id pairs of modal inputs: state.values[block][action]. */
@@ -31,6 +32,7 @@ export const INPUT = {
   spendEntry: { block: 'spend_entry', action: 'spend_entry_select' },
   commitment: { block: 'commitment_id', action: 'commitment_input' },
   newCategory: { block: 'new_category', action: 'new_category_check' },
+  confirmDelete: { block: 'confirm_delete', action: 'confirm_delete_input' },
 } as const;
 
 /** Budget alert buttons: each carries the alert's id. */

@@ -337,6 +337,60 @@ describe('token rotation', () => {
   });
 });
 
+describe("deleting a workspace's data from Slack", () => {
+  async function submit(team: string, user: string, typed: string, responseId: string) {
+    const payload = {
+      type: 'view_submission',
+      team: { id: team, domain: team.toLowerCase() },
+      user: { id: user, team_id: team },
+      api_app_id: 'A0MO',
+      view: {
+        id: 'V1',
+        type: 'modal',
+        callback_id: 'mo_workspace_delete_modal',
+        private_metadata: JSON.stringify({ responseUrl: slack.responseUrl(responseId) }),
+        state: {
+          values: { confirm_delete: { confirm_delete_input: { type: 'plain_text_input', value: typed } } },
+        },
+      },
+    };
+    const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+    const res = await fetch(`${base}/slack/events`, {
+      method: 'POST',
+      body,
+      headers: signSlackRequest(SECRET, body),
+    });
+    return res.text();
+  }
+
+  it('asks an admin to confirm in a modal, then removes every row of that workspace only', async () => {
+    expect(await reply((await command({ team: 'T0ACME', user: 'UACME' }, 'workspace delete')).id)).toContain(
+      'only Mo admins',
+    );
+    slack.reset();
+    await command({ team: 'T0ACME', user: 'UACME_ADMIN' }, 'workspace delete');
+    await expect.poll(() => slack.callsTo('views.open').length).toBe(1);
+    const view = slack.callsTo('views.open')[0]?.args.view as { callback_id: string };
+    expect(view.callback_id).toBe('mo_workspace_delete_modal');
+
+    expect(await submit('T0ACME', 'UACME_ADMIN', 'delete', 'del-typo')).toContain('Type DELETE');
+    expect(await app.t.mo.db.budgetLine.count({ where: { teamId: 'T0ACME' } })).toBeGreaterThan(0);
+    expect(await submit('T0ACME', 'UACME', 'DELETE', 'del-member')).toContain('Only Mo admins');
+
+    const betaLines = await app.t.mo.db.budgetLine.count({ where: { teamId: 'T0BETA' } });
+    await submit('T0ACME', 'UACME_ADMIN', 'DELETE', 'del-ok');
+    expect(await reply('del-ok')).toMatch(/Deleted workspace T0ACME: \d+ rows/);
+    expect(await app.t.mo.db.budgetLine.count({ where: { teamId: 'T0ACME' } })).toBe(0);
+    expect(await app.t.mo.db.workspace.count({ where: { teamId: 'T0ACME' } })).toBe(0);
+    expect(await app.t.mo.db.budgetLine.count({ where: { teamId: 'T0BETA' } })).toBe(betaLines);
+    // Mo stays installed and starts afresh.
+    expect((await rows()).find((r) => r.installKey === 'T:T0ACME')?.status).toBe('active');
+    expect(
+      await reply((await command({ team: 'T0ACME', user: 'UACME' }, 'budget FY2026-Q4')).id),
+    ).not.toContain('Events');
+  });
+});
+
 describe('tokens at rest', () => {
   it('leaves no token in clear in the database', async () => {
     const issued = ['T0ACME', 'T0BETA', 'E0GRID', 'T0ROT'].flatMap((t) => slack.tokensOf(t));
