@@ -8,6 +8,7 @@ import type { InstallationRecord, InstallationRepository } from '../db/installat
 import type { Logger } from '../log.js';
 import { isMemberOf, type SlackUserDirectory } from './admins.js';
 import { refusedView } from './blocks/tenancy.js';
+import { errorReply, modalErrorAck } from './errors.js';
 import { requestScope } from './tenancy.js';
 
 const NOT_INSTALLED =
@@ -76,7 +77,21 @@ export function tenancyGate(deps: GateDeps): Middleware<AnyMiddlewareArgs> {
 
     const userId = context.userId;
     if (userId && userId !== installation.botUserId) {
-      const user = await deps.directory.user(teamId, userId, args.client);
+      let user: Awaited<ReturnType<typeof deps.directory.user>>;
+      try {
+        user = await deps.directory.user(teamId, userId, args.client);
+      } catch (e) {
+        // Slack could not say who this is: nothing is done, and the person gets an apology.
+        const what = 'checking a user with Slack failed';
+        if (a.view && a.ack) return a.ack(modalErrorAck(e, deps.logger, what, [], ''));
+        const reply = errorReply(e, deps.logger, what);
+        if (a.command) return a.ack?.({ response_type: 'ephemeral', ...reply });
+        await a.ack?.();
+        await a
+          .respond?.({ response_type: 'ephemeral', replace_original: false, ...reply })
+          .catch(() => undefined);
+        return;
+      }
       if (!isMemberOf(user, teamId, installation.isEnterpriseInstall ? installation.enterpriseId : null)) {
         if (!(a.command && isHelp(a.command.text))) {
           deps.logger.warn(

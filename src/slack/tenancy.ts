@@ -211,12 +211,12 @@ export function createTenancy(options: TenancyOptions): Tenancy {
       const token = await tokenOf(row, teamId);
       const cached = clients.get(teamId);
       if (cached?.token === token) return cached.client;
-      const client = options.clientOptions
-        ? new WebClient(token, {
-            ...clientOptions,
-            retryConfig: options.clientOptions.retryConfig ?? JOB_RETRY,
-          })
-        : jobClient(token, options.apiUrl, logger);
+      const client = jobClient(
+        token,
+        options.apiUrl,
+        logger,
+        options.clientOptions?.retryConfig ?? JOB_RETRY,
+      );
       clients.set(teamId, { token, client });
       return client;
     },
