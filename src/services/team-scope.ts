@@ -38,9 +38,21 @@ function bindTeam<R extends object, S extends Spec<R>>(repo: R, teamId: string, 
 
 /** How each workspace repository takes its team; the unlisted methods are not workspace data. */
 export const TEAM_SCOPE = {
-  workspaces: { get: 'team', ensure: 'team', update: 'team' },
+  workspaces: { get: 'team', ensure: 'team', update: 'team', storedAmounts: 'team' },
   budgets: { set: 'input', plannedByCategory: 'team', linesWithin: 'team', categories: 'team' },
-  spend: { sumsByCategory: 'team', dailyActual: 'team', add: 'input', categories: 'team' },
+  spend: {
+    sumsByCategory: 'team',
+    dailyActual: 'team',
+    dailyFigures: 'team',
+    add: 'input',
+    find: 'team',
+    update: 'team',
+    remove: 'team',
+    closeCommitment: 'team',
+    list: 'team',
+    lastEntryBy: 'team',
+    categories: 'team',
+  },
   audit: { record: 'input', recent: 'team' },
   posts: { get: 'team', begin: 'input', takeOver: 'team', release: 'team', posted: 'team' },
   tokens: { create: 'team', list: 'team', revoke: 'team' },

@@ -58,6 +58,7 @@ async function seed(teamId: string) {
       source: 'csv',
     }),
   });
+  await db.commitment.create({ data: clockStamped({ teamId, commitmentId: 'PO-1', committedMinor: 10n }) });
   await db.target.create({
     data: clockStamped({ teamId, metric: 'leads', period: 'FY2026-Q4', value: 10n, createdBy: 'U1' }),
   });

@@ -192,7 +192,10 @@ describe('install by OAuth', () => {
 
 describe('isolation between workspaces', () => {
   it('keeps each workspace to its own budget', async () => {
-    const set = await command({ team: 'T0ACME', user: 'UACME_ADMIN' }, 'budget set Events 5000 FY2026-Q4');
+    const set = await command(
+      { team: 'T0ACME', user: 'UACME_ADMIN' },
+      'budget set Events 5000 FY2026-Q4 --new',
+    );
     expect(await reply(set.id)).toContain('$5,000');
     const acme = await command({ team: 'T0ACME', user: 'UACME' }, 'budget FY2026-Q4');
     expect(await reply(acme.id)).toContain('Events');
@@ -202,7 +205,7 @@ describe('isolation between workspaces', () => {
 
   it('gives an org install one Mo workspace per Grid workspace', async () => {
     const grid1 = { team: 'T0GRID1', user: 'UGRID_ADMIN', enterprise: 'E0GRID', orgInstall: true };
-    const set = await command(grid1, 'budget set Field 700 FY2026-Q4');
+    const set = await command(grid1, 'budget set Field 700 FY2026-Q4 --new');
     expect(await reply(set.id)).toContain('$700');
     const grid2 = { team: 'T0GRID2', user: 'UGRID2', enterprise: 'E0GRID', orgInstall: true };
     expect(await reply((await command(grid2, 'budget FY2026-Q4')).id)).not.toContain('Field');
@@ -229,7 +232,10 @@ describe('isolation between workspaces', () => {
     const r = await command({ team: 'T0ACME', user: 'UOUTSIDER' }, 'budget');
     expect(r.res.status).toBe(200);
     expect(r.text).toContain('only `/mo help` is open to you');
-    const spoofed = await command({ team: 'T0BETA', user: 'UACME_ADMIN' }, 'budget set Events 1 FY2026-Q4');
+    const spoofed = await command(
+      { team: 'T0BETA', user: 'UACME_ADMIN' },
+      'budget set Events 1 FY2026-Q4 --new',
+    );
     expect(spoofed.text).toContain('Nothing was done');
     const help = await command({ team: 'T0ACME', user: 'UOUTSIDER' }, 'help');
     expect(await reply(help.id)).toContain('/mo budget');
@@ -238,9 +244,9 @@ describe('isolation between workspaces', () => {
 
   it('takes admin rights from the workspace itself only', async () => {
     // UBOTH is in Beta too, but an admin of Acme only.
-    const inBeta = await command({ team: 'T0BETA', user: 'UBOTH' }, 'budget set Events 1 FY2026-Q4');
+    const inBeta = await command({ team: 'T0BETA', user: 'UBOTH' }, 'budget set Events 1 FY2026-Q4 --new');
     expect(await reply(inBeta.id)).toContain('only Mo admins');
-    const inAcme = await command({ team: 'T0ACME', user: 'UBOTH' }, 'budget set Print 10 FY2026-Q4');
+    const inAcme = await command({ team: 'T0ACME', user: 'UBOTH' }, 'budget set Print 10 FY2026-Q4 --new');
     expect(await reply(inAcme.id)).toContain('$10');
     expect(await app.t.mo.db.budgetLine.count({ where: { teamId: 'T0BETA' } })).toBe(0);
   });
