@@ -8,7 +8,7 @@ import {
   describeSettings,
   setRuleEnabled,
 } from '../src/domain/alerts.js';
-import { ALERT_REFUSAL, alertBatchMessage, alertHistoryMessage } from '../src/slack/blocks/alerts.js';
+import { alertHistoryMessage } from '../src/slack/blocks/alerts.js';
 import { type Message, textMessage } from '../src/slack/blocks/common.js';
 import { channelMention, escapeMrkdwn, parseChannelRef } from '../src/slack/mrkdwn.js';
 import { noArgs } from './args.js';
@@ -118,50 +118,6 @@ export const alertsHistory = defineSubcommand({
     return message(alertHistoryMessage(rows, settings.currency));
   },
 });
-
-export type AlertAction = 'ack' | 'snoozeDay' | 'snoozeWeek';
-
-/**
- * A button on an alert. Only the line's owner and Mo admins may acknowledge or snooze; the
- * answer is the alert's message redrawn (or a refusal for the clicker alone).
- */
-export async function actOnAlert(
-  env: CommandEnv,
-  who: { teamId: string; userId: string },
-  alertId: string,
-  action: AlertAction,
-): Promise<
-  | { refused: string }
-  | {
-      message: Message;
-      alert: { channelId: string | null; messageTs: string | null; batchId: string | null };
-    }
-> {
-  const repo = env.mo.alerts;
-  const alert = await repo.get(who.teamId, alertId);
-  if (!alert) return { refused: 'That alert no longer exists.' };
-  const allowed = alert.ownerUserId === who.userId || (await env.isAdmin(who.teamId, who.userId));
-  if (!allowed) return { refused: ALERT_REFUSAL };
-  const now = env.mo.clock();
-  if (action === 'ack') await repo.acknowledge(who.teamId, alertId, who.userId, now);
-  else
-    await repo.snooze(
-      who.teamId,
-      alertId,
-      who.userId,
-      new Date(now.getTime() + (action === 'snoozeDay' ? 1 : 7) * 86_400_000),
-    );
-  const settings = await workspaceFor(env, who);
-  const batch = alert.batchId ? await repo.batch(alert.batchId) : [alert];
-  const byLine = await repo.snoozes(
-    who.teamId,
-    batch.filter((a) => a.snoozedBy).map((a) => a.lineId),
-  );
-  const snoozes = new Map(
-    batch.flatMap((a) => (byLine.has(a.lineId) ? [[a.id, byLine.get(a.lineId) as Date]] : [])),
-  );
-  return { message: alertBatchMessage(batch, settings.currency, snoozes), alert };
-}
 
 /** "Open budget": the /mo budget view of the alert's line. */
 export async function alertBudgetView(

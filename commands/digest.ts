@@ -2,8 +2,8 @@
 // of spend, leads and pipeline, on demand and on its schedule.
 
 import { z } from 'zod';
-import type { DigestSchedule } from '../src/db/digest.js';
 import { isTimeZone } from '../src/domain/calendar.js';
+import type { DigestSchedule } from '../src/domain/digest.js';
 import { nextWeeklySlot, parseClockTime, parseWeekday, weekdayName } from '../src/domain/schedule.js';
 import { postDigestNow, renderDigest } from '../src/services/digest.js';
 import { todayIn } from '../src/services/mo.js';

@@ -2,32 +2,41 @@
 // they ack at once, then call the same handlers `mo run` and the tests use.
 import type { App, BlockAction, ButtonAction, StaticSelectAction } from '@slack/bolt';
 import type { Logger } from '@slack/logger';
+import type { WebClient } from '@slack/web-api';
 import { renderChart } from '../src/charts/render.js';
 import { requirePeriod } from '../src/domain/calendar.js';
 import { normalizeCategory } from '../src/domain/category.js';
 import { currencyChangeRefusal, parseAmount } from '../src/domain/money.js';
+import { type AlertAction, actOnAlert } from '../src/services/alerts.js';
 import { budgetBurnUp } from '../src/services/charts.js';
 import { todayIn } from '../src/services/mo.js';
-import { refreshInvitation } from '../src/services/surveys.js';
+import { openSurveyModal, refreshInvitation, submitSurveyPage } from '../src/services/surveys.js';
 import { decodeRef } from '../src/slack/blocks/budget.js';
 import { type Message, textMessage } from '../src/slack/blocks/common.js';
+import { thanksView } from '../src/slack/blocks/surveys.js';
 import { errorReply, modalErrorAck, noteFieldError } from '../src/slack/errors.js';
 import { type ChartFile, uploadToDm } from '../src/slack/files.js';
 import { ACTION, ALERT, INPUT, SURVEY, VIEW } from '../src/slack/ids.js';
 import { escapeMrkdwn } from '../src/slack/mrkdwn.js';
 import { postToResponseUrl, responseUrlOf, withResponseUrl } from '../src/slack/respond.js';
 import { stateChecked, stateUsers, stateValue, type ViewStateValues } from '../src/slack/view-state.js';
-import { type AlertAction, actOnAlert, alertBudgetView } from './alerts.js';
+import { alertBudgetView } from './alerts.js';
 import { budgetEditView, showBudget } from './budget.js';
 import { importSharedFile } from './file-import.js';
+import { type HomeRefresher, registerHome } from './home.js';
 import { runCommand } from './router.js';
 import { describeSettings, settingsPatchSchema } from './settings.js';
 import { recordSpendEntry } from './spend.js';
-import { openSurveyModal, submitSurveyPage, thanksView } from './surveys.js';
 import { type CommandEnv, requireAdmin, workspaceFor } from './types.js';
 import { submitWorkspaceDelete } from './workspace.js';
 
-export function registerCommands(app: App, env: CommandEnv, log: Logger): void {
+export function registerCommands(
+  app: App,
+  env: CommandEnv,
+  log: Logger,
+  /** A workspace's own Slack client (its installation's token), for work outside a request. */
+  clientFor: (teamId: string) => Promise<WebClient>,
+): HomeRefresher {
   app.command('/mo', async ({ command, ack, respond, client }) => {
     await ack();
     const teamId = command.team_id || command.enterprise_id || '';
@@ -132,15 +141,21 @@ export function registerCommands(app: App, env: CommandEnv, log: Logger): void {
       async ({ ack, body, action: button, respond, client }) => {
         await ack();
         const who = userOf(body);
-        const result = await actOnAlert(env, who, button.value ?? '', action);
-        if ('refused' in result)
+        const result = await actOnAlert(env.mo, who, button.value ?? '', action, (team, user) =>
+          env.isAdmin(team, user),
+        );
+        // A click on the Home tab has no message to answer: the tab itself is republished.
+        const fromHome = !body.response_url;
+        if ('refused' in result) {
+          if (fromHome) return void log.warn(`alert action refused on the Home tab: ${result.refused}`);
           return void (await respond({
             response_type: 'ephemeral',
             replace_original: false,
             text: `:no_entry: ${result.refused}`,
           }));
-        // The clicked message (channel or DM) is redrawn; the channel's copy too when the click came from a DM.
-        await respond({ replace_original: true, ...result.message });
+        }
+        // The clicked message (channel or DM) is redrawn; the channel's copy too when the click came from a DM or Home.
+        if (!fromHome) await respond({ replace_original: true, ...result.message });
         const { channelId, messageTs } = result.alert;
         if (channelId && messageTs && channelId !== body.channel?.id)
           await client.chat
@@ -161,9 +176,9 @@ export function registerCommands(app: App, env: CommandEnv, log: Logger): void {
   // nothing slow happens before views.open.
   app.action<BlockAction<ButtonAction>>(SURVEY.take, async ({ ack, body, action, client, respond }) => {
     await ack();
-    const opened = await openSurveyModal(env, userOf(body).teamId, action.value ?? '');
+    const opened = await openSurveyModal(env.mo, userOf(body).teamId, action.value ?? '');
     if ('error' in opened)
-      return void (await respond({
+      return void (await respond?.({
         response_type: 'ephemeral',
         replace_original: false,
         text: opened.error ?? '',
@@ -176,7 +191,8 @@ export function registerCommands(app: App, env: CommandEnv, log: Logger): void {
     let result: Awaited<ReturnType<typeof submitSurveyPage>>;
     try {
       result = await submitSurveyPage(
-        env,
+        env.mo,
+        env.slack?.secret,
         who,
         view.private_metadata,
         (view.state?.values ?? {}) as ViewStateValues,
@@ -265,6 +281,8 @@ export function registerCommands(app: App, env: CommandEnv, log: Logger): void {
       await confirm(url, reply, log);
     });
   }
+
+  return registerHome(app, env, log, clientFor);
 }
 
 async function confirm(url: string | undefined, reply: Message, log: Logger) {

@@ -1,9 +1,9 @@
 // /mo settings: currency, fiscal-year start month, timezone and extra admins (admins).
 
 import { z } from 'zod';
-import type { SettingsPatch, WorkspaceSettings } from '../src/db/workspaces.js';
 import { isTimeZone } from '../src/domain/calendar.js';
 import { isCurrencyCode } from '../src/domain/money.js';
+import type { SettingsPatch, WorkspaceSettings } from '../src/domain/settings.js';
 import { SPEND_ENTRY, SPEND_ENTRY_HELP } from '../src/domain/spend.js';
 import { settingsModal } from '../src/slack/blocks/modals.js';
 import { noArgs } from './args.js';

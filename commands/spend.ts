@@ -1,7 +1,6 @@
 // /mo spend add|list|edit|delete|undo|close|commitments: parse, call src/services/spend.ts,
 // render with src/slack/blocks/spend.ts.
 import { z } from 'zod';
-import type { SpendStatus } from '../src/db/spend.js';
 import { categoryKey } from '../src/domain/category.js';
 import { looksLikeDateToken } from '../src/domain/spend.js';
 import { knownCategories } from '../src/services/budget.js';
@@ -14,6 +13,7 @@ import {
   openCommitments,
   recordSpend,
   type SpendActor,
+  type SpendEntryInput,
   undoSpend,
 } from '../src/services/spend.js';
 import { spendAddModal } from '../src/slack/blocks/modals.js';
@@ -89,18 +89,8 @@ export function splitCategory(words: string[], known: string[]): { category: str
   return { category: words.slice(0, n).join(' '), campaign: words.slice(n).join(' ') };
 }
 
-export interface SpendEntry {
-  amount: string;
-  category: string;
-  campaign: string;
-  vendor: string;
-  date?: string;
-  status: SpendStatus;
-  commitmentId?: string;
-  createCategory?: boolean;
-  /** How to create a new category where the entry is typed ("add --new", a checkbox). */
-  categoryHint?: string;
-}
+/** An entry as typed in the command or the form: the service's input. */
+export type SpendEntry = SpendEntryInput;
 
 export function actorOf(env: CommandEnv, req: Pick<CommandRequest, 'teamId' | 'userId'>): SpendActor {
   return {

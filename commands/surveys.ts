@@ -1,27 +1,14 @@
 // /mo survey start|close|results|list: maturity surveys run in a channel; the invitation's
 // button opens the modal (commands/index.ts), answers are scored from the template's data.
 
-import type { ModalView } from '@slack/types';
 import { z } from 'zod';
-import type { SurveyRow } from '../src/db/surveys.js';
 import { isIsoDate } from '../src/domain/calendar.js';
-import { isUserError } from '../src/domain/errors.js';
 import { zonedInstant } from '../src/domain/schedule.js';
-import { MIN_RESPONSES, pages, parseAnswers } from '../src/domain/surveys.js';
+import type { SurveyRow } from '../src/domain/surveys.js';
 import { DEFAULT_TEMPLATE, templateById, templates } from '../src/ingest/surveys.js';
-import {
-  closeSurvey,
-  resultsReply,
-  startSurvey,
-  submitAnswers,
-  surveyResults,
-  templateOf,
-} from '../src/services/surveys.js';
-import { type Message, plain, textMessage } from '../src/slack/blocks/common.js';
-import { type ModalState, surveyModal } from '../src/slack/blocks/surveys.js';
-import { userErrorText } from '../src/slack/errors.js';
+import { closeSurvey, resultsReply, startSurvey, surveyResults } from '../src/services/surveys.js';
+import { textMessage } from '../src/slack/blocks/common.js';
 import { channelMention, escapeMrkdwn, parseChannelRef } from '../src/slack/mrkdwn.js';
-import type { ViewStateValues } from '../src/slack/view-state.js';
 import { noArgs } from './args.js';
 import {
   type CommandEnv,
@@ -181,60 +168,3 @@ export const surveyList = defineSubcommand({
     return message(textMessage(`*Surveys*\n${lines.join('\n')}`));
   },
 });
-
-/** "Take the survey": the first page of the modal, with the person's earlier answers if any. */
-export async function openSurveyModal(env: CommandEnv, teamId: string, surveyId: string) {
-  const survey = await env.mo.surveys.get(teamId, surveyId);
-  if (!survey) return { error: 'That survey no longer exists.' };
-  if (survey.closedAt) return { error: 'This survey is closed. See the results with `/mo survey results`.' };
-  return { view: surveyModal(templateOf(survey), { s: survey.id, p: 0, a: {} }, survey.anonymous) };
-}
-
-export type SurveySubmission =
-  | { errors: Record<string, string> }
-  | { next: ReturnType<typeof surveyModal> }
-  | { done: Message; surveyId: string };
-
-/** A page submitted: errors back into the form, the next page, or the answers saved. */
-export async function submitSurveyPage(
-  env: CommandEnv,
-  who: { teamId: string; userId: string },
-  privateMetadata: string,
-  values: ViewStateValues,
-): Promise<SurveySubmission> {
-  let state: ModalState;
-  try {
-    state = JSON.parse(privateMetadata) as ModalState;
-  } catch {
-    return { errors: {} };
-  }
-  const survey = await env.mo.surveys.get(who.teamId, state.s);
-  if (!survey) return { done: textMessage('That survey no longer exists.'), surveyId: state.s };
-  const template = templateOf(survey);
-  const all = pages(template);
-  const parsed = parseAnswers(template, all[state.p] ?? [], values);
-  if ('errors' in parsed) return { errors: parsed.errors };
-  const answers = { ...state.a, ...parsed.answers };
-  if (state.p < all.length - 1)
-    return { next: surveyModal(template, { s: survey.id, p: state.p + 1, a: answers }, survey.anonymous) };
-  const secret = env.slack?.secret;
-  if (!secret) throw new Error('survey answers need the signing secret (serve Slack)');
-  try {
-    const { replaced } = await submitAnswers(env.mo, secret, survey, who.userId, answers);
-    return {
-      done: textMessage(
-        `:white_check_mark: Thank you: your answers to *${escapeMrkdwn(template.name)}* are ${replaced ? 'updated (they replace your earlier ones)' : 'in'}. ` +
-          `Results are shared once ${MIN_RESPONSES} people have answered.`,
-      ),
-      surveyId: survey.id,
-    };
-  } catch (e) {
-    if (isUserError(e)) return { done: textMessage(userErrorText(e)), surveyId: survey.id };
-    throw e;
-  }
-}
-
-/** The modal after the last page: the confirmation, and a button to close it. */
-export function thanksView(done: Message): ModalView {
-  return { type: 'modal', title: plain('Thank you', 24), close: plain('Done', 24), blocks: done.blocks };
-}

@@ -1,9 +1,9 @@
 // /mo target set METRIC AMOUNT PERIOD and /mo target list: goals the digest compares against.
 
 import { z } from 'zod';
-import { isMoneyMetric, TARGET_METRICS, type TargetMetric } from '../src/db/targets.js';
 import { requirePeriod } from '../src/domain/calendar.js';
 import { formatMoney, MAX_AMOUNT_MAJOR, parseAmount } from '../src/domain/money.js';
+import { isMoneyMetric, TARGET_METRICS, type TargetMetric } from '../src/domain/targets.js';
 import { todayIn } from '../src/services/mo.js';
 import { textMessage } from '../src/slack/blocks/common.js';
 import { noArgs } from './args.js';

@@ -3,8 +3,8 @@
 import type { ModalView } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
 import type { z } from 'zod';
-import type { WorkspaceSettings } from '../src/db/workspaces.js';
 import { RefusedError, UsageError } from '../src/domain/errors.js';
+import type { WorkspaceSettings } from '../src/domain/settings.js';
 import type { Logger } from '../src/log.js';
 import type { Mo } from '../src/services/mo.js';
 import type { Message } from '../src/slack/blocks/common.js';

@@ -6,6 +6,7 @@ import { lastHourlySlot } from '../src/domain/schedule.js';
 import type { Logger } from '../src/log.js';
 import { evaluateAndDeliver } from '../src/services/alerts.js';
 import type { Mo } from '../src/services/mo.js';
+import { forWorkspace } from '../src/slack/limiter.js';
 import type { WorkspaceClients } from '../src/slack/tenancy.js';
 import type { DueRun, JobDefinition } from './scheduler.js';
 
@@ -29,7 +30,13 @@ export function alertsJob(deps: AlertsDeps): JobDefinition {
           key: `alerts:${teamId}`,
           teamId,
           slot,
-          run: async () => evaluateAndDeliver(deps.mo, await deps.slack.clientFor(teamId), teamId, now),
+          run: async () =>
+            evaluateAndDeliver(
+              deps.mo,
+              forWorkspace(await deps.slack.clientFor(teamId), teamId),
+              teamId,
+              now,
+            ),
         }));
     },
   };
@@ -50,7 +57,7 @@ export function alertsOnChange(deps: AlertsDeps, delayMs = 2000) {
         .activeWorkspaceIds()
         .then(async (installed) =>
           installed.has(teamId)
-            ? evaluateAndDeliver(deps.mo, await deps.slack.clientFor(teamId), teamId)
+            ? evaluateAndDeliver(deps.mo, forWorkspace(await deps.slack.clientFor(teamId), teamId), teamId)
             : 'skipped: not installed',
         )
         .then((detail) => deps.logger.info(`alerts for ${teamId}: ${detail}`))

@@ -1,5 +1,6 @@
 import { lastWeeklySlot } from '../src/domain/schedule.js';
 import { type DigestDeps, postDigest } from '../src/services/digest.js';
+import { forWorkspace } from '../src/slack/limiter.js';
 import type { WorkspaceClients } from '../src/slack/tenancy.js';
 import type { DueRun, JobDefinition } from './scheduler.js';
 
@@ -26,10 +27,14 @@ export function digestJob(deps: Omit<DigestDeps, 'client'> & { slack: WorkspaceC
           teamId: schedule.teamId,
           slot,
           run: async () =>
-            postDigest({ ...deps, client: await deps.slack.clientFor(schedule.teamId) }, schedule, {
-              key: digestKey(schedule.teamId, slot),
-              at: slot,
-            }),
+            postDigest(
+              { ...deps, client: forWorkspace(await deps.slack.clientFor(schedule.teamId), schedule.teamId) },
+              schedule,
+              {
+                key: digestKey(schedule.teamId, slot),
+                at: slot,
+              },
+            ),
         });
       }
       return due;

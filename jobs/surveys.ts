@@ -3,6 +3,7 @@
 import type { Logger } from '../src/log.js';
 import type { Mo } from '../src/services/mo.js';
 import { closeSurvey, remindSurvey } from '../src/services/surveys.js';
+import { forWorkspace } from '../src/slack/limiter.js';
 import type { WorkspaceClients } from '../src/slack/tenancy.js';
 import { CATCH_UP_MS, type DueRun, type JobDefinition } from './scheduler.js';
 
@@ -36,7 +37,12 @@ export function surveysJob(deps: {
             key: `survey.close:${survey.id}`,
             teamId: survey.teamId,
             slot: late ? new Date(Math.floor(now.getTime() / 3_600_000) * 3_600_000) : survey.closesAt,
-            run: async () => closeSurvey(deps.mo, await deps.slack.clientFor(survey.teamId), survey),
+            run: async () =>
+              closeSurvey(
+                deps.mo,
+                forWorkspace(await deps.slack.clientFor(survey.teamId), survey.teamId),
+                survey,
+              ),
           });
           continue;
         }
@@ -48,7 +54,13 @@ export function surveysJob(deps: {
               teamId: survey.teamId,
               slot,
               run: async () =>
-                remindSurvey(deps.mo, await deps.slack.clientFor(survey.teamId), deps.secret, survey, i + 1),
+                remindSurvey(
+                  deps.mo,
+                  forWorkspace(await deps.slack.clientFor(survey.teamId), survey.teamId),
+                  deps.secret,
+                  survey,
+                  i + 1,
+                ),
             });
         });
       }

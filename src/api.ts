@@ -89,11 +89,13 @@ export function importApi(mo: Mo, logger: Logger, maxBytes = MAX_IMPORT_BYTES) {
       return json(res, 404, { ok: false, error: `unknown import "${kind}": spend, leads or opportunities` });
     const secret = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
     const token = secret ? await tokens.verify(secret) : null;
-    if (!token)
+    if (!token) {
+      logger.warn(`import API (${kind}): refused a request without a valid token`);
       return json(res, 401, {
         ok: false,
         error: 'a valid API token is required: Authorization: Bearer mo_…',
       });
+    }
     // The same rule as the Slack gate: only a workspace Mo is (still) installed in is served.
     if (!(await mo.installations.forWorkspace(token.teamId)))
       return json(res, 403, { ok: false, error: 'Mo is not installed in this token’s workspace' });
@@ -128,6 +130,9 @@ export function importApi(mo: Mo, logger: Logger, maxBytes = MAX_IMPORT_BYTES) {
         },
       });
       if (kind === 'spend' && !result.dryRun) mo.figuresChanged(token.teamId);
+      logger.info(
+        `import API (${kind}) for ${token.teamId} by token ${token.id}: ${result.rows} rows, ${result.added} added, ${result.updated} updated${result.dryRun ? ' (dry run)' : ''}`,
+      );
       json(res, 200, { ok: true, ...result });
     } catch (e) {
       sendError(res, e, logger, `import API (${kind}) failed`);

@@ -7,7 +7,8 @@ import type { WebClientOptions } from '@slack/web-api';
 import { registerCommands } from '../commands/index.js';
 import { importApi } from './api.js';
 import type { Database } from './db/client.js';
-import type { Logger } from './log.js';
+import { type Logger, withCorrelation } from './log.js';
+import { meterSlackCalls, metricsText, observeRequests, timed } from './metrics.js';
 import type { Mo } from './services/mo.js';
 import { slackDirectory } from './slack/admins.js';
 import { registerLifecycle, tenancyGate } from './slack/gate.js';
@@ -44,6 +45,12 @@ export interface MoAppOptions {
   mo: Mo;
   logger: Logger;
   clientOptions?: WebClientOptions;
+  /** Serves GET /metrics (Prometheus text format): MO_METRICS=on. */
+  metrics?: boolean;
+  /** Where to listen (default: every interface). The playground keeps to 127.0.0.1. */
+  host?: string;
+  /** More pages on the same port (the playground's); true when it answered the request. */
+  routes?: (req: IncomingMessage, res: ServerResponse) => boolean;
 }
 
 export interface MoApp {
@@ -52,12 +59,14 @@ export interface MoApp {
   tenancy: Tenancy;
   /** Starts serving; resolves with the HTTP port (healthz, and Slack in HTTP mode). */
   start(): Promise<number>;
-  stop(): Promise<void>;
+  /** Stops taking requests; those in flight get until `graceMs` to finish. */
+  stop(graceMs?: number): Promise<void>;
 }
 
 export async function createMoApp(options: MoAppOptions): Promise<MoApp> {
   const { logger } = options;
   const socketMode = Boolean(options.appToken);
+  meterSlackCalls();
   // The Socket Mode client has a Web API client of its own (for apps.connections.open):
   // it must reach the same Slack as the app's client.
   const socket = socketMode
@@ -98,14 +107,20 @@ export async function createMoApp(options: MoAppOptions): Promise<MoApp> {
     clientOptions: { slackApiUrl: options.apiUrl, ...options.clientOptions },
   });
   await app.init();
-  const directory = slackDirectory(
-    (teamId) => {
-      const scope = currentRequest();
-      return scope?.teamId === teamId ? Promise.resolve(scope.client) : tenancy.clientFor(teamId);
-    },
-    options.mo,
-    () => currentRequest()?.teamId,
-  );
+
+  // Handlers still running after their ack (a reply, a chart) are waited for on stop.
+  const handling = new Set<Promise<void>>();
+  app.use((args) => {
+    const handled = observeRequests(args);
+    handling.add(handled);
+    return handled.finally(() => handling.delete(handled));
+  });
+  // A workspace's own client: the request's when serving that workspace, else its installation's.
+  const clientFor = (teamId: string) => {
+    const scope = currentRequest();
+    return scope?.teamId === teamId ? Promise.resolve(scope.client) : tenancy.clientFor(teamId);
+  };
+  const directory = slackDirectory(clientFor, options.mo, () => currentRequest()?.teamId);
   const gateDeps = { installations: options.mo.installations, directory, logger };
   app.use(tenancyGate(gateDeps));
   registerLifecycle(app, gateDeps);
@@ -120,10 +135,11 @@ export async function createMoApp(options: MoAppOptions): Promise<MoApp> {
     secret: options.signingSecret,
   };
   // --- end tenancy
-  registerCommands(
+  const home = registerCommands(
     app,
     { mo: options.mo, isAdmin: directory.isAdmin, userTimezone: directory.userTimezone, slack },
     logger,
+    clientFor,
   );
   app.error(async (error) => {
     logger.error('unhandled error in a listener', error);
@@ -151,9 +167,22 @@ export async function createMoApp(options: MoAppOptions): Promise<MoApp> {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     if (req.method === 'GET' && path === '/healthz') return void health(res);
     const importPath = /^\/api\/v1\/import\/([a-z]+)$/.exec(path);
-    if (importPath) return void api(req, res, importPath[1] as string);
+    if (importPath)
+      return void withCorrelation({ surface: 'api' }, () =>
+        timed('api', () => api(req, res, importPath[1] as string)),
+      );
+    if (req.method === 'GET' && path === '/metrics') {
+      if (!options.metrics) return void res.writeHead(404).end();
+      return void metricsText().then(({ contentType, body }) =>
+        res.writeHead(200, { 'content-type': contentType }).end(body),
+      );
+    }
+    // OAuth distribution: /slack/install and /slack/oauth_redirect.
     if (tenancy.http(req, res)) return;
-    if (socketMode) return void res.writeHead(404).end();
+    if (options.routes?.(req, res)) return;
+    // Bolt answers only its own path; anything else (a browser's /favicon.ico) is a 404 here,
+    // not an unhandled rejection inside the receiver.
+    if (socketMode || path !== '/slack/events') return void res.writeHead(404).end();
     const ts = Number(req.headers['x-slack-request-timestamp']);
     if (Number.isFinite(ts) && ts > Date.now() / 1000 + MAX_CLOCK_SKEW_S) {
       logger.warn('rejected a Slack request stamped in the future');
@@ -204,18 +233,31 @@ export async function createMoApp(options: MoAppOptions): Promise<MoApp> {
       server = createServer(listener);
       await new Promise<void>((resolve, reject) => {
         server?.once('error', reject);
-        server?.listen(options.port, resolve);
+        if (options.host) server?.listen(options.port, options.host, resolve);
+        else server?.listen(options.port, resolve);
       });
       if (socketMode) await (receiver as InstanceType<typeof SocketModeReceiver>).start();
       return (server.address() as AddressInfo).port;
     },
-    async stop() {
+    async stop(graceMs = 8_000) {
+      await home.stop();
       if (socketMode) await (receiver as InstanceType<typeof SocketModeReceiver>).stop();
-      if (server) {
-        const closing = new Promise<void>((resolve) => server?.close(() => resolve()));
-        // Requests in flight finish; idle keep-alive sockets are closed now.
-        server.closeIdleConnections();
-        await closing;
+      const closing = server
+        ? new Promise<void>((resolve) => server?.close(() => resolve()))
+        : Promise.resolve();
+      // Requests in flight finish; idle keep-alive sockets are closed now.
+      server?.closeIdleConnections();
+      let timer: NodeJS.Timeout | undefined;
+      const drained = await Promise.race([
+        Promise.allSettled([closing, ...handling]).then(() => true),
+        new Promise<false>((resolve) => {
+          timer = setTimeout(() => resolve(false), graceMs);
+        }),
+      ]);
+      clearTimeout(timer);
+      if (!drained) {
+        logger.warn(`stopped with ${handling.size} request(s) unfinished after ${graceMs} ms`);
+        server?.closeAllConnections();
       }
     },
   };

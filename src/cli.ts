@@ -1,17 +1,18 @@
 // The `mo` command line: migrate, serve, settings, import, export, run, shell, demo, digest, jobs.
-import { createReadStream, existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { createReadStream, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { runCommand } from '../commands/router.js';
 import { describeSettings, settingsPatchSchema } from '../commands/settings.js';
 import { createClock } from './clock.js';
 import { type Config, loadConfig } from './config.js';
+import { backupDatabase, describeSummary, postgresBackupCommands, restoreDatabase } from './db/backup.js';
 import { type Database, openDatabase } from './db/client.js';
 import { formatRuns } from './db/jobs.js';
 import { dailyFigures } from './db/kpis.js';
 import { applyMigrations } from './db/migrate.js';
 import { parseKeyring } from './db/secrets.js';
+import { providerOf } from './db/url.js';
 import { DEMO_ADMIN, DEMO_TEAM, loadDemo } from './demo.js';
 import { isIsoDate, requirePeriod } from './domain/calendar.js';
 import { EXIT_BUG, EXIT_USER_ERROR, isUserError, UsageError } from './domain/errors.js';
@@ -21,9 +22,9 @@ import { parseEncoding } from './ingest/decode.js';
 import { describeCounts, importAndDescribe, isImportKind } from './ingest/import.js';
 import { templateById } from './ingest/surveys.js';
 import { apology, logBug } from './log.js';
+import { importProgress } from './progress.js';
 import { evaluateAlerts } from './services/alerts.js';
 import { budgetReport } from './services/budget.js';
-import { renderDigest } from './services/digest.js';
 import { createMo, type Mo, todayIn } from './services/mo.js';
 import { commitmentsCsv } from './services/spend.js';
 import { deleteWorkspace, describeDeleted, describeInstallations } from './services/tenancy.js';
@@ -37,6 +38,7 @@ const USAGE = `mo — marketing ops in Slack
   mo demo [--team T]                load a realistic demo workspace (team ${DEMO_TEAM}, admin ${DEMO_ADMIN})
   mo run --team T --user U "/mo budget ..."   run a slash command locally and print the reply
   mo shell [--team T] [--user U]    type /mo commands and read the replies (no Slack needed)
+  mo playground (= mo shell --web)  Mo as mo serve runs it, with a local Slack in your browser
   mo settings --team T [--currency C [--relabel]] [--fiscal-start-month N] [--timezone TZ] [--admins U1,U2]
       [--spend-entry admins|owners|everyone]
   mo import spend|budgets|leads|opportunities FILE --team T [--format F] [--category C] [--dry-run]
@@ -51,7 +53,13 @@ const USAGE = `mo — marketing ops in Slack
   mo workspace list                 installations: team (and enterprise) ids, status, key id
   mo workspace delete --team T      every row of workspace T, in one transaction; prints the counts
   mo keys rotate                    re-encrypt every stored Slack token under MO_ENCRYPTION_KEY's newest key
+  mo backup --out FILE              a consistent copy of the SQLite database, while Mo serves
+  mo restore FILE                   a backup into an empty DATABASE_URL, checked against the backup
 `;
+
+/** A bar on a terminal, plain lines when piped or in CI (stderr: stdout keeps the result). */
+const progressFor = (config: Config) => (label: string, totalBytes?: number) =>
+  importProgress({ label, totalBytes, bar: Boolean(process.stderr.isTTY) && !config.ci });
 
 const out = (text: string) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
 
@@ -84,6 +92,8 @@ function requireTeam(values: { team?: string }): string {
 
 async function runOne(mo: Mo, teamId: string, userId: string, line: string): Promise<string> {
   const text = line.trim().replace(/^\/mo\b\s*/, '');
+  // Loaded for the verbs that answer commands only: `mo import` stays small without it.
+  const { runCommand } = await import('../commands/router.js');
   const result = await runCommand(text, { teamId, userId, channelId: 'CLI' }, { mo, ...localDirectory(mo) });
   return result.kind === 'message' ? messageToText(result.message) : modalToText(result.view);
 }
@@ -115,6 +125,7 @@ const FLAG = {
   limit: { type: 'string' },
   survey: { type: 'string' },
   encoding: { type: 'string' },
+  web: { type: 'boolean' },
 } as const;
 type FlagName = keyof typeof FLAG;
 type Flags = { [K in FlagName]?: (typeof FLAG)[K]['type'] extends 'boolean' ? boolean : string };
@@ -135,13 +146,41 @@ const verb = (name: string, usage: string, flags: FlagName[], run: Verb['run']):
 });
 
 /** The verbs that take words besides their flags (a file, a command line, an action). */
-const TAKES_ARGUMENTS = new Set(['run', 'import', 'token', 'survey']);
+const TAKES_ARGUMENTS = new Set(['run', 'import', 'token', 'survey', 'restore']);
+
+/** `mo playground`: Mo and a local Slack in the browser, until Ctrl-C (src/playground). */
+async function playground(config: Config): Promise<number> {
+  const { playground: run } = await import('./playground/index.js');
+  const { createLogger } = await import('./log.js');
+  return await run(config, createLogger(config.logLevel));
+}
 
 export const VERBS: Verb[] = [
   verb('serve', 'mo serve', [], async (_args, config) => {
     const { serve } = await import('./main.js');
     await serve(config);
     return await new Promise<number>(() => {});
+  }),
+  verb('backup', 'mo backup --out FILE', ['out'], async ({ values }, config) => {
+    if (!values.out) throw new UsageError('--out FILE is required: where to write the backup');
+    if (providerOf(config.databaseUrl) === 'postgresql') {
+      out(
+        `On PostgreSQL, back up and restore with its own tools:\n${postgresBackupCommands(values.out).join('\n')}`,
+      );
+      return 0;
+    }
+    const copy = await backupDatabase(config.databaseUrl, values.out);
+    out(`Backed up to ${values.out} (${(copy.bytes / 1e6).toFixed(1)} MB):\n${describeSummary(copy)}`);
+    return 0;
+  }),
+  verb('restore', 'mo restore FILE', [], async ({ positionals }, config) => {
+    const [file] = positionals;
+    if (!file) throw new UsageError('give the backup file: mo restore FILE (into an empty DATABASE_URL)');
+    const restored = await restoreDatabase(config.databaseUrl, file);
+    const applied = await applyMigrations(config.databaseUrl);
+    out(`Restored ${file}; rows and money totals match the backup:\n${describeSummary(restored)}`);
+    if (applied.length) out(`Then applied ${applied.join(', ')} (the backup was from an older Mo).`);
+    return 0;
   }),
   verb('migrate', 'mo migrate', [], async (_args, config) => {
     const applied = await applyMigrations(config.databaseUrl);
@@ -151,7 +190,7 @@ export const VERBS: Verb[] = [
   verb('demo', 'mo demo [--team T]', ['team'], async ({ values }, config) => {
     return await withMo(config, async (mo) => {
       const teamId = values.team ?? DEMO_TEAM;
-      const r = await loadDemo(mo, teamId);
+      const r = await loadDemo(mo, teamId, progressFor(config));
       out(`Demo workspace ${teamId} ready: ${describeSettings(r.settings)}`);
       out(describeCounts('budget', r.budgets));
       out(describeCounts('spend', r.spend));
@@ -177,40 +216,47 @@ export const VERBS: Verb[] = [
       });
     },
   ),
-  verb('shell', 'mo shell [--team T] [--user U]', ['team', 'user'], async ({ values }, config) => {
-    const teamId = values.team ?? DEMO_TEAM;
-    const userId = values.user ?? DEMO_ADMIN;
-    return await withMo(config, async (mo) => {
-      if (teamId === DEMO_TEAM && !(await mo.workspaces.get(teamId))) {
-        out('Loading the demo workspace…');
-        await loadDemo(mo, teamId);
-      }
-      const interactive = process.stdin.isTTY;
-      if (interactive) out(`Mo shell for team ${teamId} as ${userId}. Type /mo help, or exit.`);
-      // readline shows its prompt only when it has an output to write it to (a terminal).
-      const rl = createInterface({
-        input: process.stdin,
-        output: interactive ? process.stdout : undefined,
-        prompt: interactive ? '/mo> ' : '',
-      });
-      rl.prompt();
-      for await (const line of rl) {
-        if (/^(exit|quit)$/i.test(line.trim())) break;
-        // One line's failure is reported and the shell goes on.
-        if (line.trim())
-          out(
-            await runOne(mo, teamId, userId, line).catch((e) =>
-              isUserError(e)
-                ? `mo: ${e.message}`
-                : `mo: ${apology(logBug(console, 'mo shell line failed', e))}`,
-            ),
-          );
+  verb('playground', 'mo playground', [], async (_args, config) => await playground(config)),
+  verb(
+    'shell',
+    'mo shell [--team T] [--user U] [--web]',
+    ['team', 'user', 'web'],
+    async ({ values }, config) => {
+      if (values.web) return await playground(config);
+      const teamId = values.team ?? DEMO_TEAM;
+      const userId = values.user ?? DEMO_ADMIN;
+      return await withMo(config, async (mo) => {
+        if (teamId === DEMO_TEAM && !(await mo.workspaces.get(teamId))) {
+          out('Loading the demo workspace…');
+          await loadDemo(mo, teamId);
+        }
+        const interactive = process.stdin.isTTY;
+        if (interactive) out(`Mo shell for team ${teamId} as ${userId}. Type /mo help, or exit.`);
+        // readline shows its prompt only when it has an output to write it to (a terminal).
+        const rl = createInterface({
+          input: process.stdin,
+          output: interactive ? process.stdout : undefined,
+          prompt: interactive ? '/mo> ' : '',
+        });
         rl.prompt();
-      }
-      rl.close();
-      return 0;
-    });
-  }),
+        for await (const line of rl) {
+          if (/^(exit|quit)$/i.test(line.trim())) break;
+          // One line's failure is reported and the shell goes on.
+          if (line.trim())
+            out(
+              await runOne(mo, teamId, userId, line).catch((e) =>
+                isUserError(e)
+                  ? `mo: ${e.message}`
+                  : `mo: ${apology(logBug(console, 'mo shell line failed', e))}`,
+              ),
+            );
+          rl.prompt();
+        }
+        rl.close();
+        return 0;
+      });
+    },
+  ),
   verb(
     'settings',
     'mo settings --team T [--currency C [--relabel]] [--fiscal-start-month N] [--timezone TZ] [--admins U1,U2] [--spend-entry admins|owners|everyone]',
@@ -274,6 +320,7 @@ export const VERBS: Verb[] = [
       if (!file) throw new UsageError(`give the CSV file: mo import ${kind} FILE --team T`);
       if (!existsSync(file)) throw new UsageError(`no file ${file}`);
       const teamId = requireTeam(values);
+      const progress = progressFor(config)(basename(file), statSync(file).size);
       return await withMo(config, async (mo) => {
         const settings = await mo.workspaces.ensure(teamId);
         const ctx = {
@@ -285,14 +332,23 @@ export const VERBS: Verb[] = [
           fiscalStartMonth: settings.fiscalStartMonth,
           source: 'csv',
           actor: 'cli',
-          open: () => createReadStream(file),
+          open: () => createReadStream(file).pipe(progress.meter()),
+          onProgress: (rows: number) => progress.update(rows),
           label: file,
           format: values.format,
           category: values.category,
           dryRun: values['dry-run'],
           encoding: parseEncoding(values.encoding),
         };
-        out(await importAndDescribe(kind, ctx));
+        let described: string;
+        try {
+          described = await importAndDescribe(kind, ctx);
+        } catch (e) {
+          progress.done(false);
+          throw e;
+        }
+        progress.done();
+        out(described);
         if ((kind === 'spend' || kind === 'budgets') && !values['dry-run']) {
           const evaluation = await evaluateAlerts(mo, teamId);
           if (evaluation.raised.length)
@@ -481,6 +537,7 @@ export const VERBS: Verb[] = [
       const dir = values.out;
       return await withMo(config, async (mo) => {
         const settings = await mo.workspaces.ensure(teamId);
+        const { renderDigest } = await import('./services/digest.js');
         const digest = await renderDigest(mo, settings, {
           today: values.date ?? todayIn(mo, settings.timezone),
         });

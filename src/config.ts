@@ -35,7 +35,17 @@ const schema = z.object({
     .optional(),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   MO_SCHEDULER: z.enum(['on', 'off'], { message: 'must be on or off' }).default('on'),
+  MO_METRICS: z.enum(['on', 'off'], { message: 'must be on or off' }).default('off'),
+  MO_CHART_THREADS: z.coerce
+    .number({ message: 'must be a whole number (0 draws charts on the main thread)' })
+    .int()
+    .min(0)
+    .max(64)
+    .optional(),
+  LOG_FORMAT: z.enum(['json', 'pretty'], { message: 'must be json or pretty' }).optional(),
+  MO_JOB_CONCURRENCY: z.coerce.number({ message: 'must be a whole number' }).int().min(1).max(64).default(4),
   TEST_DATABASE_URL: z.string().optional(),
+  CI: z.string().optional(),
 });
 
 export type Env = z.infer<typeof schema>;
@@ -61,7 +71,17 @@ export interface Config {
   logLevel: (typeof LOG_LEVELS)[number];
   /** Runs the weekly digest and other jobs in this process (`mo serve`). */
   scheduler: boolean;
+  /** Serves GET /metrics in the Prometheus text format. */
+  metrics: boolean;
+  /** Worker threads drawing charts; unset: the machine's cores less one. */
+  chartThreads: number | undefined;
+  /** JSON lines, or human-readable; unset: human-readable on a terminal. */
+  logFormat: 'json' | 'pretty' | undefined;
+  /** Job runs (digests, alerts) one process makes at once; other processes take the rest. */
+  jobConcurrency: number;
   testDatabaseUrl: string | undefined;
+  /** Running in CI: progress as plain lines, never a redrawn bar. */
+  ci: boolean;
 }
 
 /** The operator's configuration is wrong: the CLI says what, with exit code 2. */
@@ -95,7 +115,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     now: e.MO_NOW ? new Date(e.MO_NOW) : undefined,
     logLevel: e.LOG_LEVEL,
     scheduler: e.MO_SCHEDULER === 'on',
+    metrics: e.MO_METRICS === 'on',
+    chartThreads: e.MO_CHART_THREADS,
+    logFormat: e.LOG_FORMAT,
+    jobConcurrency: e.MO_JOB_CONCURRENCY,
     testDatabaseUrl: e.TEST_DATABASE_URL,
+    ci: Boolean(e.CI && e.CI !== 'false' && e.CI !== '0'),
   };
 }
 

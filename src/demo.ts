@@ -6,7 +6,13 @@ import { Readable } from 'node:stream';
 import type { TargetMetric } from './db/targets.js';
 import { addDays, fiscalQuarter, fiscalQuarterOf, type IsoDate } from './domain/calendar.js';
 import { formatMinorExact } from './domain/money.js';
-import { importBudgets, importLeads, importOpportunities, importSpend } from './ingest/import.js';
+import {
+  type ImportContext,
+  importBudgets,
+  importLeads,
+  importOpportunities,
+  importSpend,
+} from './ingest/import.js';
 import { evaluateAlerts } from './services/alerts.js';
 import { type Mo, todayIn } from './services/mo.js';
 
@@ -173,7 +179,13 @@ function demoFunnel(start: IsoDate, today: IsoDate): { leads: string; opportunit
   return { leads: `${leads.join('\n')}\n`, opportunities: `${opportunities.join('\n')}\n` };
 }
 
-export async function loadDemo(mo: Mo, teamId = DEMO_TEAM) {
+/** Reports one demo file's import as it goes (the CLI's progress bar or lines). */
+export type DemoProgress = (
+  label: string,
+  totalBytes: number,
+) => { meter(): NodeJS.ReadWriteStream; update(rows: number): void; done(): void };
+
+export async function loadDemo(mo: Mo, teamId = DEMO_TEAM, progress?: DemoProgress) {
   const settings = await mo.workspaces.update(
     teamId,
     { currency: 'USD', fiscalStartMonth: FISCAL_START, timezone: TIMEZONE, adminUserIds: [DEMO_ADMIN] },
@@ -190,18 +202,23 @@ export async function loadDemo(mo: Mo, teamId = DEMO_TEAM) {
     source: 'demo',
     actor: 'cli',
   };
-  const budgets = await importBudgets({
-    ...base,
-    open: () => Readable.from([files.budgets]),
-    label: 'demo budgets',
-  });
-  const spend = await importSpend({ ...base, open: () => Readable.from([files.spend]), label: 'demo spend' });
-  const leads = await importLeads({ ...base, open: () => Readable.from([files.leads]), label: 'demo leads' });
-  const opportunities = await importOpportunities({
-    ...base,
-    open: () => Readable.from([files.opportunities]),
-    label: 'demo opportunities',
-  });
+  const step = async <T>(label: string, text: string, run: (ctx: ImportContext) => Promise<T>) => {
+    const p = progress?.(label, Buffer.byteLength(text));
+    try {
+      return await run({
+        ...base,
+        label,
+        open: () => (p ? Readable.from([text]).pipe(p.meter()) : Readable.from([text])) as Readable,
+        onProgress: p ? (rows) => p.update(rows) : undefined,
+      });
+    } finally {
+      p?.done();
+    }
+  };
+  const budgets = await step('demo budgets', files.budgets, importBudgets);
+  const spend = await step('demo spend', files.spend, importSpend);
+  const leads = await step('demo leads', files.leads, importLeads);
+  const opportunities = await step('demo opportunities', files.opportunities, importOpportunities);
   // This quarter's targets, so the digest has something to compare against.
   const { fy, quarter } = fiscalQuarterOf(todayIn(mo, TIMEZONE), FISCAL_START);
   const key = fiscalQuarter(fy, quarter, FISCAL_START).key;

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { Resvg } from '@resvg/resvg-js';
 import { parse, View } from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
+import { chartPool } from './pool.js';
 
 const FONT_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'assets', 'fonts');
 export const FONT_FILES = [join(FONT_DIR, 'Roboto-Regular.ttf'), join(FONT_DIR, 'Roboto-Bold.ttf')];
@@ -51,7 +52,16 @@ export interface RenderedChart {
   height: number;
 }
 
-export async function renderChart(spec: TopLevelSpec, scale = 2): Promise<RenderedChart> {
+/**
+ * Renders a chart off the event loop, in the chart pool's worker threads (src/charts/pool.ts):
+ * rejects with a ChartRenderError when it fails, takes too long, or the pool is full.
+ */
+export function renderChart(spec: TopLevelSpec, scale = 2): Promise<RenderedChart> {
+  return chartPool().render(spec, scale);
+}
+
+/** Draws a chart on the calling thread (the pool's workers call this; ~100 ms of CPU). */
+export async function drawChart(spec: TopLevelSpec, scale = 2): Promise<RenderedChart> {
   const { spec: vegaSpec } = compile({
     ...spec,
     config: { ...THEME, ...(spec.config ?? {}) },

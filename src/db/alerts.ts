@@ -329,6 +329,33 @@ export function alertRepository(db: Db) {
       return new Map(rows.map((r) => [r.lineId, r.until]));
     },
 
+    /**
+     * Alerts still asking for attention: not resolved, not acknowledged, not on a snoozed
+     * line. `ownerUserId` narrows them to one person's lines. Newest first; `total` counts all.
+     */
+    async open(
+      teamId: string,
+      now: Date,
+      options: { ownerUserId?: string; take: number },
+    ): Promise<{ alerts: AlertRow[]; total: number }> {
+      const snoozed = await db.alertSnooze.findMany({
+        where: { teamId, until: { gt: now } },
+        select: { lineId: true },
+      });
+      const where = {
+        teamId,
+        resolvedAt: null,
+        ackBy: null,
+        ...(options.ownerUserId ? { ownerUserId: options.ownerUserId } : {}),
+        ...(snoozed.length ? { lineId: { notIn: snoozed.map((s) => s.lineId) } } : {}),
+      };
+      const [alerts, total] = await Promise.all([
+        db.alert.findMany({ where, orderBy: { raisedAt: 'desc' }, take: options.take }),
+        db.alert.count({ where }),
+      ]);
+      return { alerts, total };
+    },
+
     async history(teamId: string, limit = 20): Promise<AlertRow[]> {
       return db.alert.findMany({ where: { teamId }, orderBy: { raisedAt: 'desc' }, take: limit });
     },

@@ -61,11 +61,16 @@ function checkedParams(params: Param[]): Param[] {
 function sqliteSession(url: string, now: Date): BulkSession {
   const db = new Sqlite(sqlitePath(url), { timeout: 5000 });
   db.defaultSafeIntegers(true);
-  // WAL lets /mo budget keep reading while a big file is written; a larger page cache keeps
-  // the key indexes in memory meanwhile.
+  // WAL lets /mo budget keep reading while a big file is written. The page caches are what
+  // an import holds beyond its batch: 8 MB for the tables, 4 MB for the temporary key
+  // tables (written to a temporary file, never kept in memory). With 64 MB a million-row
+  // import peaked at 640 MB RSS; the operating system's file cache serves the pages these
+  // small caches let go.
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
-  db.pragma('cache_size = -65536');
+  db.pragma('cache_size = -8192');
+  db.pragma('temp_store = FILE');
+  db.pragma('temp.cache_size = -4096');
   db.exec('BEGIN IMMEDIATE');
   const statements = new Map<string, Sqlite.Statement>();
   const prepared = (sql: string) => {

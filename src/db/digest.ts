@@ -1,23 +1,11 @@
 // When and where each workspace's weekly digest goes: a weekday, a local time, a timezone
 // (default: the workspace's) and a channel id (default: #marketing, looked up once).
+
+import type { DigestSchedule } from '../domain/digest.js';
 import { recordAudit } from './audit.js';
 import type { Db } from './client.js';
 
-export interface DigestSchedule {
-  teamId: string;
-  enabled: boolean;
-  /** ISO weekday, 1 = Monday. */
-  day: number;
-  /** Local "HH:MM". */
-  time: string;
-  /** The schedule's own zone, or null for the workspace timezone. */
-  timezone: string | null;
-  /** The zone in effect. */
-  timeZone: string;
-  channelId: string | null;
-  /** Slots before this are not caught up: the workspace or the schedule is newer. */
-  since: Date;
-}
+export type { DigestSchedule };
 
 export type DigestSchedulePatch = Partial<
   Pick<DigestSchedule, 'enabled' | 'day' | 'time' | 'timezone' | 'channelId'>

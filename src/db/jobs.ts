@@ -123,6 +123,20 @@ export function jobRepository(db: Db) {
       });
     },
 
+    /**
+     * Gives up the leases `owner` still holds (a process stopping with runs unfinished): they
+     * read as expired, so another process takes them at its next tick instead of after the
+     * lease time. Their posts are idempotent, so what was done is not done twice.
+     */
+    async release(owner: string): Promise<number> {
+      const r = await db.jobRun.updateMany({
+        where: { owner, status: 'running' },
+        // The epoch, not this process's "now": expired on any clock, a pinned MO_NOW too.
+        data: { leaseUntil: new Date(0) },
+      });
+      return r.count;
+    },
+
     async get(key: string, slot: Date): Promise<JobRunRow | null> {
       return db.jobRun.findUnique({ where: { key_slot: { key, slot } } });
     },

@@ -2,24 +2,12 @@
 // keyed hash (HMAC with a secret kept outside the database), enough to replace a repeat
 // answer and to skip those who answered when reminding.
 import { createHmac } from 'node:crypto';
-import type { Answers } from '../domain/surveys.js';
+import type { Answers, SurveyRow } from '../domain/surveys.js';
 import { recordAudit } from './audit.js';
 import type { Db } from './client.js';
 import { clockStamped } from './stamps.js';
 
-export interface SurveyRow {
-  id: string;
-  teamId: string;
-  templateId: string;
-  channelId: string;
-  messageTs: string | null;
-  anonymous: boolean;
-  createdBy: string;
-  opensAt: Date;
-  closesAt: Date;
-  closedAt: Date | null;
-  createdAt: Date;
-}
+export type { SurveyRow };
 
 export function respondentKey(secret: string, surveyId: string, userId: string): string {
   return createHmac('sha256', secret).update(`${surveyId}:${userId}`).digest('hex');
@@ -133,6 +121,24 @@ export function surveyRepository(db: Db) {
         submittedAt: r.submittedAt,
         key: r.respondentKey,
       }));
+    },
+
+    /** A workspace's open surveys and, of them, the ones this respondent (by key) has answered. */
+    async openFor(
+      teamId: string,
+      keyOf: (surveyId: string) => string,
+    ): Promise<{ survey: SurveyRow; answered: boolean }[]> {
+      const open = await db.survey.findMany({
+        where: { teamId, closedAt: null, messageTs: { not: null } },
+        orderBy: { closesAt: 'asc' },
+      });
+      if (!open.length) return [];
+      const answered = await db.surveyResponse.findMany({
+        where: { OR: open.map((s) => ({ surveyId: s.id, respondentKey: keyOf(s.id) })) },
+        select: { surveyId: true },
+      });
+      const done = new Set(answered.map((a) => a.surveyId));
+      return open.map((survey) => ({ survey, answered: done.has(survey.id) }));
     },
 
     /** Closes it once: true for the caller that closed it. */

@@ -1,13 +1,11 @@
 // Targets for the digest's funnel figures, one per (metric, period), audited.
+
+import { isMoneyMetric, TARGET_METRICS, type TargetMetric } from '../domain/targets.js';
 import { recordAudit } from './audit.js';
 import type { Db } from './client.js';
 import { clockStamped } from './stamps.js';
 
-export const TARGET_METRICS = ['leads', 'mqls', 'sqls', 'pipeline', 'won'] as const;
-export type TargetMetric = (typeof TARGET_METRICS)[number];
-
-/** Pipeline and won are money (minor units); the others are counts. */
-export const isMoneyMetric = (m: TargetMetric) => m === 'pipeline' || m === 'won';
+export { isMoneyMetric, TARGET_METRICS, type TargetMetric };
 
 export function targetRepository(db: Db) {
   return {

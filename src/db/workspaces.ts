@@ -2,24 +2,15 @@
 
 import { UserError } from '../domain/errors.js';
 import { currencyChangeRefusal } from '../domain/money.js';
-import { isSpendEntryRule, type SpendEntryRule } from '../domain/spend.js';
+import type { SettingsPatch, WorkspaceSettings } from '../domain/settings.js';
+import { isSpendEntryRule } from '../domain/spend.js';
 import { recordAudit } from './audit.js';
 import type { Db } from './client.js';
 import { clockStamped } from './stamps.js';
 
-export interface WorkspaceSettings {
-  teamId: string;
-  currency: string;
-  fiscalStartMonth: number;
-  timezone: string;
-  adminUserIds: string[];
-  /** Who may book spend: admins | owners | everyone (src/domain/spend.ts). */
-  spendEntry: SpendEntryRule;
-}
+export type { SettingsPatch, WorkspaceSettings };
 
 export const DEFAULT_SETTINGS = { currency: 'USD', fiscalStartMonth: 1, timezone: 'UTC' } as const;
-
-export type SettingsPatch = Partial<Omit<WorkspaceSettings, 'teamId'>>;
 
 export function workspaceRepository(db: Db) {
   async function get(teamId: string): Promise<WorkspaceSettings | null> {

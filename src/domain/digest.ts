@@ -198,3 +198,19 @@ export interface DigestData {
   funnel: { week: string; leads: number; mqls: number; sqls: number }[];
   pipeline: { category: string; amount: bigint }[];
 }
+
+export interface DigestSchedule {
+  teamId: string;
+  enabled: boolean;
+  /** ISO weekday, 1 = Monday. */
+  day: number;
+  /** Local "HH:MM". */
+  time: string;
+  /** The schedule's own zone, or null for the workspace timezone. */
+  timezone: string | null;
+  /** The zone in effect. */
+  timeZone: string;
+  channelId: string | null;
+  /** Slots before this are not caught up: the workspace or the schedule is newer. */
+  since: Date;
+}

@@ -229,3 +229,17 @@ export function pages(template: SurveyTemplate): string[][] {
   for (let i = 0; i < ids.length; i += PAGE_SIZE) out.push(ids.slice(i, i + PAGE_SIZE));
   return out;
 }
+
+export interface SurveyRow {
+  id: string;
+  teamId: string;
+  templateId: string;
+  channelId: string;
+  messageTs: string | null;
+  anonymous: boolean;
+  createdBy: string;
+  opensAt: Date;
+  closesAt: Date;
+  closedAt: Date | null;
+  createdAt: Date;
+}

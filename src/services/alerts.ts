@@ -5,7 +5,9 @@ import type { WebClient } from '@slack/web-api';
 import type { AlertRow } from '../db/alerts.js';
 import { deliveryTime, evaluateLine, lineForecast, reconcile } from '../domain/alerts.js';
 import { dateInZone } from '../domain/calendar.js';
-import { alertBatchMessage, ownerAlertMessage } from '../slack/blocks/alerts.js';
+import { alertsRaised } from '../metrics.js';
+import { ALERT_REFUSAL, alertBatchMessage, ownerAlertMessage } from '../slack/blocks/alerts.js';
+import type { Message } from '../slack/blocks/common.js';
 import { findChannelByName } from '../slack/channels.js';
 import { postOnce } from '../slack/post.js';
 import type { Mo } from './mo.js';
@@ -61,6 +63,7 @@ export async function evaluateAlerts(
   // Another evaluator wrote some of these first: look again at what it left.
   if (raised === null && !retried) return evaluateAlerts(mo, teamId, now, true);
   const ids = [...(raised ?? [])];
+  alertsRaised.inc(ids.length);
   for (const x of again) {
     const id = await alerts.fire(teamId, x.c, x.line, now, deliverAt);
     if (id) ids.push(id);
@@ -176,4 +179,49 @@ export function evaluateAndDeliver(
     const delivered = await deliverAlerts(mo, client, teamId, now);
     return `${evaluation.lines} lines: ${evaluation.raised.length} raised, ${evaluation.resolved} resolved; ${delivered}`;
   });
+}
+
+export type AlertAction = 'ack' | 'snoozeDay' | 'snoozeWeek';
+
+/**
+ * A button on an alert. Only the line's owner and Mo admins may acknowledge or snooze; the
+ * answer is the alert's message redrawn (or a refusal for the clicker alone).
+ */
+export async function actOnAlert(
+  mo: Mo,
+  who: { teamId: string; userId: string },
+  alertId: string,
+  action: AlertAction,
+  isAdmin: (teamId: string, userId: string) => Promise<boolean>,
+): Promise<
+  | { refused: string }
+  | {
+      message: Message;
+      alert: { channelId: string | null; messageTs: string | null; batchId: string | null };
+    }
+> {
+  const repo = mo.alerts;
+  const alert = await repo.get(who.teamId, alertId);
+  if (!alert) return { refused: 'That alert no longer exists.' };
+  const allowed = alert.ownerUserId === who.userId || (await isAdmin(who.teamId, who.userId));
+  if (!allowed) return { refused: ALERT_REFUSAL };
+  const now = mo.clock();
+  if (action === 'ack') await repo.acknowledge(who.teamId, alertId, who.userId, now);
+  else
+    await repo.snooze(
+      who.teamId,
+      alertId,
+      who.userId,
+      new Date(now.getTime() + (action === 'snoozeDay' ? 1 : 7) * 86_400_000),
+    );
+  const settings = await mo.workspaces.ensure(who.teamId);
+  const batch = alert.batchId ? await repo.batch(alert.batchId) : [alert];
+  const byLine = await repo.snoozes(
+    who.teamId,
+    batch.filter((a) => a.snoozedBy).map((a) => a.lineId),
+  );
+  const snoozes = new Map(
+    batch.flatMap((a) => (byLine.has(a.lineId) ? [[a.id, byLine.get(a.lineId) as Date]] : [])),
+  );
+  return { message: alertBatchMessage(batch, settings.currency, snoozes), alert };
 }

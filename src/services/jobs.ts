@@ -1,7 +1,8 @@
 // One scheduled run under a lease: the JobRun row is the lease, so each (key, slot) runs at
 // most once across processes. The scheduler's ticks and /mo digest now both run through it.
 import { hostname } from 'node:os';
-import type { Logger } from '../log.js';
+import { type Logger, withCorrelation } from '../log.js';
+import { jobRuns } from '../metrics.js';
 import type { Mo } from './mo.js';
 
 /** A slot older than this when Mo sees it (it was down) is not run any more. */
@@ -28,12 +29,23 @@ export type RunOutcome =
   | { status: 'skipped'; reason: 'taken' | 'too-old' };
 
 /** Runs one (key, slot) unless another process has it, it is done, or it is too old. */
-export async function runOnce(
-  mo: Mo,
-  logger: Logger,
-  run: DueRun,
-  lease: { owner: string; leaseMs: number; now?: Date },
-): Promise<RunOutcome> {
+export function runOnce(mo: Mo, logger: Logger, run: DueRun, lease: LeaseOptions): Promise<RunOutcome> {
+  // Every line the run causes carries its correlation id, job and workspace.
+  return withCorrelation(
+    { surface: 'job', job: run.job, ...(run.teamId ? { teamId: run.teamId } : {}) },
+    () => runLeased(mo, logger, run, lease),
+  );
+}
+
+export interface LeaseOptions {
+  owner: string;
+  leaseMs: number;
+  now?: Date;
+  /** True once the process is stopping: the lease is then handed over, not renewed. */
+  stopping?: () => boolean;
+}
+
+async function runLeased(mo: Mo, logger: Logger, run: DueRun, lease: LeaseOptions): Promise<RunOutcome> {
   const now = lease.now ?? mo.clock();
   const { owner, leaseMs } = lease;
   const runs = mo.jobs;
@@ -52,6 +64,7 @@ export async function runOnce(
   // A lease is written and compared on Mo's clock: the claim above compares it with `now`.
   const renew = setInterval(
     () => {
+      if (lease.stopping?.()) return;
       const until = new Date(Math.max(clock().getTime(), now.getTime()) + leaseMs);
       runs.renew(run.key, run.slot, owner, until).then(
         (held) => held || logger.warn(`scheduler: lost the lease of ${run.key} @ ${run.slot.toISOString()}`),
@@ -65,11 +78,13 @@ export async function runOnce(
   try {
     const detail = await run.run();
     await runs.finish(run.key, run.slot, owner, { ok: true, detail, now: finishedAt() });
+    jobRuns.inc({ job: run.job, status: 'succeeded' });
     logger.info(`scheduler: ${run.key} @ ${run.slot.toISOString()} succeeded: ${detail}`);
     return { status: 'succeeded', attempt, detail };
   } catch (error) {
     const detail = describeError(error);
     await runs.finish(run.key, run.slot, owner, { ok: false, detail, now: finishedAt() });
+    jobRuns.inc({ job: run.job, status: 'failed' });
     logger.error(`scheduler: ${run.key} @ ${run.slot.toISOString()} failed (attempt ${attempt}): ${detail}`);
     return { status: 'failed', attempt, detail };
   } finally {

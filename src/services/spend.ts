@@ -11,7 +11,7 @@ import { isWithin } from '../domain/category.js';
 import { type CommitmentView, normalizeCommitmentId } from '../domain/commitments.js';
 import { UserError } from '../domain/errors.js';
 import { formatMinorExact } from '../domain/money.js';
-import { entryAmount, entryDate, UNDO_MINUTES, unknownCategory, withinMinutes } from '../domain/spend.js';
+import { entryAmount, entryDate, UNDO_MINUTES, withinMinutes } from '../domain/spend.js';
 import { toCsv } from '../ingest/csv-write.js';
 import { entryCategory } from './budget.js';
 import { type Mo, todayIn } from './mo.js';

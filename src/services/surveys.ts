@@ -5,20 +5,25 @@ import type { WebClient } from '@slack/web-api';
 import { renderChart } from '../charts/render.js';
 import { maturityChart } from '../charts/specs.js';
 import { respondentKey, type SurveyRow } from '../db/surveys.js';
-import { ConflictError, NotFoundError } from '../domain/errors.js';
+import { ConflictError, isUserError, NotFoundError } from '../domain/errors.js';
 import {
   type Answers,
   type Change,
   compareScores,
+  MIN_RESPONSES,
+  pages,
+  parseAnswers,
   type SurveyScore,
   type SurveyTemplate,
   scoreSurvey,
 } from '../domain/surveys.js';
 import { templateById } from '../ingest/surveys.js';
-import type { Message } from '../slack/blocks/common.js';
-import { invitationMessage, resultsMessage } from '../slack/blocks/surveys.js';
-import { slackDate } from '../slack/mrkdwn.js';
+import { type Message, textMessage } from '../slack/blocks/common.js';
+import { invitationMessage, type ModalState, resultsMessage, surveyModal } from '../slack/blocks/surveys.js';
+import { userErrorText } from '../slack/errors.js';
+import { escapeMrkdwn, slackDate } from '../slack/mrkdwn.js';
 import { postOnce, uploadOnce } from '../slack/post.js';
+import type { ViewStateValues } from '../slack/view-state.js';
 import type { Mo } from './mo.js';
 
 /** The survey cannot take this (closed, or its template is gone). */
@@ -239,4 +244,57 @@ export async function remindSurvey(
     }
   }
   return `reminder ${round}: ${sent} DMs${failed ? `, ${failed} could not be sent` : ''}`;
+}
+
+/** "Take the survey": the first page of the modal, with the person's earlier answers if any. */
+export async function openSurveyModal(mo: Mo, teamId: string, surveyId: string) {
+  const survey = await mo.surveys.get(teamId, surveyId);
+  if (!survey) return { error: 'That survey no longer exists.' };
+  if (survey.closedAt) return { error: 'This survey is closed. See the results with `/mo survey results`.' };
+  return { view: surveyModal(templateOf(survey), { s: survey.id, p: 0, a: {} }, survey.anonymous) };
+}
+
+export type SurveySubmission =
+  | { errors: Record<string, string> }
+  | { next: ReturnType<typeof surveyModal> }
+  | { done: Message; surveyId: string };
+
+/** A page submitted: errors back into the form, the next page, or the answers saved. */
+export async function submitSurveyPage(
+  mo: Mo,
+  /** Keys the hash that stands for a person in anonymous surveys (the signing secret). */
+  secret: string | undefined,
+  who: { teamId: string; userId: string },
+  privateMetadata: string,
+  values: ViewStateValues,
+): Promise<SurveySubmission> {
+  let state: ModalState;
+  try {
+    state = JSON.parse(privateMetadata) as ModalState;
+  } catch {
+    return { errors: {} };
+  }
+  const survey = await mo.surveys.get(who.teamId, state.s);
+  if (!survey) return { done: textMessage('That survey no longer exists.'), surveyId: state.s };
+  const template = templateOf(survey);
+  const all = pages(template);
+  const parsed = parseAnswers(template, all[state.p] ?? [], values);
+  if ('errors' in parsed) return { errors: parsed.errors };
+  const answers = { ...state.a, ...parsed.answers };
+  if (state.p < all.length - 1)
+    return { next: surveyModal(template, { s: survey.id, p: state.p + 1, a: answers }, survey.anonymous) };
+  if (!secret) throw new Error('survey answers need the signing secret (serve Slack)');
+  try {
+    const { replaced } = await submitAnswers(mo, secret, survey, who.userId, answers);
+    return {
+      done: textMessage(
+        `:white_check_mark: Thank you: your answers to *${escapeMrkdwn(template.name)}* are ${replaced ? 'updated (they replace your earlier ones)' : 'in'}. ` +
+          `Results are shared once ${MIN_RESPONSES} people have answered.`,
+      ),
+      surveyId: survey.id,
+    };
+  } catch (e) {
+    if (isUserError(e)) return { done: textMessage(userErrorText(e)), surveyId: survey.id };
+    throw e;
+  }
 }

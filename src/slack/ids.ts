@@ -49,3 +49,10 @@ export const SURVEY = {
   modal: 'mo_survey_modal',
   answer: 'answer',
 } as const;
+
+/** The App Home tab's own buttons (its alert and survey buttons reuse ALERT and SURVEY). */
+export const HOME = {
+  settings: 'mo_home_settings',
+  importFile: 'mo_home_import',
+  importModal: 'mo_home_import_modal',
+} as const;

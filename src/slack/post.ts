@@ -3,9 +3,10 @@
 // ts after it. A crash between the two leaves the row pending; the next attempt looks for
 // the key in the message metadata Mo attached (conversations.history / replies) before
 // posting again, so a retried run never posts twice.
-import { ErrorCode, type RetryOptions, WebClient } from '@slack/web-api';
+import { ErrorCode, type RetryOptions, WebClient, type WebClientOptions } from '@slack/web-api';
 import type { SlackPostRepository } from '../db/slack-posts.js';
 import type { Message } from './blocks/common.js';
+import { LimitedWebClient } from './limiter.js';
 
 export const POST_EVENT_TYPE = 'mo_post';
 
@@ -54,11 +55,17 @@ const noRetryTwins = new WeakMap<WebClient, WebClient>();
 function withoutRetries(client: WebClient): WebClient {
   let twin = noRetryTwins.get(client);
   if (!twin) {
-    twin = new WebClient(client.token, {
-      slackApiUrl: client.slackApiUrl,
+    const once = {
+      // The client's logger: the twin's lines are Mo's JSON lines, scrubbed, at LOG_LEVEL.
+      logger: (client as unknown as { logger: WebClientOptions['logger'] }).logger,
       retryConfig: { retries: 0 },
       rejectRateLimitedCalls: true,
-    });
+    };
+    // A workspace's client keeps its rate limiter in the twin.
+    twin =
+      client instanceof LimitedWebClient
+        ? client.twin(once)
+        : new WebClient(client.token, { slackApiUrl: client.slackApiUrl, ...once });
     noRetryTwins.set(client, twin);
   }
   return twin;

@@ -1,8 +1,3 @@
-// Commitments relieved by their invoices, on a real database: a PO of 4,500 invoiced 3,000
-// then 2,000 leaves 1,500 then nothing open (and is flagged over-invoiced); a closed one
-// leaves nothing; /mo budget, the forecast, the alerts' figures and the exports agree; a
-// re-import of the same files changes nothing; and the rollup always equals its definition.
-import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { alertRepository } from '../../src/db/alerts.js';
 import type { WorkspaceSettings } from '../../src/db/workspaces.js';
@@ -13,24 +8,14 @@ import { describeResult, importSpend } from '../../src/ingest/import.js';
 import { budgetReport } from '../../src/services/budget.js';
 import { commitmentsCsv, openCommitments } from '../../src/services/spend.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
+import { csvImport } from '../support/import.js';
 
 const TEAM = 'T0LEDGER';
 let t: TestDatabase;
 let settings: WorkspaceSettings;
 const NOVEMBER = calendarMonth(2026, 11);
 
-const load = (csv: string) =>
-  importSpend({
-    db: t.mo.db,
-    databaseUrl: t.mo.databaseUrl,
-    now: t.mo.clock(),
-    teamId: TEAM,
-    currency: 'USD',
-    fiscalStartMonth: 1,
-    source: 'csv',
-    actor: 'U0IMPORT',
-    open: () => Readable.from([csv]),
-  });
+const load = (csv: string) => importSpend(csvImport(t.mo, TEAM, csv));
 
 const HEAD = 'date,amount,category,status,external_id,commitment_id\n';
 const PO = `${HEAD}2026-11-02,4500.00,Events,committed,po-row,PO-4500\n`;
@@ -232,17 +217,7 @@ describe('a commitment and its invoices', () => {
 describe('an import that brings new categories', () => {
   it('lists them before anything is written (dry run), then in its summary', async () => {
     const file = `${HEAD}2026-11-10,100,Events,actual,nc-1,\n2026-11-10,200,events/Booths,actual,nc-2,\n2026-11-10,300,Podcasts,actual,nc-3,\n`;
-    const ctx = {
-      db: t.mo.db,
-      databaseUrl: t.mo.databaseUrl,
-      now: t.mo.clock(),
-      teamId: TEAM,
-      currency: 'USD',
-      fiscalStartMonth: 1,
-      source: 'csv',
-      actor: 'U0IMPORT',
-      open: () => Readable.from([file]),
-    };
+    const ctx = csvImport(t.mo, TEAM, file);
     const dry = await importSpend({ ...ctx, dryRun: true });
     expect(dry.newCategories).toEqual(['Events/Booths', 'Podcasts']);
     expect(describeResult('spend', dry, 'USD', formatMoney)).toContain(

@@ -58,6 +58,10 @@ describe('migrations', () => {
     const names = committedMigrations(fresh.url);
     // The four migrations of the tree at the time of writing, at least.
     expect(names.length).toBeGreaterThanOrEqual(4);
+    expect(
+      names.every((name) => /^\d{14}_[a-z0-9_]+$/.test(name)),
+      names.join(', '),
+    ).toBe(true);
     expect(await applyMigrations(fresh.url)).toEqual(names);
     expect(await applyMigrations(fresh.url)).toEqual([]);
     const recorded = await rawSql<{ migration_name: string; finished: unknown; rolled_back_at: unknown }>(
@@ -109,6 +113,14 @@ describe('the drift check', () => {
     await rawSql(drifted.url, diff);
     const again = await diffDatabaseToModels(drifted.url);
     expect(isEmptyMigration(again), again).toBe(true);
+  });
+
+  it('notices a dropped unique index: the import idempotency key', async () => {
+    await rawSql(drifted.url, 'DROP INDEX "Spend_teamId_idempotencyKey_key"');
+    const diff = await diffDatabaseToModels(drifted.url);
+    expect(isEmptyMigration(diff)).toBe(false);
+    expect(diff).toContain('Spend_teamId_idempotencyKey_key');
+    await rawSql(drifted.url, diff);
   });
 
   it('notices a column the models do not have', async () => {

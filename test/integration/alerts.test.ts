@@ -2,14 +2,19 @@
 // once per crossing however many imports follow, 90 then 100, resolve and fire again,
 // snooze, two evaluators, quiet hours, who may acknowledge, escaping.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { actOnAlert } from '../../commands/alerts.js';
 import { runCommand } from '../../commands/router.js';
 import type { CommandEnv } from '../../commands/types.js';
 import { alertRepository } from '../../src/db/alerts.js';
 import { type Database, openDatabase } from '../../src/db/client.js';
 import { requirePeriod } from '../../src/domain/calendar.js';
 import { createLogger } from '../../src/log.js';
-import { deliverAlerts, evaluateAlerts, evaluateAndDeliver } from '../../src/services/alerts.js';
+import {
+  type AlertAction,
+  actOnAlert,
+  deliverAlerts,
+  evaluateAlerts,
+  evaluateAndDeliver,
+} from '../../src/services/alerts.js';
 import { createMo } from '../../src/services/mo.js';
 import { jobClient } from '../../src/slack/client.js';
 import { messageToText } from '../../src/slack/render-text.js';
@@ -31,9 +36,13 @@ let second: Database;
 let n = 0;
 
 const client = () => jobClient('xoxb-test', slack.apiUrl, logger, { retries: 0 });
+const isAdmin = async (_team: string, user: string) => user === ADMIN;
+/** A click on an alert's button by this user. */
+const click = (userId: string, alertId: string | undefined, action: AlertAction) =>
+  actOnAlert(t.mo, { teamId: TEAM, userId }, alertId as string, action, isAdmin);
 const env = (): CommandEnv => ({
   mo: t.mo,
-  isAdmin: async (_t, u) => u === ADMIN,
+  isAdmin,
   userTimezone: async () => 'America/New_York',
 });
 const channelPosts = () => slack.messagesIn(ALERTS);
@@ -164,12 +173,7 @@ describe('budget alerts', () => {
     await spend(900_000n);
     await evaluateAndDeliver(t.mo, client(), TEAM);
     const [alert] = await alertRepository(t.mo.db).history(TEAM);
-    const snoozed = await actOnAlert(
-      env(),
-      { teamId: TEAM, userId: OWNER },
-      alert?.id as string,
-      'snoozeDay',
-    );
+    const snoozed = await click(OWNER, alert?.id, 'snoozeDay');
     expect('message' in snoozed && JSON.stringify(snoozed.message.blocks)).toContain('Snoozed by <@U0OWNER>');
     await spend(100_000n); // crosses 100 % while snoozed
     await evaluateAndDeliver(t.mo, client(), TEAM);
@@ -212,12 +216,12 @@ describe('budget alerts', () => {
     await spend(950_000n);
     await evaluateAndDeliver(t.mo, client(), TEAM);
     const [alert] = await alertRepository(t.mo.db).history(TEAM);
-    const refused = await actOnAlert(env(), { teamId: TEAM, userId: MEMBER }, alert?.id as string, 'ack');
+    const refused = await click(MEMBER, alert?.id, 'ack');
     expect(refused).toEqual({
       refused: expect.stringContaining('only this budget line’s owner and Mo admins'),
     });
     expect((await alertRepository(t.mo.db).get(TEAM, alert?.id as string))?.ackBy).toBeNull();
-    const done = await actOnAlert(env(), { teamId: TEAM, userId: ADMIN }, alert?.id as string, 'ack');
+    const done = await click(ADMIN, alert?.id, 'ack');
     expect('message' in done && JSON.stringify(done.message.blocks)).toContain('Acknowledged by <@U0ADMIN>');
     expect((await alertRepository(t.mo.db).get(TEAM, alert?.id as string))?.ackBy).toBe(ADMIN);
   });

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { INPUT, VIEW } from '../../src/slack/ids.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { signSlackRequest } from '../support/signing.js';
+import { waitFor } from '../support/wait.js';
 
 const SECRET = 'test-signing-secret';
 const TEAM = 'T0AMOUNT';
@@ -25,16 +26,6 @@ afterAll(() => app?.close());
 
 const signedPost = (body: string) =>
   fetch(`${app.base}/slack/events`, { method: 'POST', body, headers: signSlackRequest(SECRET, body) });
-
-async function waitFor<T>(probe: () => T | undefined, what: string, ms = 5000): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const v = probe();
-    if (v !== undefined) return v;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 async function command(text: string, id: string): Promise<string> {
   const res = await signedPost(

@@ -5,32 +5,13 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { main } from '../../src/cli.js';
 import { createScratchDatabase, type ScratchDatabase } from '../../src/db/scratch.js';
 import { neutraliseFormula, toCsv } from '../../src/ingest/csv-write.js';
+import { mo } from '../support/cli.js';
 import { testDatabaseUrl } from '../support/db.js';
 
 let scratch: ScratchDatabase;
 const dir = mkdtempSync(join(tmpdir(), 'mo-cli-files-'));
-
-async function mo(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const o = vi.spyOn(process.stdout, 'write').mockImplementation((s) => {
-    out += String(s);
-    return true;
-  });
-  const e = vi.spyOn(process.stderr, 'write').mockImplementation((s) => {
-    err += String(s);
-    return true;
-  });
-  try {
-    return { code: await main(argv), out, err };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
-}
 
 const file = (name: string, content: string | Buffer) => {
   const path = join(dir, name);

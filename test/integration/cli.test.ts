@@ -3,31 +3,12 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { main } from '../../src/cli.js';
 import { createScratchDatabase, type ScratchDatabase } from '../../src/db/scratch.js';
+import { mo } from '../support/cli.js';
 import { testDatabaseUrl } from '../support/db.js';
 
 let scratch: ScratchDatabase;
 const dir = mkdtempSync(join(tmpdir(), 'mo-cli-'));
-
-async function mo(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const o = vi.spyOn(process.stdout, 'write').mockImplementation((s) => {
-    out += String(s);
-    return true;
-  });
-  const e = vi.spyOn(process.stderr, 'write').mockImplementation((s) => {
-    err += String(s);
-    return true;
-  });
-  try {
-    return { code: await main(argv), out, err };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
-}
 
 beforeAll(async () => {
   scratch = await createScratchDatabase(testDatabaseUrl());
@@ -48,6 +29,8 @@ describe('mo', () => {
   it('loads the demo and answers /mo budget with a table', async () => {
     const demo = await mo('demo');
     expect(demo.code).toBe(0);
+    // Piped output: a plain line per demo file, with rows and rows/s.
+    expect(demo.err).toMatch(/demo spend: [\d,]+ rows \(100 %\), [\d,]+ rows\/s, in \d+ s/);
     expect(demo.out).toContain('Imported 36 budget rows: 36 added');
     const again = await mo('demo');
     expect(again.out).toContain('0 added, 0 updated, 36 unchanged');
@@ -222,6 +205,43 @@ describe('mo', () => {
     expect(csv.out).toBe(
       'category,planned,actual,committed,available,forecast,variance_pct,status\nTOTAL,0,0,0,0,0,,no plan\n',
     );
+  });
+
+  it('says how far an import is, when piped', async () => {
+    const spend = join(dir, 'progress.csv');
+    writeFileSync(
+      spend,
+      'date,amount,category,external_id\n2026-10-01,10.00,Events,p-1\n2026-10-02,20.00,Events,p-2\n',
+    );
+    const r = await mo('import', 'spend', spend, '--team', 'T0PROGRESS');
+    expect(r.code).toBe(0);
+    expect(r.err).toMatch(/^progress\.csv: 2 rows \(100 %\), [\d,]+ rows\/s, in \d+ s\n$/);
+    expect(r.out).toContain('Imported 2 spend rows: 2 added');
+  });
+
+  it('backs the database up while it is in use and restores it into an empty one', async () => {
+    const file = join(dir, 'backup.db');
+    const backup = await mo('backup', '--out', file);
+    expect(backup.code).toBe(0);
+    if (!scratch.url.startsWith('file:')) {
+      expect(backup.out).toContain('pg_dump --format=custom');
+      return;
+    }
+    expect(backup.out).toMatch(/Backed up to .*backup\.db/);
+    expect(backup.out).toMatch(/rows: .*Spend \d+/);
+    expect((await mo('backup', '--out', file)).err).toContain('already exists');
+    vi.stubEnv('DATABASE_URL', `file:${join(dir, 'restored.db')}`);
+    try {
+      const restored = await mo('restore', file);
+      expect(restored.code).toBe(0);
+      expect(restored.out).toContain('rows and money totals match the backup');
+      expect(restored.out.split('\n').slice(1).join('\n')).toBe(backup.out.split('\n').slice(1).join('\n'));
+      const run = await mo('run', '--team', 'T0DEMO', '--user', 'U0DEMOADMIN', '/mo budget');
+      expect(run.out).toMatch(/TOTAL\s+\$456,000/);
+      expect((await mo('restore', file)).err).toContain('is not empty');
+    } finally {
+      vi.stubEnv('DATABASE_URL', scratch.url);
+    }
   });
 
   it('explains usage errors with exit code 2', async () => {

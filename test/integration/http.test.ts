@@ -11,6 +11,7 @@ import { startTestApp, type TestApp } from '../support/app.js';
 import type { TestDatabase } from '../support/db.js';
 import { type FakeSlack, validateBlocks } from '../support/fake-slack.js';
 import { signSlackRequest } from '../support/signing.js';
+import { waitFor } from '../support/wait.js';
 
 const SECRET = 'test-signing-secret';
 const TEAM = 'T0HTTP';
@@ -57,16 +58,6 @@ async function post(body: string, headers: Record<string, string>) {
 }
 
 const signedPost = (body: string) => post(body, signSlackRequest(SECRET, body));
-
-async function waitFor<T>(probe: () => T | undefined, what: string, ms = 5000): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const v = probe();
-    if (v !== undefined) return v;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 const responseTo = (id: string) =>
   waitFor(() => slack.responses().find((r) => r.args.__id === id), `response ${id}`);

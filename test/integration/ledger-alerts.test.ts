@@ -1,8 +1,3 @@
-// Alerts and the digest follow the ledger: a purchase order that fills a line raises the
-// consumed alert; invoicing it moves the amount from committed to actual and the alert holds;
-// closing it resolves the alert. While the alert is open, the digest lists the line to watch
-// even when its forecast is on plan.
-import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { alertRepository } from '../../src/db/alerts.js';
 import type { WorkspaceSettings } from '../../src/db/workspaces.js';
@@ -12,6 +7,7 @@ import { evaluateAlerts } from '../../src/services/alerts.js';
 import { budgetReport } from '../../src/services/budget.js';
 import { digestData } from '../../src/services/digest.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
+import { csvImport } from '../support/import.js';
 
 const TEAM = 'T0LEDGERALERTS';
 let t: TestDatabase;
@@ -19,17 +15,7 @@ let settings: WorkspaceSettings;
 const Q4 = fiscalQuarter(2026, 4, 1); // Oct 1 – Dec 31, 2026
 
 const load = (csv: string) =>
-  importSpend({
-    db: t.mo.db,
-    databaseUrl: t.mo.databaseUrl,
-    now: t.mo.clock(),
-    teamId: TEAM,
-    currency: 'USD',
-    fiscalStartMonth: 1,
-    source: 'csv',
-    actor: 'U0IMPORT',
-    open: () => Readable.from([`date,amount,category,status,external_id,commitment_id\n${csv}`]),
-  });
+  importSpend(csvImport(t.mo, TEAM, `date,amount,category,status,external_id,commitment_id\n${csv}`));
 
 const openAlerts = async () =>
   (await alertRepository(t.mo.db).history(TEAM))

@@ -1,10 +1,7 @@
-// The daily spend rollup (SpendDaily) that /mo budget reads must always equal the spend rows
-// summed, through imports, corrections that move a row to another day, category or status,
-// refunds and single entries.
-import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importSpend } from '../../src/ingest/import.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
+import { csvImport } from '../support/import.js';
 
 const TEAM = 'T0ROLL';
 let t: TestDatabase;
@@ -30,18 +27,7 @@ async function sums(source: 'spend' | 'spendDaily') {
   );
 }
 
-const load = (csv: string) =>
-  importSpend({
-    db: t.mo.db,
-    databaseUrl: t.mo.databaseUrl,
-    now: t.mo.clock(),
-    teamId: TEAM,
-    currency: 'USD',
-    fiscalStartMonth: 1,
-    source: 'csv',
-    actor: 'test',
-    open: () => Readable.from([csv]),
-  });
+const load = (csv: string) => importSpend(csvImport(t.mo, TEAM, csv, { actor: 'test' }));
 
 beforeAll(async () => {
   t = await createTestDatabase();

@@ -107,18 +107,82 @@ describe('one run per slot', () => {
     ]);
   });
 
-  it("node-cron's run coordinator elects one process per tick", async () => {
-    const a = new Scheduler({ mo: t.mo, logger, jobs: [], owner: 'A' }).coordinator();
+  it('two processes share one queue: each keeps its runs in flight bounded and neither idles', async () => {
+    const now = new Date('2026-11-23T17:00:30Z');
+    const slot = new Date('2026-11-23T17:00:00Z');
+    const inFlight = { A: 0, B: 0 };
+    const most = { A: 0, B: 0 };
+    // The first runs hold until both processes have two in flight: A's slots are full, so the
+    // gate opens only if B takes runs of the same tick rather than idling (else 10 s, and fails).
+    let open: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => {
+      open = resolve;
+    });
+    const held = Promise.race([gate, new Promise((r) => setTimeout(r, 10_000))]);
+    /** Ten workspaces' runs, counted by the process that runs them. */
+    const fanout = (owner: 'A' | 'B'): JobDefinition => ({
+      name: 'fanout',
+      due: async () =>
+        Array.from({ length: 10 }, (_, i) => ({
+          job: 'fanout',
+          key: `fanout:T${i}`,
+          teamId: `T${i}`,
+          slot,
+          run: async () => {
+            most[owner] = Math.max(most[owner], ++inFlight[owner]);
+            if (inFlight.A === 2 && inFlight.B === 2) open();
+            await held;
+            await new Promise((r) => setTimeout(r, 20));
+            inFlight[owner]--;
+            return owner;
+          },
+        })),
+    });
+    const a = new Scheduler({ mo: t.mo, logger, jobs: [fanout('A')], owner: 'A', concurrency: 2 });
     const b = new Scheduler({
-      mo: createMo(second, t.mo.clock),
+      mo: createMo(second, () => now),
       logger,
-      jobs: [],
+      jobs: [fanout('B')],
       owner: 'B',
-    }).coordinator();
-    const key = 'mo-scheduler:2026-11-23T17:05:00.000Z';
-    const votes = await Promise.all([a.shouldRun(key, 60_000), b.shouldRun(key, 60_000)]);
-    expect(votes.filter(Boolean)).toHaveLength(1);
-    expect(await a.shouldRun('mo-scheduler:2026-11-23T17:06:00.000Z', 60_000)).toBe(true);
+      concurrency: 2,
+    });
+    // B starts while A is busy with its first two: it takes the next ones rather than waiting.
+    const ra = a.tick(now);
+    await new Promise((r) => setTimeout(r, 50));
+    const started = performance.now();
+    const rb = await b.tick(now);
+    const all = [...(await ra), ...rb];
+    expect(performance.now() - started).toBeLessThan(9_000);
+    const won = (o: string) => all.filter((r) => r.status === 'succeeded' && r.detail === o).length;
+    expect(won('A') + won('B')).toBe(10);
+    expect(won('A')).toBeGreaterThanOrEqual(2);
+    expect(won('B')).toBeGreaterThanOrEqual(2);
+    expect(most).toEqual({ A: 2, B: 2 });
+    const runs = await t.mo.db.jobRun.findMany({ where: { job: 'fanout' } });
+    expect(runs.map((r) => r.status)).toEqual(Array(10).fill('succeeded'));
+    expect(runs.every((r) => r.attempts === 1)).toBe(true);
+  });
+
+  it('takes the workspaces in turn, so one with many due runs does not hold the others back', async () => {
+    const slot = new Date('2026-11-23T17:00:00Z');
+    const order: string[] = [];
+    const run = (team: string, n: number): DueRun => ({
+      job: 'many',
+      key: `many:${team}:${n}`,
+      teamId: team,
+      slot,
+      run: async () => {
+        order.push(`${team}${n}`);
+        return 'done';
+      },
+    });
+    const jobs: JobDefinition[] = [
+      { name: 'many', due: async () => [1, 2, 3, 4].map((n) => run('TX', n)) },
+      { name: 'few', due: async () => [run('TY', 1), run('TZ', 1)] },
+    ];
+    const s = new Scheduler({ mo: t.mo, logger, jobs, owner: 'A', concurrency: 1 });
+    await s.tick(new Date('2026-11-23T17:00:30Z'));
+    expect(order).toEqual(['TX1', 'TY1', 'TZ1', 'TX2', 'TX3', 'TX4']);
   });
 
   it('a missed Monday is caught up once at start, and not after 24 hours', async () => {

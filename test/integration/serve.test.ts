@@ -78,6 +78,8 @@ describe('mo serve', () => {
     );
     await until(() => slack.uploads.filter((u) => u.completed).length >= 4 && true, 'the charts');
     expect(slack.messagesIn('C0MKTG', digest.ts).filter((m) => m.files?.length)).toHaveLength(4);
+    // Mo says it is listening before the scheduler's first run; the run's record follows it.
+    await until(() => output.includes('scheduler: digest:T0DEMO'), 'the digest run recorded');
     expect(output).toContain('scheduler: digest:T0DEMO @ 2026-11-23T14:00:00.000Z succeeded');
 
     child.kill('SIGTERM');

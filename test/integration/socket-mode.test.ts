@@ -9,6 +9,7 @@ import { createMoApp, type MoApp } from '../../src/app.js';
 import { createLogger } from '../../src/log.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 import { FakeSlack } from '../support/fake-slack.js';
+import { waitFor } from '../support/wait.js';
 
 const TEAM = 'T0SOCKET';
 let t: TestDatabase;
@@ -18,16 +19,6 @@ let moApp: MoApp;
 let base: string;
 const sockets: WebSocket[] = [];
 const received: Array<Record<string, unknown>> = [];
-
-async function waitFor<T>(probe: () => T | undefined, what: string, ms = 5000): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const v = probe();
-    if (v !== undefined) return v;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 beforeAll(async () => {
   t = await createTestDatabase('2026-11-16T17:00:00Z');

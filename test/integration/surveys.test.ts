@@ -10,6 +10,7 @@ import { SURVEY } from '../../src/slack/ids.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { validateBlocks, validateView } from '../support/fake-slack.js';
 import { signSlackRequest } from '../support/signing.js';
+import { waitFor } from '../support/wait.js';
 
 const SECRET = 'test-signing-secret';
 const TEAM = 'T0SURVEY';
@@ -53,15 +54,6 @@ const command = (text: string, user: string, id: string) =>
 const interact = (payload: object) =>
   post(new URLSearchParams({ payload: JSON.stringify(payload) }).toString());
 
-async function waitFor<T>(probe: () => T | undefined, what: string): Promise<T> {
-  const until = Date.now() + 5000;
-  for (;;) {
-    const v = probe();
-    if (v !== undefined) return v;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 const responseTo = (id: string) =>
   waitFor(() => app.slack.responses().find((r) => r.args.__id === id), `response ${id}`);
 

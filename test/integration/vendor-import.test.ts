@@ -2,7 +2,6 @@
 // preamble, totals rows, footers, quoted commas, BOM, refunds and date styles.
 import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mappingRepository } from '../../src/db/mapping.js';
 import { compileRules, parsePattern } from '../../src/domain/mapping.js';
@@ -14,23 +13,17 @@ import {
   importSpend,
 } from '../../src/ingest/import.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
+import { csvImport } from '../support/import.js';
 
 const TEAM = 'T0VEND';
 const fixture = (name: string) => join(import.meta.dirname, '..', 'fixtures', name);
 let t: TestDatabase;
 
-const ctx = (file: string, extra: Partial<ImportContext> = {}): ImportContext => ({
-  db: t.mo.db,
-  databaseUrl: t.mo.databaseUrl,
-  now: t.mo.clock(),
-  teamId: TEAM,
-  currency: 'USD',
-  fiscalStartMonth: 1,
-  source: 'csv',
-  actor: 'test',
-  open: () => (file.includes('\n') ? Readable.from([file]) : createReadStream(fixture(file))),
-  ...extra,
-});
+const ctx = (file: string, extra: Partial<ImportContext> = {}): ImportContext =>
+  csvImport(t.mo, TEAM, file.includes('\n') ? file : () => createReadStream(fixture(file)), {
+    actor: 'test',
+    ...extra,
+  });
 
 async function spendBy(category: string) {
   const g = await t.mo.db.spend.aggregate({

@@ -1,4 +1,4 @@
-// The weekly digest message (src/slack/blocks/weekly-digest.ts) is pure: figures in, blocks
+// The weekly digest message (src/slack/blocks/digest.ts) is pure: figures in, blocks
 // out. Every output passes the fake Slack's validator (what Slack would reject as
 // invalid_blocks or msg_blocks_too_long), names come out escaped, long lists are cut short.
 import { describe, expect, it } from 'vitest';
@@ -112,7 +112,9 @@ describe('the weekly digest message', () => {
     expect(text).toContain('🟡 Paid Media watch -8 %: forecast $9,200 of $10,000 planned');
     expect(text).not.toMatch(/Content (watch|over|on plan)/);
     expect(text).toContain('4 charts in the thread');
-    expect(msg.text).toContain('spend $12,345, leads 30, pipeline $40,000');
+    expect(msg.text).toContain(
+      'Weekly marketing digest · week of Nov 16: spend $12,345, leads 30, pipeline $40,000',
+    );
   });
 
   it('escapes names that would ping or link, in movers and in lines to watch', () => {
@@ -141,6 +143,14 @@ describe('the weekly digest message', () => {
     expect(text).toContain('the chart in the thread');
     expect(text).toContain('⚠️ chart missing: Budget burn-up · all categories · FY2026-Q4');
     expect(text).toMatch(/Spend +\$12,345/);
+  });
+
+  it('says where the charts go: the thread, the asker’s DM, or with the posted digest', () => {
+    const note = (chartsGo?: 'thread' | 'dm' | 'none') =>
+      messageToText(digestMessage(data(figures), { charts: ['a', 'b'], missingCharts: [], chartsGo }));
+    expect(note()).toContain('2 charts in the thread');
+    expect(note('dm')).toContain('2 charts sent to you in a DM with Mo');
+    expect(note('none')).toContain('2 charts with the posted digest');
   });
 
   it('cuts 40 movers and 40 lines to watch short with "and N more", under 50 blocks', () => {

@@ -1,18 +1,12 @@
-// Signs a request body the way Slack does: v0=HMAC-SHA256(secret, `v0:${timestamp}:${body}`).
-import { createHmac } from 'node:crypto';
+// Signs a request body the way Slack does (the playground signs its requests the same way).
+import { signedHeaders, slackSignature } from '../../src/playground/slack-requests.js';
 
-export function slackSignature(secret: string, body: string, timestamp: number): string {
-  return `v0=${createHmac('sha256', secret).update(`v0:${timestamp}:${body}`).digest('hex')}`;
-}
+export { slackSignature };
 
 export function signSlackRequest(
   secret: string,
   body: string,
   timestamp = Math.floor(Date.now() / 1000),
 ): Record<string, string> {
-  return {
-    'content-type': 'application/x-www-form-urlencoded',
-    'x-slack-request-timestamp': String(timestamp),
-    'x-slack-signature': slackSignature(secret, body, timestamp),
-  };
+  return signedHeaders(secret, body, 'application/x-www-form-urlencoded', timestamp);
 }

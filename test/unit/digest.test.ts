@@ -1,4 +1,4 @@
-// The weekly digest's figures (src/domain/weekly-digest.ts), worked out by hand: which week
+// The weekly digest's figures (src/domain/digest.ts), worked out by hand: which week
 // "just ended" is on every weekday and across DST, where the fiscal quarter starts when it
 // starts mid-week, the 15 % movers edge, pro-rated targets, rounding, and an empty workspace.
 import { compile } from 'vega-lite';
@@ -37,6 +37,8 @@ describe('the week just ended', () => {
     // over, so it is still the one before.
     expect(digestWindows('2026-11-30', 1).week).toEqual({ start: '2026-11-23', end: '2026-11-29' });
     expect(digestWindows('2026-11-29', 1).week).toEqual({ start: '2026-11-16', end: '2026-11-22' });
+    expect(digestWindows('2026-11-22', 1).week).toEqual({ start: '2026-11-09', end: '2026-11-15' });
+    expect(digestWindows('2026-11-23', 1).twelveWeeks).toEqual({ start: '2026-08-31', end: '2026-11-22' });
   });
 
   it('reaches back over a year end', () => {
@@ -102,6 +104,10 @@ describe('fiscal quarter to date', () => {
     expect(lines.leads).toMatchObject({ week: 9, qtd: 1, weekTarget: 70n, quarterTarget: 920n });
   });
 
+  it('with a January fiscal year the same week is all in the quarter that started Oct 1', () => {
+    expect(digestWindows('2026-11-02', 1).qtd).toEqual({ start: '2026-10-01', end: '2026-11-01' });
+  });
+
   it('a week ending on a quarter’s last day belongs to that quarter', () => {
     // Sunday Jan 31, 2027 is the last day of FY2027 when the fiscal year starts in February.
     const w = digestWindows('2027-02-01', 2);
@@ -121,6 +127,8 @@ describe('targets', () => {
     const q1 = fiscalQuarter(2026, 1, 1); // Jan 1 – Mar 31, 2026: 90 days
     expect(weekShare(90n, q1)).toBe(7n);
     expect(weekShare(1_000n, q1)).toBe(78n); // 77.78
+    expect(weekShare(1_500n, q4)).toBe(114n); // 114.13
+    expect(weekShare(46n, { start: '2026-01-01', end: '2026-03-31' })).toBe(4n); // 3.58
   });
 
   it('puts targets on the funnel lines only, for the week and the quarter to date', () => {
@@ -147,6 +155,41 @@ describe('targets', () => {
 
 describe('figures', () => {
   const w = digestWindows('2026-11-23', 1);
+
+  it('reads the week, last week and quarter to date, with changes and targets', () => {
+    const { lines } = metricLines(
+      w,
+      [
+        {
+          date: '2026-11-16',
+          spend: 100_000n,
+          leads: 3,
+          mqls: 4,
+          sqls: 1,
+          opportunities: 1,
+          pipelineCreated: 500_000n,
+        },
+        { date: '2026-11-22', spend: 50_001n, leads: 0, won: 20_000n },
+        { date: '2026-11-10', spend: 120_000n, leads: 4, mqls: 2, sqls: 1 },
+        { date: '2026-10-01', spend: 7n }, // the quarter's first day: quarter to date only
+      ],
+      { leads: 1_500n, pipeline: 9_200_000n },
+    );
+    const l = byId(lines);
+    expect(l.spend).toMatchObject({ week: 150_001n, lastWeek: 120_000n, changePct: 25, qtd: 270_008n });
+    expect(l.leads).toMatchObject({
+      week: 3,
+      lastWeek: 4,
+      changePct: -25,
+      weekTarget: 114n,
+      quarterTarget: 1_500n,
+    });
+    expect(l.costPerLead).toMatchObject({ week: 50_000n, lastWeek: 30_000n });
+    expect(l.costPerOpportunity).toMatchObject({ week: 150_001n, lastWeek: null, changePct: null });
+    expect(l.mqlToSql).toMatchObject({ week: 25, lastWeek: 50 });
+    expect(l.pipeline).toMatchObject({ week: 500_000n, weekTarget: 700_000n });
+    expect(l.pipelineToSpend).toMatchObject({ week: 3.33 });
+  });
 
   it('rounds cost per lead and per opportunity to the nearest minor unit, half away from zero', () => {
     const lines = byId(
@@ -183,6 +226,8 @@ describe('figures', () => {
     expect(lines.costPerLead).toMatchObject({ week: null, lastWeek: 1n, changePct: null });
     expect(conversionPct(3, 2)).toBe(66.7);
     expect(conversionPct(0, 5)).toBeNull();
+    expect(conversionPct(0, 0)).toBeNull();
+    expect(conversionPct(3, 1)).toBe(33.3);
   });
 
   it('an empty workspace has zeros for sums and nothing for rates, changes and targets', () => {

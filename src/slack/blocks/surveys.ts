@@ -173,3 +173,8 @@ export function resultsMessage(
     blocks,
   };
 }
+
+/** The modal after the last page: the confirmation, and a button to close it. */
+export function thanksView(done: Message): ModalView {
+  return { type: 'modal', title: plain('Thank you', 24), close: plain('Done', 24), blocks: done.blocks };
+}

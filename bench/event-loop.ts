@@ -1,0 +1,165 @@
+// npm run bench, part: the event loop kept for Slack. One process draws the charts of 200
+// weekly digests (4 charts each, as the Monday 09:00 burst does) while signed `/mo budget`
+// requests arrive over HTTP every 100 ms; how long each waits for its ack (the HTTP answer
+// Slack needs within 3 s) and for its reply (at response_url) is measured. Charts are drawn
+// in the worker pool (src/charts/pool.ts), then, for comparison, on the main thread.
+// Targets: ack p99 < 300 ms, reply p99 < 1 s. BENCH_DIGESTS (200) and BENCH_DIGESTS_INLINE
+// (50, the comparison) set the sizes.
+import { Agent, request as httpRequest } from 'node:http';
+import { cpus } from 'node:os';
+import { createMoApp } from '../src/app.js';
+import { chartPool, configureChartPool, defaultChartThreads } from '../src/charts/pool.js';
+import { createClock } from '../src/clock.js';
+import { openDatabase } from '../src/db/client.js';
+import { applyMigrations } from '../src/db/migrate.js';
+import { createScratchDatabase } from '../src/db/scratch.js';
+import { DEMO_TEAM, loadDemo } from '../src/demo.js';
+import { createLogger } from '../src/log.js';
+import { renderDigest } from '../src/services/digest.js';
+import { createMo } from '../src/services/mo.js';
+import { signedHeaders, startBenchSlack } from './fake-slack.js';
+
+const DIGESTS = Number(process.env.BENCH_DIGESTS ?? 200);
+const DIGESTS_INLINE = Number(process.env.BENCH_DIGESTS_INLINE ?? 50);
+const NOW = new Date('2026-11-23T14:00:00Z'); // Monday 09:00 in New York
+const SECRET = 'bench-signing-secret';
+const USER = 'U0DEMOADMIN';
+const TARGET_ACK = 300;
+const TARGET_REPLY = 1000;
+const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+
+function quantile(xs: number[], q: number): number {
+  if (!xs.length) return Number.NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))] as number;
+}
+
+const scratch = await createScratchDatabase();
+await applyMigrations(scratch.url);
+const database = openDatabase(scratch.url);
+const mo = createMo(database, createClock(NOW));
+await loadDemo(mo, DEMO_TEAM);
+const found = await mo.workspaces.get(DEMO_TEAM);
+if (!found) throw new Error('the demo workspace is missing');
+const settings = found;
+const slack = await startBenchSlack({ teamId: DEMO_TEAM });
+const app = await createMoApp({
+  signingSecret: SECRET,
+  botToken: 'xoxb-bench',
+  apiUrl: slack.apiUrl,
+  port: 0,
+  database,
+  mo,
+  logger: createLogger('error'),
+  clientOptions: { retryConfig: { retries: 0 } },
+});
+const port = await app.start();
+const agent = new Agent({ keepAlive: true, maxSockets: 16 });
+
+function post(body: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(
+      {
+        host: '127.0.0.1',
+        port,
+        path: '/slack/events',
+        method: 'POST',
+        agent,
+        headers: signedHeaders(SECRET, body),
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+let seq = 0;
+async function budget(): Promise<{ ack: number; reply: number }> {
+  const id = `e${++seq}`;
+  const body = new URLSearchParams({
+    team_id: DEMO_TEAM,
+    user_id: USER,
+    channel_id: 'C0MKTG',
+    command: '/mo',
+    text: 'budget',
+    api_app_id: 'A0BENCH',
+    response_url: slack.responseUrl(id),
+    trigger_id: `${seq}.1.bench`,
+  }).toString();
+  const replied = slack.reply(id);
+  const sent = performance.now();
+  const status = await post(body);
+  const ack = performance.now() - sent;
+  if (status !== 200) throw new Error(`/mo budget: HTTP ${status}`);
+  const reply = await replied;
+  return { ack, reply: reply.at - sent };
+}
+
+/** Draws `n` digests (4 at a time) while /mo budget comes in every 100 ms. */
+async function burst(n: number) {
+  const started = performance.now();
+  let drawn = 0;
+  let missing = 0;
+  let next = 0;
+  const worker = async () => {
+    while (next < n) {
+      next++;
+      const digest = await renderDigest(mo, settings, { today: '2026-11-23' });
+      drawn += digest.charts.length;
+      missing += digest.missingCharts.length;
+    }
+  };
+  const rendering = Promise.all([1, 2, 3, 4].map(worker));
+  const samples: Promise<{ ack: number; reply: number }>[] = [];
+  let done = false;
+  void rendering.finally(() => {
+    done = true;
+  });
+  while (!done) {
+    samples.push(budget());
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  await rendering;
+  const seconds = (performance.now() - started) / 1000;
+  const measured = await Promise.all(samples);
+  const acks = measured.map((m) => m.ack);
+  const replies = measured.map((m) => m.reply);
+  return { seconds, drawn, missing, requests: measured.length, acks, replies };
+}
+
+console.log(
+  `\nEvent loop under a digest burst (${cpus().length} cores; chart pool of ${defaultChartThreads()} thread(s))`,
+);
+await budget(); // warm: users.info, query plans
+await chartPool().warm();
+const rows: string[] = [];
+let pass = true;
+for (const [label, n, threads] of [
+  ['charts in the worker pool', DIGESTS, undefined],
+  ['charts on the main thread (comparison)', DIGESTS_INLINE, 0],
+] as const) {
+  if (n <= 0) continue;
+  if (threads === 0) await configureChartPool({ threads: 0 });
+  const r = await burst(n);
+  const ack99 = quantile(r.acks, 0.99);
+  const reply99 = quantile(r.replies, 0.99);
+  const ok = ack99 < TARGET_ACK && reply99 < TARGET_REPLY && r.missing === 0;
+  if (threads === undefined) pass = ok;
+  rows.push(
+    `  ${label}: ${fmt(n)} digests, ${fmt(r.drawn)} charts in ${r.seconds.toFixed(1)} s (${r.missing} missing); ` +
+      `${r.requests} × /mo budget: ack p50 ${fmt(quantile(r.acks, 0.5))} ms, p99 ${fmt(ack99)} ms (< ${TARGET_ACK}); ` +
+      `reply p50 ${fmt(quantile(r.replies, 0.5))} ms, p99 ${fmt(reply99)} ms (< ${TARGET_REPLY})` +
+      (threads === undefined ? `  ${ok ? 'PASS' : 'FAIL'}` : ''),
+  );
+  console.log(rows[rows.length - 1]);
+}
+await app.stop();
+await slack.close();
+await configureChartPool({});
+await database.close();
+await scratch.drop();
+if (!pass) console.log('  event-loop target: FAIL');
