@@ -8,6 +8,7 @@ import { publishHome } from '../src/services/home.js';
 import { importHelpModal } from '../src/slack/blocks/home.js';
 import { settingsModal } from '../src/slack/blocks/modals.js';
 import { HOME } from '../src/slack/ids.js';
+import { NotInstalledError } from '../src/slack/tenancy.js';
 import { type CommandEnv, workspaceFor } from './types.js';
 
 /** People who opened Home within this long are kept up to date after changes. */
@@ -55,7 +56,11 @@ export function homeRefresher(
         continue;
       }
       const run = publish(teamId, userId)
-        .catch((e) => log.warn(`could not refresh the Home tab of ${userId}`, e))
+        .catch((e) => {
+          // Uninstalled meanwhile: nobody there is kept up to date any more.
+          if (e instanceof NotInstalledError) return void viewers.delete(teamId);
+          log.warn(`could not refresh the Home tab of ${userId}`, e);
+        })
         .finally(() => inFlight.delete(run));
       inFlight.add(run);
     }

@@ -183,3 +183,17 @@ export function requireSlack(config: Config): SlackServing {
     : { kind: 'single', botToken: s.botToken as string };
   return { signingSecret: s.signingSecret as string, appToken: s.appToken, apiUrl: s.apiUrl, mode };
 }
+
+/**
+ * The values no log line may show verbatim (the logger scrubs them): the bot token, signing
+ * secret, app token, OAuth client and state secrets, and each encryption key with its id list.
+ */
+export function servingSecrets(slack: SlackServing, encryptionKey: string | undefined): string[] {
+  const { mode } = slack;
+  return [
+    slack.signingSecret,
+    slack.appToken,
+    ...(mode.kind === 'single' ? [mode.botToken] : [mode.clientSecret, mode.stateSecret]),
+    ...(encryptionKey ?? '').split(/[,:]/),
+  ].filter((s): s is string => Boolean(s));
+}

@@ -7,7 +7,7 @@ import { surveysJob } from '../jobs/surveys.js';
 import { createMoApp, type MoAppOptions } from './app.js';
 import { chartPool, closeChartPool, configureChartPool } from './charts/pool.js';
 import { type Clock, createClock } from './clock.js';
-import { type Config, requireSlack } from './config.js';
+import { type Config, requireSlack, servingSecrets } from './config.js';
 import { openDatabase } from './db/client.js';
 import { applyMigrations } from './db/migrate.js';
 import { parseKeyring } from './db/secrets.js';
@@ -108,13 +108,7 @@ export async function serve(config: Config): Promise<void> {
   const slack = requireSlack(config);
   const logger = createLogger(config.logLevel, {
     pretty: config.logFormat ? config.logFormat === 'pretty' : undefined,
-    secrets: [
-      slack.mode.kind === 'single' ? slack.mode.botToken : slack.mode.clientSecret,
-      slack.mode.kind === 'oauth' ? slack.mode.stateSecret : undefined,
-      slack.signingSecret,
-      slack.appToken,
-      ...(config.encryptionKey ?? '').split(/[,:]/),
-    ],
+    secrets: servingSecrets(slack, config.encryptionKey),
   });
   keepServing(logger);
   const starting = startMo(config, slack, logger, createClock(config.now), {

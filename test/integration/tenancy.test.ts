@@ -4,15 +4,20 @@
 // team with no installation, a user Slack places elsewhere and an admin of another team are
 // refused; uninstalling stops a workspace at once; no token is stored in clear.
 import { existsSync, readFileSync } from 'node:fs';
+import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { alertsJob } from '../../jobs/alerts.js';
+import { alertsJob, alertsOnChange } from '../../jobs/alerts.js';
 import { digestJob } from '../../jobs/digest.js';
+import { servingSecrets } from '../../src/config.js';
 import { sqlitePath } from '../../src/db/url.js';
 import { requirePeriod } from '../../src/domain/calendar.js';
 import { createLogger } from '../../src/log.js';
-import { startTestApp, type TestApp } from '../support/app.js';
-import { provider } from '../support/db.js';
-import type { FakeSlack, FakeWorkspace } from '../support/fake-slack.js';
+import { evaluateAlerts } from '../../src/services/alerts.js';
+import { encodeRef } from '../../src/slack/blocks/budget.js';
+import { ACTION, ALERT } from '../../src/slack/ids.js';
+import { startTestApp, TEST_OAUTH, type TestApp } from '../support/app.js';
+import { provider, TEST_ENCRYPTION_KEY } from '../support/db.js';
+import { type FakeSlack, type FakeWorkspace, validateView } from '../support/fake-slack.js';
 import { signSlackRequest } from '../support/signing.js';
 
 const SECRET = 'tenancy-signing-secret';
@@ -28,6 +33,13 @@ const ORG: FakeWorkspace = {
 let app: TestApp;
 let slack: FakeSlack;
 let base: string;
+const logLines: string[] = [];
+const logSink = new Writable({
+  write(chunk, _encoding, done) {
+    logLines.push(String(chunk));
+    done();
+  },
+});
 
 beforeAll(async () => {
   app = await startTestApp(
@@ -54,6 +66,21 @@ beforeAll(async () => {
     },
     '2026-11-16T17:00:00Z',
     'oauth',
+    // Every line Mo, Bolt, the OAuth installer and the Web API clients write, down to debug.
+    // Scrubbed as `mo serve` scrubs them: the secrets it is configured with.
+    createLogger('debug', {
+      destination: logSink,
+      pretty: false,
+      secrets: servingSecrets(
+        {
+          signingSecret: SECRET,
+          appToken: undefined,
+          apiUrl: '',
+          mode: { kind: 'oauth', ...TEST_OAUTH, encryptionKey: TEST_ENCRYPTION_KEY },
+        },
+        TEST_ENCRYPTION_KEY,
+      ),
+    }),
   );
   ({ slack, base } = app);
 });
@@ -252,6 +279,158 @@ describe('isolation between workspaces', () => {
   });
 });
 
+async function action(who: Who, actionId: string, value: string, responseId: string) {
+  const payload = {
+    type: 'block_actions',
+    team: { id: who.team, domain: who.team.toLowerCase() },
+    user: { id: who.user, team_id: who.team },
+    api_app_id: 'A0MO',
+    channel: { id: 'C0ACME', name: 'marketing' },
+    container: { type: 'message', message_ts: '1.000100', channel_id: 'C0ACME' },
+    response_url: slack.responseUrl(responseId),
+    trigger_id: `trigger-${responseId}`,
+    actions: [{ type: 'button', action_id: actionId, block_id: 'b', value, action_ts: '1' }],
+  };
+  const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+  const res = await fetch(`${base}/slack/events`, {
+    method: 'POST',
+    body,
+    headers: signSlackRequest(SECRET, body),
+  });
+  expect(res.status).toBe(200);
+}
+
+const openHome = (who: Who) =>
+  event(
+    who.team,
+    'app_home_opened',
+    { user: who.user, channel: `D${who.user}`, tab: 'home' },
+    who.enterprise,
+  );
+
+/** The views.publish calls for `user` made with a token of `team` (a workspace or an org). */
+const homePublishes = (user: string, team?: string) =>
+  slack.callsTo('views.publish').filter((c) => c.args.user_id === user && (!team || c.teamId === team));
+
+const ACME_ADMIN: Who = { team: 'T0ACME', user: 'UACME_ADMIN' };
+const BETA_ADMIN: Who = { team: 'T0BETA', user: 'UBETA_ADMIN' };
+// What only Acme has: a campaign, a mapping pattern, an API token label, a target, a plan, a spend.
+const ACME_ONLY = /AcmeLaunch|acmepattern|acme-sync|4,242|5,000|6,000/;
+
+describe("every surface shows a workspace's own data only", () => {
+  it('answers every read command in each workspace from its own rows', async () => {
+    for (const text of [
+      'spend add 6000 Events AcmeLaunch 2026-11-10',
+      'map add acmepattern Events',
+      'target set leads 4242 FY2026-Q4',
+      'token acme-sync',
+    ]) {
+      expect(await reply((await command(ACME_ADMIN, text)).id), text).not.toMatch(/:no_entry:|:warning:/);
+    }
+    await evaluateAlerts(app.t.mo, 'T0ACME');
+    const reads: Array<[string, string | undefined]> = [
+      ['budget FY2026-Q4', '5,000'],
+      ['spend list FY2026-Q4', 'AcmeLaunch'],
+      ['spend commitments', undefined],
+      ['alerts', undefined],
+      ['alerts history', 'Events'],
+      ['map list', 'acmepattern'],
+      ['target list', '4,242'],
+      ['token list', 'acme-sync'],
+      ['survey list', undefined],
+    ];
+    for (const [text, acmeSees] of reads) {
+      const acme = await reply((await command(ACME_ADMIN, text)).id);
+      if (acmeSees) expect(acme, text).toContain(acmeSees);
+      const beta = await reply((await command(BETA_ADMIN, text)).id);
+      expect(beta, text).not.toMatch(ACME_ONLY);
+      const grid = await reply(
+        (await command({ team: 'T0GRID2', user: 'UGRID2', enterprise: 'E0GRID', orgInstall: true }, text)).id,
+      );
+      expect(grid, text).not.toMatch(ACME_ONLY);
+    }
+  });
+
+  it("answers a button from another workspace with that workspace's rows, never the named one", async () => {
+    const acmeAlert = (await app.t.mo.alerts.open('T0ACME', app.t.mo.clock(), { take: 5 })).alerts[0];
+    expect(acmeAlert?.id).toBeTruthy();
+    // Beta's admin clicks Acknowledge with Acme's alert id: nothing of Acme's is found or changed.
+    await action(BETA_ADMIN, ALERT.ack, acmeAlert?.id ?? '', 'btn-ack');
+    expect(await reply('btn-ack')).toContain('no longer exists');
+    expect((await app.t.mo.db.alert.findFirst({ where: { id: acmeAlert?.id } }))?.ackBy).toBeNull();
+    // "Share to channel" from Beta shares Beta's budget, whatever the button names.
+    await action(
+      BETA_ADMIN,
+      ACTION.budgetShare,
+      encodeRef({ period: 'FY2026-Q4', category: null }),
+      'btn-share',
+    );
+    expect(await reply('btn-share')).not.toMatch(ACME_ONLY);
+    await action(
+      ACME_ADMIN,
+      ACTION.budgetShare,
+      encodeRef({ period: 'FY2026-Q4', category: null }),
+      'btn-share-a',
+    );
+    expect(await reply('btn-share-a')).toContain('5,000');
+    // Someone Slack places in Acme clicking in Beta is refused before any handler.
+    slack.reset();
+    await action({ team: 'T0BETA', user: 'UACME_ADMIN' }, ALERT.ack, acmeAlert?.id ?? '', 'btn-cross');
+    expect(await reply('btn-cross')).toContain('Nothing was done');
+    expect((await app.t.mo.db.alert.findFirst({ where: { id: acmeAlert?.id } }))?.ackBy).toBeNull();
+  });
+
+  it("publishes each person's Home tab from their own workspace with its own token", async () => {
+    slack.reset();
+    await openHome(ACME_ADMIN);
+    await openHome(BETA_ADMIN);
+    await openHome({ team: 'T0GRID2', user: 'UGRID2', enterprise: 'E0GRID' });
+    await expect.poll(() => homePublishes('UACME_ADMIN').length).toBe(1);
+    await expect.poll(() => homePublishes('UBETA_ADMIN').length).toBe(1);
+    await expect.poll(() => homePublishes('UGRID2').length).toBe(1);
+    const [acme] = homePublishes('UACME_ADMIN', 'T0ACME');
+    const [beta] = homePublishes('UBETA_ADMIN', 'T0BETA');
+    const [grid] = homePublishes('UGRID2', 'E0GRID');
+    expect(acme?.token).toBe(slack.tokensOf('T0ACME')[0]);
+    expect(beta?.token).toBe(slack.tokensOf('T0BETA')[0]);
+    expect(grid?.token).toBe(slack.tokensOf('E0GRID')[0]);
+    for (const call of [acme, beta, grid]) expect(validateView(call?.args.view)).toEqual([]);
+    expect(JSON.stringify(acme?.args.view)).toContain('5,000');
+    expect(JSON.stringify(beta?.args.view)).not.toMatch(ACME_ONLY);
+    expect(JSON.stringify(grid?.args.view)).not.toMatch(ACME_ONLY);
+    expect(JSON.stringify(grid?.args.view)).not.toContain('Field'); // Grid 1's plan, not Grid 2's
+  });
+
+  it('publishes no Home tab for a user of another team or a team without Mo', async () => {
+    slack.reset();
+    await openHome({ team: 'T0BETA', user: 'UACME' });
+    await openHome({ team: 'T0ACME', user: 'UOUTSIDER' });
+    await openHome({ team: 'T0STRANGER', user: 'UACME' });
+    await new Promise((done) => setTimeout(done, 300));
+    expect(slack.callsTo('views.publish')).toEqual([]);
+  });
+
+  it("refreshes a workspace's open Home tabs after its changes only, with its own token", async () => {
+    await openHome(ACME_ADMIN);
+    await openHome(BETA_ADMIN);
+    await expect.poll(() => homePublishes('UBETA_ADMIN').length).toBeGreaterThan(0);
+    await expect.poll(() => homePublishes('UACME_ADMIN').length).toBeGreaterThan(0);
+    await new Promise((done) => setTimeout(done, 2000)); // the refresh after the opening settles
+    slack.reset();
+    expect(await reply((await command(ACME_ADMIN, 'budget set Events 5100 FY2026-Q4')).id)).toContain(
+      '5,100',
+    );
+    await expect
+      .poll(() => homePublishes('UACME_ADMIN').some((c) => JSON.stringify(c.args.view).includes('5,100')), {
+        timeout: 10_000,
+      })
+      .toBe(true);
+    await new Promise((done) => setTimeout(done, 2000));
+    expect(homePublishes('UACME_ADMIN').every((c) => c.teamId === 'T0ACME')).toBe(true);
+    expect(homePublishes('UBETA_ADMIN')).toEqual([]);
+  });
+});
+
 describe('jobs per workspace', () => {
   it('runs the digest and alerts of every installed workspace, each with its own token', async () => {
     const period = requirePeriod('FY2026-Q4', '2026-11-16', 1);
@@ -303,6 +482,37 @@ describe('uninstall', () => {
       'T0GRID1',
       'T0GRID2',
     ]);
+  });
+
+  it("stops an uninstalled workspace's alerts and Home refreshes at once", async () => {
+    // Beta is over plan (its Events plan is $100) while it is uninstalled.
+    await app.t.mo.spend.add(
+      {
+        teamId: 'T0BETA',
+        date: '2026-11-10',
+        amountMinor: 500_00n,
+        status: 'actual',
+        category: 'Events',
+        campaign: '',
+        vendor: '',
+        source: 'manual',
+        idempotencyKey: 'beta-over',
+      },
+      'UBETA_ADMIN',
+    );
+    const infoLines: string[] = [];
+    const logger = { ...createLogger('error'), info: (...a: unknown[]) => void infoLines.push(a.join(' ')) };
+    const onChange = alertsOnChange({ mo: app.t.mo, slack: app.moApp.tenancy, logger }, 10);
+    slack.reset();
+    try {
+      app.t.mo.figuresChanged('T0BETA');
+      await expect.poll(() => infoLines.join('\n')).toContain('alerts for T0BETA: skipped: not installed');
+    } finally {
+      await onChange.stop();
+    }
+    await new Promise((done) => setTimeout(done, 2500)); // past the Home refresh's debounce
+    expect(await app.t.mo.db.alert.count({ where: { teamId: 'T0BETA' } })).toBe(0);
+    expect(slack.calls.filter((c) => c.teamId === 'T0BETA')).toEqual([]);
   });
 
   it('reinstalling brings a workspace back', async () => {
@@ -398,6 +608,18 @@ describe("deleting a workspace's data from Slack", () => {
 });
 
 describe('tokens at rest', () => {
+  it('writes no token to the logs, at debug level either', async () => {
+    const issued = ['T0ACME', 'T0BETA', 'E0GRID', 'T0ROT'].flatMap((t) => slack.tokensOf(t));
+    const text = logLines.join('');
+    // The logs are there (installs, refusals, Web API calls): an empty log would prove nothing.
+    expect(text).toContain('installed in workspace');
+    expect(text).toContain('oauth.v2.access');
+    for (const token of issued) expect(text).not.toContain(token);
+    expect(text).not.toMatch(/xox[bpe]-\d|xox[bpe]-[A-Z0-9]{3}/);
+    expect(text).not.toContain(TEST_OAUTH.clientSecret);
+    expect(text).not.toContain(TEST_ENCRYPTION_KEY.slice(3));
+  });
+
   it('leaves no token in clear in the database', async () => {
     const issued = ['T0ACME', 'T0BETA', 'E0GRID', 'T0ROT'].flatMap((t) => slack.tokensOf(t));
     expect(issued.length).toBeGreaterThanOrEqual(5);

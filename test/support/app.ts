@@ -1,6 +1,6 @@
 // The real Mo app on a random port, wired to a fake Slack and a test database.
 import { createMoApp, type MoApp } from '../../src/app.js';
-import { createLogger } from '../../src/log.js';
+import { createLogger, type Logger } from '../../src/log.js';
 import type { Mo } from '../../src/services/mo.js';
 import { createTenancy, type Tenancy } from '../../src/slack/tenancy.js';
 import { createTestDatabase, type TestDatabase } from './db.js';
@@ -28,6 +28,7 @@ export async function startTestApp(
   slackOptions: FakeSlackOptions,
   now?: string,
   mode: 'single' | 'oauth' = 'single',
+  logger: Logger = createLogger('error'),
 ): Promise<TestApp> {
   const t = await createTestDatabase(now);
   const slack = await FakeSlack.start({ oauth: TEST_OAUTH, ...slackOptions });
@@ -38,7 +39,7 @@ export async function startTestApp(
     port: 0,
     database: t.database,
     mo: t.mo,
-    logger: createLogger('error'),
+    logger,
     clientOptions: { retryConfig: { retries: 0 } },
   });
   const base = `http://127.0.0.1:${await moApp.start()}`;
