@@ -515,6 +515,22 @@ describe('uninstall', () => {
     expect(slack.calls.filter((c) => c.teamId === 'T0BETA')).toEqual([]);
   });
 
+  it("refuses the import API for an uninstalled workspace's token, and imports nothing", async () => {
+    const token = await app.t.mo.tokens.create('T0BETA', 'sync', 'UBETA_ADMIN');
+    const rows = [
+      { date: '2026-11-02', amount: '10.00', category: 'Events', campaign: 'x', external_id: 'b1' },
+    ];
+    const before = await app.t.mo.db.spend.count({ where: { teamId: 'T0BETA' } });
+    const res = await fetch(`${base}/api/v1/import/spend`, {
+      method: 'POST',
+      body: JSON.stringify(rows),
+      headers: { authorization: `Bearer ${token.secret}`, 'content-type': 'application/json' },
+    });
+    expect(res.status).toBe(403);
+    expect(await res.text()).toContain('not installed');
+    expect(await app.t.mo.db.spend.count({ where: { teamId: 'T0BETA' } })).toBe(before);
+  });
+
   it('reinstalling brings a workspace back', async () => {
     expect((await install(BETA)).status).toBe(200);
     expect((await rows()).find((r) => r.installKey === 'T:T0BETA')?.status).toBe('active');
