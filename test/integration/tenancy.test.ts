@@ -14,7 +14,7 @@ import { requirePeriod } from '../../src/domain/calendar.js';
 import { createLogger } from '../../src/log.js';
 import { evaluateAlerts } from '../../src/services/alerts.js';
 import { encodeRef } from '../../src/slack/blocks/budget.js';
-import { ACTION, ALERT } from '../../src/slack/ids.js';
+import { ACTION, ALERT, INPUT, VIEW } from '../../src/slack/ids.js';
 import { startTestApp, TEST_OAUTH, type TestApp } from '../support/app.js';
 import { provider, TEST_ENCRYPTION_KEY } from '../support/db.js';
 import { type FakeSlack, type FakeWorkspace, validateView } from '../support/fake-slack.js';
@@ -378,6 +378,52 @@ describe("every surface shows a workspace's own data only", () => {
     await action({ team: 'T0BETA', user: 'UACME_ADMIN' }, ALERT.ack, acmeAlert?.id ?? '', 'btn-cross');
     expect(await reply('btn-cross')).toContain('Nothing was done');
     expect((await app.t.mo.db.alert.findFirst({ where: { id: acmeAlert?.id } }))?.ackBy).toBeNull();
+  });
+
+  it("saves a modal's answers in the submitter's own workspace only", async () => {
+    const settingsOf = async (team: string) => (await app.t.mo.workspaces.get(team))?.timezone;
+    const acmeBefore = await settingsOf('T0ACME');
+    const submitSettings = async (who: Who, timezone: string, responseId: string) => {
+      const payload = {
+        type: 'view_submission',
+        team: { id: who.team, domain: who.team.toLowerCase() },
+        user: { id: who.user, team_id: who.team },
+        api_app_id: 'A0MO',
+        view: {
+          id: 'VSET',
+          type: 'modal',
+          callback_id: VIEW.settings,
+          private_metadata: JSON.stringify({ responseUrl: slack.responseUrl(responseId) }),
+          state: {
+            values: {
+              [INPUT.currency.block]: { [INPUT.currency.action]: { type: 'plain_text_input', value: 'USD' } },
+              [INPUT.fiscalStart.block]: {
+                [INPUT.fiscalStart.action]: { type: 'static_select', selected_option: { value: '1' } },
+              },
+              [INPUT.timezone.block]: {
+                [INPUT.timezone.action]: { type: 'plain_text_input', value: timezone },
+              },
+            },
+          },
+        },
+      };
+      const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+      const res = await fetch(`${base}/slack/events`, {
+        method: 'POST',
+        body,
+        headers: signSlackRequest(SECRET, body),
+      });
+      return res.text();
+    };
+    await submitSettings(BETA_ADMIN, 'Europe/Berlin', 'modal-beta');
+    expect(await reply('modal-beta')).toContain('Settings saved');
+    expect(await settingsOf('T0BETA')).toBe('Europe/Berlin');
+    expect(await settingsOf('T0ACME')).toBe(acmeBefore);
+    // Acme's admin submitting as Beta is stopped by the gate: the modal says so, nothing saved.
+    expect(
+      await submitSettings({ team: 'T0BETA', user: 'UACME_ADMIN' }, 'Asia/Tokyo', 'modal-cross'),
+    ).toContain('Nothing was done');
+    expect(await settingsOf('T0BETA')).toBe('Europe/Berlin');
   });
 
   it("publishes each person's Home tab from their own workspace with its own token", async () => {
