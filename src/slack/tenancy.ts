@@ -20,6 +20,7 @@ import { WebClient, type WebClientOptions } from '@slack/web-api';
 import type { InstallationRecord, InstallationRepository } from '../db/installations.js';
 import type { Logger } from '../log.js';
 import { JOB_RETRY, jobClient } from './client.js';
+import { forWorkspace, SlackLimiter } from './limiter.js';
 
 /** The bot scopes Mo asks for; the same list as manifest.yml (a test holds them equal). */
 export const BOT_SCOPES = [
@@ -183,6 +184,7 @@ export function createTenancy(options: TenancyOptions): Tenancy {
   }
 
   const clients = new Map<string, { token: string; client: WebClient }>();
+  const limiter = new SlackLimiter();
 
   return {
     mode: installer ? 'oauth' : 'single',
@@ -211,11 +213,11 @@ export function createTenancy(options: TenancyOptions): Tenancy {
       const token = await tokenOf(row, teamId);
       const cached = clients.get(teamId);
       if (cached?.token === token) return cached.client;
-      const client = jobClient(
-        token,
-        options.apiUrl,
-        logger,
-        options.clientOptions?.retryConfig ?? JOB_RETRY,
+      // Paced per (workspace, method) by one limiter, which outlives a rotated token's client.
+      const client = forWorkspace(
+        jobClient(token, options.apiUrl, logger, options.clientOptions?.retryConfig ?? JOB_RETRY),
+        teamId,
+        limiter,
       );
       clients.set(teamId, { token, client });
       return client;
