@@ -1,5 +1,6 @@
 // `mo keys rotate`, `mo workspace list` and `mo workspace delete` in-process on a scratch
-// database: tokens re-encrypted under the newest key, a workspace removed whole and counted.
+// database: tokens re-encrypted under the newest key, a workspace removed whole and counted,
+// and exports that hold one workspace's figures only.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/cli.js';
 import { openDatabase } from '../../src/db/client.js';
@@ -113,5 +114,35 @@ describe('mo workspace', () => {
     }));
     expect(left).toEqual({ spend: 0, installs: ['T0KEEP'] });
     expect((await mo('workspace', 'delete')).code).toBe(2);
+  });
+
+  it("exports a workspace's own rows only", async () => {
+    expect((await mo('demo')).code).toBe(0);
+    const figures = (out: string) =>
+      out
+        .trim()
+        .split('\n')
+        .slice(1)
+        .flatMap((line) =>
+          line.split(',').filter((cell) => /^-?\d+(\.\d+)?$/.test(cell) && !/^\d{4}$/.test(cell)),
+        )
+        .map(Number);
+    for (const verb of [
+      ['export', 'budget'],
+      ['export', 'kpis'],
+    ]) {
+      const demo = await mo(...verb, '--team', 'T0DEMO');
+      const other = await mo(...verb, '--team', 'T0OTHER');
+      expect([demo.code, other.code], verb.join(' ')).toEqual([0, 0]);
+      // The demo's figures are there for the demo workspace, and none of them for another.
+      expect(
+        figures(demo.out).some((n) => n !== 0),
+        verb.join(' '),
+      ).toBe(true);
+      expect(
+        figures(other.out).every((n) => n === 0),
+        verb.join(' '),
+      ).toBe(true);
+    }
   });
 });
