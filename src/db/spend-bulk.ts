@@ -57,7 +57,7 @@ export interface SpendBulkWriter {
   existing(teamId: string, keys: string[]): Promise<Map<string, StoredSpend>>;
   insert(rows: NewSpend[]): Promise<void>;
   update(id: string, data: Omit<StoredSpend, 'id'>): Promise<void>;
-  /** Sums deltas in memory; they reach SpendDaily before commit() commits (same transaction). */
+  /** Sums deltas in memory; they reach SpendDaily and SpendMonthly before commit() commits (same transaction). */
   addToRollup(deltas: RollupDelta[]): Promise<void>;
   audit(row: AuditRow): Promise<void>;
   /** The commitments the rows name, in the same transaction. */
@@ -111,6 +111,23 @@ export function spendWriter(session: BulkSession): SpendBulkWriter {
         `INSERT INTO "SpendDaily" ("teamId", "date", "category", "status", "amountMinor") VALUES ${placeholders(part.length, 5)}
          ON CONFLICT ("teamId", "date", "category", "status")
          DO UPDATE SET "amountMinor" = "SpendDaily"."amountMinor" + excluded."amountMinor"`,
+        part.flatMap((d) => [d.teamId, d.date, d.category, d.status, d.amountMinor]),
+      ),
+    );
+    // The monthly rollup, from the same deltas in the same transaction.
+    const months = new Map<string, RollupDelta>();
+    for (const d of deltas) {
+      const month = d.date.slice(0, 7);
+      const key = `${d.teamId}\u001f${month}\u001f${d.category}\u001f${d.status}`;
+      const sum = months.get(key);
+      if (sum) sum.amountMinor += d.amountMinor;
+      else months.set(key, { ...d, date: month });
+    }
+    await inChunks([...months.values()], (part) =>
+      session.run(
+        `INSERT INTO "SpendMonthly" ("teamId", "month", "category", "status", "amountMinor") VALUES ${placeholders(part.length, 5)}
+         ON CONFLICT ("teamId", "month", "category", "status")
+         DO UPDATE SET "amountMinor" = "SpendMonthly"."amountMinor" + excluded."amountMinor"`,
         part.flatMap((d) => [d.teamId, d.date, d.category, d.status, d.amountMinor]),
       ),
     );

@@ -39,8 +39,16 @@ function bindTeam<R extends object, S extends Spec<R>>(repo: R, teamId: string, 
 /** How each workspace repository takes its team; the unlisted methods are not workspace data. */
 export const TEAM_SCOPE = {
   workspaces: { get: 'team', ensure: 'team', update: 'team', storedAmounts: 'team' },
-  budgets: { set: 'input', plannedByCategory: 'team', linesWithin: 'team', categories: 'team' },
+  budgets: {
+    set: 'input',
+    linesOverlapping: 'team',
+    linesWithin: 'team',
+    estimatesWithin: 'team',
+    replaceEstimates: 'input',
+    categories: 'team',
+  },
   spend: {
+    monthSums: 'team',
     sumsByCategory: 'team',
     dailyActual: 'team',
     dailyFigures: 'team',

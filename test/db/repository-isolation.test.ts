@@ -15,6 +15,7 @@ const period = requirePeriod('FY2026-Q4', '2026-11-16', 1);
 const span = { start: period.start, end: period.end };
 
 interface Seeded {
+  moveId: string;
   lineId: string;
   spendId: string;
   alertId: string;
@@ -44,6 +45,12 @@ async function snapshot(teamId: string): Promise<string> {
       orderBy: [{ date: 'asc' }, { category: 'asc' }, { status: 'asc' }],
     }),
     target: await db.target.findMany({ ...where, orderBy: { id: 'asc' } }),
+    latestEstimate: await db.latestEstimate.findMany({ ...where, orderBy: { month: 'asc' } }),
+    budgetMove: await db.budgetMove.findMany({ ...where, orderBy: { id: 'asc' } }),
+    spendMonthly: await db.spendMonthly.findMany({
+      ...where,
+      orderBy: [{ month: 'asc' }, { category: 'asc' }, { status: 'asc' }],
+    }),
     mappingRule: await db.mappingRule.findMany({ ...where, orderBy: { id: 'asc' } }),
     apiToken: await db.apiToken.findMany({ ...where, orderBy: { id: 'asc' } }),
     auditEvent: await db.auditEvent.findMany({ ...where, orderBy: { id: 'asc' } }),
@@ -70,7 +77,20 @@ const text = (value: unknown) =>
   ) ?? 'undefined';
 
 /** What must never appear in an answer to B: A's team id and the ids of A's rows. */
-const markersOfA = () => [A, a.lineId, a.spendId, a.alertId, a.batchId, a.surveyId, a.tokenId];
+const markersOfA = () => [A, a.moveId, a.lineId, a.spendId, a.alertId, a.batchId, a.surveyId, a.tokenId];
+
+const moveOf = (teamId: string, user: string) => ({
+  teamId,
+  amountMinor: 10_00n,
+  fromCategory: 'Events',
+  toCategory: 'Print',
+  period,
+  reason: `move ${teamId}`,
+  requestedBy: user,
+  fromOwner: user,
+  toOwner: null,
+  expiresAt: new Date('2026-12-31T00:00:00Z'),
+});
 
 async function seed(teamId: string, user: string, amount: bigint): Promise<Seeded> {
   const now = mo.clock();
@@ -118,6 +138,17 @@ async function seed(teamId: string, user: string, amount: bigint): Promise<Seede
   await mo.mapping.add(teamId, { kind: 'prefix', pattern: `pattern-${teamId}`, category: 'Events' }, user);
   await mo.targets.set(teamId, 'leads', 'FY2026-Q4', 40n, user);
   await mo.digestSchedules.update(teamId, { enabled: true, channelId: `C${teamId}` }, user, now);
+  await mo.budgets.replaceEstimates(
+    {
+      teamId,
+      category: 'Events',
+      period: 'FY2026-Q4',
+      months: ['2026-12'],
+      amounts: [{ month: '2026-12', amountMinor: amount }],
+    },
+    user,
+  );
+  const move = await mo.moves.create(moveOf(teamId, user));
   const token = await mo.tokens.create(teamId, `sync ${teamId}`, user);
   const postKey = 'digest:2026-11-16';
   await mo.posts.begin({ teamId, key: postKey, channel: `C${teamId}` });
@@ -131,6 +162,7 @@ async function seed(teamId: string, user: string, amount: bigint): Promise<Seede
     now,
   });
   return {
+    moveId: move.id,
     lineId: line.id,
     spendId: spend.id,
     alertId: claimed.alerts[0].id,
@@ -175,11 +207,19 @@ function walks(): Record<string, Record<string, Walk>> {
       set: write(() =>
         mo.budgets.set({ teamId: B, period, category: 'Events', plannedMinor: 1n, ownerUserId: 'UA' }, 'UB'),
       ),
-      plannedByCategory: read(() => mo.budgets.plannedByCategory(B, span)),
+      linesOverlapping: read(() => mo.budgets.linesOverlapping(B, span)),
+      estimatesWithin: read(() => mo.budgets.estimatesWithin(B, span)),
+      replaceEstimates: write(() =>
+        mo.budgets.replaceEstimates(
+          { teamId: B, category: 'Events', period: 'FY2026-Q4', months: ['2026-11'], amounts: [] },
+          'UB',
+        ),
+      ),
       linesWithin: read(() => mo.budgets.linesWithin(B, span)),
       categories: read(() => mo.budgets.categories(B)),
     },
     spend: {
+      monthSums: read(() => mo.spend.monthSums(B, span.start, span.end, '2026-11-16')),
       sumsByCategory: read(() => mo.spend.sumsByCategory(B, span.start, span.end, '2026-11-16')),
       dailyActual: read(() => mo.spend.dailyActual(B, span.start, span.end)),
       dailyFigures: read(() => mo.spend.dailyFigures(B, span.start, span.end)),
@@ -207,6 +247,15 @@ function walks(): Record<string, Record<string, Walk>> {
       list: read(() => mo.spend.list(B, { take: 100 })),
       lastEntryBy: read(() => mo.spend.lastEntryBy(B, 'UA', new Date(0))),
       categories: read(() => mo.spend.categories(B)),
+    },
+    moves: {
+      create: write(() => mo.moves.create(moveOf(B, 'UB'))),
+      get: read(() => mo.moves.get(B, a.moveId)),
+      expireOverdue: write(() => mo.moves.expireOverdue(B, later())),
+      open: read(() => mo.moves.open(B)),
+      approve: read(() => mo.moves.approve(B, a.moveId, ['from', 'to'], 'UB', now())),
+      reject: read(() => mo.moves.reject(B, a.moveId, 'UB', 'no', now())),
+      apply: read(() => mo.moves.apply(B, a.moveId, 'UB', now(), async () => undefined)),
     },
     commitments: {
       list: read(() => mo.commitments.list(B, {})),

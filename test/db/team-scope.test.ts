@@ -35,14 +35,14 @@ describe('workspace-scoped repositories', () => {
     expect(await b.workspaces.ensure()).toMatchObject({ teamId: 'T0B', currency: 'USD', adminUserIds: [] });
     expect(await a.workspaces.get()).toMatchObject({ teamId: 'T0A', currency: 'EUR', adminUserIds: ['UA'] });
 
-    // budgets: set, plannedByCategory, linesWithin, categories
+    // budgets: set, linesOverlapping, linesWithin, categories
     await a.budgets.set({ period, category: 'Events', plannedMinor: 100_00n, ownerUserId: null }, 'UA');
     expect(await a.budgets.linesWithin(span)).toHaveLength(1);
     expect(await a.budgets.categories()).toEqual(['Events']);
-    expect(await a.budgets.plannedByCategory(span)).not.toEqual([]);
+    expect(await a.budgets.linesOverlapping(span)).not.toEqual([]);
     expect(await b.budgets.linesWithin(span)).toEqual([]);
     expect(await b.budgets.categories()).toEqual([]);
-    expect(await b.budgets.plannedByCategory(span)).toEqual([]);
+    expect(await b.budgets.linesOverlapping(span)).toEqual([]);
     await expect(
       a.budgets.set({ teamId: 'T0B', period, category: 'Events', plannedMinor: 1n, ownerUserId: null }, 'UA'),
     ).rejects.toThrow(CrossWorkspaceError);

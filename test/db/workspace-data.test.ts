@@ -24,6 +24,28 @@ async function seed(teamId: string) {
   const period = requirePeriod('FY2026-Q4', '2026-11-16', 1);
   await mo.budgets.set({ teamId, period, category: 'Events', plannedMinor: 100n, ownerUserId: null }, 'U1');
   const line = await db.budgetLine.findFirstOrThrow({ where: { teamId } });
+  await mo.budgets.replaceEstimates(
+    {
+      teamId,
+      category: 'Events',
+      period: period.key,
+      months: ['2026-12'],
+      amounts: [{ month: '2026-12', amountMinor: 90n }],
+    },
+    'U1',
+  );
+  await mo.moves.create({
+    teamId,
+    amountMinor: 10n,
+    fromCategory: 'Events',
+    toCategory: 'Print',
+    period,
+    reason: 'test',
+    requestedBy: 'U1',
+    fromOwner: null,
+    toOwner: null,
+    expiresAt: WHEN,
+  });
   await mo.spend.add(
     {
       teamId,
