@@ -55,7 +55,10 @@ export interface PerfReport {
 
 /** Every category spend, plans, leads or opportunities are filed under, with their parents. */
 async function perfCategories(mo: Mo, teamId: string): Promise<string[]> {
-  const [known, funnel] = await Promise.all([knownCategories(mo, teamId), mo.perf.categories(teamId)]);
+  const [known, funnel] = await Promise.all([
+    knownCategories(mo, teamId),
+    mo.forTeam(teamId).perf.categories(),
+  ]);
   const seen = new Map<string, string>();
   for (const c of [...known, ...funnel]) {
     for (const k of [c, topOf(c)]) if (!seen.has(categoryKey(k))) seen.set(categoryKey(k), k);
@@ -104,11 +107,13 @@ export async function perfReport(mo: Mo, settings: WorkspaceSettings, query: Per
   const by = query.by ?? 'category';
   const category = query.category ? await resolvePerfCategory(mo, teamId, query.category) : null;
   const within = category ?? undefined;
+  // The workspace's own repositories: nothing read here can name another workspace.
+  const scoped = mo.forTeam(teamId);
   const [funnel, spend, targets] = await Promise.all([
-    mo.perf.funnelParts(teamId, period.start, period.end, by, within),
+    scoped.perf.funnelParts(period.start, period.end, by, within),
     by === 'campaign'
-      ? mo.spend.actualByCampaign(teamId, period.start, period.end, within)
-      : mo.spend.actualByCategory(teamId, period.start, period.end, within),
+      ? scoped.spend.actualByCampaign(period.start, period.end, within)
+      : scoped.spend.actualByCategory(period.start, period.end, within),
     mo.targets.perfTargets(teamId),
   ]);
   const parts: PerfPart[] = [
@@ -148,10 +153,10 @@ export async function funnelReport(
 ): Promise<FunnelReport> {
   const { today, period } = resolvePeriod(settings, mo, query);
   const previous = previousPeriod(period, settings.fiscalStartMonth);
-  const repo = mo.perf;
+  const repo = mo.forTeam(settings.teamId).perf;
   const [now, then] = await Promise.all([
-    repo.cohort(settings.teamId, period.start, period.end),
-    repo.cohort(settings.teamId, previous.start, previous.end),
+    repo.cohort(period.start, period.end),
+    repo.cohort(previous.start, previous.end),
   ]);
   return {
     period,
