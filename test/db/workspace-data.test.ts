@@ -5,7 +5,9 @@ import { Prisma } from '../../src/db/client.js';
 import { clockStamped } from '../../src/db/stamps.js';
 import { deleteWorkspaceRows, workspaceModels } from '../../src/db/workspace-data.js';
 import { requirePeriod } from '../../src/domain/calendar.js';
+import { importLeads, importOpportunities } from '../../src/ingest/import.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
+import { csvImport } from '../support/import.js';
 
 let t: TestDatabase;
 beforeAll(async () => {
@@ -61,25 +63,13 @@ async function seed(teamId: string) {
     'U1',
   );
   await mo.tokens.create(teamId, 'sync', 'U1');
-  await db.lead.create({
-    data: clockStamped({
-      teamId,
-      externalId: 'L1',
-      createdDate: '2026-11-01',
-      category: 'Events',
-      source: 'csv',
-    }),
-  });
-  await db.opportunity.create({
-    data: clockStamped({
-      teamId,
-      externalId: 'O1',
-      createdDate: '2026-11-01',
-      amountMinor: 10n,
-      category: 'Events',
-      source: 'csv',
-    }),
-  });
+  // Through the importers, as leads and deals arrive: they keep the funnel rollup with them.
+  await importLeads(
+    csvImport(mo, teamId, 'external_id,created_date,category,campaign\nL1,2026-11-01,Events,\n'),
+  );
+  await importOpportunities(
+    csvImport(mo, teamId, 'external_id,created_date,amount,stage,category\nO1,2026-11-01,0.10,Open,Events\n'),
+  );
   await db.commitment.create({ data: clockStamped({ teamId, commitmentId: 'PO-1', committedMinor: 10n }) });
   await db.target.create({
     data: clockStamped({ teamId, metric: 'leads', period: 'FY2026-Q4', value: 10n, createdBy: 'U1' }),
