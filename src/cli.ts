@@ -16,6 +16,7 @@ import { DEMO_ADMIN, DEMO_TEAM, loadDemo } from './demo.js';
 import { isIsoDate, requirePeriod } from './domain/calendar.js';
 import { EXIT_BUG, EXIT_USER_ERROR, isUserError, UsageError } from './domain/errors.js';
 import { computeKpis, type KpiRow } from './domain/kpis.js';
+import { tuneHeapForBatches } from './heap.js';
 import { toCsv } from './ingest/csv-write.js';
 import { parseEncoding } from './ingest/decode.js';
 import { describeCounts, importAndDescribe, isImportKind } from './ingest/import.js';
@@ -623,6 +624,7 @@ function findVerb(words: string[]): { verb: Verb; rest: string[] } | undefined {
 }
 
 export async function main(argv: string[]): Promise<number> {
+  tuneHeapForBatches();
   const [first] = argv;
   if (first === undefined || first === 'help' || first === '--help') {
     out(USAGE);

@@ -94,26 +94,41 @@ type Row = Omit<StoredSpend, 'amountMinor'> & {
 };
 
 // Rollup deltas are summed across batches and written before the commit (or when this many
-// days x categories x statuses are pending). A file's rows spread over a bounded set of days and
-// categories, so a million rows come down to tens of thousands of upserts instead of one per
-// row, the same in a fraction of the time (an upsert per batch row was a quarter of an import).
+// days x categories x statuses have sums pending). A file's rows spread over a bounded set of
+// days and categories, so a million rows come down to tens of thousands of upserts instead of
+// one per row, the same in a fraction of the time (an upsert per batch row was a quarter of
+// an import).
 const ROLLUP_FLUSH = 50_000;
+// The cells are kept across flushes (the same days and categories recur all through a file):
+// dropping and re-creating 50,000 of them at each flush was most of what an import promoted
+// to V8's old generation. Past this many they are let go, so memory stays bounded (~15 MB).
+const ROLLUP_CELLS_KEPT = 100_000;
+
+interface RollupCell {
+  delta: RollupDelta;
+  pending: boolean;
+}
 
 export function spendWriter(session: BulkSession): SpendBulkWriter {
   const amount = session.provider === 'postgresql' ? '"amountMinor"::text AS "amountMinor"' : '"amountMinor"';
-  const pendingRollup = new Map<string, RollupDelta>();
+  const cells = new Map<string, RollupCell>();
+  let pending: RollupCell[] = [];
   const flushRollup = async () => {
     // Zero sums are written too: a rollup row marks a category as in use, as it did per batch.
-    const deltas = [...pendingRollup.values()];
-    pendingRollup.clear();
-    await inChunks(deltas, (part) =>
+    await inChunks(pending, (part) =>
       session.run(
         `INSERT INTO "SpendDaily" ("teamId", "date", "category", "status", "amountMinor") VALUES ${placeholders(part.length, 5)}
          ON CONFLICT ("teamId", "date", "category", "status")
          DO UPDATE SET "amountMinor" = "SpendDaily"."amountMinor" + excluded."amountMinor"`,
-        part.flatMap((d) => [d.teamId, d.date, d.category, d.status, d.amountMinor]),
+        part.flatMap(({ delta: d }) => [d.teamId, d.date, d.category, d.status, d.amountMinor]),
       ),
     );
+    for (const c of pending) {
+      c.delta.amountMinor = 0n;
+      c.pending = false;
+    }
+    pending = [];
+    if (cells.size >= ROLLUP_CELLS_KEPT) cells.clear();
   };
   return {
     async hasSpend(teamId) {
@@ -175,11 +190,18 @@ export function spendWriter(session: BulkSession): SpendBulkWriter {
     async addToRollup(deltas) {
       for (const d of deltas) {
         const key = `${d.teamId}\u001f${d.date}\u001f${d.category}\u001f${d.status}`;
-        const sum = pendingRollup.get(key);
-        if (sum) sum.amountMinor += d.amountMinor;
-        else pendingRollup.set(key, { ...d });
+        let cell = cells.get(key);
+        if (!cell) {
+          cell = { delta: { ...d, amountMinor: 0n }, pending: false };
+          cells.set(key, cell);
+        }
+        cell.delta.amountMinor += d.amountMinor;
+        if (!cell.pending) {
+          cell.pending = true;
+          pending.push(cell);
+        }
       }
-      if (pendingRollup.size >= ROLLUP_FLUSH) await flushRollup();
+      if (pending.length >= ROLLUP_FLUSH) await flushRollup();
     },
     audit: (row) => insertAudit(session, randomUUID(), row),
     commitments: bulkCommitmentStore(session),
