@@ -5,7 +5,6 @@
 // in the worker pool (src/charts/pool.ts), then, for comparison, on the main thread.
 // Targets: ack p99 < 300 ms, reply p99 < 1 s. BENCH_DIGESTS (200) and BENCH_DIGESTS_INLINE
 // (50, the comparison) set the sizes.
-import { Agent, request as httpRequest } from 'node:http';
 import { cpus } from 'node:os';
 import { createMoApp } from '../src/app.js';
 import { chartPool, configureChartPool, defaultChartThreads } from '../src/charts/pool.js';
@@ -17,7 +16,8 @@ import { DEMO_TEAM, loadDemo } from '../src/demo.js';
 import { createLogger } from '../src/log.js';
 import { renderDigest } from '../src/services/digest.js';
 import { createMo } from '../src/services/mo.js';
-import { signedHeaders, startBenchSlack } from './fake-slack.js';
+import { startBenchSlack } from './fake-slack.js';
+import { quantile, slashClient } from './slash.js';
 
 const DIGESTS = Number(process.env.BENCH_DIGESTS ?? 200);
 const DIGESTS_INLINE = Number(process.env.BENCH_DIGESTS_INLINE ?? 50);
@@ -27,12 +27,6 @@ const USER = 'U0DEMOADMIN';
 const TARGET_ACK = 300;
 const TARGET_REPLY = 1000;
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
-
-function quantile(xs: number[], q: number): number {
-  if (!xs.length) return Number.NaN;
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))] as number;
-}
 
 const scratch = await createScratchDatabase();
 await applyMigrations(scratch.url);
@@ -54,49 +48,19 @@ const app = await createMoApp({
   clientOptions: { retryConfig: { retries: 0 } },
 });
 const port = await app.start();
-const agent = new Agent({ keepAlive: true, maxSockets: 16 });
+const client = slashClient({
+  port,
+  secret: SECRET,
+  slack,
+  teamId: DEMO_TEAM,
+  userId: USER,
+  channelId: 'C0MKTG',
+  maxSockets: 16,
+});
 
-function post(body: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const req = httpRequest(
-      {
-        host: '127.0.0.1',
-        port,
-        path: '/slack/events',
-        method: 'POST',
-        agent,
-        headers: signedHeaders(SECRET, body),
-      },
-      (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode ?? 0));
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
-let seq = 0;
 async function budget(): Promise<{ ack: number; reply: number }> {
-  const id = `e${++seq}`;
-  const body = new URLSearchParams({
-    team_id: DEMO_TEAM,
-    user_id: USER,
-    channel_id: 'C0MKTG',
-    command: '/mo',
-    text: 'budget',
-    api_app_id: 'A0BENCH',
-    response_url: slack.responseUrl(id),
-    trigger_id: `${seq}.1.bench`,
-  }).toString();
-  const replied = slack.reply(id);
-  const sent = performance.now();
-  const status = await post(body);
-  const ack = performance.now() - sent;
-  if (status !== 200) throw new Error(`/mo budget: HTTP ${status}`);
-  const reply = await replied;
-  return { ack, reply: reply.at - sent };
+  const sample = await client.send('budget');
+  return { ack: sample.ack, reply: sample.latency };
 }
 
 /** Draws `n` digests (4 at a time) while /mo budget comes in every 100 ms. */
@@ -158,6 +122,7 @@ for (const [label, n, threads] of [
   console.log(rows[rows.length - 1]);
 }
 await app.stop();
+client.close();
 await slack.close();
 await configureChartPool({});
 await database.close();
