@@ -57,7 +57,12 @@ const dayFormats = new Map<string, Intl.DateTimeFormat>();
 export function dateInZone(instant: Date, timeZone: string): IsoDate {
   let format = dayFormats.get(timeZone);
   if (!format) {
-    format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    format = new Intl.DateTimeFormat('en-CA', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+    });
     dayFormats.set(timeZone, format);
   }
   const parts = format.formatToParts(instant);
