@@ -104,10 +104,33 @@ const ROLLUP_FLUSH = 50_000;
 // to V8's old generation. Past this many they are let go, so memory stays bounded (~15 MB).
 const ROLLUP_CELLS_KEPT = 100_000;
 
+/**
+ * One (team, day, category, status) of the rollup with the sum pending for it. The sum is
+ * kept as a double while it is an exact integer (|sum| <= 2^53 - 1), and in a bigint past
+ * that: a bigint is immutable, so adding to one stored in a long-lived cell made a new one per
+ * row, and those were the largest share of what an import promoted to the old generation.
+ */
 interface RollupCell {
-  delta: RollupDelta;
+  teamId: string;
+  date: string;
+  category: string;
+  status: string;
+  small: number;
+  big: bigint;
   pending: boolean;
 }
+
+function addToCell(cell: RollupCell, amount: bigint): void {
+  const n = Number(amount);
+  const sum = cell.small + n;
+  if (Number.isSafeInteger(n) && Number.isSafeInteger(sum)) cell.small = sum;
+  else {
+    cell.big += BigInt(cell.small) + amount;
+    cell.small = 0;
+  }
+}
+
+const cellSum = (cell: RollupCell): bigint => cell.big + BigInt(cell.small);
 
 export function spendWriter(session: BulkSession): SpendBulkWriter {
   const amount = session.provider === 'postgresql' ? '"amountMinor"::text AS "amountMinor"' : '"amountMinor"';
@@ -120,11 +143,12 @@ export function spendWriter(session: BulkSession): SpendBulkWriter {
         `INSERT INTO "SpendDaily" ("teamId", "date", "category", "status", "amountMinor") VALUES ${placeholders(part.length, 5)}
          ON CONFLICT ("teamId", "date", "category", "status")
          DO UPDATE SET "amountMinor" = "SpendDaily"."amountMinor" + excluded."amountMinor"`,
-        part.flatMap(({ delta: d }) => [d.teamId, d.date, d.category, d.status, d.amountMinor]),
+        part.flatMap((c) => [c.teamId, c.date, c.category, c.status, cellSum(c)]),
       ),
     );
     for (const c of pending) {
-      c.delta.amountMinor = 0n;
+      c.small = 0;
+      c.big = 0n;
       c.pending = false;
     }
     pending = [];
@@ -192,10 +216,11 @@ export function spendWriter(session: BulkSession): SpendBulkWriter {
         const key = `${d.teamId}\u001f${d.date}\u001f${d.category}\u001f${d.status}`;
         let cell = cells.get(key);
         if (!cell) {
-          cell = { delta: { ...d, amountMinor: 0n }, pending: false };
+          const { teamId, date, category, status } = d;
+          cell = { teamId, date, category, status, small: 0, big: 0n, pending: false };
           cells.set(key, cell);
         }
-        cell.delta.amountMinor += d.amountMinor;
+        addToCell(cell, d.amountMinor);
         if (!cell.pending) {
           cell.pending = true;
           pending.push(cell);
