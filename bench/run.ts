@@ -165,6 +165,10 @@ const [rolled] = await mo.db.$queryRawUnsafe<{ total: bigint | number | null; da
   'SELECT SUM("amountMinor") AS total, COUNT(*) AS days FROM "SpendDaily" WHERE "teamId" = ?',
   TEAM,
 );
+const [monthly] = await mo.db.$queryRawUnsafe<{ total: bigint | number | null }[]>(
+  'SELECT SUM("amountMinor") AS total FROM "SpendMonthly" WHERE "teamId" = ?',
+  TEAM,
+);
 const [commitments] = await mo.db.$queryRawUnsafe<{ n: bigint | number; over: bigint | number | null }[]>(
   'SELECT COUNT(*) AS n, SUM(CASE WHEN "invoicedMinor" > "committedMinor" THEN 1 ELSE 0 END) AS over FROM "Commitment" WHERE "teamId" = ?',
   TEAM,
@@ -178,6 +182,10 @@ const storedOk =
   check(
     BigInt(rolled?.total ?? 0) === fileStats.rollupMinor,
     `SpendDaily sums to ${rolled?.total}, the file's actual + open committed to ${fileStats.rollupMinor}`,
+  ) &&
+  check(
+    BigInt(monthly?.total ?? 0) === fileStats.rollupMinor,
+    `SpendMonthly sums to ${monthly?.total}, the file's actual + open committed to ${fileStats.rollupMinor}`,
   ) &&
   check(
     Number(commitments?.n) === fileStats.commitments,

@@ -7,6 +7,7 @@ import { isUserError } from '../src/domain/errors.js';
 import { importAndDescribe } from '../src/ingest/import.js';
 import { sniffKind } from '../src/ingest/sniff.js';
 import { apology, type Logger, logBug } from '../src/log.js';
+import { todayIn } from '../src/services/mo.js';
 import { escapeMrkdwn, truncate } from '../src/slack/mrkdwn.js';
 import { type CommandEnv, workspaceFor } from './types.js';
 
@@ -97,6 +98,8 @@ export async function importSharedFile(
       source: 'slack',
       actor: shared.userId,
       label: name,
+      // A file shared in Slack never changes a locked month: an admin uses mo import --unlocked.
+      lock: { today: todayIn(env.mo, settings.timezone), lockDays: settings.lockDays },
       open: () => Readable.from([bytes]),
       onProgress: async (rows: number) => {
         if (Date.now() - last < PROGRESS_EVERY_MS) return;

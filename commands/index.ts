@@ -2,21 +2,26 @@
 // they ack at once, then call the same handlers `mo run` and the tests use.
 import type { App, BlockAction, ButtonAction, StaticSelectAction } from '@slack/bolt';
 import type { Logger } from '@slack/logger';
+import type { WebClient } from '@slack/web-api';
 import { renderChart } from '../src/charts/render.js';
 import { requirePeriod } from '../src/domain/calendar.js';
 import { normalizeCategory } from '../src/domain/category.js';
+import { isUserError } from '../src/domain/errors.js';
 import { currencyChangeRefusal, parseAmount } from '../src/domain/money.js';
 import { type AlertAction, actOnAlert } from '../src/services/alerts.js';
 import { budgetBurnUp } from '../src/services/charts.js';
 import { todayIn } from '../src/services/mo.js';
+import { approveMove, type BudgetMoveRow, rejectMove } from '../src/services/reallocation.js';
 import { openSurveyModal, refreshInvitation, submitSurveyPage } from '../src/services/surveys.js';
 import { decodeRef } from '../src/slack/blocks/budget.js';
 import { type Message, textMessage } from '../src/slack/blocks/common.js';
+import { moveRejectModal, moveRequestMessage, moveStatusMessage } from '../src/slack/blocks/reallocation.js';
 import { thanksView } from '../src/slack/blocks/surveys.js';
 import { errorReply, modalErrorAck, noteFieldError } from '../src/slack/errors.js';
 import { type ChartFile, uploadToDm } from '../src/slack/files.js';
 import { ACTION, ALERT, INPUT, SURVEY, VIEW } from '../src/slack/ids.js';
 import { escapeMrkdwn } from '../src/slack/mrkdwn.js';
+import { postOnce } from '../src/slack/post.js';
 import { postToResponseUrl, responseUrlOf, withResponseUrl } from '../src/slack/respond.js';
 import { stateChecked, stateUsers, stateValue, type ViewStateValues } from '../src/slack/view-state.js';
 import { alertBudgetView } from './alerts.js';
@@ -24,7 +29,7 @@ import { budgetEditView, showBudget } from './budget.js';
 import { importSharedFile } from './file-import.js';
 import { type HomeRefresher, registerHome } from './home.js';
 import { runCommand } from './router.js';
-import { describeSettings, settingsPatchSchema } from './settings.js';
+import { describeSettings, type SettingsPatch, settingsPatchSchema } from './settings.js';
 import { recordSpendEntry } from './spend.js';
 import { type CommandEnv, requireAdmin, workspaceFor } from './types.js';
 
@@ -219,6 +224,122 @@ export function registerCommands(app: App, env: CommandEnv, log: Logger): HomeRe
     }
   });
 
+  // A budget move's DM or Home tab: Approve settles it when both sides have; Reject asks why
+  // in a modal. A click on the Home tab has no message to answer: the tab is republished
+  // (registerHome's middleware) and the approvers' DMs are redrawn.
+  app.action<BlockAction<ButtonAction>>(
+    ACTION.moveApprove,
+    async ({ ack, body, action, respond, client }) => {
+      await ack();
+      const who = userOf(body);
+      const fromHome = !body.response_url;
+      const settings = await workspaceFor(env, who);
+      try {
+        const outcome = await approveMove(env.mo, settings, action.value ?? '', {
+          actor: who.userId,
+          isAdmin: await env.isAdmin(who.teamId, who.userId),
+        });
+        if (!fromHome)
+          await respond({ replace_original: true, ...moveStatusMessage(outcome.move, settings.currency) });
+        await redrawAsks(
+          client,
+          outcome.move,
+          settings.adminUserIds,
+          settings.currency,
+          who.userId,
+          fromHome,
+        );
+        if (outcome.applied && outcome.move.requestedBy !== who.userId) {
+          await tellRequester(client, outcome.move, settings.currency);
+        }
+      } catch (e) {
+        if (!isUserError(e)) throw e;
+        if (fromHome) return void log.warn(`budget move approval refused on the Home tab: ${e.message}`);
+        await respond({
+          response_type: 'ephemeral',
+          replace_original: false,
+          text: `:no_entry: ${escapeMrkdwn(e.message)}`,
+        });
+      }
+    },
+  );
+
+  /**
+   * Each approver's DM follows the request: a decided one loses its buttons, a half-approved
+   * one says who approved. The clicked DM itself was answered already (unless the click came
+   * from the Home tab).
+   */
+  const redrawAsks = async (
+    client: WebClient,
+    move: BudgetMoveRow,
+    admins: string[],
+    currency: string,
+    clickedBy: string,
+    fromHome: boolean,
+  ) => {
+    const approvers = new Set([move.fromOwner, move.toOwner, ...admins].filter((u): u is string => !!u));
+    for (const user of approvers) {
+      if (user === clickedBy && !fromHome) continue;
+      const post = await env.mo.posts.get(move.teamId, `move:${move.id}:${user}`);
+      if (post?.status !== 'posted' || !post.ts) continue;
+      const redrawn =
+        move.status === 'pending' ? moveRequestMessage(move, currency) : moveStatusMessage(move, currency);
+      await client.chat
+        .update({ channel: post.channel, ts: post.ts, ...redrawn })
+        .catch((e) => log.warn(`could not redraw ${user}'s request for move ${move.id}`, e));
+    }
+  };
+  app.action<BlockAction<ButtonAction>>(ACTION.moveReject, async ({ ack, body, action, client }) => {
+    await ack();
+    const where = body.container as { channel_id?: string; message_ts?: string } | undefined;
+    await client.views.open({
+      trigger_id: body.trigger_id,
+      view: moveRejectModal(action.value ?? '', {
+        channelId: where?.channel_id,
+        messageTs: where?.message_ts,
+      }),
+    });
+  });
+  app.view(VIEW.moveReject, async ({ ack, body, view, client }) => {
+    const who = { teamId: body.team?.id ?? body.user.team_id ?? '', userId: body.user.id };
+    const meta = JSON.parse(view.private_metadata || '{}') as {
+      moveId?: string;
+      channelId?: string;
+      messageTs?: string;
+    };
+    const settings = await workspaceFor(env, who);
+    let rejected: Awaited<ReturnType<typeof rejectMove>>;
+    try {
+      rejected = await rejectMove(env.mo, settings, meta.moveId ?? '', {
+        actor: who.userId,
+        isAdmin: await env.isAdmin(who.teamId, who.userId),
+        reason: stateValue(view.state.values as ViewStateValues, INPUT.reason) ?? '',
+      });
+    } catch (e) {
+      if (!isUserError(e)) throw e;
+      return void (await ack({ response_action: 'errors', errors: { [INPUT.reason.block]: e.message } }));
+    }
+    await ack();
+    const decided = moveStatusMessage(rejected, settings.currency);
+    const fromHome = !(meta.channelId && meta.messageTs);
+    if (meta.channelId && meta.messageTs)
+      await client.chat
+        .update({ channel: meta.channelId, ts: meta.messageTs, ...decided })
+        .catch((e) => log.warn('could not update the move request message', e));
+    await redrawAsks(client, rejected, settings.adminUserIds, settings.currency, who.userId, fromHome);
+    await tellRequester(client, rejected, settings.currency);
+  });
+
+  /** The requester hears how their move ended, by DM. */
+  const tellRequester = async (client: WebClient, move: BudgetMoveRow, currency: string) => {
+    await postOnce(client, env.mo.posts, {
+      teamId: move.teamId,
+      key: `move:${move.id}:outcome`,
+      channel: move.requestedBy,
+      message: moveStatusMessage(move, currency),
+    }).catch((e) => log.warn(`could not tell ${move.requestedBy} about move ${move.id}`, e));
+  };
+
   // A modal's submission: errors go back into the form; success closes it and confirms
   // at the response_url the command or button left in private_metadata.
   // Validation (reads only) happens before the ack, so field errors go back into the form; the
@@ -243,7 +364,14 @@ export function registerCommands(app: App, env: CommandEnv, log: Logger): HomeRe
     },
     [VIEW.settings]: {
       submit: submitSettings,
-      blocks: [INPUT.currency.block, INPUT.fiscalStart.block, INPUT.timezone.block, INPUT.admins.block],
+      blocks: [
+        INPUT.currency.block,
+        INPUT.fiscalStart.block,
+        INPUT.timezone.block,
+        INPUT.admins.block,
+        INPUT.lockDays.block,
+        INPUT.moveAutoApprove.block,
+      ],
       fallback: INPUT.currency.block,
     },
   };
@@ -370,6 +498,7 @@ export async function submitSettings(
     timezone: stateValue(values, INPUT.timezone),
     adminUserIds: stateUsers(values, INPUT.admins),
     spendEntry: stateValue(values, INPUT.spendEntry),
+    lockDays: stateValue(values, INPUT.lockDays),
   });
   if (!parsed.success) {
     const blockOf: Record<string, string> = {
@@ -378,6 +507,7 @@ export async function submitSettings(
       timezone: INPUT.timezone.block,
       adminUserIds: INPUT.admins.block,
       spendEntry: INPUT.spendEntry.block,
+      lockDays: INPUT.lockDays.block,
     };
     return {
       errors: Object.fromEntries(
@@ -385,10 +515,20 @@ export async function submitSettings(
       ),
     };
   }
-  const patch = parsed.data;
+  const patch: SettingsPatch = { ...parsed.data };
+  const current = await workspaceFor(env, who);
+  const threshold = stateValue(values, INPUT.moveAutoApprove);
+  if (threshold !== undefined && threshold.trim() !== '') {
+    try {
+      patch.moveAutoApproveMinor = parseAmount(threshold, patch.currency ?? current.currency);
+    } catch (e) {
+      return { errors: { [INPUT.moveAutoApprove.block]: (e as Error).message } };
+    }
+    if (patch.moveAutoApproveMinor < 0n)
+      return { errors: { [INPUT.moveAutoApprove.block]: 'An amount of 0 or more (0: always ask).' } };
+  }
   // A currency change once amounts are stored is refused beside the currency field (checked
   // before the ack; the update checks it again in its transaction).
-  const current = await workspaceFor(env, who);
   if (patch.currency && patch.currency !== current.currency) {
     const refusal = currencyChangeRefusal(
       current.currency,

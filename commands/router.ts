@@ -6,8 +6,9 @@ import { context, header, type Message, section, textMessage } from '../src/slac
 import { userErrorText } from '../src/slack/errors.js';
 import { alertsChannel, alertsHistory, alertsOff, alertsOn, alertsSet, alertsShow } from './alerts.js';
 import { tokenize } from './args.js';
-import { budget, budgetEdit, budgetSet } from './budget.js';
+import { budget, budgetEdit, budgetMove, budgetRequests, budgetSet } from './budget.js';
 import { digestNow, digestOff, digestPreview, digestSchedule, digestStatus } from './digest.js';
+import { forecastClear, forecastSet } from './forecast.js';
 import { mapAdd, mapList } from './mapping.js';
 import { settings } from './settings.js';
 import {
@@ -36,6 +37,10 @@ export const SUBCOMMANDS: Subcommand<any>[] = [
   budget,
   budgetSet,
   budgetEdit,
+  budgetMove,
+  budgetRequests,
+  forecastSet,
+  forecastClear,
   spendAdd,
   spendList,
   spendEdit,

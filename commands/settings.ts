@@ -2,9 +2,10 @@
 
 import { z } from 'zod';
 import { isTimeZone } from '../src/domain/calendar.js';
-import { isCurrencyCode } from '../src/domain/money.js';
+import { formatMoney, isCurrencyCode } from '../src/domain/money.js';
 import type { SettingsPatch, WorkspaceSettings } from '../src/domain/settings.js';
 import { SPEND_ENTRY, SPEND_ENTRY_HELP } from '../src/domain/spend.js';
+import type { FiscalStartPreview } from '../src/services/budget.js';
 import { settingsModal } from '../src/slack/blocks/modals.js';
 import { noArgs } from './args.js';
 import { defineSubcommand, requireAdmin, workspaceFor } from './types.js';
@@ -42,6 +43,12 @@ export const settingsPatchSchema = z.object({
   adminUserIds: z
     .array(z.string().regex(/^[UW][A-Z0-9]{2,}$/, 'must be Slack user ids like U012ABCDEF'))
     .optional(),
+  lockDays: z.coerce
+    .number({ message: 'must be a whole number of days, 0 to 366' })
+    .int('must be a whole number of days, 0 to 366')
+    .min(0, 'must be a whole number of days, 0 to 366')
+    .max(366, 'must be a whole number of days, 0 to 366')
+    .optional(),
   spendEntry: z.enum(SPEND_ENTRY, { message: `must be one of ${SPEND_ENTRY.join(', ')}` }).optional(),
 });
 
@@ -53,8 +60,30 @@ export function describeSettings(s: WorkspaceSettings): string {
   return (
     `Currency ${s.currency} · fiscal year starts in ${month} · timezone ${s.timezone} · ` +
     `extra admins: ${s.adminUserIds.length ? s.adminUserIds.join(', ') : 'none'} · ` +
-    `spend entry: ${s.spendEntry} (${SPEND_ENTRY_HELP[s.spendEntry]})`
+    `spend entry: ${s.spendEntry} (${SPEND_ENTRY_HELP[s.spendEntry]}) · ` +
+    `spend locks ${s.lockDays} days after its month ends · budget moves approved at once up to ` +
+    `${s.moveAutoApproveMinor > 0n ? formatMoney(s.moveAutoApproveMinor, s.currency) : 'nothing (always asked)'}`
   );
+}
+
+/** `mo settings --fiscal-start-month N` before --confirm: this year's plans in the new quarters. */
+export function describeFiscalStartPreview(preview: FiscalStartPreview, currency: string): string {
+  const lines = [
+    `With the fiscal year starting in ${new Date(`${preview.year.start}T00:00:00Z`).toLocaleString('en-US', { month: 'long', timeZone: 'UTC' })}, ` +
+      `this year is ${preview.year.label}. Plans keep their own dates; each quarter takes their phased months:`,
+  ];
+  for (const q of preview.quarters) {
+    lines.push(`  ${q.quarter.label}: planned ${formatMoney(q.planned, currency)}`);
+    for (const l of q.lines)
+      lines.push(`    ${l.category} (${l.period} line): ${formatMoney(l.planned, currency)}`);
+  }
+  lines.push(
+    `  ${preview.year.key} in all: ${formatMoney(
+      preview.quarters.reduce((s, q) => s + q.planned, 0n),
+      currency,
+    )}`,
+  );
+  return lines.join('\n');
 }
 
 export type { SettingsPatch };

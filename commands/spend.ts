@@ -45,7 +45,7 @@ function onlyFlags(
 
 export const spendAddArgs = tokens.transform((all, ctx) => {
   const { flags, words } = takeFlags(all, ['commitment']);
-  if (!onlyFlags(flags, ['committed', 'commitment', 'new'], ctx)) return z.NEVER;
+  if (!onlyFlags(flags, ['committed', 'commitment', 'new', 'unlocked'], ctx)) return z.NEVER;
   if (words.length === 0) return { form: true as const };
   // Anything that looks like a date is the date, valid or not: never part of the campaign.
   const dates = words.filter(looksLikeDateToken);
@@ -68,6 +68,7 @@ export const spendAddArgs = tokens.transform((all, ctx) => {
     committed: flags.has('committed'),
     createCategory: flags.has('new'),
     commitmentId: typeof commitment === 'string' ? commitment : undefined,
+    unlocked: flags.has('unlocked'),
   };
 });
 
@@ -114,7 +115,8 @@ export async function recordSpendEntry(
 
 export const spendAdd = defineSubcommand({
   name: 'spend add',
-  usage: '/mo spend add AMOUNT CATEGORY [campaign] [YYYY-MM-DD] [--committed] [--commitment PO] [--new]',
+  usage:
+    '/mo spend add AMOUNT CATEGORY [campaign] [YYYY-MM-DD] [--committed] [--commitment PO] [--new] [--unlocked]',
   summary: 'record spend; --commitment invoices a PO (or opens it with --committed); no arguments: a form',
   schema: spendAddArgs,
   async run(args, req, env) {
@@ -138,6 +140,7 @@ export const spendAdd = defineSubcommand({
         status: args.committed ? 'committed' : 'actual',
         commitmentId: args.commitmentId,
         createCategory: args.createCategory,
+        unlocked: args.unlocked,
       }),
     );
   },
@@ -175,7 +178,7 @@ export const spendList = defineSubcommand({
 
 export const spendEditArgs = tokens.transform((all, ctx) => {
   const { flags, words } = takeFlags(all, ['date', 'category', 'campaign']);
-  if (!onlyFlags(flags, ['date', 'category', 'campaign', 'new'], ctx)) return z.NEVER;
+  if (!onlyFlags(flags, ['date', 'category', 'campaign', 'new', 'unlocked'], ctx)) return z.NEVER;
   const [id, amount, ...extra] = words;
   if (!id) {
     ctx.addIssue({ code: 'custom', message: 'give the id of the entry (see /mo spend list)' });
@@ -200,13 +203,14 @@ export const spendEditArgs = tokens.transform((all, ctx) => {
       category: value('category'),
       campaign: value('campaign'),
       createCategory: flags.has('new'),
+      unlocked: flags.has('unlocked'),
     },
   };
 });
 
 export const spendEdit = defineSubcommand({
   name: 'spend edit',
-  usage: '/mo spend edit ID [AMOUNT] [--date YYYY-MM-DD] [--category C] [--campaign X]',
+  usage: '/mo spend edit ID [AMOUNT] [--date YYYY-MM-DD] [--category C] [--campaign X] [--unlocked]',
   summary: 'correct an entry typed in Slack or the CLI (its author or an admin)',
   schema: spendEditArgs,
   async run(args, req, env) {
@@ -216,23 +220,26 @@ export const spendEdit = defineSubcommand({
   },
 });
 
+/** One id, and `--unlocked` (an admin, for a locked month). */
 const oneId = (what: string) =>
-  tokens.transform((words, ctx) => {
+  tokens.transform((all, ctx) => {
+    const { flags, words } = takeFlags(all);
+    if (!onlyFlags(flags, ['unlocked'], ctx)) return z.NEVER;
     if (words.length !== 1) {
       ctx.addIssue({ code: 'custom', message: `give the ${what}` });
       return z.NEVER;
     }
-    return { id: words[0] as string };
+    return { id: words[0] as string, unlocked: flags.has('unlocked') };
   });
 
 export const spendDelete = defineSubcommand({
   name: 'spend delete',
-  usage: '/mo spend delete ID',
+  usage: '/mo spend delete ID [--unlocked]',
   summary: 'remove an entry (its author or an admin)',
   schema: oneId('id of the entry (see /mo spend list)'),
   async run(args, req, env) {
     const settings = await workspaceFor(env, req);
-    const { removed, fromFile } = await deleteSpend(env.mo, actorOf(env, req), args.id);
+    const { removed, fromFile } = await deleteSpend(env.mo, settings, actorOf(env, req), args.id, args);
     const note = fromFile ? `It came from ${fromFile}: importing that file again brings it back.` : undefined;
     return message(spendChangedMessage({ before: removed, action: 'delete', note }, settings.currency));
   },
@@ -245,19 +252,19 @@ export const spendUndo = defineSubcommand({
   schema: noArgs(),
   async run(_args, req, env) {
     const settings = await workspaceFor(env, req);
-    const removed = await undoSpend(env.mo, actorOf(env, req));
+    const removed = await undoSpend(env.mo, settings, actorOf(env, req));
     return message(spendChangedMessage({ before: removed, action: 'undo' }, settings.currency));
   },
 });
 
 export const spendClose = defineSubcommand({
   name: 'spend close',
-  usage: '/mo spend close PO',
+  usage: '/mo spend close PO [--unlocked]',
   summary: 'close a commitment: what is not invoiced stops counting as committed',
   schema: oneId('commitment to close (its PO number)'),
   async run(args, req, env) {
     const settings = await workspaceFor(env, req);
-    const { before, already } = await closeCommitment(env.mo, settings, actorOf(env, req), args.id);
+    const { before, already } = await closeCommitment(env.mo, settings, actorOf(env, req), args.id, args);
     return message(commitmentClosedMessage(before, already, settings.currency));
   },
 });

@@ -9,7 +9,7 @@ import { HTTP_STATUS, InvalidError, isUserError } from './domain/errors.js';
 import { parseEncoding } from './ingest/decode.js';
 import { ImportRejected, importLeads, importOpportunities, importSpend } from './ingest/import.js';
 import { type Logger, logBug } from './log.js';
-import type { Mo } from './services/mo.js';
+import { type Mo, todayIn } from './services/mo.js';
 
 export const MAX_IMPORT_BYTES = 50 * 1024 * 1024;
 
@@ -117,6 +117,12 @@ export function importApi(mo: Mo, logger: Logger, maxBytes = MAX_IMPORT_BYTES) {
         format: url.searchParams.get('format') ?? undefined,
         category: url.searchParams.get('category') ?? undefined,
         dryRun: url.searchParams.get('dry_run') === 'true',
+        // Tokens are made by admins; ?unlocked=true lets a file change a locked month (audited).
+        lock: {
+          today: todayIn(mo, settings.timezone),
+          lockDays: settings.lockDays,
+          unlocked: url.searchParams.get('unlocked') === 'true',
+        },
         encoding: parseEncoding(url.searchParams.get('encoding') ?? undefined),
         // One pass: the request body streams straight into the import.
         open: () => {

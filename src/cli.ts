@@ -3,7 +3,7 @@ import { createReadStream, existsSync, mkdirSync, statSync, writeFileSync } from
 import { basename, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { describeSettings, settingsPatchSchema } from '../commands/settings.js';
+import { describeFiscalStartPreview, describeSettings, settingsPatchSchema } from '../commands/settings.js';
 import { createClock } from './clock.js';
 import { type Config, loadConfig } from './config.js';
 import { backupDatabase, describeSummary, postgresBackupCommands, restoreDatabase } from './db/backup.js';
@@ -16,6 +16,8 @@ import { DEMO_ADMIN, DEMO_TEAM, loadDemo } from './demo.js';
 import { isIsoDate, requirePeriod } from './domain/calendar.js';
 import { EXIT_BUG, EXIT_USER_ERROR, isUserError, UsageError } from './domain/errors.js';
 import { computeKpis, type KpiRow } from './domain/kpis.js';
+import { parseAmount } from './domain/money.js';
+import type { SettingsPatch } from './domain/settings.js';
 import { tuneHeapForBatches } from './heap.js';
 import { toCsv } from './ingest/csv-write.js';
 import { parseEncoding } from './ingest/decode.js';
@@ -24,7 +26,7 @@ import { templateById } from './ingest/surveys.js';
 import { apology, logBug } from './log.js';
 import { importProgress } from './progress.js';
 import { evaluateAlerts } from './services/alerts.js';
-import { budgetReport } from './services/budget.js';
+import { budgetReport, previewFiscalStart } from './services/budget.js';
 import { createMo, type Mo, todayIn } from './services/mo.js';
 import { commitmentsCsv } from './services/spend.js';
 import { localDirectory } from './slack/admins.js';
@@ -38,13 +40,13 @@ const USAGE = `mo — marketing ops in Slack
   mo run --team T --user U "/mo budget ..."   run a slash command locally and print the reply
   mo shell [--team T] [--user U]    type /mo commands and read the replies (no Slack needed)
   mo playground (= mo shell --web)  Mo as mo serve runs it, with a local Slack in your browser
-  mo settings --team T [--currency C [--relabel]] [--fiscal-start-month N] [--timezone TZ] [--admins U1,U2]
-      [--spend-entry admins|owners|everyone]
+  mo settings --team T [--currency C [--relabel]] [--fiscal-start-month N [--confirm]] [--timezone TZ] [--admins U1,U2]
+      [--spend-entry admins|owners|everyone] [--lock-days N] [--move-auto-approve AMOUNT]
   mo import spend|budgets|leads|opportunities FILE --team T [--format F] [--category C] [--dry-run]
-      [--encoding latin1|windows-1252]  (files are read as UTF-8 unless told)
+      [--encoding latin1|windows-1252] [--unlocked]  (files are read as UTF-8 unless told; --unlocked: a locked month)
   mo token create|list --team T [--label L] · mo token revoke ID --team T   API tokens for /api/v1/import
   mo export kpis --team T [--period P] [--by week|month] [--format csv|json]   the digest's figures
-  mo export budget --team T [--period P] [--category C] [--format csv|json]
+  mo export budget --team T [--period P] [--category C] [--as-of YYYY-MM-DD] [--format csv|json]
   mo export commitments --team T [--period P] [--format csv]   committed, invoiced and open per commitment
   mo digest --team T --out DIR [--date YYYY-MM-DD]   write the weekly digest (blocks JSON + PNGs) locally
   mo survey export --team T [--survey ID]   survey answers as CSV (anonymous ones without identities)
@@ -117,10 +119,15 @@ const FLAG = {
   label: { type: 'string' },
   out: { type: 'string' },
   date: { type: 'string' },
+  'as-of': { type: 'string' },
+  confirm: { type: 'boolean' },
+  'lock-days': { type: 'string' },
+  'move-auto-approve': { type: 'string' },
   limit: { type: 'string' },
   survey: { type: 'string' },
   encoding: { type: 'string' },
   web: { type: 'boolean' },
+  unlocked: { type: 'boolean' },
 } as const;
 type FlagName = keyof typeof FLAG;
 type Flags = { [K in FlagName]?: (typeof FLAG)[K]['type'] extends 'boolean' ? boolean : string };
@@ -254,8 +261,19 @@ export const VERBS: Verb[] = [
   ),
   verb(
     'settings',
-    'mo settings --team T [--currency C [--relabel]] [--fiscal-start-month N] [--timezone TZ] [--admins U1,U2] [--spend-entry admins|owners|everyone]',
-    ['team', 'currency', 'relabel', 'fiscal-start-month', 'timezone', 'admins', 'spend-entry'],
+    'mo settings --team T [--currency C [--relabel]] [--fiscal-start-month N [--confirm]] [--timezone TZ] [--admins U1,U2] [--spend-entry admins|owners|everyone] [--lock-days N] [--move-auto-approve AMOUNT]',
+    [
+      'team',
+      'currency',
+      'relabel',
+      'fiscal-start-month',
+      'confirm',
+      'timezone',
+      'admins',
+      'spend-entry',
+      'lock-days',
+      'move-auto-approve',
+    ],
     async ({ values }, config) => {
       const teamId = requireTeam(values);
       const patch = settingsPatchSchema.safeParse({
@@ -266,6 +284,7 @@ export const VERBS: Verb[] = [
           ?.split(',')
           .map((s) => s.trim())
           .filter(Boolean),
+        lockDays: values['lock-days'],
         spendEntry: values['spend-entry'],
       });
       if (!patch.success) {
@@ -275,6 +294,7 @@ export const VERBS: Verb[] = [
           fiscalStartMonth: '--fiscal-start-month',
           timezone: '--timezone',
           adminUserIds: '--admins',
+          lockDays: '--lock-days',
         };
         throw new UsageError(
           patch.error.issues
@@ -283,14 +303,32 @@ export const VERBS: Verb[] = [
         );
       }
       return await withMo(config, async (mo) => {
-        const changed = Object.values(patch.data).some((v) => v !== undefined);
         const before = await mo.workspaces.ensure(teamId);
-        const relabelling = Boolean(
-          values.relabel && patch.data.currency && patch.data.currency !== before.currency,
-        );
+        const data: SettingsPatch = { ...patch.data };
+        if (values['move-auto-approve'] !== undefined) {
+          let threshold: bigint;
+          try {
+            threshold = parseAmount(values['move-auto-approve'], data.currency ?? before.currency);
+          } catch (e) {
+            throw new UsageError(`--move-auto-approve: ${(e as Error).message}`);
+          }
+          if (threshold < 0n)
+            throw new UsageError('--move-auto-approve: an amount of 0 or more (0: always ask)');
+          data.moveAutoApproveMinor = threshold;
+        }
+        // A new fiscal-year start re-slices every view: show how this year's plans fall into
+        // the new quarters first, and change it only with --confirm.
+        const newStart = data.fiscalStartMonth;
+        if (newStart !== undefined && newStart !== before.fiscalStartMonth && !values.confirm) {
+          out(describeFiscalStartPreview(await previewFiscalStart(mo, before, newStart), before.currency));
+          out('Nothing changed. Run again with --confirm to change the fiscal-year start.');
+          return 0;
+        }
+        const changed = Object.values(data).some((v) => v !== undefined);
+        const relabelling = Boolean(values.relabel && data.currency && data.currency !== before.currency);
         const amounts = relabelling ? await mo.workspaces.storedAmounts(teamId) : 0;
         const after = changed
-          ? await mo.workspaces.update(teamId, patch.data, 'cli', { relabel: values.relabel })
+          ? await mo.workspaces.update(teamId, data, 'cli', { relabel: values.relabel })
           : before;
         if (relabelling)
           out(
@@ -303,8 +341,8 @@ export const VERBS: Verb[] = [
   ),
   verb(
     'import',
-    'mo import spend|budgets|leads|opportunities FILE --team T [--format F] [--category C] [--dry-run] [--encoding latin1|windows-1252]',
-    ['team', 'format', 'category', 'dry-run', 'encoding'],
+    'mo import spend|budgets|leads|opportunities FILE --team T [--format F] [--category C] [--dry-run] [--encoding latin1|windows-1252] [--unlocked]',
+    ['team', 'format', 'category', 'dry-run', 'encoding', 'unlocked'],
     async ({ values, positionals }, config) => {
       const [kind, file] = positionals;
       if (!isImportKind(kind)) {
@@ -334,6 +372,12 @@ export const VERBS: Verb[] = [
           category: values.category,
           dryRun: values['dry-run'],
           encoding: parseEncoding(values.encoding),
+          // The server's operator is an admin: --unlocked lets a file change a locked month (audited).
+          lock: {
+            today: todayIn(mo, settings.timezone),
+            lockDays: settings.lockDays,
+            unlocked: Boolean(values.unlocked),
+          },
         };
         let described: string;
         try {
@@ -451,17 +495,21 @@ export const VERBS: Verb[] = [
   ),
   verb(
     'export budget',
-    'mo export budget --team T [--period P] [--category C] [--format csv|json]',
-    ['team', 'period', 'category', 'format'],
+    'mo export budget --team T [--period P] [--category C] [--as-of YYYY-MM-DD] [--format csv|json]',
+    ['team', 'period', 'category', 'as-of', 'format'],
     async ({ values }, config) => {
       const teamId = requireTeam(values);
       const format = values.format ?? 'csv';
       if (format !== 'csv' && format !== 'json') throw new UsageError('--format is csv or json');
       return await withMo(config, async (mo) => {
         const settings = await mo.workspaces.ensure(teamId);
+        const asOf = values['as-of'];
+        if (asOf !== undefined && !isIsoDate(asOf)) throw new UsageError('--as-of takes YYYY-MM-DD');
+        // As of a date: only what is dated on or before it counts, and it is "today".
         const report = await budgetReport(mo, settings, {
           period: values.period,
           category: values.category,
+          ...(asOf ? { today: asOf } : {}),
         });
         const rows = [...report.rows, { ...report.total, category: 'TOTAL' }];
         if (format === 'json') {
@@ -481,7 +529,7 @@ export const VERBS: Verb[] = [
                   available: minorNumber(r.available),
                   forecast: minorNumber(r.forecast),
                   variance_pct: r.variancePct,
-                  status: r.status,
+                  status: r.statusLabel,
                 })),
               },
               null,
@@ -499,7 +547,7 @@ export const VERBS: Verb[] = [
                 r.available.toString(),
                 r.forecast.toString(),
                 r.variancePct === null ? '' : r.variancePct.toFixed(2),
-                r.status,
+                r.statusLabel,
               ]),
               {
                 columns: [

@@ -12,8 +12,10 @@ import {
   readAlertSettings,
   type StateKey,
 } from '../domain/alerts.js';
+import type { MonthFigures } from '../domain/budget.js';
 import type { IsoDate } from '../domain/calendar.js';
 import { categoryKey, topOf } from '../domain/category.js';
+import { phasePlan } from '../domain/phasing.js';
 import { recordAudit } from './audit.js';
 import type { Db } from './client.js';
 import { spendRepository } from './spend.js';
@@ -110,6 +112,7 @@ export function alertRepository(db: Db) {
           category: true,
           ownerUserId: true,
           plannedMinor: true,
+          phasing: true,
         },
       });
       const byPeriod = new Map<string, typeof lines>();
@@ -118,7 +121,16 @@ export function alertRepository(db: Db) {
       const out: LineFigures[] = [];
       for (const periodLines of byPeriod.values()) {
         const first = periodLines[0] as (typeof lines)[number];
-        const sums = await spend.sumsByCategory(teamId, first.periodStart, first.periodEnd, today);
+        const [sums, estimates] = await Promise.all([
+          spend.monthSums(teamId, first.periodStart, first.periodEnd, today),
+          db.latestEstimate.findMany({
+            where: {
+              teamId,
+              month: { gte: first.periodStart.slice(0, 7), lte: first.periodEnd.slice(0, 7) },
+            },
+            select: { category: true, month: true, amountMinor: true },
+          }),
+        ]);
         const figures = new Map(
           periodLines.map((l) => [
             categoryKey(l.category),
@@ -132,18 +144,38 @@ export function alertRepository(db: Db) {
               planned: l.plannedMinor,
               actual: 0n,
               committed: 0n,
-              actualToDate: 0n,
+              months: new Map(
+                phasePlan(l).map(({ month, planned }) => [
+                  month,
+                  {
+                    category: l.category,
+                    month,
+                    planned,
+                    actual: 0n,
+                    committed: 0n,
+                    estimate: null,
+                  } as MonthFigures,
+                ]),
+              ),
             },
           ]),
         );
+        const lineOf = (category: string) =>
+          figures.get(categoryKey(category)) ?? figures.get(categoryKey(topOf(category)));
         for (const s of sums) {
-          const line = figures.get(categoryKey(s.category)) ?? figures.get(categoryKey(topOf(s.category)));
-          if (!line) continue;
+          const line = lineOf(s.category);
+          const cell = line?.months.get(s.month);
+          if (!line || !cell) continue;
           line.actual += s.actual;
           line.committed += s.committed;
-          line.actualToDate += s.actualToDate;
+          cell.actual += s.actual;
+          cell.committed += s.committed;
         }
-        out.push(...figures.values());
+        for (const e of estimates) {
+          const cell = figures.get(categoryKey(e.category))?.months.get(e.month);
+          if (cell) cell.estimate = (cell.estimate ?? 0n) + e.amountMinor;
+        }
+        for (const f of figures.values()) out.push({ ...f, months: [...f.months.values()] });
       }
       return out;
     },

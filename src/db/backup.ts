@@ -14,7 +14,10 @@ import { providerOf, sqlitePath } from './url.js';
 const MONEY: Record<string, string[]> = {
   Spend: ['amountMinor'],
   SpendDaily: ['amountMinor'],
+  SpendMonthly: ['amountMinor'],
   BudgetLine: ['plannedMinor'],
+  LatestEstimate: ['amountMinor'],
+  BudgetMove: ['amountMinor'],
   Opportunity: ['amountMinor'],
 };
 

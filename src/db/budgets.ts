@@ -10,6 +10,8 @@ export interface BudgetLineInput {
   category: string;
   plannedMinor: bigint;
   ownerUserId?: string | null;
+  /** Weights per month (`40;30;30`), null for calendar days; undefined keeps what is set. */
+  phasing?: string | null;
 }
 
 export interface BudgetLineView {
@@ -17,6 +19,7 @@ export interface BudgetLineView {
   category: string;
   plannedMinor: bigint;
   ownerUserId: string | null;
+  phasing: string | null;
 }
 
 const view = (row: BudgetLineView | null): BudgetLineView | null =>
@@ -25,6 +28,7 @@ const view = (row: BudgetLineView | null): BudgetLineView | null =>
     category: row.category,
     plannedMinor: row.plannedMinor,
     ownerUserId: row.ownerUserId,
+    phasing: row.phasing,
   };
 
 export function budgetRepository(db: Db) {
@@ -45,6 +49,7 @@ export function budgetRepository(db: Db) {
           periodStart: input.period.start,
           periodEnd: input.period.end,
           ...(input.ownerUserId !== undefined ? { ownerUserId: input.ownerUserId } : {}),
+          ...(input.phasing !== undefined ? { phasing: input.phasing } : {}),
         };
         const row = await tx.budgetLine.upsert({
           where,
@@ -71,16 +76,24 @@ export function budgetRepository(db: Db) {
     },
 
     /**
-     * Planned amount per category for a period: the lines set for it and for the months and
-     * quarters inside it (a line for a larger period does not count toward a smaller one).
+     * Every line whose months overlap [start, end], whatever fiscal calendar it was set in:
+     * plans keep their own dates, and views take the phased months that fall inside them.
      */
-    async plannedByCategory(teamId: string, period: Pick<Period, 'start' | 'end'>) {
-      const groups = await db.budgetLine.groupBy({
-        by: ['category'],
-        where: { teamId, periodStart: { gte: period.start }, periodEnd: { lte: period.end } },
-        _sum: { plannedMinor: true },
+    linesOverlapping(teamId: string, range: Pick<Period, 'start' | 'end'>) {
+      return db.budgetLine.findMany({
+        where: { teamId, periodStart: { lte: range.end }, periodEnd: { gte: range.start } },
+        select: {
+          id: true,
+          period: true,
+          periodStart: true,
+          periodEnd: true,
+          category: true,
+          ownerUserId: true,
+          plannedMinor: true,
+          phasing: true,
+        },
+        orderBy: [{ category: 'asc' }, { periodStart: 'asc' }],
       });
-      return groups.map((g) => ({ category: g.category, planned: g._sum.plannedMinor ?? 0n }));
     },
 
     /** Every budget line a period's plan is made of, for owners and exports. */
@@ -88,6 +101,64 @@ export function budgetRepository(db: Db) {
       return db.budgetLine.findMany({
         where: { teamId, periodStart: { gte: period.start }, periodEnd: { lte: period.end } },
         orderBy: [{ category: 'asc' }, { periodStart: 'asc' }],
+      });
+    },
+
+    /** Latest estimates for the months of [start, end]. */
+    estimatesWithin(teamId: string, range: Pick<Period, 'start' | 'end'>) {
+      return db.latestEstimate.findMany({
+        where: { teamId, month: { gte: range.start.slice(0, 7), lte: range.end.slice(0, 7) } },
+        select: { category: true, month: true, amountMinor: true },
+      });
+    },
+
+    /**
+     * Replaces a category's latest estimates for `months` with `amounts` (none: clears them),
+     * audited as one change. Returns the estimates before.
+     */
+    async replaceEstimates(
+      input: {
+        teamId: string;
+        category: string;
+        period: string;
+        months: string[];
+        amounts: { month: string; amountMinor: bigint }[];
+      },
+      actor: string,
+    ) {
+      return db.$transaction(async (tx) => {
+        const where = { teamId: input.teamId, category: input.category, month: { in: input.months } };
+        const before = await tx.latestEstimate.findMany({
+          where,
+          select: { month: true, amountMinor: true, period: true, setBy: true },
+          orderBy: { month: 'asc' },
+        });
+        if (!before.length && !input.amounts.length) return before;
+        await tx.latestEstimate.deleteMany({ where });
+        if (input.amounts.length) {
+          await tx.latestEstimate.createMany({
+            data: input.amounts.map((a) =>
+              clockStamped({
+                teamId: input.teamId,
+                category: input.category,
+                month: a.month,
+                amountMinor: a.amountMinor,
+                period: input.period,
+                setBy: actor,
+              }),
+            ),
+          });
+        }
+        await recordAudit(tx as Db, {
+          teamId: input.teamId,
+          actor,
+          action: input.amounts.length ? 'forecast.set' : 'forecast.clear',
+          entity: 'latest_estimate',
+          entityId: `${input.category}|${input.period}`,
+          before: before.length ? before : null,
+          after: input.amounts.length ? input.amounts : null,
+        });
+        return before;
       });
     },
 

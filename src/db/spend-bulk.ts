@@ -57,7 +57,7 @@ export interface SpendBulkWriter {
   existing(teamId: string, keys: string[]): Promise<Map<string, StoredSpend>>;
   insert(rows: NewSpend[]): Promise<void>;
   update(id: string, data: Omit<StoredSpend, 'id'>): Promise<void>;
-  /** Sums deltas in memory; they reach SpendDaily before commit() commits (same transaction). */
+  /** Sums deltas in memory; they reach SpendDaily and SpendMonthly before commit() commits (same transaction). */
   addToRollup(deltas: RollupDelta[]): Promise<void>;
   audit(row: AuditRow): Promise<void>;
   /** The commitments the rows name, in the same transaction. */
@@ -144,6 +144,31 @@ export function spendWriter(session: BulkSession): SpendBulkWriter {
          ON CONFLICT ("teamId", "date", "category", "status")
          DO UPDATE SET "amountMinor" = "SpendDaily"."amountMinor" + excluded."amountMinor"`,
         part.flatMap((c) => [c.teamId, c.date, c.category, c.status, cellSum(c)]),
+      ),
+    );
+    // The monthly rollup, from the same sums in the same transaction (few cells: a month's
+    // days fold into one, so these are short-lived).
+    const months = new Map<string, RollupDelta>();
+    for (const c of pending) {
+      const month = c.date.slice(0, 7);
+      const key = `${c.teamId}\u001f${month}\u001f${c.category}\u001f${c.status}`;
+      const sum = months.get(key);
+      if (sum) sum.amountMinor += cellSum(c);
+      else
+        months.set(key, {
+          teamId: c.teamId,
+          date: month,
+          category: c.category,
+          status: c.status,
+          amountMinor: cellSum(c),
+        });
+    }
+    await inChunks([...months.values()], (part) =>
+      session.run(
+        `INSERT INTO "SpendMonthly" ("teamId", "month", "category", "status", "amountMinor") VALUES ${placeholders(part.length, 5)}
+         ON CONFLICT ("teamId", "month", "category", "status")
+         DO UPDATE SET "amountMinor" = "SpendMonthly"."amountMinor" + excluded."amountMinor"`,
+        part.flatMap((d) => [d.teamId, d.date, d.category, d.status, d.amountMinor]),
       ),
     );
     for (const c of pending) {

@@ -61,7 +61,7 @@ export interface SpendPatch {
   campaign?: string;
 }
 
-/** Adds one spend row to the daily rollup, inside the caller's transaction. */
+/** Adds one spend row to the daily and monthly rollups, inside the caller's transaction. */
 export async function addToRollup(
   tx: Db,
   row: Pick<SpendInput, 'teamId' | 'date' | 'category' | 'status' | 'amountMinor'>,
@@ -72,7 +72,24 @@ export async function addToRollup(
     create: { teamId, date, category, status, amountMinor },
     update: { amountMinor: { increment: amountMinor } },
   });
+  const month = date.slice(0, 7);
+  await tx.spendMonthly.upsert({
+    where: { teamId_month_category_status: { teamId, month, category, status } },
+    create: { teamId, month, category, status, amountMinor },
+    update: { amountMinor: { increment: amountMinor } },
+  });
 }
+
+export interface SpendMonthSums {
+  category: string;
+  /** YYYY-MM */
+  month: string;
+  actual: bigint;
+  committed: bigint;
+}
+
+// Drivers return SUM as bigint, number or numeric text: read all three exactly.
+const exact = (v: unknown) => BigInt(typeof v === 'bigint' ? v : String(v ?? 0));
 
 const ledgerRow = (r: {
   idempotencyKey: string;
@@ -127,6 +144,42 @@ export function spendRepository(db: Db, clock?: Clock) {
   };
   return {
     /**
+     * Per category and calendar month of [start, end] (whole months): actual dated on or
+     * before `asOf` and committed dated in the month. Months before asOf's month are read
+     * from the monthly rollup (a year is a few hundred rows, not a row per day); asOf's own
+     * month from the daily one, to leave out what is dated after asOf.
+     */
+    async monthSums(teamId: string, start: IsoDate, end: IsoDate, asOf: IsoDate): Promise<SpendMonthSums[]> {
+      const asOfMonth = asOf.slice(0, 7);
+      const [months, days] = await Promise.all([
+        db.$queryRaw<{ category: string; month: string; actual: unknown; committed: unknown }[]>`
+          SELECT "category", "month",
+            CAST(SUM(CASE WHEN "status" = 'actual' AND "month" < ${asOfMonth} THEN "amountMinor" ELSE 0 END) AS BIGINT) AS "actual",
+            CAST(SUM(CASE WHEN "status" = 'committed' THEN "amountMinor" ELSE 0 END) AS BIGINT) AS "committed"
+          FROM "SpendMonthly"
+          WHERE "teamId" = ${teamId} AND "month" >= ${start.slice(0, 7)} AND "month" <= ${end.slice(0, 7)}
+          GROUP BY "category", "month"`,
+        asOfMonth >= start.slice(0, 7) && asOfMonth <= end.slice(0, 7)
+          ? db.$queryRaw<{ category: string; actual: unknown }[]>`
+              SELECT "category", CAST(SUM("amountMinor") AS BIGINT) AS "actual"
+              FROM "SpendDaily"
+              WHERE "teamId" = ${teamId} AND "status" = 'actual'
+                AND "date" >= ${`${asOfMonth}-01`} AND "date" <= ${asOf}
+              GROUP BY "category"`
+          : Promise.resolve([]),
+      ]);
+      const out = months.map((r) => ({
+        category: r.category,
+        month: r.month,
+        actual: exact(r.actual),
+        committed: exact(r.committed),
+      }));
+      for (const d of days)
+        out.push({ category: d.category, month: asOfMonth, actual: exact(d.actual), committed: 0n });
+      return out;
+    },
+
+    /**
      * Sums per category for [start, end], and actual through `today` for the run rate, in one
      * pass over the daily rollup (SpendDaily, kept with every spend write), not the spend rows.
      * Committed is the open amount of commitments (src/domain/commitments.ts).
@@ -141,8 +194,6 @@ export function spendRepository(db: Db, clock?: Clock) {
         FROM "SpendDaily"
         WHERE "teamId" = ${teamId} AND "date" >= ${start} AND "date" <= ${end}
         GROUP BY "category"`;
-      // Drivers return SUM as bigint, number or numeric text: read all three exactly.
-      const exact = (v: unknown) => BigInt(typeof v === 'bigint' ? v : String(v ?? 0));
       return rows.map((r) => ({
         category: r.category,
         actual: exact(r.actual),

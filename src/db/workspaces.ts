@@ -22,6 +22,8 @@ export function workspaceRepository(db: Db) {
       fiscalStartMonth: row.fiscalStartMonth,
       timezone: row.timezone,
       adminUserIds: row.admins.map((a) => a.userId).sort(),
+      lockDays: row.lockDays,
+      moveAutoApproveMinor: row.moveAutoApproveMinor,
       spendEntry: isSpendEntryRule(row.spendEntry) ? row.spendEntry : 'owners',
     };
   }

@@ -2,7 +2,7 @@
 // now, how that changes the alert state (fire once per crossing, again only higher, resolve
 // quietly, fire again after), and quiet hours. Pure: the service reads and writes state.
 import { z } from 'zod';
-import { leafForecast } from './budget.js';
+import { type MonthFigures, monthOutlook } from './budget.js';
 import { addDays, dateInZone, daysInclusive, type IsoDate } from './calendar.js';
 import { InvalidError } from './errors.js';
 import { zonedInstant } from './schedule.js';
@@ -97,8 +97,11 @@ export interface LineFigures {
   planned: bigint;
   actual: bigint;
   committed: bigint;
-  /** Actual dated from the period start through today (the forecast's run rate). */
-  actualToDate: bigint;
+  /**
+   * The line's calendar months: its phased plan, the category's actual (dated through today)
+   * and committed, and a latest estimate where one is set. The forecast is their sum.
+   */
+  months: MonthFigures[];
 }
 
 export interface Condition {
@@ -107,10 +110,12 @@ export interface Condition {
   threshold: number;
 }
 
-export function lineForecast(line: LineFigures, today: IsoDate): bigint {
-  const periodDays = daysInclusive(line.periodStart, line.periodEnd);
-  const elapsed = Math.max(0, Math.min(periodDays, daysInclusive(line.periodStart, today)));
-  return leafForecast(line, periodDays, elapsed);
+/** The line's forecast: its months' forecasts summed, a latest estimate where one is set. */
+export function lineForecast(line: Pick<LineFigures, 'months'>, today: IsoDate): bigint {
+  return line.months.reduce((sum, cell) => {
+    const { forecast, estimate } = monthOutlook(cell, today);
+    return sum + (estimate ?? forecast);
+  }, 0n);
 }
 
 /**

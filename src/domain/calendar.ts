@@ -204,3 +204,46 @@ export function requirePeriod(text: string, today: IsoDate, startMonth: number):
   if (!period) throw new PeriodError(`"${text}" is not a period: ${PERIOD_HELP}`);
   return period;
 }
+
+/** A calendar month as `YYYY-MM`: the one unit every plan, actual and forecast is kept in. */
+export type MonthKey = string;
+
+export function monthOf(date: IsoDate): MonthKey {
+  return date.slice(0, 7);
+}
+
+export function monthFirstDay(month: MonthKey): IsoDate {
+  return `${month}-01`;
+}
+
+export function monthLastDay(month: MonthKey): IsoDate {
+  const [y, m] = month.split('-').map(Number) as [number, number];
+  return addDays(monthStart(y, m + 1), -1);
+}
+
+export function daysInMonth(month: MonthKey): number {
+  return Number(monthLastDay(month).slice(8, 10));
+}
+
+/** The calendar months that [start, end] touches, in order. */
+export function monthsBetween(start: IsoDate, end: IsoDate): MonthKey[] {
+  const out: MonthKey[] = [];
+  if (end < start) return out;
+  let [y, m] = start.split('-').map(Number) as [number, number];
+  const last = monthOf(end);
+  for (;;) {
+    const key = `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}`;
+    out.push(key);
+    if (key >= last) return out;
+    m += 1;
+    if (m > 12) {
+      m = 1;
+      y += 1;
+    }
+  }
+}
+
+/** The period's months (a fiscal period is whole calendar months). */
+export function monthsOfPeriod(period: Pick<Period, 'start' | 'end'>): MonthKey[] {
+  return monthsBetween(period.start, period.end);
+}

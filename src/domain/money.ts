@@ -158,6 +158,19 @@ export function formatMoney(minor: bigint, currency: string): string {
   return format.format(toWholeUnits(minor, currency));
 }
 
+/** `$5,999.99`: to the minor unit, where whole units would hide a difference. */
+export function formatMoneyExact(minor: bigint, currency: string): string {
+  const digits = minorDigits(currency);
+  const format = new Intl.NumberFormat('en-US', {
+    style: 'currency',
+    currency,
+    minimumFractionDigits: digits,
+    maximumFractionDigits: digits,
+  });
+  // Through the exact decimal text, so amounts beyond 2^53 minor units stay exact.
+  return format.format(formatMinorExact(minor, currency) as Intl.StringNumericLiteral);
+}
+
 /** `1234.56` / `-120.00`: exact, for CSV and confirmations. */
 export function formatMinorExact(minor: bigint, currency: string): string {
   const digits = minorDigits(currency);

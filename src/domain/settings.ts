@@ -1,5 +1,5 @@
 // A workspace's settings as Mo reads them: currency, fiscal-year start, timezone, extra admins,
-// who may book spend.
+// who may book spend, when closed months lock, the budget moves approved at once.
 import type { SpendEntryRule } from './spend.js';
 
 export interface WorkspaceSettings {
@@ -10,6 +10,10 @@ export interface WorkspaceSettings {
   adminUserIds: string[];
   /** Who may book spend: admins | owners | everyone (src/domain/spend.ts). */
   spendEntry: SpendEntryRule;
+  /** Spend dated in a month that ended more than this many days ago is locked. */
+  lockDays: number;
+  /** Budget moves at or under this amount are approved at once; 0n: always ask. */
+  moveAutoApproveMinor: bigint;
 }
 
 export type SettingsPatch = Partial<Omit<WorkspaceSettings, 'teamId'>>;

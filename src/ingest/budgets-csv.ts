@@ -1,17 +1,23 @@
-// The canonical budgets CSV: period,category,amount,owner.
-import { type Period, parsePeriod } from '../domain/calendar.js';
+// The canonical budgets CSV: period,category,amount,owner,phasing (weights per month, `40;30;30`).
+import { monthsOfPeriod, type Period, parsePeriod } from '../domain/calendar.js';
 import { normalizeCategory } from '../domain/category.js';
 import { parseAmount } from '../domain/money.js';
+import { parsePhasing } from '../domain/phasing.js';
 import { parseUserRef } from '../slack/mrkdwn.js';
 import { RowError } from './spend-csv.js';
 
-export const BUDGET_COLUMNS = { required: ['period', 'category', 'amount'], optional: ['owner'] } as const;
+export const BUDGET_COLUMNS = {
+  required: ['period', 'category', 'amount'],
+  optional: ['owner', 'phasing'],
+} as const;
 
 export interface BudgetRecord {
   period: Period;
   category: string;
   plannedMinor: bigint;
   ownerUserId: string | null;
+  /** Weights per month of the period, normalized (`40;30;30`); null: by calendar days. */
+  phasing: string | null;
 }
 
 export function parseOwner(text: string | undefined): string | null {
@@ -46,5 +52,14 @@ export function parseBudgetRecord(
   } catch (e) {
     throw new RowError((e as Error).message);
   }
-  return { period, category, plannedMinor, ownerUserId: parseOwner(values.owner) };
+  const weights = (values.phasing ?? '').trim();
+  let phasing: string | null = null;
+  if (weights !== '') {
+    try {
+      phasing = parsePhasing(weights, monthsOfPeriod(period).length);
+    } catch (e) {
+      throw new RowError((e as Error).message);
+    }
+  }
+  return { period, category, plannedMinor, ownerUserId: parseOwner(values.owner), phasing };
 }

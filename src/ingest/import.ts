@@ -15,6 +15,7 @@ import type { Db } from '../db/client.js';
 import { mappingRepository } from '../db/mapping.js';
 import { type NewSpend, openSpendBulkWriter, type StoredSpend } from '../db/spend-bulk.js';
 import { clockStamped } from '../db/stamps.js';
+import type { IsoDate } from '../domain/calendar.js';
 import { canonicalCategory, categoryKey, normalizeCategory, topOf } from '../domain/category.js';
 import {
   applyLedgerChanges,
@@ -24,6 +25,7 @@ import {
   type LedgerStatus,
 } from '../domain/commitments.js';
 import { UserError } from '../domain/errors.js';
+import { isLocked } from '../domain/lock.js';
 import { compileRules } from '../domain/mapping.js';
 import { formatMoney } from '../domain/money.js';
 import { rowsImported } from '../metrics.js';
@@ -104,6 +106,12 @@ export interface ImportContext {
   encoding?: Encoding;
   /** Called after each batch with the rows read so far (progress on large files). */
   onProgress?: (rows: number) => void | Promise<void>;
+  /**
+   * Closed months lock (setting lock_days): a spend row that would add, change or close
+   * anything dated in a locked month rejects the file, unless `unlocked` (an admin's
+   * --unlocked, audited). Without it nothing is locked (the demo's own data).
+   */
+  lock?: { today: IsoDate; lockDays: number; unlocked?: boolean };
 }
 
 export interface ImportResult extends ImportCounts {
@@ -402,6 +410,7 @@ export async function importSpend(ctx: ImportContext): Promise<ImportResult> {
   const canonical = canonicalizer(await knownCategories(ctx.db, ctx.teamId), created);
   const reading = await formatReader<SpendRecord>(ctx, 'spend');
   const landing = new Landing();
+  let unlockedRows = 0;
   const inTransaction: InTransaction<SpendRecord> = async (work) => {
     const writer = await openSpendBulkWriter(ctx.databaseUrl, ctx.now);
     // A team's first import cannot match stored rows: skip the per-batch look-ups. (The
@@ -423,6 +432,20 @@ export async function importSpend(ctx: ImportContext): Promise<ImportResult> {
           // Lines of rows naming a commitment (to report a conflict), and unchanged rows that close one.
           const lineOf = new Map<string, number>();
           const closing = new Map<string, string>();
+          const lockedLines: RowProblem[] = [];
+          const lock = ctx.lock;
+          /** A row that changes spend dated in a locked month: refused, or counted as unlocked. */
+          const touches = (line: number, ...dates: string[]) => {
+            if (!lock) return;
+            const locked = dates.find((d) => isLocked(d, lock.today, lock.lockDays));
+            if (!locked) return;
+            if (lock.unlocked) unlockedRows++;
+            else
+              lockedLines.push({
+                line,
+                message: `${locked.slice(0, 7)} is locked: the month ended more than ${lock.lockDays} days ago (setting lock_days), so its spend stays what was reported; an admin can import with --unlocked`,
+              });
+          };
           for (const { record, key, line } of batch) {
             const data = {
               date: record.date,
@@ -438,6 +461,7 @@ export async function importSpend(ctx: ImportContext): Promise<ImportResult> {
             const after = { key, ...data };
             const old = existing.get(key);
             if (!old) {
+              touches(line, data.date);
               create.push({
                 teamId: ctx.teamId,
                 ...data,
@@ -455,6 +479,7 @@ export async function importSpend(ctx: ImportContext): Promise<ImportResult> {
               old.vendor !== data.vendor ||
               old.commitmentId !== data.commitmentId
             ) {
+              touches(line, old.date, data.date);
               await writer.update(old.id, data);
               changes.push({
                 before: { key, ...old, status: old.status as LedgerStatus },
@@ -465,11 +490,14 @@ export async function importSpend(ctx: ImportContext): Promise<ImportResult> {
             } else {
               counts.unchanged++;
               if (record.closes && data.commitmentId) {
+                touches(line, data.date);
                 changes.push({ before: after, after, close: true });
                 closing.set(key, data.commitmentId);
               }
             }
           }
+          // Every locked row of the batch is named; the transaction rolls back (all or nothing).
+          if (lockedLines.length) throw new ImportRejected(lockedLines.slice(0, 20), lockedLines.length);
           if (create.length) await writer.insert(create);
           counts.added += create.length;
           const ids = new Set<string>();
@@ -501,11 +529,11 @@ export async function importSpend(ctx: ImportContext): Promise<ImportResult> {
           if (!counts.added && !counts.updated) return;
           await writer.audit({
             teamId: ctx.teamId,
-            actor: ctx.actor,
+            actor: unlockedRows ? `${ctx.actor} (--unlocked)` : ctx.actor,
             action: 'spend.import',
             entity: 'spend',
             entityId: ctx.label ?? ctx.source,
-            after: JSON.stringify({ ...counts, rows }),
+            after: JSON.stringify({ ...counts, rows, ...(unlockedRows ? { unlockedRows } : {}) }),
           });
         },
       });
@@ -547,8 +575,14 @@ export async function importBudgets(ctx: ImportContext): Promise<ImportCounts> {
         periodEnd: record.period.end,
         plannedMinor: record.plannedMinor,
         ownerUserId: record.ownerUserId,
+        phasing: record.phasing,
       };
-      if (old && old.plannedMinor === data.plannedMinor && old.ownerUserId === data.ownerUserId) {
+      if (
+        old &&
+        old.plannedMinor === data.plannedMinor &&
+        old.ownerUserId === data.ownerUserId &&
+        old.phasing === data.phasing
+      ) {
         counts.unchanged++;
         continue;
       }
@@ -564,6 +598,7 @@ export async function importBudgets(ctx: ImportContext): Promise<ImportCounts> {
         category: l.category,
         plannedMinor: l.plannedMinor,
         ownerUserId: l.ownerUserId,
+        phasing: l.phasing,
       });
       await recordAudit(tx, {
         teamId: ctx.teamId,

@@ -1,8 +1,15 @@
 // /mo budget's figures: repositories aggregate in SQL, src/domain does the math.
 
 import type { WorkspaceSettings } from '../db/workspaces.js';
-import { type BudgetReport, computeBudget } from '../domain/budget.js';
-import { type IsoDate, type Period, requirePeriod } from '../domain/calendar.js';
+import { type BudgetReport, computeBudget, type MonthFigures } from '../domain/budget.js';
+import {
+  fiscalQuarter,
+  fiscalYear,
+  fiscalYearOf,
+  type IsoDate,
+  type Period,
+  requirePeriod,
+} from '../domain/calendar.js';
 import {
   CategoryError,
   canonicalCategory,
@@ -11,6 +18,7 @@ import {
   normalizeCategory,
 } from '../domain/category.js';
 import { UserError } from '../domain/errors.js';
+import { phasePlan } from '../domain/phasing.js';
 import { unknownCategory } from '../domain/spend.js';
 import { type Mo, todayIn } from './mo.js';
 
@@ -68,6 +76,52 @@ export async function entryCategory(
   return { category: knownTop && sub ? `${knownTop}/${sub}` : category, isNew: true };
 }
 
+/**
+ * The cells a report is made of, per leaf category and calendar month of `range`: plan lines
+ * phased over their months (whatever fiscal calendar they were set in), actual dated on or
+ * before `today`, committed dated in the month, and latest estimates.
+ */
+export async function monthFigures(
+  mo: Mo,
+  teamId: string,
+  range: Pick<Period, 'start' | 'end'>,
+  today: IsoDate,
+): Promise<MonthFigures[]> {
+  const [lines, spent, estimates] = await Promise.all([
+    mo.budgets.linesOverlapping(teamId, range),
+    mo.spend.monthSums(teamId, range.start, range.end, today),
+    mo.budgets.estimatesWithin(teamId, range),
+  ]);
+  const first = range.start.slice(0, 7);
+  const last = range.end.slice(0, 7);
+  const cells = new Map<string, MonthFigures>();
+  const cell = (category: string, month: string) => {
+    const key = `${categoryKey(category)}\u0000${month}`;
+    let c = cells.get(key);
+    if (!c) {
+      c = { category, month, planned: 0n, actual: 0n, committed: 0n, estimate: null };
+      cells.set(key, c);
+    }
+    return c;
+  };
+  for (const line of lines) {
+    for (const { month, planned } of phasePlan(line)) {
+      if (month < first || month > last) continue;
+      cell(line.category, month).planned += planned;
+    }
+  }
+  for (const s of spent) {
+    const c = cell(s.category, s.month);
+    c.actual += s.actual;
+    c.committed += s.committed;
+  }
+  for (const e of estimates) {
+    const c = cell(e.category, e.month);
+    c.estimate = (c.estimate ?? 0n) + e.amountMinor;
+  }
+  return [...cells.values()];
+}
+
 export async function budgetReport(
   mo: Mo,
   settings: WorkspaceSettings,
@@ -78,40 +132,58 @@ export async function budgetReport(
     typeof query.period === 'object'
       ? query.period
       : requirePeriod(query.period ?? 'this-quarter', today, settings.fiscalStartMonth);
-  const [planned, spent] = await Promise.all([
-    mo.budgets.plannedByCategory(settings.teamId, period),
-    mo.spend.sumsByCategory(settings.teamId, period.start, period.end, today),
-  ]);
-  const figures = new Map<
-    string,
-    { category: string; planned: bigint; actual: bigint; committed: bigint; actualToDate: bigint }
-  >();
-  const entry = (category: string) => {
-    const key = categoryKey(category);
-    let f = figures.get(key);
-    if (!f) {
-      f = { category, planned: 0n, actual: 0n, committed: 0n, actualToDate: 0n };
-      figures.set(key, f);
-    }
-    return f;
-  };
-  for (const p of planned) entry(p.category).planned += p.planned;
-  for (const s of spent) {
-    const f = entry(s.category);
-    f.actual += s.actual;
-    f.committed += s.committed;
-    f.actualToDate += s.actualToDate;
-  }
+  const months = await monthFigures(mo, settings.teamId, period, today);
   // A category with figures in the period is spelled as they are; only another one needs
   // the look-up across the workspace's whole tree (which also refuses an unknown one).
   let focus: string | null = null;
   if (query.category) {
     const wanted = normalizeCategory(query.category);
-    const inPeriod = [...figures.values()].map((f) => f.category);
+    const inPeriod = months.map((f) => f.category);
     const tops = inPeriod.map((c) => c.split('/')[0] ?? c);
     focus =
       [...inPeriod, ...tops].find((c) => categoryKey(c) === categoryKey(wanted)) ??
       (await resolveCategory(mo, settings.teamId, wanted));
   }
-  return computeBudget({ period, today, focus, figures: [...figures.values()] });
+  return computeBudget({ period, today, focus, months });
+}
+
+export interface FiscalStartPreview {
+  year: Period;
+  quarters: {
+    quarter: Period;
+    planned: bigint;
+    /** Each plan line's share of the quarter (its phased months inside it). */
+    lines: { period: string; category: string; planned: bigint }[];
+  }[];
+}
+
+/**
+ * How this fiscal year's plans would fall into the quarters of a fiscal year starting in
+ * `startMonth`. Nothing moves: plans keep their dates and views take their phased months.
+ */
+export async function previewFiscalStart(
+  mo: Mo,
+  settings: WorkspaceSettings,
+  startMonth: number,
+  today: IsoDate = todayIn(mo, settings.timezone),
+): Promise<FiscalStartPreview> {
+  const fy = fiscalYearOf(today, startMonth);
+  const year = fiscalYear(fy, startMonth);
+  const lines = await mo.budgets.linesOverlapping(settings.teamId, year);
+  const quarters = [1, 2, 3, 4].map((n) => {
+    const quarter = fiscalQuarter(fy, n, startMonth);
+    const first = quarter.start.slice(0, 7);
+    const last = quarter.end.slice(0, 7);
+    const shares = lines
+      .map((l) => ({
+        period: l.period,
+        category: l.category,
+        planned: phasePlan(l)
+          .filter((m) => m.month >= first && m.month <= last)
+          .reduce((sum, m) => sum + m.planned, 0n),
+      }))
+      .filter((s) => s.planned !== 0n);
+    return { quarter, planned: shares.reduce((sum, s) => sum + s.planned, 0n), lines: shares };
+  });
+  return { year, quarters };
 }

@@ -10,6 +10,7 @@ import { commitmentRepository } from '../db/commitments.js';
 import { digestScheduleRepository } from '../db/digest.js';
 import { jobRepository } from '../db/jobs.js';
 import { mappingRepository } from '../db/mapping.js';
+import { reallocationRepository } from '../db/reallocations.js';
 import { slackPostRepository } from '../db/slack-posts.js';
 import { spendRepository } from '../db/spend.js';
 import { withClockStamps } from '../db/stamps.js';
@@ -29,6 +30,8 @@ export interface Mo {
   spend: ReturnType<typeof spendRepository>;
   commitments: ReturnType<typeof commitmentRepository>;
   audit: ReturnType<typeof auditRepository>;
+  /** Budget moves between categories awaiting or past approval. */
+  moves: ReturnType<typeof reallocationRepository>;
   /** Slack posts made under an idempotency key. */
   posts: ReturnType<typeof slackPostRepository>;
   /** API tokens for the import API. */
@@ -59,6 +62,7 @@ export function createMo(database: Pick<Database, 'db' | 'url'>, clock: Clock): 
     spend: spendRepository(db, clock),
     commitments: commitmentRepository(db),
     audit: auditRepository(db),
+    moves: reallocationRepository(db),
     posts: slackPostRepository(db, clock),
     tokens: tokenRepository(db, clock),
     alerts: alertRepository(db),

@@ -10,6 +10,7 @@ import { daysBetween, type IsoDate, type Period, requirePeriod } from '../domain
 import { isWithin } from '../domain/category.js';
 import { type CommitmentView, normalizeCommitmentId } from '../domain/commitments.js';
 import { UserError } from '../domain/errors.js';
+import { checkLock } from '../domain/lock.js';
 import { formatMinorExact } from '../domain/money.js';
 import { entryAmount, entryDate, UNDO_MINUTES, withinMinutes } from '../domain/spend.js';
 import { toCsv } from '../ingest/csv-write.js';
@@ -37,6 +38,27 @@ export interface SpendEntryInput {
   createCategory?: boolean;
   /** How to create a new category where the entry is typed (default: add --new). */
   categoryHint?: string;
+  /** An admin's `--unlocked`: spend dated in a locked month (audited as such). */
+  unlocked?: boolean;
+}
+
+/**
+ * Refuses a change to spend dated in a locked month (`lock_days` after the month ends) unless
+ * an admin said `--unlocked`; returns the actor the audit trail names (marked when unlocked).
+ */
+export async function lockedActor(
+  mo: Mo,
+  settings: WorkspaceSettings,
+  actor: SpendActor,
+  dates: (string | null | undefined)[],
+  unlocked = false,
+): Promise<string> {
+  const today = todayIn(mo, settings.timezone);
+  const isAdmin = unlocked ? await actor.isAdmin() : false;
+  let through = false;
+  for (const date of dates)
+    if (date && checkLock(date, today, settings.lockDays, { unlocked, isAdmin })) through = true;
+  return through ? `${actor.userId} (--unlocked)` : actor.userId;
 }
 
 export interface RecordedSpend {
@@ -91,6 +113,7 @@ export async function recordSpend(
   );
   const commitmentId = input.commitmentId ? normalizeCommitmentId(input.commitmentId) : null;
   await requireSpendEntry(mo, settings, actor, category);
+  const auditActor = await lockedActor(mo, settings, actor, [date], input.unlocked);
   if (commitmentId && input.status === 'committed') {
     const existing = await mo.commitments.get(actor.teamId, commitmentId);
     if (existing?.date)
@@ -114,7 +137,7 @@ export async function recordSpend(
       commitmentId,
       enteredBy: actor.userId,
     },
-    actor.userId,
+    auditActor,
   );
   mo.figuresChanged(actor.teamId);
   const commitment = commitmentId ? await mo.commitments.get(actor.teamId, commitmentId) : null;
@@ -172,6 +195,8 @@ export interface SpendCorrection {
   category?: string;
   campaign?: string;
   createCategory?: boolean;
+  /** An admin's `--unlocked`: the entry is dated (or moves) in a locked month. */
+  unlocked?: boolean;
 }
 
 /** `/mo spend edit`: corrects a typed entry in place; rows from files are corrected by re-importing. */
@@ -200,23 +225,31 @@ export async function editSpend(
   if (correction.campaign !== undefined) patch.campaign = correction.campaign.trim();
   if (Object.keys(patch).length === 0)
     throw new UserError('usage', 'say what to change: an amount, --date, --category or --campaign');
-  const changed = await mo.spend.update(actor.teamId, entry.id, patch, actor.userId);
+  const auditActor = await lockedActor(mo, settings, actor, [entry.date, patch.date], correction.unlocked);
+  const changed = await mo.spend.update(actor.teamId, entry.id, patch, auditActor);
   if (!changed) throw new UserError('not_found', `The entry ${shortId(entry.id)} was deleted meanwhile.`);
   mo.figuresChanged(actor.teamId);
   return changed;
 }
 
 /** `/mo spend delete`: any entry its author or an admin may remove (a file's row too). */
-export async function deleteSpend(mo: Mo, actor: SpendActor, ref: string) {
+export async function deleteSpend(
+  mo: Mo,
+  settings: WorkspaceSettings,
+  actor: SpendActor,
+  ref: string,
+  options: { unlocked?: boolean } = {},
+) {
   const entry = await entryToChange(mo, actor, ref);
-  const removed = await mo.spend.remove(actor.teamId, entry.id, actor.userId, 'spend.delete');
+  const auditActor = await lockedActor(mo, settings, actor, [entry.date], options.unlocked);
+  const removed = await mo.spend.remove(actor.teamId, entry.id, auditActor, 'spend.delete');
   if (!removed) throw new UserError('not_found', `The entry ${shortId(entry.id)} was deleted meanwhile.`);
   mo.figuresChanged(actor.teamId);
   return { removed, fromFile: FILE_SOURCES[entry.source] };
 }
 
 /** `/mo spend undo`: the person's own last typed entry, within 15 minutes. */
-export async function undoSpend(mo: Mo, actor: SpendActor) {
+export async function undoSpend(mo: Mo, settings: WorkspaceSettings, actor: SpendActor) {
   const now = mo.clock();
   const last = await mo.spend.lastEntryBy(
     actor.teamId,
@@ -228,6 +261,8 @@ export async function undoSpend(mo: Mo, actor: SpendActor) {
       'not_found',
       `Nothing to undo: you have entered no spend in the last ${UNDO_MINUTES} minutes.`,
     );
+  // An entry an admin booked in a locked month with --unlocked is taken back the same way (delete).
+  await lockedActor(mo, settings, actor, [last.date]);
   const removed = await mo.spend.remove(actor.teamId, last.id, actor.userId, 'spend.undo');
   if (!removed) throw new UserError('not_found', 'Nothing to undo: that entry was deleted meanwhile.');
   mo.figuresChanged(actor.teamId);
@@ -235,7 +270,13 @@ export async function undoSpend(mo: Mo, actor: SpendActor) {
 }
 
 /** `/mo spend close ID`: nothing of the commitment stays open. */
-export async function closeCommitment(mo: Mo, settings: WorkspaceSettings, actor: SpendActor, ref: string) {
+export async function closeCommitment(
+  mo: Mo,
+  settings: WorkspaceSettings,
+  actor: SpendActor,
+  ref: string,
+  options: { unlocked?: boolean } = {},
+) {
   const id = normalizeCommitmentId(ref);
   if (!id) throw new UserError('usage', 'name the commitment to close (its PO number)');
   const existing = await mo.commitments.get(actor.teamId, id);
@@ -244,7 +285,12 @@ export async function closeCommitment(mo: Mo, settings: WorkspaceSettings, actor
       field: 'commitment_id',
     });
   await requireSpendEntry(mo, settings, actor, existing.category ?? '');
-  const result = await mo.spend.closeCommitment(actor.teamId, id, actor.userId);
+  // Closing takes its open amount out of the month it is dated in: a locked month stays as is.
+  const auditActor =
+    existing.status === 'closed'
+      ? actor.userId
+      : await lockedActor(mo, settings, actor, [existing.date], options.unlocked);
+  const result = await mo.spend.closeCommitment(actor.teamId, id, auditActor);
   if (!result) throw new UserError('not_found', `No commitment ${id}.`);
   if (!result.already) mo.figuresChanged(actor.teamId);
   return { before: existing, already: result.already };

@@ -6,12 +6,16 @@ export const ACTION = {
   budgetBack: 'mo_budget_back',
   budgetEdit: 'mo_budget_edit',
   budgetChart: 'mo_budget_chart',
+  /** A budget move request's buttons in an approver's DM: value is the request id. */
+  moveApprove: 'mo_move_approve',
+  moveReject: 'mo_move_reject',
 } as const;
 
 export const VIEW = {
   budgetEdit: 'mo_budget_edit_modal',
   spendAdd: 'mo_spend_add_modal',
   settings: 'mo_settings_modal',
+  moveReject: 'mo_move_reject_modal',
 } as const;
 
 /** block_id / action_id pairs of modal inputs: state.values[block][action]. */
@@ -28,7 +32,10 @@ export const INPUT = {
   fiscalStart: { block: 'fiscal_start', action: 'fiscal_start_select' },
   timezone: { block: 'timezone', action: 'timezone_input' },
   admins: { block: 'admins', action: 'admins_select' },
+  reason: { block: 'reason', action: 'reason_input' },
   spendEntry: { block: 'spend_entry', action: 'spend_entry_select' },
+  lockDays: { block: 'lock_days', action: 'lock_days_input' },
+  moveAutoApprove: { block: 'move_auto_approve', action: 'move_auto_approve_input' },
   commitment: { block: 'commitment_id', action: 'commitment_input' },
   newCategory: { block: 'new_category', action: 'new_category_check' },
 } as const;

@@ -4,6 +4,7 @@
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ImportContext, ImportRejected, importBudgets, importSpend } from '../../src/ingest/import.js';
+import { budgetReport } from '../../src/services/budget.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 
 let t: TestDatabase;
@@ -326,9 +327,27 @@ describe('budgets CSV', () => {
       ['budget.create', 'U0IMPORTER', null],
     ]);
     expect(audits.map((a) => parsed(a.after)).sort((a, b) => a.period.localeCompare(b.period))).toEqual([
-      { period: '2026-11', category: 'Events', plannedMinor: '1000050', ownerUserId: 'U123ABC' },
-      { period: 'FY2027', category: 'Paid Media/Search', plannedMinor: '12000000', ownerUserId: 'U123ABC' },
-      { period: 'FY2027-Q3', category: 'Paid Media/Search', plannedMinor: '3000000', ownerUserId: null },
+      {
+        period: '2026-11',
+        category: 'Events',
+        plannedMinor: '1000050',
+        ownerUserId: 'U123ABC',
+        phasing: null,
+      },
+      {
+        period: 'FY2027',
+        category: 'Paid Media/Search',
+        plannedMinor: '12000000',
+        ownerUserId: 'U123ABC',
+        phasing: null,
+      },
+      {
+        period: 'FY2027-Q3',
+        category: 'Paid Media/Search',
+        plannedMinor: '3000000',
+        ownerUserId: null,
+        phasing: null,
+      },
     ]);
   });
 
@@ -365,17 +384,31 @@ describe('budgets CSV', () => {
           category: 'Paid Media/Search',
           plannedMinor: '3000000',
           ownerUserId: null,
+          phasing: null,
         },
         after: {
           period: 'FY2027-Q3',
           category: 'Paid Media/Search',
           plannedMinor: '3500025',
           ownerUserId: null,
+          phasing: null,
         },
       },
       '2026-11': {
-        before: { period: '2026-11', category: 'Events', plannedMinor: '1000050', ownerUserId: 'U123ABC' },
-        after: { period: '2026-11', category: 'Events', plannedMinor: '1000050', ownerUserId: null },
+        before: {
+          period: '2026-11',
+          category: 'Events',
+          plannedMinor: '1000050',
+          ownerUserId: 'U123ABC',
+          phasing: null,
+        },
+        after: {
+          period: '2026-11',
+          category: 'Events',
+          plannedMinor: '1000050',
+          ownerUserId: null,
+          phasing: null,
+        },
       },
     });
     const q3Line = await t.mo.db.budgetLine.findUniqueOrThrow({
@@ -408,6 +441,44 @@ describe('budgets CSV', () => {
     expect(err.problems[2]?.message).toContain('is negative');
     expect(err.problems[3]?.message).toContain('owner "dana"');
     expect({ lines: await lines(), audits: (await budgetAudits()).length }).toEqual(before);
+  });
+
+  it('phases a line by the weights in its phasing column, and rejects weights that do not fit', async () => {
+    const PHASED = 'T0PHASED';
+    await t.mo.workspaces.update(PHASED, { fiscalStartMonth: FSM }, 'U0ADMIN');
+    const bad = await rejection(
+      importBudgets(
+        ctx(
+          PHASED,
+          'period,category,amount,phasing\n' +
+            'FY2027-Q3,Events,100.00,40;60\n' +
+            'FY2027-Q4,Events,100.00,40;x;20\n' +
+            '2026-11,Events,100.00,\n',
+          FSM,
+        ),
+      ),
+    );
+    expect(bad.problems.map((p) => [p.line, p.message])).toEqual([
+      [2, expect.stringContaining('has 2 weights; the period has 3 months')],
+      [3, expect.stringContaining('"x" must be a number')],
+    ]);
+    expect(await t.mo.db.budgetLine.count({ where: { teamId: PHASED } })).toBe(0);
+    const csv =
+      'period,category,amount,phasing\nFY2027-Q3,Events,"1,000.01",40;30;30\nFY2027-Q4,Events,920.00,\n';
+    expect(await importBudgets(ctx(PHASED, csv, FSM))).toMatchObject({ added: 2 });
+    expect(await importBudgets(ctx(PHASED, csv, FSM))).toMatchObject({ unchanged: 2 });
+    const settings = await t.mo.workspaces.ensure(PHASED);
+    const month = async (period: string) =>
+      (await budgetReport(t.mo, settings, { period, today: '2026-07-01' })).total.planned;
+    // 100,001 × 40 % = 40,000.4 → 40,001 (the unit left over); 30,000.3 → 30,000 twice.
+    // Q4 by days: 92,000 × 30/92, 31/92, 31/92 = 30,000, 31,000, 31,000.
+    expect(
+      await Promise.all(['2026-08', '2026-09', '2026-10', '2026-11', '2026-12', '2027-01'].map(month)),
+    ).toEqual([40_001n, 30_000n, 30_000n, 30_000n, 31_000n, 31_000n]);
+    expect(await month('FY2027-Q3')).toBe(100_001n);
+    const changed = 'period,category,amount,phasing\nFY2027-Q3,Events,"1,000.01",1;1;1\n';
+    expect(await importBudgets(ctx(PHASED, changed, FSM))).toMatchObject({ updated: 1 });
+    expect(await month('2026-08')).toBe(33_334n);
   });
 
   it('files a category under the spelling the workspace already uses, case-insensitively', async () => {

@@ -35,6 +35,8 @@ describe('ensure', () => {
       fiscalStartMonth: 1,
       timezone: 'UTC',
       adminUserIds: [],
+      lockDays: 10,
+      moveAutoApproveMinor: 0n,
       spendEntry: 'owners',
     });
     expect(await t.mo.workspaces.get('T0NEW')).toMatchObject({ currency: 'USD', timezone: 'UTC' });
@@ -48,6 +50,8 @@ describe('ensure', () => {
       fiscalStartMonth: 1,
       timezone: 'America/Los_Angeles',
       adminUserIds: [],
+      lockDays: 10,
+      moveAutoApproveMinor: 0n,
       spendEntry: 'owners',
     });
     // A later user in another timezone does not move the workspace.
@@ -66,6 +70,9 @@ describe('update', () => {
     fiscalStartMonth: 1,
     timezone: 'UTC',
     adminUserIds: [] as string[],
+    lockDays: 10,
+    // Audited as JSON: money as a string of minor units.
+    moveAutoApproveMinor: '0',
     spendEntry: 'owners',
   };
 
@@ -87,6 +94,8 @@ describe('update', () => {
       fiscalStartMonth: 4,
       timezone: 'Europe/Berlin',
       adminUserIds: ['U0AYE', 'U0BEE'],
+      lockDays: 10,
+      moveAutoApproveMinor: 0n,
       spendEntry: 'everyone',
     };
     expect(after).toEqual(expected);
@@ -98,7 +107,7 @@ describe('update', () => {
         entity: 'workspace',
         entityId: TEAM,
         before: DEFAULTS,
-        after: expected,
+        after: { ...expected, moveAutoApproveMinor: '0' },
       },
     ]);
   });

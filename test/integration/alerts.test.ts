@@ -99,6 +99,7 @@ beforeEach(async () => {
   await db.slackPost.deleteMany({});
   await db.spend.deleteMany({});
   await db.spendDaily.deleteMany({});
+  await db.spendMonthly.deleteMany({});
   await db.budgetLine.deleteMany({});
   await t.mo.workspaces.ensure(TEAM, { timezone: 'America/New_York' });
   const repo = alertRepository(t.mo.db);

@@ -84,6 +84,23 @@ describe('import API', () => {
     );
   });
 
+  it('refuses rows in a locked month by line unless ?unlocked=true, which is audited', async () => {
+    const csv = 'date,amount,category,external_id\n2026-11-05,10,Webinars,w1\n2026-09-10,25,Webinars,w2\n';
+    const res = await post('spend', csv, { 'content-type': 'text/csv' });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { problems: unknown }).problems).toEqual([
+      {
+        line: 3,
+        message: expect.stringContaining('2026-09 is locked: the month ended more than 10 days ago'),
+      },
+    ]);
+    expect(await t.mo.db.spend.count({ where: { teamId: TEAM, category: 'Webinars' } })).toBe(0);
+    expect((await post('spend?unlocked=true', csv, { 'content-type': 'text/csv' })).status).toBe(200);
+    expect(await t.mo.db.spend.count({ where: { teamId: TEAM, category: 'Webinars' } })).toBe(2);
+    const audit = await t.mo.db.auditEvent.findMany({ where: { teamId: TEAM, action: 'spend.import' } });
+    expect(audit.map((a) => a.actor)).toContain(`token:${tokenId} (--unlocked)`);
+  });
+
   it('answers 413 over the size limit and 404 for an unknown import', async () => {
     const big = `date,amount,category\n${'2026-11-05,10,Events\n'.repeat(3_000_000)}`;
     const res = await post('spend', big, { 'content-type': 'text/csv' });

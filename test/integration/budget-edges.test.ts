@@ -71,17 +71,18 @@ describe('budget at a quarter boundary in a non-UTC timezone', () => {
     expect(r.period.key).toBe('FY2027-Q3');
     expect(r.today).toBe('2026-10-31');
     expect([r.elapsedDays, r.periodDays]).toEqual([92, 92]);
-    // Search: 4,000,000 + 5,500,000 − 500,000 = 9,000,000 actual; the period is over, so the
-    // run rate equals actual: forecast 9,000,000 vs plan 9,200,000 = −2.17 %, on plan.
+    // Search: 4,000,000 + 5,500,000 − 500,000 = 9,000,000 actual; the last day of October, so
+    // the run rate equals actual: forecast 9,000,000 vs plan 9,200,000 + 252,054 (the FY
+    // top-up's Aug 84,931, Sep 82,192, Oct 84,931) = 9,452,054: −4.78 %, on plan.
     expect(
       row(await budgetReport(t.mo, settings, { category: 'Paid Media' }), 'Paid Media/Search'),
     ).toMatchObject({
-      planned: 9_200_000n,
+      planned: 9_452_054n,
       actual: 9_000_000n,
       committed: 0n,
-      available: 200_000n,
+      available: 452_054n,
       forecast: 9_000_000n,
-      variancePct: -2.17,
+      variancePct: -4.78,
       status: 'on plan',
     });
   });
@@ -92,11 +93,13 @@ describe('budget at a quarter boundary in a non-UTC timezone', () => {
       const r = await budgetReport(t.mo, settings, { category: 'Paid Media/Search' });
       expect(r.period.key).toBe('FY2027-Q4');
       expect([r.elapsedDays, r.periodDays]).toEqual([1, 92]);
-      // Run rate 777,700 × 92 / 1 = 71,548,400: a day's spend extrapolated.
+      // November, day 1 of 30: 777,700 × 30 = 23,331,000, a day's spend extrapolated over its
+      // month only; December and January forecast their plans (3,369,565 + 84,931 and
+      // 3,369,565 + 84,931). Plan 10,000,000 + 252,054 (the FY top-up's Nov–Jan).
       expect(r.total).toMatchObject({
-        planned: 10_000_000n,
+        planned: 10_252_054n,
         actual: 777_700n,
-        forecast: 71_548_400n,
+        forecast: 30_239_992n,
         status: 'over',
       });
     } finally {
@@ -108,9 +111,9 @@ describe('budget at a quarter boundary in a non-UTC timezone', () => {
 describe('budget rows', () => {
   it('sums children into parents, forecast included, and handles zero plans, refunds and unplanned spend', async () => {
     const r = await budgetReport(t.mo, settings, {});
-    // Paid Media = Search (9,200,000 / 9,000,000 / fc 9,000,000) + Social (0 / 120,000 / fc 120,000).
+    // Paid Media = Search (9,452,054 / 9,000,000 / fc 9,000,000) + Social (0 / 120,000 / fc 120,000).
     expect(row(r, 'Paid Media')).toMatchObject({
-      planned: 9_200_000n,
+      planned: 9_452_054n,
       actual: 9_120_000n,
       forecast: 9_120_000n,
       hasChildren: true,
@@ -137,10 +140,10 @@ describe('budget rows', () => {
       status: 'no plan',
     });
     expect(r.total).toMatchObject({
-      planned: 14_500_000n,
+      planned: 14_752_054n,
       actual: 9_200_000n,
       committed: 250_000n,
-      available: 5_050_000n,
+      available: 5_302_054n,
       forecast: 9_450_000n,
     });
   });
@@ -155,19 +158,21 @@ describe('budget rows', () => {
     });
   });
 
-  it('makes a year’s plan from its year, quarter and month lines, but not the other way round', async () => {
+  it('makes every period’s plan from the phased months of the lines that cover it', async () => {
     const year = await budgetReport(t.mo, settings, { period: 'FY2027', category: 'Paid Media/Search' });
     expect(year.total.planned).toBe(9_200_000n + 10_000_000n + 1_000_000n);
     const q3 = await budgetReport(t.mo, settings, { period: 'FY2027-Q3', category: 'Paid Media/Search' });
-    expect(q3.total.planned).toBe(9_200_000n);
+    expect(q3.total.planned).toBe(9_452_054n);
+    // September: Content's month line 300,000, Events 5,000,000 × 30 ÷ 92 = 1,630,434.8 →
+    // 1,630,435, Search 9,200,000 × 30 ÷ 92 = 3,000,000 + the FY line's 82,192.
     const sep = await budgetReport(t.mo, settings, { period: '2026-09' });
-    expect(sep.total).toMatchObject({ planned: 300_000n, actual: 200_000n, committed: 250_000n });
+    expect(sep.total).toMatchObject({ planned: 5_012_627n, actual: 200_000n, committed: 250_000n });
   });
 
-  it('before a period starts, forecasts what is booked', async () => {
+  it('before a period starts, forecasts what is booked and says not started', async () => {
     const r = await budgetReport(t.mo, settings, { period: 'FY2028-Q1' });
     expect([r.elapsedDays, r.rows.length]).toEqual([0, 0]);
-    expect(r.total).toMatchObject({ planned: 0n, forecast: 0n, status: 'no plan' });
+    expect(r.total).toMatchObject({ planned: 0n, forecast: 0n, status: 'not started', variancePct: null });
   });
 
   it('refuses a category with neither plan nor spend', async () => {

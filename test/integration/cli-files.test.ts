@@ -31,7 +31,19 @@ beforeAll(async () => {
   vi.stubEnv('DATABASE_URL', scratch.url);
   vi.stubEnv('MO_NOW', '2026-11-22T15:00:00Z');
   await mo('migrate');
-  await mo('settings', '--team', 'T0FILES', '--fiscal-start-month', '1', '--timezone', 'UTC');
+  // These files are dated in October: kept open (lock_days) so the lock does not mask what is tested.
+  for (const team of ['T0FILES', 'T0INJ'])
+    await mo(
+      'settings',
+      '--team',
+      team,
+      '--fiscal-start-month',
+      '1',
+      '--timezone',
+      'UTC',
+      '--lock-days',
+      '60',
+    );
 });
 afterAll(async () => {
   vi.unstubAllEnvs();
@@ -125,8 +137,10 @@ describe('CSV exports neutralise formulas', () => {
     const spend = file('refund.csv', 'date,amount,category\n2026-10-05,(120.00),@SUM(A1)\n');
     expect((await mo('import', 'spend', spend, '--team', 'T0INJ')).code).toBe(0);
     const csv = (await mo('export', 'budget', '--team', 'T0INJ', '--period', 'FY2026-Q4')).out;
-    expect(csv).toContain("'-2+3 Launch,10000,0,0,10000,0,-100.00,under");
-    expect(csv).toContain("'@SUM(A1),500,-12000,0,12500,-12000,-2500.00,under");
+    // Nov 22: October has ended, December not started: its phased plan (3369 and 168) is its
+    // forecast.
+    expect(csv).toContain("'-2+3 Launch,10000,0,0,10000,3369,-66.31,under");
+    expect(csv).toContain("'@SUM(A1),500,-12000,0,12500,-11832,-2466.40,under");
     expect(csv).not.toMatch(/^[=@+]/m);
   });
 });

@@ -123,21 +123,31 @@ describe('mo', () => {
         '500,2026-12-20,Paid Media/Search,Q4 push,committed,g-3\n' +
         '75.5,2026-11-01,Events,Meetup,,\n',
     );
-    expect((await mo('import', 'spend', spend, '--team', 'T0CSV')).out).toContain(
+    // October ended more than lock_days (10) before Nov 22: its rows are refused, named by line.
+    const locked = await mo('import', 'spend', spend, '--team', 'T0CSV');
+    expect(locked.code).toBe(2);
+    expect(locked.err).toContain(
+      'line 2: 2026-10 is locked: the month ended more than 10 days ago (setting lock_days)',
+    );
+    expect(locked.err).toContain('line 3: 2026-10 is locked');
+    expect(locked.err).not.toContain('line 4');
+    expect((await mo('import', 'spend', spend, '--team', 'T0CSV', '--unlocked')).out).toContain(
       'Imported 4 spend rows: 4 added, 0 updated, 0 unchanged.',
     );
+    // Importing the same file again changes nothing, so the lock has nothing to refuse.
     expect((await mo('import', 'spend', spend, '--team', 'T0CSV')).out).toContain(
       '0 added, 0 updated, 4 unchanged',
     );
     const csv = await mo('export', 'budget', '--team', 'T0CSV', '--period', 'FY2026-Q4');
-    // Q4 = Oct 1 – Dec 31 (92 days); today Nov 22 is day 53. Search actual 1234.56 − 120 = 1114.56,
-    // run rate 111456 × 92 / 53 = 193470.6 → 193471 > actual + committed 161456.
-    // Variance (193471 − 1000000) / 1000000 = −80.65 %. Events: 7550 × 92 / 53 = 13105.7 → 13106.
+    // Q4 = Oct 1 – Dec 31; today is Nov 22. Search's plan phased by days: Oct 336957, Nov
+    // 326087, Dec 336956. Oct has ended: 123456 − 12000 = 111456; Nov (day 22 of 30) has no
+    // Search spend: 0; Dec has not started: max(336956, committed 50000). Forecast 448412;
+    // variance (448412 − 1000000) / 1000000 = −55.16 %. Events in Nov: 7550 × 30 / 22 = 10295.5 → 10295.
     expect(csv.out).toBe(
       'category,planned,actual,committed,available,forecast,variance_pct,status\n' +
-        'Events,0,7550,0,-7550,13106,,no plan\n' +
-        'Paid Media,1000000,111456,50000,838544,193471,-80.65,under\n' +
-        'TOTAL,1000000,119006,50000,830994,206577,-79.34,under\n',
+        'Events,0,7550,0,-7550,10295,,no plan\n' +
+        'Paid Media,1000000,111456,50000,838544,448412,-55.16,under\n' +
+        'TOTAL,1000000,119006,50000,830994,458707,-54.13,under\n',
     );
     const json = JSON.parse(
       (
@@ -159,11 +169,76 @@ describe('mo', () => {
       expect.objectContaining({
         category: 'Paid Media/Search',
         planned: 1000000,
-        forecast: 193471,
-        variance_pct: -80.65,
+        forecast: 448412,
+        variance_pct: -55.16,
       }),
       expect.objectContaining({ category: 'TOTAL', actual: 111456 }),
     ]);
+  });
+
+  it('as of a date counts only what is dated on or before it: a back-dated digest matches the export', async () => {
+    // As of Mon Oct 5: Search's Oct 6 refund and Events' Nov 1 spend are not there yet. October
+    // is day 5 of 31: 123456 × 31 / 5 = 765427.2 → 765427; Nov and Dec have not started: their
+    // plans 326087 and 336956 (the Dec commitment of 50000 is less). Forecast 1428470.
+    const asOf = JSON.parse(
+      (
+        await mo(
+          'export',
+          'budget',
+          '--team',
+          'T0CSV',
+          '--period',
+          'FY2026-Q4',
+          '--as-of',
+          '2026-10-05',
+          '--format',
+          'json',
+        )
+      ).out,
+    );
+    expect(asOf.today).toBe('2026-10-05');
+    expect(asOf.rows.at(-1)).toMatchObject({
+      category: 'TOTAL',
+      actual: 123456,
+      committed: 50000,
+      forecast: 1428470,
+    });
+    const digest = await mo(
+      'digest',
+      '--team',
+      'T0CSV',
+      '--out',
+      join(dir, 'digest-oct5'),
+      '--date',
+      '2026-10-05',
+    );
+    expect(digest.code).toBe(0);
+    expect(digest.out).toContain('$1,235 actual + $500 committed of $10,000 planned');
+    expect(digest.out).toContain('forecast $14,285');
+    expect((await mo('export', 'budget', '--team', 'T0CSV', '--as-of', '2026-13-01')).code).toBe(2);
+  });
+
+  it('previews a new fiscal-year start and changes it only with --confirm, moving no plan', async () => {
+    const lines = await mo('export', 'budget', '--team', 'T0CSV', '--period', '2026-10', '--format', 'json');
+    const preview = await mo('settings', '--team', 'T0CSV', '--fiscal-start-month', '2');
+    expect(preview.code).toBe(0);
+    // The FY2026-Q4 line (Oct–Dec) falls into FY2027's Q3 (its October) and Q4 (Nov and Dec).
+    expect(preview.out).toContain('FY2027 Q3 (Aug 1 – Oct 31, 2026): planned $3,370');
+    expect(preview.out).toContain('Paid Media/Search (FY2026-Q4 line): $3,370');
+    expect(preview.out).toContain('FY2027 Q4 (Nov 1, 2026 – Jan 31, 2027): planned $6,630');
+    expect(preview.out).toContain('Nothing changed. Run again with --confirm');
+    expect((await mo('settings', '--team', 'T0CSV')).out).toContain('fiscal year starts in January');
+    const saved = await mo('settings', '--team', 'T0CSV', '--fiscal-start-month', '2', '--confirm');
+    expect(saved.out).toContain('Saved. Currency USD · fiscal year starts in February');
+    // The month view is the same figures under either calendar.
+    expect(
+      (await mo('export', 'budget', '--team', 'T0CSV', '--period', '2026-10', '--format', 'json')).out,
+    ).toBe(lines.out);
+    const q3 = JSON.parse(
+      (await mo('export', 'budget', '--team', 'T0CSV', '--period', 'FY2027-Q3', '--format', 'json')).out,
+    );
+    expect(q3.rows.at(-1)).toMatchObject({ planned: 336957 });
+    await mo('settings', '--team', 'T0CSV', '--fiscal-start-month', '1', '--confirm');
   });
 
   it('exports the KPIs per week with a TOTAL row', async () => {
@@ -211,7 +286,7 @@ describe('mo', () => {
     const spend = join(dir, 'progress.csv');
     writeFileSync(
       spend,
-      'date,amount,category,external_id\n2026-10-01,10.00,Events,p-1\n2026-10-02,20.00,Events,p-2\n',
+      'date,amount,category,external_id\n2026-11-01,10.00,Events,p-1\n2026-11-02,20.00,Events,p-2\n',
     );
     const r = await mo('import', 'spend', spend, '--team', 'T0PROGRESS');
     expect(r.code).toBe(0);

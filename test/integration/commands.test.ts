@@ -51,7 +51,9 @@ describe('/mo', () => {
     expect(out).toContain('Usage: /mo budget [period] [category]');
     const amount = text(await run('budget set Events 12.345'));
     expect(amount).toContain('more decimals than USD allows');
-    expect(amount).toContain('Usage: /mo budget set CATEGORY AMOUNT [PERIOD] [--owner @user] [--new]');
+    expect(amount).toContain(
+      'Usage: /mo budget set CATEGORY AMOUNT [PERIOD] [--owner @user] [--phasing 40,30,30] [--new]',
+    );
   });
 
   it('creates the workspace on first use with the first user’s timezone', async () => {
@@ -93,9 +95,11 @@ describe('/mo', () => {
     ).toContain('Recorded actual spend of $1,501 in Paid Media/Search (Brand Exact) on 2026-11-02');
     expect(text(await run('spend add 2000 Paid Media/Search --committed 2026-11-03'))).toContain('committed');
     const out = text(await run('budget FY2026-Q4'));
-    // FY2026 Q4 (fiscal year from January) is Oct–Dec 2026: 92 days, Nov 16 is day 47.
-    // Run rate 1500.50 × 92 / 47 = 2937.19 < actual + committed 3500.50, so forecast $3,501.
-    expect(out).toMatch(/Paid Media\s+\$10,000\s+\$1,501\s+\$2,000\s+\$6,500\s+\$3,501\s+-65 %\s+under/);
+    // FY2026 Q4 (fiscal year from January) is Oct–Dec 2026; the plan phased by days: Oct
+    // 3369.57, Nov 3260.87, Dec 3369.56. Oct has ended with nothing spent: 0. Nov 16 is day 16
+    // of 30: run rate 1500.50 × 30 / 16 = 2813.44 < actual + committed 3500.50. Dec has not
+    // started: its plan. Forecast 3500.50 + 3369.56 = $6,870: −31 %, under.
+    expect(out).toMatch(/Paid Media\s+\$10,000\s+\$1,501\s+\$2,000\s+\$6,500\s+\$6,870\s+-31 %\s+under/);
     const audit = await t.mo.audit.recent(TEAM);
     expect(audit.map((a) => a.action)).toEqual(
       expect.arrayContaining(['budget.create', 'budget.update', 'spend.create', 'spend.create']),
@@ -133,6 +137,47 @@ describe('/mo', () => {
     expect(list).toContain('FY2026-Q4 · pipeline: $250,000');
     const audit = await t.mo.audit.recent(TEAM);
     expect(audit.filter((a) => a.action.startsWith('target.')).length).toBe(3);
+  });
+
+  it('locks spend in a month that ended more than lock_days ago, except for an admin with --unlocked', async () => {
+    // Today is Nov 16: October ended 16 days ago (more than 10), November is open.
+    await t.mo.workspaces.update(TEAM, { spendEntry: 'everyone' }, ADMIN);
+    const before = await t.mo.db.spend.count();
+    const locked = '2026-10 is locked: the month ended more than 10 days ago (setting lock_days)';
+    expect(text(await run('spend add 100 Events 2026-10-31 --new', MEMBER))).toContain(locked);
+    expect(text(await run('spend add 100 Events 2026-10-31 --new --unlocked', MEMBER))).toContain(
+      '2026-10 is locked (setting lock_days: 10): only a Mo admin can change its spend with --unlocked.',
+    );
+    expect(await t.mo.db.spend.count()).toBe(before);
+    expect(text(await run('spend add 100 Events 2026-10-31 --new --unlocked'))).toContain('$100');
+    const audit = await t.mo.db.auditEvent.findMany({
+      where: { action: 'spend.create', actor: 'U0ADMIN (--unlocked)' },
+    });
+    expect(audit.map((a) => JSON.parse(a.after ?? '{}').date)).toEqual(['2026-10-31']);
+    const id = (audit[0]?.entityId ?? '').slice(-8);
+    // Its author cannot change it either, without --unlocked; undo is refused the same way.
+    expect(text(await run('spend undo'))).toContain(locked);
+    expect(text(await run(`spend edit ${id} 150`))).toContain(locked);
+    expect(text(await run(`spend delete ${id}`))).toContain(locked);
+    expect(text(await run(`spend edit ${id} 150 --unlocked`))).toContain('$150');
+    // Moving a November entry into October is a change to October.
+    expect(text(await run('spend add 20 Events 2026-11-02', MEMBER))).toContain('$20');
+    const nov = (await t.mo.db.spend.findFirst({ where: { teamId: TEAM, date: '2026-11-02' } }))?.id ?? '';
+    expect(text(await run(`spend edit ${nov.slice(-8)} --date 2026-10-30`, MEMBER))).toContain(locked);
+    // A commitment dated in a locked month stays open unless an admin closes it with --unlocked.
+    expect(
+      text(await run('spend add 400 Events 2026-10-20 --committed --commitment PO-LOCK --unlocked')),
+    ).toContain('$400');
+    expect(text(await run('spend close PO-LOCK', MEMBER))).toContain(locked);
+    expect(text(await run('spend close PO-LOCK --unlocked'))).toContain('PO-LOCK');
+    expect(text(await run(`spend delete ${id} --unlocked`))).toContain('$150');
+    const unlocked = await t.mo.db.auditEvent.findMany({
+      where: { teamId: TEAM, actor: 'U0ADMIN (--unlocked)' },
+      orderBy: { id: 'asc' },
+    });
+    expect(unlocked.map((a) => a.action).sort()).toEqual(
+      ['commitment.close', 'spend.create', 'spend.create', 'spend.delete', 'spend.update'].sort(),
+    );
   });
 
   it('opens forms for /mo settings (admins), /mo budget edit and /mo spend add', async () => {

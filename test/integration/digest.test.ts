@@ -198,20 +198,30 @@ describe('digestData', () => {
 
   it('has the quarter’s plan, pacing, forecast, the lines to watch and the movers', async () => {
     const data = await digestData(t.mo, settings, { today: '2026-11-25' });
-    // Day 25 of 92. Forecasts: Search 215,000 × 92 ÷ 25 = 791,200, Social 5,000 → 18,400;
-    // Events 52,980 → 194,966 (over 102,980 booked); Content 30,000 → 110,400.
+    // Day 25 of 92, and of November's 30. Plans phased by days (Nov, Dec, Jan): Search 163,044,
+    // 168,478, 168,478; Events 58,696, 60,652, 60,652; Content 35,870, 37,065, 37,065 (the
+    // 1-cent Q3 and FY lines fall in Aug and Mar 2026). November's run rate is × 30 ÷ 25:
+    //   Search 215,000 → 258,000 + 168,478 + 168,478 = 594,956; Social 5,000 → 6,000;
+    //   Paid Media 600,956 on 500,000: +20.19 %, over.
+    //   Events 52,980 → 63,576 + max(60,652, committed 50,000) + 60,652 = 184,880: +2.71 %.
+    //   Content 30,000 → 36,000 + 37,065 + 37,065 = 110,130: +0.12 %.
+    //   Total 895,966 on 790,000: over.
     expect(data.budget).toMatchObject({ periodDays: 92, elapsedDays: 25 });
     expect(data.budget.total).toMatchObject({
       planned: 790_000n,
       actual: 302_980n,
       committed: 50_000n,
-      forecast: 1_114_966n,
+      forecast: 895_966n,
       status: 'over',
     });
     expect(data.pace).toEqual({ bookedPct: 45, elapsedPct: 27 }); // 352,980 ÷ 790,000; 25 ÷ 92
     expect(data.flagged.map((r) => [r.category, r.status, r.forecast, r.variancePct])).toEqual([
-      ['Events', 'watch', 194_966n, 8.31],
-      ['Paid Media', 'over', 809_600n, 61.92],
+      ['Paid Media', 'over', 600_956n, 20.19],
+    ]);
+    expect(data.budget.rows.map((r) => [r.category, r.forecast, r.status])).toEqual([
+      ['Content', 110_130n, 'on plan'],
+      ['Events', 184_880n, 'on plan'],
+      ['Paid Media', 600_956n, 'over'],
     ]);
     // Paid Media +15.0 % (Social's Nov 23 is after the week); Events +14.9 % is not a mover.
     expect(data.movers).toEqual([
@@ -274,7 +284,7 @@ describe('renderDigest', () => {
     }
     const alt = digest.charts.map((c) => c.altText);
     expect(alt[0]).toContain('for the 12 weeks ending 2026-11-22: $3,380 in all'); // 337,980
-    expect(alt[1]).toContain('$3,030 by day 25 of 92, forecast $11,150 against a plan of $7,900');
+    expect(alt[1]).toContain('$3,030 by day 25 of 92, forecast $8,960 against a plan of $7,900');
     expect(alt[2]).toContain('10 leads, 6 MQLs, 2 SQLs');
     expect(alt[3]).toContain('largest: Paid Media with $25,000');
 
@@ -283,7 +293,7 @@ describe('renderDigest', () => {
     expect(text).toContain('Weekly marketing digest · week of Nov 16');
     expect(text).toContain('4 charts in the thread');
     expect(text).toMatch(/Spend +\$1,680 +\$1,200 +\+40 % +\$2,980/);
-    expect(text).toContain('(45 % booked, 27 % of the quarter gone) · forecast $11,150');
+    expect(text).toContain('(45 % booked, 27 % of the quarter gone) · forecast $8,960');
     expect(digest.message.text).toContain('spend $1,680, leads 6, pipeline $36,000');
   });
 

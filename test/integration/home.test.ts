@@ -3,7 +3,10 @@
 // the alert and the tab is published again without it; the admin buttons open modals.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_ADMIN, DEMO_TEAM, loadDemo } from '../../src/demo.js';
-import { ALERT, HOME } from '../../src/slack/ids.js';
+import { requirePeriod } from '../../src/domain/calendar.js';
+import { todayIn } from '../../src/services/mo.js';
+import { requestMove } from '../../src/services/reallocation.js';
+import { ACTION, ALERT, HOME } from '../../src/slack/ids.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { type RecordedCall, validateView } from '../support/fake-slack.js';
 import { signSlackRequest } from '../support/signing.js';
@@ -140,6 +143,76 @@ describe('the App Home tab over HTTP', () => {
     const again = await published(OWNER, before);
     expect(validateView(again.args.view)).toEqual([]);
     expect(buttons(again.args.view).map((b) => b.value)).not.toContain(ack?.value);
+  });
+
+  it('lists a budget move waiting for the owner, approved from the tab with the DM’s button', async () => {
+    const settings = await app.t.mo.workspaces.ensure(DEMO_TEAM);
+    const today = todayIn(app.t.mo, settings.timezone);
+    const period = requirePeriod('this-quarter', today, settings.fiscalStartMonth);
+    const lineOf = async (category: string) =>
+      (await app.t.mo.db.budgetLine.findFirst({ where: { teamId: DEMO_TEAM, period: period.key, category } }))
+        ?.plannedMinor;
+    const [fromBefore, toBefore] = [await lineOf('Paid Media/Search'), await lineOf('Agency/Creative')];
+    // The admin owns the receiving line (approved as they ask); the owner of the giving line decides.
+    const outcome = await requestMove(app.t.mo, settings, {
+      actor: DEMO_ADMIN,
+      isAdmin: true,
+      amountMinor: 100_000n,
+      from: 'Paid Media/Search',
+      to: 'Agency/Creative',
+      period,
+      reason: 'more display in Q4',
+    });
+    expect(outcome).toMatchObject({ applied: false, approvers: [OWNER] });
+    const prev = publishes(OWNER).length;
+    await openHome(OWNER);
+    const view = (await published(OWNER, prev)).args.view;
+    expect(validateView(view)).toEqual([]);
+    expect(JSON.stringify(view)).toContain('Budget moves waiting for you (1)');
+    const approve = buttons(view).find((b) => b.action_id === ACTION.moveApprove);
+    expect(approve?.value).toBe(outcome.move.id);
+    expect(buttons(view).find((b) => b.action_id === ACTION.moveReject)?.value).toBe(outcome.move.id);
+    // A member sees nothing to decide.
+    const memberPrev = publishes(MEMBER).length;
+    await openHome(MEMBER);
+    expect(JSON.stringify((await published(MEMBER, memberPrev)).args.view)).not.toContain(
+      'Budget moves waiting',
+    );
+
+    const before = publishes(OWNER).length;
+    const payload = {
+      type: 'block_actions',
+      team: { id: DEMO_TEAM, domain: 'demo' },
+      user: { id: OWNER, team_id: DEMO_TEAM },
+      api_app_id: 'A0MO',
+      container: { type: 'view', view_id: 'VHOME' },
+      view: { id: 'VHOME', type: 'home', ...(view as object) },
+      trigger_id: 'trigger-home-move',
+      actions: [
+        {
+          type: 'button',
+          action_id: ACTION.moveApprove,
+          block_id: 'b',
+          value: approve?.value,
+          action_ts: '1',
+        },
+      ],
+    };
+    await signedPost(
+      new URLSearchParams({ payload: JSON.stringify(payload) }).toString(),
+      'application/x-www-form-urlencoded',
+    );
+    const status = async () =>
+      (await app.t.mo.db.budgetMove.findFirst({ where: { id: outcome.move.id } }))?.status ?? null;
+    const until = Date.now() + 10_000;
+    while ((await status()) !== 'approved' && Date.now() < until) await new Promise((r) => setTimeout(r, 25));
+    expect(await status()).toBe('approved');
+    expect([await lineOf('Paid Media/Search'), await lineOf('Agency/Creative')]).toEqual([
+      (fromBefore ?? 0n) - 100_000n,
+      (toBefore ?? 0n) + 100_000n,
+    ]);
+    const again = await published(OWNER, before);
+    expect(JSON.stringify(again.args.view)).not.toContain('Budget moves waiting');
   });
 
   it('is published again for its viewers after a plan changes, once for a burst of changes', async () => {

@@ -258,7 +258,11 @@ describe('/mo over HTTP', () => {
           state: { values },
         },
       });
-    const values = (currency: string) => ({
+    const values = (currency: string, lockDays = '15', autoApprove = '250.50') => ({
+      [INPUT.lockDays.block]: { [INPUT.lockDays.action]: { type: 'plain_text_input', value: lockDays } },
+      [INPUT.moveAutoApprove.block]: {
+        [INPUT.moveAutoApprove.action]: { type: 'plain_text_input', value: autoApprove },
+      },
       [INPUT.currency.block]: { [INPUT.currency.action]: { type: 'plain_text_input', value: currency } },
       [INPUT.fiscalStart.block]: {
         [INPUT.fiscalStart.action]: { type: 'static_select', selected_option: { value: '2' } },
@@ -278,6 +282,13 @@ describe('/mo over HTTP', () => {
       errors: { [INPUT.currency.block]: 'must be an ISO 4217 currency code such as USD, EUR or GBP' },
     });
 
+    const lock = (await (await submit(values('usd', '-1'))).json()) as { errors: Record<string, string> };
+    expect(lock.errors[INPUT.lockDays.block]).toBe('must be a whole number of days, 0 to 366');
+    const auto = (await (await submit(values('usd', '10', '1.234'))).json()) as {
+      errors: Record<string, string>;
+    };
+    expect(auto.errors[INPUT.moveAutoApprove.block]).toContain('1.234');
+
     // Amounts are stored in USD: Mo never converts, so the currency stays.
     const refused = await submit(values('eur'));
     const body = (await refused.json()) as { errors: Record<string, string> };
@@ -295,6 +306,8 @@ describe('/mo over HTTP', () => {
       fiscalStartMonth: 2,
       timezone: 'America/Los_Angeles',
       adminUserIds: ['U0MEMBER'],
+      lockDays: 15,
+      moveAutoApproveMinor: 25_050n,
     });
     const audit = await t.mo.audit.recent(TEAM);
     expect(audit.some((a) => a.action === 'settings.update' && a.actor === 'U0ADMIN')).toBe(true);

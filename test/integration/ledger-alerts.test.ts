@@ -29,13 +29,15 @@ beforeAll(async () => {
     { teamId: TEAM, period: Q4, category: 'Events', plannedMinor: 1_000_000n },
     'U0ADMIN',
   );
-  // Run rate far below plan, so only the consumed rule can fire and the forecast is on plan.
+  // Only the consumed rule fires: pacing is off, and so is the forecast rule, since December
+  // (not started) forecasts at least its phased plan whatever October's PO took.
   await alertRepository(t.mo.db).updateSettings(
     TEAM,
     {
       settings: {
         ...(await alertRepository(t.mo.db).settings(TEAM)).settings,
         pacing: { enabled: false, threshold: 20 },
+        forecast: { enabled: false, threshold: 5 },
       },
     },
     'U0ADMIN',
@@ -52,11 +54,13 @@ describe('alerts and the digest follow the ledger', () => {
 
     const digest = await digestData(t.mo, settings, { today: '2026-11-18' });
     const events = digest.budget.rows.find((r) => r.category === 'Events');
+    // Forecast by months: October ended, 1,000,000 booked; November has no actual (run rate 0,
+    // nothing booked); December not started: its phased plan, 1,000,000 × 31/92 → 336,956.
     expect(events).toMatchObject({
       actual: 0n,
       committed: 1_000_000n,
-      forecast: 1_000_000n,
-      status: 'on plan',
+      forecast: 1_336_956n,
+      status: 'over',
     });
     expect(digest.flagged.map((r) => r.category)).toEqual(['Events']);
     expect(digest.alerted).toEqual(['Events']);

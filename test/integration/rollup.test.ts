@@ -1,5 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BudgetReport } from '../../src/domain/budget.js';
+import { requirePeriod } from '../../src/domain/calendar.js';
 import { importSpend } from '../../src/ingest/import.js';
+import { budgetReport } from '../../src/services/budget.js';
+import {
+  closeCommitment,
+  deleteSpend,
+  editSpend,
+  recordSpend,
+  type SpendActor,
+  type SpendEntryInput,
+  undoSpend,
+} from '../../src/services/spend.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 import { csvImport } from '../support/import.js';
 
@@ -25,6 +37,29 @@ async function sums(source: 'spend' | 'spendDaily') {
       .filter(([, v]) => v !== 0n)
       .sort(([a], [b]) => a.localeCompare(b)),
   );
+}
+
+/** SpendMonthly against the spend rows summed per calendar month. */
+async function monthly() {
+  const byMonth = (rows: { key: string; amount: bigint }[]) => {
+    const out: Record<string, bigint> = {};
+    for (const r of rows) out[r.key] = (out[r.key] ?? 0n) + r.amount;
+    return Object.fromEntries(
+      Object.entries(out)
+        .filter(([, v]) => v !== 0n)
+        .sort(([a], [b]) => a.localeCompare(b)),
+    );
+  };
+  const spend = await t.mo.db.spend.findMany({ where: { teamId: TEAM } });
+  const rollup = await t.mo.db.spendMonthly.findMany({ where: { teamId: TEAM } });
+  return {
+    spend: byMonth(
+      spend.map((r) => ({ key: `${r.date.slice(0, 7)} ${r.category} ${r.status}`, amount: r.amountMinor })),
+    ),
+    rollup: byMonth(
+      rollup.map((r) => ({ key: `${r.month} ${r.category} ${r.status}`, amount: r.amountMinor })),
+    ),
+  };
 }
 
 const load = (csv: string) => importSpend(csvImport(t.mo, TEAM, csv, { actor: 'test' }));
@@ -79,6 +114,12 @@ describe('SpendDaily', () => {
       '2026-10-02 Paid Media/Social actual': 30000n,
       '2026-10-03 Events actual': 5500n,
     });
+    const months = await monthly();
+    expect(months.rollup).toEqual(months.spend);
+    expect(months.rollup).toEqual({
+      '2026-10 Events actual': 13501n,
+      '2026-10 Paid Media/Social actual': 30000n,
+    });
   });
 
   it('rejects a repeated external id, within a batch or thousands of rows apart, naming both lines', async () => {
@@ -97,14 +138,18 @@ describe('SpendDaily', () => {
     expect(await load(csv)).toMatchObject({ rows: 2500, added: 2500 });
     expect(await load(csv)).toMatchObject({ added: 0, unchanged: 2500 });
     expect((await sums('spendDaily'))['2026-10-08 Webinars actual']).toBe(625_000n);
+    const months = await monthly();
+    expect(months.rollup).toEqual(months.spend);
   });
 
   it('is left untouched by a rejected file', async () => {
     const before = await sums('spendDaily');
+    const monthsBefore = await monthly();
     await expect(
       load('date,amount,category,external_id\n2026-10-05,10,Events,x\n2026-10-06,oops,Events,y\n'),
     ).rejects.toThrow('line 3: amount');
     expect(await sums('spendDaily')).toEqual(before);
+    expect(await monthly()).toEqual(monthsBefore);
     expect(await t.mo.db.spend.count({ where: { teamId: TEAM, idempotencyKey: 'ext:x' } })).toBe(0);
   });
 
@@ -123,5 +168,160 @@ describe('SpendDaily', () => {
     expect(day?.amountMinor).toBe(1000n * 9_999_999_999_999n + 1n);
     const spend = await t.mo.db.spend.aggregate({ where: { teamId: team }, _sum: { amountMinor: true } });
     expect(spend._sum.amountMinor).toBe(day?.amountMinor);
+  });
+});
+
+/** SpendMonthly against SpendDaily summed per calendar month (committed = open amounts in both). */
+async function monthlyFromDaily() {
+  const daily = await t.mo.db.spendDaily.findMany({ where: { teamId: LEDGER } });
+  const monthly = await t.mo.db.spendMonthly.findMany({ where: { teamId: LEDGER } });
+  const sum = (rows: { key: string; amount: bigint }[]) => {
+    const out: Record<string, bigint> = {};
+    for (const r of rows) out[r.key] = (out[r.key] ?? 0n) + r.amount;
+    return Object.fromEntries(
+      Object.entries(out)
+        .filter(([, v]) => v !== 0n)
+        .sort(([a], [b]) => a.localeCompare(b)),
+    );
+  };
+  return {
+    daily: sum(
+      daily.map((r) => ({ key: `${r.date.slice(0, 7)} ${r.category} ${r.status}`, amount: r.amountMinor })),
+    ),
+    monthly: sum(
+      monthly.map((r) => ({ key: `${r.month} ${r.category} ${r.status}`, amount: r.amountMinor })),
+    ),
+  };
+}
+
+const LEDGER = 'T0LEDGERROLL';
+
+describe('SpendMonthly', () => {
+  it('equals SpendDaily by month after every ledger operation: add, invoice, edit, delete, undo, close, imports', async () => {
+    const settings = await t.mo.workspaces.update(LEDGER, { spendEntry: 'everyone' }, 'test');
+    const actor: SpendActor = {
+      teamId: LEDGER,
+      userId: 'U0ROLL',
+      isAdmin: async () => true,
+      source: 'manual',
+    };
+    const steps: string[] = [];
+    const check = async (step: string) => {
+      const { daily, monthly } = await monthlyFromDaily();
+      steps.push(step);
+      expect({ step, monthly }).toEqual({ step, monthly: daily });
+    };
+    const entry = (amount: string, date: string, extra: Partial<SpendEntryInput> = {}): SpendEntryInput => ({
+      amount,
+      category: 'Events',
+      campaign: '',
+      vendor: '',
+      date,
+      status: 'actual',
+      createCategory: true,
+      ...extra,
+    });
+    await recordSpend(
+      t.mo,
+      settings,
+      actor,
+      entry('5000', '2026-12-05', { status: 'committed', commitmentId: 'PO-7' }),
+    );
+    await check('commitment opened');
+    const invoice = await recordSpend(
+      t.mo,
+      settings,
+      actor,
+      entry('1200', '2026-11-12', { commitmentId: 'PO-7' }),
+    );
+    await check('invoice against it');
+    const plain = await recordSpend(t.mo, settings, actor, entry('300.25', '2026-11-02'));
+    await check('plain actual');
+    await editSpend(t.mo, settings, actor, invoice.entry.id, { amount: '1500', date: '2026-11-14' });
+    await check('invoice corrected');
+    await editSpend(t.mo, settings, actor, plain.entry.id, { category: 'Webinars', createCategory: true });
+    await check('category corrected');
+    await deleteSpend(t.mo, settings, actor, plain.entry.id);
+    await check('deleted');
+    await recordSpend(t.mo, settings, actor, entry('75', '2026-11-15'));
+    await undoSpend(t.mo, settings, actor);
+    await check('undone');
+    await closeCommitment(t.mo, settings, actor, 'PO-7');
+    await check('closed');
+    await importSpend(
+      csvImport(
+        t.mo,
+        LEDGER,
+        'date,amount,category,status,external_id,commitment_id\n' +
+          '2026-11-03,900,Events,committed,po8,PO-8\n' +
+          '2026-11-10,400,Events,actual,inv8,PO-8\n' +
+          '2026-12-01,250,Paid Media,committed,po9,PO-9\n',
+        { actor: 'test' },
+      ),
+    );
+    await check('import with commitments');
+    await importSpend(
+      csvImport(
+        t.mo,
+        LEDGER,
+        'date,amount,category,status,external_id,commitment_id\n' +
+          '2026-11-03,900,Events,closed,po8,PO-8\n' +
+          '2026-11-10,450,Events,actual,inv8,PO-8\n' +
+          '2026-12-01,250,Paid Media,committed,po9,PO-9\n',
+        { actor: 'test' },
+      ),
+    );
+    await check('re-import closing and correcting');
+    // The open amounts are what the month figures read: PO-7 closed, PO-8 closed, PO-9 open.
+    const { monthly } = await monthlyFromDaily();
+    expect(monthly).toEqual({
+      '2026-11 Events actual': 195_000n,
+      '2026-12 Paid Media committed': 25_000n,
+    });
+    expect(steps).toHaveLength(10);
+  });
+
+  it('carries open commitments into the month figures: months add up to the quarter and the year, committed and forecast too', async () => {
+    const settings = await t.mo.workspaces.ensure(LEDGER);
+    await t.mo.budgets.set(
+      {
+        teamId: LEDGER,
+        period: requirePeriod('FY2026-Q4', '2026-11-16', 1),
+        category: 'Events',
+        plannedMinor: 9_200_000n,
+      },
+      'test',
+    );
+    // PO-10 opened in October for 3,000, invoiced 1,000 in November: 2,000 stays open in October.
+    await importSpend(
+      csvImport(
+        t.mo,
+        LEDGER,
+        'date,amount,category,status,external_id,commitment_id\n' +
+          '2026-10-20,3000,Events,committed,po10,PO-10\n' +
+          '2026-11-09,1000,Events,actual,inv10,PO-10\n',
+        { actor: 'test' },
+      ),
+    );
+    const columns = (r: BudgetReport) => [
+      r.total.planned,
+      r.total.actual,
+      r.total.committed,
+      r.total.available,
+      r.total.forecast,
+    ];
+    const report = (period: string) => budgetReport(t.mo, settings, { period });
+    const [oct, nov, dec, q4, fy] = await Promise.all(
+      ['2026-10', '2026-11', '2026-12', 'FY2026-Q4', 'FY2026'].map(report),
+    );
+    expect(oct?.total.committed).toBe(200_000n);
+    expect(dec?.total.committed).toBe(25_000n); // PO-9 (Paid Media), still open
+    const sum = (rs: (BudgetReport | undefined)[]) =>
+      rs.map((r) => columns(r as BudgetReport)).reduce((a, c) => a.map((v, i) => v + (c[i] as bigint)));
+    expect(sum([oct, nov, dec])).toEqual(columns(q4 as BudgetReport));
+    const earlier = await Promise.all(['FY2026-Q1', 'FY2026-Q2', 'FY2026-Q3'].map(report));
+    expect(sum([...earlier, q4])).toEqual(columns(fy as BudgetReport));
+    // October has ended: its forecast is what it booked, actual + open committed.
+    expect(oct?.total.forecast).toBe((oct?.total.actual ?? 0n) + 200_000n);
   });
 });

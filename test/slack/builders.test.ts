@@ -23,14 +23,14 @@ const leaf = (category: string, planned: bigint, actual: bigint, committed = 0n)
   planned,
   actual,
   committed,
-  actualToDate: actual,
+  month: '2026-09',
 });
 
 describe('budgetMessage', () => {
   const report = computeBudget({
     period,
     today: '2026-09-15',
-    figures: [
+    months: [
       leaf('Paid Media/Search', 12_000_000n, 6_600_000n),
       leaf('Paid Media/Social', 8_000_000n, 3_000_000n, 500_000n),
       leaf('Events', 5_000_000n, 0n, 1_000_000n),
@@ -54,7 +54,7 @@ describe('budgetMessage', () => {
 
   it('shows the table rows with whole-unit money and whole percentages', () => {
     const text = messageToText(msg);
-    // Search: 46 of 92 days elapsed, run rate 66,000 × 92 / 46 = 132,000 vs plan 120,000: +10 %, watch.
+    // Search: day 15 of September's 30, run rate 66,000 × 30 / 15 = 132,000 vs plan 120,000: +10 %, watch.
     expect(text).toMatch(
       /Paid Media\s+\$200,000\s+\$96,000\s+\$5,000\s+\$99,000\s+\$192,000\s+-4 %\s+on plan/,
     );
@@ -85,7 +85,7 @@ describe('budgetMessage', () => {
     const many = computeBudget({
       period,
       today: '2026-09-15',
-      figures: Array.from({ length: 250 }, (_, i) =>
+      months: Array.from({ length: 250 }, (_, i) =>
         leaf(`Category ${String(i).padStart(3, '0')} with a rather long descriptive name`, 100_00n, 50_00n),
       ),
     });
@@ -95,7 +95,7 @@ describe('budgetMessage', () => {
   });
 
   it('explains an empty period instead of a wall of zeros', () => {
-    const empty = budgetMessage(computeBudget({ period, today: '2026-09-15', figures: [] }), {
+    const empty = budgetMessage(computeBudget({ period, today: '2026-09-15', months: [] }), {
       currency: 'EUR',
     });
     expect(validateBlocks(empty.blocks, 'message')).toEqual([]);
@@ -136,7 +136,15 @@ describe('small builders', () => {
       ),
       spendAddModal('USD', '2026-11-16', origin),
       settingsModal(
-        { currency: 'USD', fiscalStartMonth: 2, timezone: 'UTC', adminUserIds: ['U1'], spendEntry: 'owners' },
+        {
+          currency: 'USD',
+          fiscalStartMonth: 2,
+          timezone: 'UTC',
+          adminUserIds: ['U1'],
+          spendEntry: 'owners',
+          lockDays: 10,
+          moveAutoApproveMinor: 50_000n,
+        },
         origin,
       ),
     ]) {

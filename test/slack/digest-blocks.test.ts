@@ -2,7 +2,7 @@
 // out. Every output passes the fake Slack's validator (what Slack would reject as
 // invalid_blocks or msg_blocks_too_long), names come out escaped, long lists are cut short.
 import { describe, expect, it } from 'vitest';
-import { type CategoryFigures, computeBudget } from '../../src/domain/budget.js';
+import { computeBudget, type MonthFigures } from '../../src/domain/budget.js';
 import type { DigestData } from '../../src/domain/digest.js';
 import { digestWindows, type Mover, metricLines, movers, type Targets } from '../../src/domain/digest.js';
 import type { Message } from '../../src/slack/blocks/common.js';
@@ -12,20 +12,26 @@ import { validateBlocks } from '../support/fake-slack.js';
 
 const TODAY = '2026-11-25'; // a Wednesday: the week of Nov 16, FY2026-Q4 (fiscal year from January)
 const windows = digestWindows(TODAY, 1);
-const leaf = (category: string, planned: bigint, actual: bigint, committed = 0n): CategoryFigures => ({
+const leaf = (
+  category: string,
+  planned: bigint,
+  actual: bigint,
+  committed = 0n,
+  month = '2026-10',
+): MonthFigures => ({
   category,
+  month,
   planned,
   actual,
   committed,
-  actualToDate: actual,
 });
 
 function data(
-  figures: CategoryFigures[],
+  figures: MonthFigures[],
   overrides: Partial<DigestData> = {},
   targets: Targets = { leads: 400n, pipeline: 50_000_000n },
 ): DigestData {
-  const budget = computeBudget({ period: windows.quarter, today: TODAY, figures });
+  const budget = computeBudget({ period: windows.quarter, today: TODAY, months: figures });
   const { lines } = metricLines(
     windows,
     [
@@ -72,10 +78,11 @@ function expectSendable(msg: Message) {
 }
 
 describe('the weekly digest message', () => {
-  // Elapsed 56 of 92 days. Paid Media: run rate 5,600 × 92 ÷ 56 = 9,200 on a 10,000 plan
-  // (−8 %): watch. Events 3,000 + 2,000 committed on a 4,000 plan: over. Content on plan.
+  // Paid Media in November, day 25 of 30: run rate 7,700 × 30 ÷ 25 = 9,240 on a 10,000 plan
+  // (−8 %): watch. Events (October, ended) 3,000 + 2,000 committed on a 4,000 plan: over.
+  // Content (October) 5,600 of 9,200: under.
   const figures = [
-    leaf('Paid Media/Search', 1_000_000n, 560_000n),
+    leaf('Paid Media/Search', 1_000_000n, 770_000n, 0n, '2026-11'),
     leaf('Events', 400_000n, 300_000n, 200_000n),
     leaf('Content', 920_000n, 560_000n),
   ];
@@ -99,7 +106,7 @@ describe('the weekly digest message', () => {
     expect(text).toContain('Nov 16–22, 2026 · FY2026-Q4 to date · amounts in USD');
     // Plan, actual, committed, pacing and forecast for the quarter.
     expect(text).toContain(
-      '$14,200 actual + $2,000 committed of $23,200 planned (60 % booked, 60 % of the quarter gone)',
+      '$16,300 actual + $2,000 committed of $23,200 planned (60 % booked, 60 % of the quarter gone)',
     );
     // Week / last week / Δ / week target / QTD / quarter target, one line per metric.
     expect(text).toMatch(/Spend +\$12,345 +\$10,000 +\+23 % +\$22,345/);
@@ -109,7 +116,7 @@ describe('the weekly digest message', () => {
     expect(text).toContain('• Events ▲ 200 % ($1,000 → $3,000)');
     expect(text).toContain('• Content new ($0 → $500)');
     expect(text).toContain('🔴 Events over +25 %: forecast $5,000 of $4,000 planned');
-    expect(text).toContain('🟡 Paid Media watch -8 %: forecast $9,200 of $10,000 planned');
+    expect(text).toContain('🟡 Paid Media watch -8 %: forecast $9,240 of $10,000 planned');
     expect(text).not.toMatch(/Content (watch|over|on plan)/);
     expect(text).toContain('4 charts in the thread');
     expect(msg.text).toContain(

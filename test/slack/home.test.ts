@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { AlertRow } from '../../src/db/alerts.js';
 import type { HomeData, HomeLine } from '../../src/services/home.js';
 import { HOME_MAX_BLOCKS, homeView, importHelpModal } from '../../src/slack/blocks/home.js';
-import { ALERT, HOME, SURVEY } from '../../src/slack/ids.js';
+import { ACTION, ALERT, HOME, SURVEY } from '../../src/slack/ids.js';
 import { validateView } from '../support/fake-slack.js';
 
 const line = (i: number, category = `Paid Media/Channel ${i}`): HomeLine => ({
@@ -16,8 +16,36 @@ const line = (i: number, category = `Paid Media/Channel ${i}`): HomeLine => ({
   actual: 600_000n,
   committed: 100_000n,
   forecast: 1_200_000n,
+  estimate: null,
   variancePct: 20,
   status: 'over',
+  statusLabel: 'over',
+});
+
+const move = (i: number) => ({
+  id: `01MOVE${String(i).padStart(4, '0')}`,
+  teamId: 'T0',
+  amountMinor: 250_000n,
+  fromCategory: 'Events',
+  toCategory: 'Paid Media/<!here> Search',
+  period: 'FY2027-Q4',
+  periodStart: '2026-10-01',
+  periodEnd: '2026-12-31',
+  reason: 'conference moved',
+  requestedBy: 'U0REQ',
+  fromOwner: 'U0OWNER',
+  toOwner: null,
+  fromApprovedBy: null,
+  fromApprovedAt: null,
+  toApprovedBy: null,
+  toApprovedAt: null,
+  status: 'pending',
+  decidedBy: null,
+  decidedAt: null,
+  rejectReason: null,
+  expiresAt: new Date('2026-11-30T12:00:00Z'),
+  createdAt: new Date('2026-11-16T12:00:00Z'),
+  updatedAt: new Date('2026-11-16T12:00:00Z'),
 });
 
 const alert = (i: number, category = `Events ${i}`): AlertRow =>
@@ -54,13 +82,16 @@ function data(over: Partial<HomeData> = {}): HomeData {
       actual: 30_000_000n,
       committed: 5_000_000n,
       forecast: 47_000_000n,
+      estimate: null,
       variancePct: 3.07,
       status: 'on plan',
+      statusLabel: 'on plan',
       bookedPct: 77,
       elapsedPct: 60,
       furthestOver: [line(1), line(2), line(3)],
     },
     ownLines: [line(1)],
+    moves: [],
     alerts: { shown: [alert(1)], total: 1, scope: 'own' },
     surveys: [
       {
@@ -151,6 +182,42 @@ describe('the Home tab', () => {
     expect(all).toContain('Nothing waiting for you');
     expect(all).toContain('Weekly digest* — off');
     expect(all).not.toContain('Surveys waiting');
+  });
+
+  it('lists the budget moves waiting for the person with the DM’s Approve and Reject, five at most', () => {
+    const one = homeView(data({ moves: [move(1)] }));
+    expect(validateView(one)).toEqual([]);
+    const all = text(one);
+    expect(all).toContain('Budget moves waiting for you (1)');
+    expect(all).toContain('*$2,500* from *Events* to *Paid Media/&lt;!here&gt; Search* in *FY2027-Q4*');
+    expect(all).not.toContain('<!here>');
+    expect(actionIds(one).slice(0, 2)).toEqual([ACTION.moveApprove, ACTION.moveReject]);
+    const many = homeView(data({ isAdmin: true, moves: Array.from({ length: 9 }, (_, i) => move(i)) }));
+    expect(validateView(many)).toEqual([]);
+    expect(actionIds(many).filter((a) => a === ACTION.moveApprove)).toHaveLength(5);
+    expect(text(many)).toContain('…and 4 more: see `/mo budget requests`');
+    expect(text(homeView(data()))).not.toContain('Budget moves waiting');
+  });
+
+  it('shows the status by the period’s state and a latest estimate beside the forecast', () => {
+    const view = homeView(
+      data({
+        quarter: {
+          ...data().quarter,
+          estimate: 46_000_000n,
+          status: 'not started',
+          statusLabel: 'not started',
+          variancePct: null,
+        },
+        ownLines: [
+          { ...line(1), estimate: 1_050_000n, status: 'on plan', statusLabel: 'on plan', variancePct: 5 },
+        ],
+      }),
+    );
+    const all = text(view);
+    expect(all).toContain('*Forecast*\\n$470,000 · LE $460,000');
+    expect(all).toContain('not started');
+    expect(all).toContain('forecast $12,000 · LE $10,500 of $10,000');
   });
 
   it('the import help is a valid modal without a submit button', () => {

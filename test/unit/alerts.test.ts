@@ -14,20 +14,23 @@ import {
 import { alertBatchMessage, MAX_ALERTS_SHOWN } from '../../src/slack/blocks/alerts.js';
 import { validateBlocks } from '../support/fake-slack.js';
 
-// November 2026: 30 days.
-const line = (over: Partial<LineFigures> = {}): LineFigures => ({
-  lineId: 'L1',
-  period: '2026-11',
-  periodStart: '2026-11-01',
-  periodEnd: '2026-11-30',
-  category: 'Events',
-  ownerUserId: 'U0OWNER',
-  planned: 1_000_000n,
-  actual: 0n,
-  committed: 0n,
-  actualToDate: 0n,
-  ...over,
-});
+// November 2026: 30 days, a line of one month.
+const line = (over: Partial<Omit<LineFigures, 'months'>> = {}): LineFigures => {
+  const base = {
+    lineId: 'L1',
+    period: '2026-11',
+    periodStart: '2026-11-01',
+    periodEnd: '2026-11-30',
+    category: 'Events',
+    ownerUserId: 'U0OWNER',
+    planned: 1_000_000n,
+    actual: 0n,
+    committed: 0n,
+    ...over,
+  };
+  const { category, planned, actual, committed } = base;
+  return { ...base, months: [{ category, month: '2026-11', planned, actual, committed }] };
+};
 const only = (rule: 'consumed' | 'forecast' | 'pacing') => ({
   consumed: { ...DEFAULT_ALERT_SETTINGS.consumed, enabled: rule === 'consumed' },
   forecast: { ...DEFAULT_ALERT_SETTINGS.forecast, enabled: rule === 'forecast' },
@@ -50,8 +53,8 @@ describe('evaluateLine', () => {
   it('forecast fires only above plan by more than 5 %', () => {
     const s = only('forecast');
     // Day 15 of 30: run rate doubles actual to date.
-    expect(evaluateLine(line({ actual: 525_000n, actualToDate: 525_000n }), s, '2026-11-15')).toEqual([]); // exactly +5 %
-    expect(evaluateLine(line({ actual: 525_001n, actualToDate: 525_001n }), s, '2026-11-15')).toEqual([
+    expect(evaluateLine(line({ actual: 525_000n }), s, '2026-11-15')).toEqual([]); // exactly +5 %
+    expect(evaluateLine(line({ actual: 525_001n }), s, '2026-11-15')).toEqual([
       { lineId: 'L1', rule: 'forecast', threshold: 5 },
     ]);
     // Committed counts in the forecast (actual + committed when larger than the run rate).

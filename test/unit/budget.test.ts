@@ -1,48 +1,76 @@
 import { describe, expect, it } from 'vitest';
 import {
+  type BudgetRow,
   budgetStatus,
   burnUpDays,
   computeBudget,
-  leafForecast,
+  type MonthFigures,
+  monthForecast,
+  monthOutlook,
   pacing,
+  periodStatus,
   variancePct,
 } from '../../src/domain/budget.js';
-import { fiscalQuarter } from '../../src/domain/calendar.js';
+import { calendarMonth, fiscalQuarter, fiscalYear, monthsOfPeriod } from '../../src/domain/calendar.js';
 import { CategoryError, canonicalCategory, isWithin, normalizeCategory } from '../../src/domain/category.js';
 
 const q = fiscalQuarter(2027, 3, 2); // Aug 1 – Oct 31, 2026: 92 days
-const f = (category: string, planned: bigint, actual = 0n, committed = 0n, actualToDate = actual) => ({
-  category,
-  planned,
-  actual,
-  committed,
-  actualToDate,
-});
+const cell = (
+  category: string,
+  month: string,
+  planned: bigint,
+  actual = 0n,
+  committed = 0n,
+  estimate: bigint | null = null,
+): MonthFigures => ({ category, month, planned, actual, committed, estimate });
 
-describe('leafForecast', () => {
-  it('is the larger of booked spend and the linear run rate', () => {
-    // 46 of 92 days: run rate 1,000 × 92 / 46 = 2,000 > booked 1,500.
-    expect(leafForecast(f('A', 0n, 1000n, 500n), 92, 46)).toBe(2000n);
-    // Committed outruns the run rate: 1,000 + 1,500 = 2,500 > 2,000.
-    expect(leafForecast(f('A', 0n, 1000n, 1500n), 92, 46)).toBe(2500n);
-    // Rounds half away from zero: 100 × 92 / 3 = 3066.67 → 3067.
-    expect(leafForecast(f('A', 0n, 100n), 92, 3)).toBe(3067n);
-    // Period over: run rate equals actual.
-    expect(leafForecast(f('A', 0n, 777n), 92, 92)).toBe(777n);
-    // Not started: what is booked.
-    expect(leafForecast(f('A', 0n, 0n, 900n), 92, 0)).toBe(900n);
-    // Refunds: net negative actual to date extrapolates below booked; booked wins.
-    expect(leafForecast(f('A', 0n, -300n), 92, 46)).toBe(-300n);
+describe('monthForecast', () => {
+  const nov = (planned: bigint, actual: bigint, committed: bigint) => ({
+    month: '2026-11',
+    planned,
+    actual,
+    committed,
   });
 
-  it('uses actual to date, not future-dated actuals, for the run rate', () => {
-    // 1,000 dated through today, 4,000 dated later in the period: run rate 2,000 < booked 5,000.
-    expect(leafForecast(f('A', 0n, 5000n, 0n, 1000n), 92, 46)).toBe(5000n);
+  it('a month that has ended: actual + committed, whatever the plan', () => {
+    expect(monthForecast(nov(5_000n, 700n, 300n), '2026-12-01')).toBe(1_000n);
+    expect(monthForecast(nov(0n, -300n, 0n), '2027-03-01')).toBe(-300n);
+  });
+
+  it('the current month: the larger of booked and the run rate over days elapsed, today included', () => {
+    // Nov 10 is day 10 of 30: 1,000 × 30 / 10 = 3,000 > 1,500 booked.
+    expect(monthForecast(nov(0n, 1_000n, 500n), '2026-11-10')).toBe(3_000n);
+    // Committed outruns the run rate: 1,000 + 2,500 = 3,500 > 3,000.
+    expect(monthForecast(nov(0n, 1_000n, 2_500n), '2026-11-10')).toBe(3_500n);
+    // Rounded half away from zero: 100 × 30 / 7 = 428.57 → 429.
+    expect(monthForecast(nov(0n, 100n, 0n), '2026-11-07')).toBe(429n);
+    // First day: a day's actual × 30; last day: actual itself.
+    expect(monthForecast(nov(0n, 10n, 0n), '2026-11-01')).toBe(300n);
+    expect(monthForecast(nov(9_999n, 777n, 0n), '2026-11-30')).toBe(777n);
+    // Refunds: a negative run rate never beats what is booked.
+    expect(monthForecast(nov(0n, -300n, 0n), '2026-11-15')).toBe(-300n);
+  });
+
+  it('a month not yet started: the larger of planned and committed', () => {
+    expect(monthForecast(nov(5_000n, 0n, 1_200n), '2026-10-31')).toBe(5_000n);
+    expect(monthForecast(nov(5_000n, 0n, 6_000n), '2026-10-31')).toBe(6_000n);
+    expect(monthForecast(nov(0n, 0n, 0n), '2026-10-31')).toBe(0n);
+  });
+
+  it('a latest estimate replaces the forecast of a month that has not ended, never of one that has', () => {
+    const future = cell('A', '2026-11', 5_000n, 0n, 1_200n, 4_000n);
+    expect(monthOutlook(future, '2026-10-15')).toEqual({ forecast: 5_000n, estimate: 4_000n });
+    expect(monthOutlook(future, '2026-11-10')).toEqual({ forecast: 1_200n, estimate: 4_000n });
+    expect(monthOutlook(future, '2026-12-01')).toEqual({ forecast: 1_200n, estimate: null });
+    expect(monthOutlook(cell('A', '2026-11', 5_000n), '2026-10-15')).toEqual({
+      forecast: 5_000n,
+      estimate: null,
+    });
   });
 });
 
-describe('status bands', () => {
-  it('are inclusive at ±5 % and ±10 %, exact without rounding', () => {
+describe('status', () => {
+  it('current period: bands inclusive at ±5 % and ±10 %, exact without rounding', () => {
     expect(budgetStatus(105n, 100n)).toBe('on plan');
     expect(budgetStatus(95n, 100n)).toBe('on plan');
     expect(budgetStatus(10501n, 10000n)).toBe('watch');
@@ -51,6 +79,32 @@ describe('status bands', () => {
     expect(budgetStatus(11001n, 10000n)).toBe('over');
     expect(budgetStatus(8999n, 10000n)).toBe('under');
     expect(budgetStatus(500n, 0n)).toBe('no plan');
+  });
+
+  it('a closed period says how far actual + committed ended from the plan', () => {
+    expect(periodStatus('closed', { planned: 100_000n, booked: 104_000n, forecast: 0n })).toEqual({
+      status: 'closed over',
+      statusLabel: 'closed: over by 4 %',
+      variancePct: 4,
+    });
+    expect(periodStatus('closed', { planned: 100_000n, booked: 88_000n, forecast: 0n })).toEqual({
+      status: 'closed under',
+      statusLabel: 'closed: under by 12 %',
+      variancePct: -12,
+    });
+    // 100.4 % rounds to 0: on plan.
+    expect(periodStatus('closed', { planned: 100_000n, booked: 100_400n, forecast: 0n }).statusLabel).toBe(
+      'closed: on plan',
+    );
+    expect(periodStatus('closed', { planned: 0n, booked: 5n, forecast: 5n }).status).toBe('no plan');
+  });
+
+  it('a period not started has no variance', () => {
+    expect(periodStatus('not started', { planned: 100n, booked: 0n, forecast: 100n })).toEqual({
+      status: 'not started',
+      statusLabel: 'not started',
+      variancePct: null,
+    });
   });
 
   it('variance is (forecast − planned) ÷ planned in percent with two decimals', () => {
@@ -62,21 +116,28 @@ describe('status bands', () => {
 });
 
 describe('computeBudget', () => {
-  const figures = [
-    f('Paid Media/Search', 12_000n, 6_600n),
-    f('Paid Media/Social', 8_000n, 3_000n, 500n),
-    f('paid media/search', 0n, 400n), // same leaf, other case
-    f('Paid Media', 1_000n, 100n), // the parent's own line
-    f('Events', 5_000n, 0n, 1_000n),
+  // Sep 15 is day 15 of 30 in September, day 46 of 92 in the quarter.
+  const months = [
+    cell('Paid Media/Search', '2026-08', 4_000n, 3_000n),
+    cell('Paid Media/Search', '2026-09', 4_000n, 3_600n),
+    cell('Paid Media/Search', '2026-10', 4_000n),
+    cell('paid media/search', '2026-09', 0n, 400n), // same leaf, other case
+    cell('Paid Media/Social', '2026-08', 8_000n, 3_000n, 500n),
+    cell('Paid Media', '2026-09', 1_000n, 100n), // the parent's own line
+    cell('Events', '2026-10', 5_000n, 0n, 1_000n),
+    cell('Events', '2026-11', 9_999n, 9_999n), // outside the quarter
   ];
 
-  it('rolls leaves up to top-level rows and a total, forecasts summed', () => {
-    const r = computeBudget({ period: q, today: '2026-09-15', figures }); // day 46
-    expect([r.periodDays, r.elapsedDays]).toEqual([92, 46]);
-    // Search 7,000 → fc 14,000; Social fc max(3,500, 6,000) = 6,000; Paid Media (general) 100 → 200.
-    expect(r.rows.map((x) => [x.category, x.planned, x.actual, x.committed, x.forecast, x.status])).toEqual([
-      ['Events', 5_000n, 0n, 1_000n, 1_000n, 'under'],
-      ['Paid Media', 21_000n, 10_100n, 500n, 20_200n, 'on plan'],
+  it('forecasts each leaf month by month and sums the months into rows and a total', () => {
+    const r = computeBudget({ period: q, today: '2026-09-15', months });
+    expect([r.periodDays, r.elapsedDays, r.state]).toEqual([92, 46, 'current']);
+    // Search: Aug ended 3,000; Sep run rate 4,000 × 30 / 15 = 8,000; Oct not started: plan 4,000.
+    // Social: Aug ended 3,500. Paid Media (general): Sep 100 × 2 = 200. Events: Oct max(5,000, 1,000).
+    expect(
+      r.rows.map((x) => [x.category, x.planned, x.actual, x.committed, x.forecast, x.statusLabel]),
+    ).toEqual([
+      ['Events', 5_000n, 0n, 1_000n, 5_000n, 'on plan'],
+      ['Paid Media', 21_000n, 10_100n, 500n, 18_700n, 'under'],
     ]);
     expect(r.rows[1]?.hasChildren).toBe(true);
     expect(r.total).toMatchObject({
@@ -84,39 +145,118 @@ describe('computeBudget', () => {
       actual: 10_100n,
       committed: 1_500n,
       available: 14_400n,
-      forecast: 21_200n,
-      variancePct: -18.46,
-      status: 'under',
+      forecast: 23_700n,
+      estimate: null,
+      variancePct: -8.85,
+      status: 'watch',
     });
   });
 
   it('drills into a parent, showing its own figures as (general)', () => {
-    const r = computeBudget({ period: q, today: '2026-09-15', focus: 'paid media', figures });
+    const r = computeBudget({ period: q, today: '2026-09-15', focus: 'paid media', months });
     expect(r.rows.map((x) => [x.category, x.forecast])).toEqual([
       ['Paid Media (general)', 200n],
-      ['Paid Media/Search', 14_000n],
-      ['Paid Media/Social', 6_000n],
+      ['Paid Media/Search', 15_000n],
+      ['Paid Media/Social', 3_500n],
     ]);
-    expect(r.total.forecast).toBe(20_200n);
-    const leaf = computeBudget({ period: q, today: '2026-09-15', focus: 'Paid Media/Social', figures });
+    expect(r.total.forecast).toBe(18_700n);
+    const leaf = computeBudget({ period: q, today: '2026-09-15', focus: 'Paid Media/Social', months });
     expect(leaf.rows).toHaveLength(1);
-    expect(leaf.total).toMatchObject({ planned: 8_000n, forecast: 6_000n, variancePct: -25 });
+    expect(leaf.total).toMatchObject({ planned: 8_000n, forecast: 3_500n, variancePct: -56.25 });
+  });
+
+  it('shows a latest estimate beside the forecast, and status follows it', () => {
+    const withLe = [...months, cell('Events', '2026-10', 0n, 0n, 0n, 5_600n)];
+    const r = computeBudget({ period: q, today: '2026-09-15', months: withLe });
+    const events = r.rows.find((x) => x.category === 'Events') as BudgetRow;
+    expect([events.forecast, events.estimate, events.variancePct, events.status]).toEqual([
+      5_000n,
+      5_600n,
+      12,
+      'over',
+    ]);
+    expect([r.total.forecast, r.total.estimate]).toEqual([23_700n, 24_300n]);
+    expect(r.rows.find((x) => x.category === 'Paid Media')?.estimate).toBeNull();
+  });
+
+  it('says closed or not started by the period, not by the figures', () => {
+    const closed = computeBudget({ period: q, today: '2026-11-02', months });
+    expect(closed.state).toBe('closed');
+    // Events: 1,000 booked of 5,000 planned.
+    expect(closed.rows.map((x) => [x.category, x.forecast, x.statusLabel])).toEqual([
+      ['Events', 1_000n, 'closed: under by 80 %'],
+      ['Paid Media', 10_600n, 'closed: under by 50 %'],
+    ]);
+    const ahead = computeBudget({ period: q, today: '2026-07-31', months });
+    expect(ahead.state).toBe('not started');
+    expect(ahead.total).toMatchObject({ status: 'not started', variancePct: null, forecast: 26_000n });
   });
 
   it('reports pacing: share of plan booked and of the period gone', () => {
-    const r = computeBudget({ period: q, today: '2026-09-15', figures });
+    const r = computeBudget({ period: q, today: '2026-09-15', months });
     // (10,100 + 1,500) / 26,000 = 44.6 % → 45; 46 / 92 = 50 %.
     expect(pacing(r)).toEqual({ bookedPct: 45, elapsedPct: 50 });
-    expect(pacing(computeBudget({ period: q, today: '2026-07-01', figures: [] }))).toEqual({
+    expect(pacing(computeBudget({ period: q, today: '2026-07-01', months: [] }))).toEqual({
       bookedPct: null,
       elapsedPct: 0,
     });
   });
 
   it('clamps elapsed days to the period', () => {
-    expect(computeBudget({ period: q, today: '2027-03-01', figures }).elapsedDays).toBe(92);
-    expect(computeBudget({ period: q, today: '2026-07-31', figures }).elapsedDays).toBe(0);
-    expect(computeBudget({ period: q, today: '2026-08-01', figures }).elapsedDays).toBe(1);
+    expect(computeBudget({ period: q, today: '2027-03-01', months }).elapsedDays).toBe(92);
+    expect(computeBudget({ period: q, today: '2026-07-31', months }).elapsedDays).toBe(0);
+    expect(computeBudget({ period: q, today: '2026-08-01', months }).elapsedDays).toBe(1);
+  });
+});
+
+describe('every period is the sum of its months', () => {
+  // FY2027 from February, seen on Sep 15, 2026: months ended, current and not started, with
+  // refunds, commitments beyond the plan and a latest estimate.
+  const fy = fiscalYear(2027, 2);
+  const today = '2026-09-15';
+  const months: MonthFigures[] = monthsOfPeriod(fy).flatMap((month, i) => [
+    cell('Events', month, 100_003n + BigInt(i) * 7n, BigInt(i % 3) * 40_001n, BigInt(i % 4) * 9_999n),
+    cell('Paid Media/Search', month, 333_333n, month <= '2026-09' ? 310_000n - BigInt(i) : 0n, 0n),
+    cell(
+      'Paid Media/Social',
+      month,
+      0n,
+      i === 2 ? -5_000n : 1_234n,
+      i > 8 ? 500_000n : 0n,
+      i === 10 ? 1n : null,
+    ),
+  ]);
+  // The LE column shows the forecast with estimates in place: it adds up like the others.
+  const columns = (r: BudgetRow) => [
+    r.planned,
+    r.actual,
+    r.committed,
+    r.available,
+    r.forecast,
+    r.estimate ?? r.forecast,
+  ];
+  const sum = (rows: BudgetRow[]) =>
+    rows.map(columns).reduce((acc, c) => acc.map((v, i) => v + (c[i] as bigint)));
+
+  it('months sum to each quarter and quarters to the year, for every column and row', () => {
+    const year = computeBudget({ period: fy, today, months });
+    const quarters = [1, 2, 3, 4].map((n) =>
+      computeBudget({ period: fiscalQuarter(2027, n, 2), today, months }),
+    );
+    expect(sum(quarters.map((x) => x.total))).toEqual(columns(year.total));
+    for (const [n, quarter] of quarters.entries()) {
+      const monthly = monthsOfPeriod(quarter.period).map((m) => {
+        const [y, mm] = m.split('-').map(Number) as [number, number];
+        return computeBudget({ period: calendarMonth(y, mm), today, months });
+      });
+      expect(sum(monthly.map((x) => x.total)), `Q${n + 1}`).toEqual(columns(quarter.total));
+      for (const row of quarter.rows) {
+        const parts = monthly.flatMap((x) => x.rows.filter((r) => r.category === row.category));
+        expect(sum(parts), `Q${n + 1} ${row.category}`).toEqual(columns(row));
+      }
+    }
+    expect(year.total.planned).toBe(12n * 100_003n + 7n * 66n + 12n * 333_333n);
+    expect(quarters.map((x) => x.state)).toEqual(['closed', 'closed', 'current', 'not started']);
   });
 });
 

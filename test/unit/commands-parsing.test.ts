@@ -87,6 +87,7 @@ describe('argument schemas', () => {
       rest: ['Paid', 'Media/Search', 'Brand'],
       date: '2026-11-20',
       committed: true,
+      unlocked: false,
       createCategory: false,
       commitmentId: undefined,
     });

@@ -293,7 +293,7 @@ describe('charts across a year end', () => {
   // January to March: the charts keep the rows' time order (`sort: null` / the weeks given).
   it('keeps the weeks in time order on the x axis', async () => {
     const windows = digestWindows('2027-01-11', 1);
-    const budget = computeBudget({ period: windows.quarter, today: '2027-01-11', figures: [] });
+    const budget = computeBudget({ period: windows.quarter, today: '2027-01-11', months: [] });
     const data: DigestData = {
       teamId: 'T1',
       currency: 'USD',

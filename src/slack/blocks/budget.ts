@@ -25,6 +25,10 @@ export const STATUS_EMOJI: Record<BudgetStatus, string> = {
   over: ':red_circle:',
   under: ':large_blue_circle:',
   'no plan': ':white_circle:',
+  'not started': ':white_circle:',
+  'closed on plan': ':large_green_circle:',
+  'closed over': ':red_circle:',
+  'closed under': ':large_blue_circle:',
 };
 
 /** Variance as people read it: whole percent with a sign, blank without a plan. */
@@ -49,8 +53,22 @@ export function decodeRef(value: string | undefined): BudgetViewRef {
 }
 
 const COLUMNS = ['Category', 'Planned', 'Actual', 'Committed', 'Available', 'Forecast', 'Var', 'Status'];
+const COLUMNS_LE = [
+  'Category',
+  'Planned',
+  'Actual',
+  'Committed',
+  'Available',
+  'Forecast',
+  'LE',
+  'Var',
+  'Status',
+];
 
 function tableLines(rows: BudgetRow[], total: BudgetRow, currency: string): string[] {
+  // A latest estimate is shown beside the computed forecast, in a column of its own.
+  const withEstimate = total.estimate !== null;
+  const columns = withEstimate ? COLUMNS_LE : COLUMNS;
   const cells = (r: BudgetRow) => [
     truncate(r.category, 28),
     formatMoney(r.planned, currency),
@@ -58,13 +76,14 @@ function tableLines(rows: BudgetRow[], total: BudgetRow, currency: string): stri
     formatMoney(r.committed, currency),
     formatMoney(r.available, currency),
     formatMoney(r.forecast, currency),
+    ...(withEstimate ? [r.estimate === null ? '' : formatMoney(r.estimate, currency)] : []),
     formatVariance(r.variancePct),
-    r.status,
+    r.statusLabel,
   ];
   const body = rows.map(cells);
   const foot = cells(total);
-  const all = [COLUMNS, ...body, foot];
-  const widths = COLUMNS.map((_, i) => Math.max(...all.map((row) => (row[i] ?? '').length)));
+  const all = [columns, ...body, foot];
+  const widths = columns.map((_, i) => Math.max(...all.map((row) => (row[i] ?? '').length)));
   const line = (row: string[]) =>
     row
       .map((cell, i) =>
@@ -73,7 +92,7 @@ function tableLines(rows: BudgetRow[], total: BudgetRow, currency: string): stri
       .join('  ')
       .trimEnd();
   const rule = '-'.repeat(widths.reduce((a, w) => a + w + 2, -2));
-  return [line(COLUMNS), rule, ...body.map(line), rule, line(foot)].map(escapeCode);
+  return [line(columns), rule, ...body.map(line), rule, line(foot)].map(escapeCode);
 }
 
 export interface BudgetViewOptions {
@@ -94,8 +113,9 @@ export function budgetMessage(report: BudgetReport, options: BudgetViewOptions):
   const pace = pacing(report);
   const summary =
     total.planned > 0n
-      ? `*Planned ${formatMoney(total.planned, currency)}* · forecast ${formatMoney(total.forecast, currency)} ` +
-        `(${formatVariance(total.variancePct)}) ${STATUS_EMOJI[total.status]} *${total.status}*\n` +
+      ? `*Planned ${formatMoney(total.planned, currency)}* · forecast ${formatMoney(total.forecast, currency)}` +
+        (total.estimate !== null ? ` · LE ${formatMoney(total.estimate, currency)}` : '') +
+        `${total.variancePct === null ? '' : ` (${formatVariance(total.variancePct)})`} ${STATUS_EMOJI[total.status]} *${total.statusLabel}*\n` +
         `Actual ${formatMoney(total.actual, currency)} + committed ${formatMoney(total.committed, currency)} = ` +
         `${pace.bookedPct} % of plan, with ${pace.elapsedPct} % of the period gone · ` +
         `available ${formatMoney(total.available, currency)}`
@@ -130,7 +150,9 @@ export function budgetMessage(report: BudgetReport, options: BudgetViewOptions):
     }
   }
 
-  const flagged = report.rows.filter((r) => r.status === 'over' || r.status === 'watch');
+  const flagged = report.rows.filter(
+    (r) => r.status === 'over' || r.status === 'watch' || r.status === 'closed over',
+  );
   if (flagged.length) {
     blocks.push(
       context(
@@ -179,6 +201,7 @@ export function budgetMessage(report: BudgetReport, options: BudgetViewOptions):
 
   const fallback =
     `${title}: planned ${formatMoney(total.planned, currency)}, actual ${formatMoney(total.actual, currency)}, ` +
-    `committed ${formatMoney(total.committed, currency)}, forecast ${formatMoney(total.forecast, currency)} (${total.status})`;
+    `committed ${formatMoney(total.committed, currency)}, forecast ${formatMoney(total.forecast, currency)}` +
+    `${total.estimate !== null ? `, LE ${formatMoney(total.estimate, currency)}` : ''} (${total.statusLabel})`;
   return { text: fallback, blocks };
 }

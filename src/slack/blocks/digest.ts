@@ -74,7 +74,7 @@ function moverText(m: Mover, currency: string): string {
 function flaggedText(r: BudgetRow, currency: string, alerted: string[] = []): string {
   const pct = r.variancePct === null ? '' : ` ${r.variancePct > 0 ? '+' : ''}${Math.round(r.variancePct)} %`;
   const alert = alerted.includes(r.category) ? ' · alert open' : '';
-  return `${STATUS_EMOJI[r.status]} *${escapeMrkdwn(truncate(r.category, 60))}* ${r.status}${pct}: forecast ${formatMoney(r.forecast, currency)} of ${formatMoney(r.planned, currency)} planned${alert}`;
+  return `${STATUS_EMOJI[r.status]} *${escapeMrkdwn(truncate(r.category, 60))}* ${r.statusLabel}${pct}: forecast ${formatMoney(r.forecast, currency)} of ${formatMoney(r.planned, currency)} planned${alert}`;
 }
 
 function listed<T>(items: T[], show: (t: T) => string, more: string): string {
@@ -118,7 +118,7 @@ export function digestMessage(data: DigestData, options: DigestMessageOptions): 
     total.planned > 0n
       ? `*${quarter.key} budget as of ${day(data.today)}:* ${formatMoney(total.actual, currency)} actual + ${formatMoney(total.committed, currency)} committed of ` +
         `${formatMoney(total.planned, currency)} planned (${pace.bookedPct} % booked, ${pace.elapsedPct} % of the quarter gone) · ` +
-        `forecast ${formatMoney(total.forecast, currency)} ${STATUS_EMOJI[total.status]} ${total.status}`
+        `forecast ${formatMoney(total.forecast, currency)} ${STATUS_EMOJI[total.status]} ${total.statusLabel}`
       : `*${quarter.key} spend as of ${day(data.today)}:* ${formatMoney(total.actual, currency)} actual + ${formatMoney(total.committed, currency)} committed · no plan yet (\`/mo budget set\`)`;
   blocks.push(context(when), section(spendLine), ...codeSections(table(data.lines, currency)));
   const targetsSet = data.lines.some((l) => l.quarterTarget !== null);
@@ -167,6 +167,6 @@ export function digestMessage(data: DigestData, options: DigestMessageOptions): 
     `${title}: spend ${value({ kind: 'money' }, spend?.week ?? null, currency)}, ` +
     `leads ${value({ kind: 'count' }, leads?.week ?? null, currency)}, ` +
     `pipeline ${value({ kind: 'money' }, pipeline?.week ?? null, currency)}; ` +
-    `${quarter.key} forecast ${formatMoney(total.forecast, currency)} (${total.status}).`;
+    `${quarter.key} forecast ${formatMoney(total.forecast, currency)} (${total.statusLabel}).`;
   return { text, blocks };
 }

@@ -9,21 +9,31 @@ import { ALERT, HOME, SURVEY } from '../ids.js';
 import { channelMention, escapeMrkdwn, slackDate, truncate } from '../mrkdwn.js';
 import { formatVariance, STATUS_EMOJI } from './budget.js';
 import { actions, type Block, button, context, divider, header, LIMITS, plain, section } from './common.js';
+import { moveAskBlocks } from './reallocation.js';
 
 /** Lines listed under "Your budget lines" (one section each holds them all). */
 export const HOME_MAX_LINES = 15;
 /** Alerts drawn with buttons: two blocks each. */
 export const HOME_MAX_ALERTS = 10;
 export const HOME_MAX_SURVEYS = 5;
+/** Budget move requests drawn with Approve / Reject: three blocks each. */
+export const HOME_MAX_MOVES = 5;
 export const HOME_MAX_BLOCKS = 100;
 
 const money = (v: bigint, currency: string) => formatMoney(v, currency);
+
+/** The forecast, with a latest estimate beside it while one is set. */
+function forecastText(forecast: bigint, estimate: bigint | null, currency: string): string {
+  return estimate === null
+    ? money(forecast, currency)
+    : `${money(forecast, currency)} · LE ${money(estimate, currency)}`;
+}
 
 function lineText(l: HomeLine, currency: string): string {
   const variance = formatVariance(l.variancePct);
   return (
     `${STATUS_EMOJI[l.status]} *${escapeMrkdwn(truncate(l.category, 60))}* · ${escapeMrkdwn(l.period)} — ` +
-    `forecast ${money(l.forecast, currency)} of ${money(l.planned, currency)}` +
+    `${escapeMrkdwn(l.statusLabel)} · forecast ${forecastText(l.forecast, l.estimate, currency)} of ${money(l.planned, currency)}` +
     (variance ? ` (${variance})` : '') +
     ` · actual ${money(l.actual, currency)} · committed ${money(l.committed, currency)}`
   );
@@ -61,9 +71,9 @@ export function homeView(data: HomeData): HomeView {
       { type: 'mrkdwn', text: `*Committed*\n${money(q.committed, currency)}` },
       {
         type: 'mrkdwn',
-        text: `*Forecast*\n${money(q.forecast, currency)}${q.variancePct === null ? '' : ` (${formatVariance(q.variancePct)})`}`,
+        text: `*Forecast*\n${forecastText(q.forecast, q.estimate, currency)}${q.variancePct === null ? '' : ` (${formatVariance(q.variancePct)})`}`,
       },
-      { type: 'mrkdwn', text: `*Status*\n${STATUS_EMOJI[q.status]} ${q.status}` },
+      { type: 'mrkdwn', text: `*Status*\n${STATUS_EMOJI[q.status]} ${q.statusLabel}` },
     ],
   });
   blocks.push(
@@ -87,6 +97,14 @@ export function homeView(data: HomeData): HomeView {
     blocks.push(...more(shown.length, data.ownLines.length, 'see `/mo budget`'));
   } else {
     blocks.push(section('You own no live budget line. An admin names owners in `/mo budget edit`.'));
+  }
+
+  if (data.moves.length) {
+    blocks.push(divider());
+    blocks.push(header(`Budget moves waiting for you (${data.moves.length})`));
+    const shown = data.moves.slice(0, HOME_MAX_MOVES);
+    for (const m of shown) blocks.push(...moveAskBlocks(m, currency, `home_move_${m.id}`));
+    blocks.push(...more(shown.length, data.moves.length, 'see `/mo budget requests`'));
   }
 
   blocks.push(divider());

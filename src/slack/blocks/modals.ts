@@ -1,6 +1,7 @@
 // Modals for editing a plan, recording spend and Mo's settings. Pure builders; the
 // submissions are read back with the INPUT ids.
 import type { InputBlock, KnownBlock, ModalView, PlainTextOption } from '@slack/types';
+import { formatMinorExact } from '../../domain/money.js';
 import { SPEND_ENTRY, SPEND_ENTRY_HELP, type SpendEntryRule } from '../../domain/spend.js';
 import { INPUT, VIEW } from '../ids.js';
 import { escapeMrkdwn } from '../mrkdwn.js';
@@ -184,6 +185,8 @@ export function settingsModal(
     timezone: string;
     adminUserIds: string[];
     spendEntry: SpendEntryRule;
+    lockDays: number;
+    moveAutoApproveMinor: bigint;
   },
   origin: ModalOrigin,
 ): ModalView {
@@ -253,6 +256,16 @@ export function settingsModal(
           initial_option: entryOptions[SPEND_ENTRY.indexOf(settings.spendEntry)],
         },
       },
+      textInput(INPUT.lockDays, 'Lock closed months after (days)', {
+        initial: String(settings.lockDays),
+        hint: 'Spend dated in a month that ended more than this many days ago cannot be added, changed or deleted (admins: --unlocked).',
+        maxLength: 3,
+      }),
+      textInput(INPUT.moveAutoApprove, 'Approve budget moves at once up to', {
+        initial: formatMinorExact(settings.moveAutoApproveMinor, settings.currency),
+        hint: 'An amount in the workspace currency; 0 asks the line owners every time.',
+        maxLength: 20,
+      }),
     ],
     origin,
   );
