@@ -24,6 +24,7 @@ import { budgetReport } from './budget.js';
 import { budgetBurnUp, type ChartSpec } from './charts.js';
 import { DEFAULT_LEASE_MS, processOwner, type RunOutcome, runOnce } from './jobs.js';
 import type { Mo } from './mo.js';
+import { onNextTurn } from './turns.js';
 
 /** Sums per top-level category (the digest's level of detail). */
 function byTop<T extends { category: string; amount: bigint }>(rows: T[], key: (r: T) => string = () => '') {
@@ -46,15 +47,23 @@ export async function digestData(
   const { teamId, currency } = settings;
   const windows = digestWindows(options.today, settings.fiscalStartMonth);
   const first = windows.twelveWeeks.start < windows.qtd.start ? windows.twelveWeeks.start : windows.qtd.start;
-  const [hasData, days, targetRows, budget, dailySpend, pipelineRows, alertCategories] = await Promise.all([
-    hasAnyFigures(mo.db, teamId),
-    dailyFigures(mo.db, teamId, first, windows.week.end),
-    mo.targets.list(teamId),
+  // One query a turn (src/services/turns.ts): a digest is background work, and /mo commands
+  // arriving meanwhile are answered between its queries.
+  const hasData = await onNextTurn(() => hasAnyFigures(mo.db, teamId));
+  const days = await onNextTurn(() => dailyFigures(mo.db, teamId, first, windows.week.end));
+  const targetRows = await onNextTurn(() => mo.targets.list(teamId));
+  const budget = await onNextTurn(() =>
     budgetReport(mo, settings, { period: windows.quarter, today: options.today }),
+  );
+  const dailySpend = await onNextTurn(() =>
     mo.spend.dailyActual(teamId, windows.twelveWeeks.start, windows.week.end),
+  );
+  const pipelineRows = await onNextTurn(() =>
     pipelineByCategory(mo.db, teamId, windows.qtd.start, windows.qtd.end),
+  );
+  const alertCategories = await onNextTurn(() =>
     mo.alerts.openAlertCategories(teamId, windows.quarter.start, windows.quarter.end),
-  ]);
+  );
   // Every row with an open alert is a line to watch, whatever its forecast says today.
   const alertedTops = new Set(alertCategories.map((c) => topOf(c).toLowerCase()));
   const alerted = budget.rows.filter((r) => alertedTops.has(r.category.toLowerCase())).map((r) => r.category);
@@ -135,7 +144,9 @@ export async function digestCharts(
     });
   }
   if (data.budget.total.planned > 0n || data.budget.total.actual !== 0n) {
-    const burnUp = await budgetBurnUp(mo, settings, { period: quarter, today: data.today }, data.budget);
+    const burnUp = await onNextTurn(() =>
+      budgetBurnUp(mo, settings, { period: quarter, today: data.today }, data.budget),
+    );
     charts.push({ ...burnUp, name: 'budget-burn-up.png' });
   }
   if (data.funnel.some((r) => r.leads || r.mqls || r.sqls)) {
