@@ -13,7 +13,6 @@
 // BENCH_WARMUP (20).
 import { createHash } from 'node:crypto';
 import { createReadStream, mkdtempSync, rmSync, statSync } from 'node:fs';
-import { Agent, request as httpRequest } from 'node:http';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -27,7 +26,8 @@ import { importBudgets, importLeads, importSpend } from '../src/ingest/import.js
 import { createLogger } from '../src/log.js';
 import { createMo } from '../src/services/mo.js';
 import { CATEGORIES, writeLeadsCsv, writeSpendCsv } from './data.js';
-import { type Reply, signedHeaders, startBenchSlack } from './fake-slack.js';
+import { startBenchSlack } from './fake-slack.js';
+import { quantile, type SlashSample, slashClient } from './slash.js';
 
 const int = (name: string, fallback: number) => {
   const v = Number(process.env[name] ?? fallback);
@@ -67,13 +67,6 @@ const check = (ok: boolean, what: string) => {
   if (!ok) problems.push(what);
   return ok;
 };
-
-/** Nearest-rank quantile. */
-function quantile(xs: number[], q: number): number {
-  if (!xs.length) return Number.NaN;
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))] as number;
-}
 
 /** Runs `work`, sampling RSS every 20 ms (between the import's batches) and timing wall and CPU. */
 async function measured<T>(work: () => Promise<T>) {
@@ -281,79 +274,26 @@ const app = await createMoApp({
   clientOptions: { retryConfig: { retries: 0 } },
 });
 const port = await app.start();
-const agent = new Agent({ keepAlive: true, maxSockets: 8 });
+const client = slashClient({
+  port,
+  secret: SECRET,
+  slack,
+  teamId: TEAM,
+  userId: USER,
+  channelId: 'C0BENCH',
+  maxSockets: 8,
+});
 
-/** POSTs a signed body to /slack/events; resolves with the HTTP status once the ack has come back. */
-function post(body: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const req = httpRequest(
-      {
-        host: '127.0.0.1',
-        port,
-        path: '/slack/events',
-        method: 'POST',
-        agent,
-        headers: signedHeaders(SECRET, body),
-      },
-      (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode ?? 0));
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
-interface Sample {
-  text: string;
-  /** Request sent -> reply arrived at response_url. */
-  latency: number;
-  /** Request sent -> HTTP ack received. */
-  ack: number;
-  reply: Reply;
-}
-
-const REPLY_TIMEOUT_MS = 10_000;
-let seq = 0;
-async function slashCommand(text: string): Promise<Sample> {
-  const id = `r${++seq}`;
-  const body = new URLSearchParams({
-    token: 'bench-verification-token',
-    team_id: TEAM,
-    team_domain: 'bench',
-    user_id: USER,
-    user_name: 'bench',
-    channel_id: 'C0BENCH',
-    channel_name: 'marketing-ops',
-    command: '/mo',
-    text,
-    api_app_id: 'A0BENCH',
-    is_enterprise_install: 'false',
-    response_url: slack.responseUrl(id),
-    trigger_id: `${seq}.1.bench`,
-  }).toString();
-  const replied = slack.reply(id);
-  const sent = performance.now();
-  const status = await post(body);
-  const ack = performance.now() - sent;
-  if (status !== 200) throw new Error(`/mo ${text}: HTTP ${status}`);
-  let timer: NodeJS.Timeout | undefined;
-  const reply = await Promise.race([
-    replied,
-    new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new Error(`/mo ${text}: no reply in ${REPLY_TIMEOUT_MS} ms`)),
-        REPLY_TIMEOUT_MS,
-      );
-    }),
-  ]).finally(() => clearTimeout(timer));
-  const blocks = JSON.stringify(reply.body.blocks ?? []);
+async function slashCommand(text: string): Promise<SlashSample> {
+  const sample = await client.send(text);
+  const blocks = JSON.stringify(sample.reply.body.blocks ?? []);
   check(
-    Array.isArray(reply.body.blocks) && reply.body.blocks.length > 0 && blocks.includes('TOTAL'),
-    `/mo ${text}: the reply is not a budget (${(reply.body.text ?? '').slice(0, 120)})`,
+    Array.isArray(sample.reply.body.blocks) &&
+      sample.reply.body.blocks.length > 0 &&
+      blocks.includes('TOTAL'),
+    `/mo ${text}: the reply is not a budget (${(sample.reply.body.text ?? '').slice(0, 120)})`,
   );
-  return { text, latency: reply.at - sent, ack, reply };
+  return sample;
 }
 
 const cold = await slashCommand(VARIANTS[0] as string);
@@ -367,7 +307,7 @@ for (const v of VARIANTS) {
 }
 
 async function run(concurrency: number) {
-  const samples: Sample[] = [];
+  const samples: SlashSample[] = [];
   let next = 0;
   const worker = async () => {
     while (next < REQUESTS) {
@@ -421,7 +361,7 @@ const calls = [...slack.calls].map(([m, n]) => `${m} ×${n}`).join(', ');
 console.log(`\n  fake Slack saw: ${calls}`);
 
 await app.stop();
-agent.destroy();
+client.close();
 await slack.close();
 await database.close();
 await scratch.drop();

@@ -19,6 +19,7 @@ import { EXIT_BUG, EXIT_USER_ERROR, isUserError, UsageError } from './domain/err
 import { computeKpis, type KpiRow } from './domain/kpis.js';
 import { parseAmount } from './domain/money.js';
 import type { SettingsPatch } from './domain/settings.js';
+import { tuneHeapForBatches } from './heap.js';
 import { toCsv } from './ingest/csv-write.js';
 import { parseEncoding } from './ingest/decode.js';
 import { describeCounts, importAndDescribe, isImportKind } from './ingest/import.js';
@@ -724,6 +725,7 @@ function findVerb(words: string[]): { verb: Verb; rest: string[] } | undefined {
 }
 
 export async function main(argv: string[]): Promise<number> {
+  tuneHeapForBatches();
   const [first] = argv;
   if (first === undefined || first === 'help' || first === '--help') {
     out(USAGE);

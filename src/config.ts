@@ -45,6 +45,7 @@ const schema = z.object({
   LOG_FORMAT: z.enum(['json', 'pretty'], { message: 'must be json or pretty' }).optional(),
   MO_JOB_CONCURRENCY: z.coerce.number({ message: 'must be a whole number' }).int().min(1).max(64).default(4),
   TEST_DATABASE_URL: z.string().optional(),
+  MO_REFRESH_SCREENSHOTS: z.string().optional(),
   CI: z.string().optional(),
 });
 
@@ -80,6 +81,11 @@ export interface Config {
   /** Job runs (digests, alerts) one process makes at once; other processes take the rest. */
   jobConcurrency: number;
   testDatabaseUrl: string | undefined;
+  /**
+   * The browser test (test/e2e) writes its screenshots over docs/screenshots/ (the README's)
+   * instead of out/screenshots/: MO_REFRESH_SCREENSHOTS=1, when the pictures should change.
+   */
+  refreshScreenshots: boolean;
   /** Running in CI: progress as plain lines, never a redrawn bar. */
   ci: boolean;
 }
@@ -120,6 +126,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logFormat: e.LOG_FORMAT,
     jobConcurrency: e.MO_JOB_CONCURRENCY,
     testDatabaseUrl: e.TEST_DATABASE_URL,
+    refreshScreenshots: Boolean(
+      e.MO_REFRESH_SCREENSHOTS && e.MO_REFRESH_SCREENSHOTS !== 'false' && e.MO_REFRESH_SCREENSHOTS !== '0',
+    ),
     ci: Boolean(e.CI && e.CI !== 'false' && e.CI !== '0'),
   };
 }

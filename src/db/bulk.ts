@@ -58,6 +58,8 @@ function checkedParams(params: Param[]): Param[] {
   return params;
 }
 
+const STATEMENTS_KEPT = 16;
+
 function sqliteSession(url: string, now: Date): BulkSession {
   const db = new Sqlite(sqlitePath(url), { timeout: 5000 });
   db.defaultSafeIntegers(true);
@@ -72,13 +74,19 @@ function sqliteSession(url: string, now: Date): BulkSession {
   db.pragma('temp_store = FILE');
   db.pragma('temp.cache_size = -4096');
   db.exec('BEGIN IMMEDIATE');
+  // Prepared statements by SQL, the most recently used kept. A multi-row statement compiles
+  // to a program of about a megabyte, and shapes vary with each batch (how many commitments
+  // it touches, how many keys it looks up): kept without a bound they were ~30 MB of an
+  // import's native memory.
   const statements = new Map<string, Sqlite.Statement>();
   const prepared = (sql: string) => {
     let s = statements.get(sql);
-    if (!s) {
+    if (s) statements.delete(sql);
+    else {
       s = db.prepare(sql);
-      statements.set(sql, s);
+      if (statements.size >= STATEMENTS_KEPT) statements.delete(statements.keys().next().value as string);
     }
+    statements.set(sql, s);
     return s;
   };
   // SQLite has no booleans (Prisma stores 0/1).

@@ -94,34 +94,74 @@ type Row = Omit<StoredSpend, 'amountMinor'> & {
 };
 
 // Rollup deltas are summed across batches and written before the commit (or when this many
-// days x categories x statuses are pending). A file's rows spread over a bounded set of days and
-// categories, so a million rows come down to tens of thousands of upserts instead of one per
-// row, the same in a fraction of the time (an upsert per batch row was a quarter of an import).
+// days x categories x statuses have sums pending). A file's rows spread over a bounded set of
+// days and categories, so a million rows come down to tens of thousands of upserts instead of
+// one per row, the same in a fraction of the time (an upsert per batch row was a quarter of
+// an import).
 const ROLLUP_FLUSH = 50_000;
+// The cells are kept across flushes (the same days and categories recur all through a file):
+// dropping and re-creating 50,000 of them at each flush was most of what an import promoted
+// to V8's old generation. Past this many they are let go, so memory stays bounded (~15 MB).
+const ROLLUP_CELLS_KEPT = 100_000;
+
+/**
+ * One (team, day, category, status) of the rollup with the sum pending for it. The sum is
+ * kept as a double while it is an exact integer (|sum| <= 2^53 - 1), and in a bigint past
+ * that: a bigint is immutable, so adding to one stored in a long-lived cell made a new one per
+ * row, and those were the largest share of what an import promoted to the old generation.
+ */
+interface RollupCell {
+  teamId: string;
+  date: string;
+  category: string;
+  status: string;
+  small: number;
+  big: bigint;
+  pending: boolean;
+}
+
+function addToCell(cell: RollupCell, amount: bigint): void {
+  const n = Number(amount);
+  const sum = cell.small + n;
+  if (Number.isSafeInteger(n) && Number.isSafeInteger(sum)) cell.small = sum;
+  else {
+    cell.big += BigInt(cell.small) + amount;
+    cell.small = 0;
+  }
+}
+
+const cellSum = (cell: RollupCell): bigint => cell.big + BigInt(cell.small);
 
 export function spendWriter(session: BulkSession): SpendBulkWriter {
   const amount = session.provider === 'postgresql' ? '"amountMinor"::text AS "amountMinor"' : '"amountMinor"';
-  const pendingRollup = new Map<string, RollupDelta>();
+  const cells = new Map<string, RollupCell>();
+  let pending: RollupCell[] = [];
   const flushRollup = async () => {
     // Zero sums are written too: a rollup row marks a category as in use, as it did per batch.
-    const deltas = [...pendingRollup.values()];
-    pendingRollup.clear();
-    await inChunks(deltas, (part) =>
+    await inChunks(pending, (part) =>
       session.run(
         `INSERT INTO "SpendDaily" ("teamId", "date", "category", "status", "amountMinor") VALUES ${placeholders(part.length, 5)}
          ON CONFLICT ("teamId", "date", "category", "status")
          DO UPDATE SET "amountMinor" = "SpendDaily"."amountMinor" + excluded."amountMinor"`,
-        part.flatMap((d) => [d.teamId, d.date, d.category, d.status, d.amountMinor]),
+        part.flatMap((c) => [c.teamId, c.date, c.category, c.status, cellSum(c)]),
       ),
     );
-    // The monthly rollup, from the same deltas in the same transaction.
+    // The monthly rollup, from the same sums in the same transaction (few cells: a month's
+    // days fold into one, so these are short-lived).
     const months = new Map<string, RollupDelta>();
-    for (const d of deltas) {
-      const month = d.date.slice(0, 7);
-      const key = `${d.teamId}\u001f${month}\u001f${d.category}\u001f${d.status}`;
+    for (const c of pending) {
+      const month = c.date.slice(0, 7);
+      const key = `${c.teamId}\u001f${month}\u001f${c.category}\u001f${c.status}`;
       const sum = months.get(key);
-      if (sum) sum.amountMinor += d.amountMinor;
-      else months.set(key, { ...d, date: month });
+      if (sum) sum.amountMinor += cellSum(c);
+      else
+        months.set(key, {
+          teamId: c.teamId,
+          date: month,
+          category: c.category,
+          status: c.status,
+          amountMinor: cellSum(c),
+        });
     }
     await inChunks([...months.values()], (part) =>
       session.run(
@@ -131,6 +171,13 @@ export function spendWriter(session: BulkSession): SpendBulkWriter {
         part.flatMap((d) => [d.teamId, d.date, d.category, d.status, d.amountMinor]),
       ),
     );
+    for (const c of pending) {
+      c.small = 0;
+      c.big = 0n;
+      c.pending = false;
+    }
+    pending = [];
+    if (cells.size >= ROLLUP_CELLS_KEPT) cells.clear();
   };
   return {
     async hasSpend(teamId) {
@@ -192,11 +239,19 @@ export function spendWriter(session: BulkSession): SpendBulkWriter {
     async addToRollup(deltas) {
       for (const d of deltas) {
         const key = `${d.teamId}\u001f${d.date}\u001f${d.category}\u001f${d.status}`;
-        const sum = pendingRollup.get(key);
-        if (sum) sum.amountMinor += d.amountMinor;
-        else pendingRollup.set(key, { ...d });
+        let cell = cells.get(key);
+        if (!cell) {
+          const { teamId, date, category, status } = d;
+          cell = { teamId, date, category, status, small: 0, big: 0n, pending: false };
+          cells.set(key, cell);
+        }
+        addToCell(cell, d.amountMinor);
+        if (!cell.pending) {
+          cell.pending = true;
+          pending.push(cell);
+        }
       }
-      if (pendingRollup.size >= ROLLUP_FLUSH) await flushRollup();
+      if (pending.length >= ROLLUP_FLUSH) await flushRollup();
     },
     audit: (row) => insertAudit(session, randomUUID(), row),
     commitments: bulkCommitmentStore(session),

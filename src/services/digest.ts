@@ -26,6 +26,7 @@ import { budgetBurnUp, type ChartSpec } from './charts.js';
 import { DEFAULT_LEASE_MS, processOwner, type RunOutcome, runOnce } from './jobs.js';
 import type { Mo } from './mo.js';
 import { digestPerf, digestPerfChart } from './perf.js';
+import { onNextTurn } from './turns.js';
 
 /** Sums per top-level category (the digest's level of detail). */
 function byTop<T extends { category: string; amount: bigint }>(rows: T[], key: (r: T) => string = () => '') {
@@ -48,17 +49,24 @@ export async function digestData(
   const { teamId, currency } = settings;
   const windows = digestWindows(options.today, settings.fiscalStartMonth);
   const first = windows.twelveWeeks.start < windows.qtd.start ? windows.twelveWeeks.start : windows.qtd.start;
-  const [hasData, days, targetRows, budget, dailySpend, pipelineRows, alertCategories, channels] =
-    await Promise.all([
-      hasAnyFigures(mo.db, teamId),
-      dailyFigures(mo.db, teamId, first, windows.week.end),
-      mo.targets.list(teamId),
-      budgetReport(mo, settings, { period: windows.quarter, today: options.today }),
-      mo.spend.dailyActual(teamId, windows.twelveWeeks.start, windows.week.end),
-      pipelineByCategory(mo.db, teamId, windows.qtd.start, windows.qtd.end),
-      mo.alerts.openAlertCategories(teamId, windows.quarter.start, windows.quarter.end),
-      digestPerf(mo, settings, windows),
-    ]);
+  // One query a turn (src/services/turns.ts): a digest is background work, and /mo commands
+  // arriving meanwhile are answered between its queries.
+  const hasData = await onNextTurn(() => hasAnyFigures(mo.db, teamId));
+  const days = await onNextTurn(() => dailyFigures(mo.db, teamId, first, windows.week.end));
+  const targetRows = await onNextTurn(() => mo.targets.list(teamId));
+  const budget = await onNextTurn(() =>
+    budgetReport(mo, settings, { period: windows.quarter, today: options.today }),
+  );
+  const dailySpend = await onNextTurn(() =>
+    mo.spend.dailyActual(teamId, windows.twelveWeeks.start, windows.week.end),
+  );
+  const pipelineRows = await onNextTurn(() =>
+    pipelineByCategory(mo.db, teamId, windows.qtd.start, windows.qtd.end),
+  );
+  const alertCategories = await onNextTurn(() =>
+    mo.alerts.openAlertCategories(teamId, windows.quarter.start, windows.quarter.end),
+  );
+  const channels = await onNextTurn(() => digestPerf(mo, settings, windows));
   // Every row with an open alert is a line to watch, whatever its forecast says today.
   const alertedTops = new Set(alertCategories.map((c) => topOf(c).toLowerCase()));
   const alerted = budget.rows.filter((r) => alertedTops.has(r.category.toLowerCase())).map((r) => r.category);
@@ -141,7 +149,9 @@ export async function digestCharts(
     });
   }
   if (data.budget.total.planned > 0n || data.budget.total.actual !== 0n) {
-    const burnUp = await budgetBurnUp(mo, settings, { period: quarter, today: data.today }, data.budget);
+    const burnUp = await onNextTurn(() =>
+      budgetBurnUp(mo, settings, { period: quarter, today: data.today }, data.budget),
+    );
     charts.push({ ...burnUp, name: 'budget-burn-up.png' });
   }
   if (data.funnel.some((r) => r.leads || r.mqls || r.sqls)) {

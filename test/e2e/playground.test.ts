@@ -3,7 +3,8 @@
 // the budget, a drill-down, the edit modal (a wrong then a right amount), a maturity survey
 // answered by three people and its results with the chart, the digest preview with its
 // charts, the Home tab, an alert acknowledged. Each step leaves a screenshot in
-// docs/screenshots/; any console error or Block Kit violation fails the test.
+// out/screenshots/ (ignored by git), or over the README's in docs/screenshots/ with
+// MO_REFRESH_SCREENSHOTS=1; any console error or Block Kit violation fails the test.
 import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -16,7 +17,12 @@ import { type Playground, startPlayground } from '../../src/playground/index.js'
 import { testDatabaseUrl } from '../support/db.js';
 
 const CHROMIUM = '/usr/bin/chromium';
-const SHOTS = join(import.meta.dirname, '..', '..', 'docs', 'screenshots');
+const ROOT = join(import.meta.dirname, '..', '..');
+// A run only refreshes the README's pictures when asked: otherwise every test run would
+// leave docs/screenshots/ changed in the working tree.
+const SHOTS = loadConfig().refreshScreenshots
+  ? join(ROOT, 'docs', 'screenshots')
+  : join(ROOT, 'out', 'screenshots');
 const OWNER = 'U0DEMOPAID';
 const MEMBER = 'U0DEMOMEMBER';
 const hasChromium = existsSync(CHROMIUM);

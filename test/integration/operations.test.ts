@@ -3,86 +3,46 @@
 // import raises — then its full logs and its /metrics: every line JSON with the correlation
 // id of what caused it, no token, secret or email in any line, and metrics counting what
 // happened.
-import { type ChildProcess, spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadDemo } from '../../src/demo.js';
-import { createTestDatabase, type TestDatabase } from '../support/db.js';
-import { FakeSlack } from '../support/fake-slack.js';
+import { type Serving, serveDemo, DEMO_TEAM as TEAM } from '../support/serve.js';
 import { signSlackRequest } from '../support/signing.js';
 
-// Monday Nov 23, 2026, 09:30 in New York: the 09:00 digest is due at start.
-const NOW = '2026-11-23T14:30:00Z';
-const TEAM = 'T0DEMO';
 const BOT_TOKEN = 'xoxb-1111-2222-operationsbottoken';
 const SIGNING_SECRET = 'f3e1c2d4b5a69788signingsecret';
 const ADMIN_EMAIL = 'dana.admin@acme-marketing.example';
 const OWNER_EMAIL = 'pat.paid@acme-marketing.example';
 
-let t: TestDatabase;
-let slack: FakeSlack;
-let child: ChildProcess;
-let stdout = '';
-let stderr = '';
+let mo: Serving;
 let apiSecret: string;
 let alertsBefore: number;
 
-async function until<T>(
-  probe: () => T | undefined | false | Promise<T | undefined | false>,
-  what: string,
-  ms = 45_000,
-): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}\n${stdout}\n${stderr}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 beforeAll(async () => {
-  t = await createTestDatabase('2026-11-16T12:00:00Z');
-  await loadDemo(t.mo, TEAM);
-  t.setNow(NOW);
-  apiSecret = (await t.mo.tokens.create(TEAM, 'warehouse sync', 'U0DEMOADMIN')).secret;
-  alertsBefore = await t.mo.db.alert.count();
-  slack = await FakeSlack.start({
-    teamId: TEAM,
-    users: {
-      U0DEMOADMIN: { is_admin: true, email: ADMIN_EMAIL, real_name: 'Dana Admin' },
-      U0DEMOPAID: { email: OWNER_EMAIL, real_name: 'Pat Paid' },
+  // Monday 09:30 in New York: the 09:00 digest is due at start.
+  mo = await serveDemo({
+    botToken: BOT_TOKEN,
+    signingSecret: SIGNING_SECRET,
+    slack: {
+      users: {
+        U0DEMOADMIN: { is_admin: true, email: ADMIN_EMAIL, real_name: 'Dana Admin' },
+        U0DEMOPAID: { email: OWNER_EMAIL, real_name: 'Pat Paid' },
+      },
+      channels: { C0MKTG: { name: 'marketing' } },
     },
-    channels: { C0MKTG: { name: 'marketing' } },
-  });
-  child = spawn(process.execPath, ['bin/mo.js', 'serve'], {
     env: {
-      ...process.env,
-      DATABASE_URL: t.mo.databaseUrl,
-      MO_NOW: NOW,
-      SLACK_API_URL: slack.apiUrl,
-      SLACK_BOT_TOKEN: BOT_TOKEN,
-      SLACK_SIGNING_SECRET: SIGNING_SECRET,
-      SLACK_APP_TOKEN: '',
-      PORT: '0',
       // The most talkative level: Bolt's and the Web API client's debug lines too.
       LOG_LEVEL: 'debug',
       LOG_FORMAT: '',
       MO_METRICS: 'on',
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stdout?.on('data', (d) => {
-    stdout += d;
-  });
-  child.stderr?.on('data', (d) => {
-    stderr += d;
+    async prepare(t) {
+      apiSecret = (await t.mo.tokens.create(TEAM, 'warehouse sync', 'U0DEMOADMIN')).secret;
+      alertsBefore = await t.mo.db.alert.count();
+    },
   });
 }, 60_000);
 
 afterAll(async () => {
-  if (child.exitCode === null) child.kill('SIGKILL');
-  await slack.close();
-  await t.close();
+  await mo.close();
 });
 
 interface Line {
@@ -101,7 +61,8 @@ function metric(text: string, name: string, labels = ''): number {
 
 describe('mo serve, a scripted session', () => {
   it('logs JSON lines with correlation ids and no secrets, and counts it all in /metrics', async () => {
-    const port = await until(() => /listening on http:\/\/localhost:(\d+)/.exec(stdout)?.[1], 'the server');
+    const { t, slack, child, until } = mo;
+    const port = await mo.port();
     const base = `http://127.0.0.1:${port}`;
 
     // A slash command, signed.
@@ -155,12 +116,12 @@ describe('mo serve, a scripted session', () => {
 
     // The digest due at start, and the alerts the import raised (evaluated after it).
     await until(
-      () => stdout.includes('scheduler: digest:T0DEMO @ 2026-11-23T14:00:00.000Z succeeded'),
+      () => mo.stdout().includes('scheduler: digest:T0DEMO @ 2026-11-23T14:00:00.000Z succeeded'),
       'the digest',
     );
     const raised = await until(async () => {
       const n = (await t.mo.db.alert.count()) - alertsBefore;
-      return n > 0 && stdout.includes(`alerts for ${TEAM}:`) ? n : false;
+      return n > 0 && mo.stdout().includes(`alerts for ${TEAM}:`) ? n : false;
     }, 'the alerts');
 
     const metrics = await fetch(`${base}/metrics`);
@@ -181,10 +142,11 @@ describe('mo serve, a scripted session', () => {
     expect(text).toContain('mo_process_resident_memory_bytes');
 
     child.kill('SIGTERM');
-    expect(await new Promise((resolve) => child.on('exit', resolve))).toBe(0);
+    expect(await mo.exited).toBe(0);
 
     // The full logs: every line JSON, nothing secret or personal in any of them.
-    const full = stdout + stderr;
+    const stdout = mo.stdout();
+    const full = stdout + mo.stderr();
     for (const secret of [BOT_TOKEN, SIGNING_SECRET, apiSecret, ADMIN_EMAIL, OWNER_EMAIL, 'xoxb-'])
       expect(full, `the logs contain ${secret}`).not.toContain(secret);
     const lines = stdout

@@ -152,6 +152,23 @@ describe('SpendDaily', () => {
     expect(await monthly()).toEqual(monthsBefore);
     expect(await t.mo.db.spend.count({ where: { teamId: TEAM, idempotencyKey: 'ext:x' } })).toBe(0);
   });
+
+  it('sums a day past 2^53 cents to the cent (an import adds up its cells as doubles while they are exact)', async () => {
+    const team = 'T0ROLLBIG';
+    // Across the import's batches one day's sum passes 2^53 cents (9,007,199,254,740,991):
+    // 1,000 rows of 99,999,999,999.99, then one cent, make an odd total no double can hold.
+    const rows = Array.from({ length: 1000 }, (_, i) => `2026-10-05,99999999999.99,Events,actual,big-${i}`);
+    rows.push('2026-10-05,0.01,Events,actual,cent');
+    await importSpend(
+      csvImport(t.mo, team, `date,amount,category,status,external_id\n${rows.join('\n')}\n`, {
+        actor: 'test',
+      }),
+    );
+    const [day] = await t.mo.db.spendDaily.findMany({ where: { teamId: team, date: '2026-10-05' } });
+    expect(day?.amountMinor).toBe(1000n * 9_999_999_999_999n + 1n);
+    const spend = await t.mo.db.spend.aggregate({ where: { teamId: team }, _sum: { amountMinor: true } });
+    expect(spend._sum.amountMinor).toBe(day?.amountMinor);
+  });
 });
 
 /** SpendMonthly against SpendDaily summed per calendar month (committed = open amounts in both). */

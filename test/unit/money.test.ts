@@ -47,6 +47,32 @@ describe('parseAmount', () => {
     expect(() => parseAmount('100000000000000000', 'USD')).toThrow(MoneyError);
     expect(() => parseAmount(`1${'0'.repeat(400)}`, 'USD')).toThrow(MoneyError);
   });
+
+  // Plain amounts take a one-pass path: it must read exactly what the general path reads,
+  // at its edges too (leading zeros, a bare sign or point, the limit, the decimals allowed).
+  it.each([
+    ['1000000000000', 'USD', 100000000000000n],
+    ['-1000000000000.00', 'USD', -100000000000000n],
+    ['999999999999.999', 'BHD', 999999999999999n],
+    ['0007.50', 'USD', 750n],
+    ['-0', 'USD', 0n],
+    ['12', 'JPY', 12n],
+    ['0.001', 'BHD', 1n],
+  ])('reads the plain amount %s %s as %s', (text, currency, minor) => {
+    expect(parseAmount(text, currency)).toBe(minor);
+  });
+
+  it.each([
+    ['1000000000000.01', 'USD', 'too large'],
+    ['10000000000000', 'USD', 'too large'],
+    ['1.', 'USD', 'is not an amount'],
+    ['-', 'USD', 'is not an amount'],
+    ['1.2.3', 'USD', 'is not an amount'],
+    ['5.5', 'JPY', 'more decimals than JPY allows'],
+    ['1.234', 'USD', 'more decimals than USD allows'],
+  ])('refuses the plain-looking %s %s: %s', (text, currency, reason) => {
+    expect(() => parseAmount(text, currency)).toThrowError(reason);
+  });
 });
 
 describe('rounding and formatting', () => {
