@@ -13,21 +13,18 @@
 // BENCH_WARMUP (20).
 import { createHash } from 'node:crypto';
 import { createReadStream, mkdtempSync, rmSync, statSync } from 'node:fs';
-import { Agent, request as httpRequest } from 'node:http';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { createMoApp } from '../src/app.js';
 import { createClock } from '../src/clock.js';
 import { openDatabase } from '../src/db/client.js';
 import { applyMigrations } from '../src/db/migrate.js';
 import { createScratchDatabase } from '../src/db/scratch.js';
 import { fiscalQuarter } from '../src/domain/calendar.js';
 import { importBudgets, importLeads, importSpend } from '../src/ingest/import.js';
-import { createLogger } from '../src/log.js';
 import { createMo } from '../src/services/mo.js';
+import { ms, quantile, startBudgetHttp } from './budget-http.js';
 import { CATEGORIES, writeLeadsCsv, writeSpendCsv } from './data.js';
-import { type Reply, signedHeaders, startBenchSlack } from './fake-slack.js';
 
 const int = (name: string, fallback: number) => {
   const v = Number(process.env[name] ?? fallback);
@@ -41,8 +38,6 @@ const REQUESTS = int('BENCH_REQUESTS', 300);
 const WARMUP = int('BENCH_WARMUP', 20);
 const NOW = new Date('2026-11-16T15:00:00Z');
 const TEAM = 'T1';
-const USER = 'U0BENCH';
-const SECRET = 'bench-signing-secret';
 const FISCAL_START = 2; // fiscal years from February: the data spans FY2026 and FY2027
 const VARIANTS = ['budget', 'budget FY2027', 'budget this-quarter Paid Media', 'budget FY2027-Q3'];
 
@@ -62,18 +57,10 @@ const results: Result[] = [];
 const problems: string[] = [];
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 const mb = (bytes: number) => `${fmt(bytes / 1e6)} MB`;
-const ms = (x: number) => x.toFixed(1);
 const check = (ok: boolean, what: string) => {
   if (!ok) problems.push(what);
   return ok;
 };
-
-/** Nearest-rank quantile. */
-function quantile(xs: number[], q: number): number {
-  if (!xs.length) return Number.NaN;
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))] as number;
-}
 
 /** Runs `work`, sampling RSS every 20 ms (between the import's batches) and timing wall and CPU. */
 async function measured<T>(work: () => Promise<T>) {
@@ -269,139 +256,18 @@ console.log(`  budget lines: ${fmt(budgets.added)} added (${CATEGORIES.length} c
 console.log(
   `\n2. /mo budget over HTTP (${fmt(ROWS)} spend rows incl. ${fmt(fileStats.commitments)} commitments and ${fmt(fileStats.invoices)} invoices, ${fmt(budgets.added)} budget lines)`,
 );
-const slack = await startBenchSlack({ teamId: TEAM });
-const app = await createMoApp({
-  signingSecret: SECRET,
-  botToken: 'xoxb-bench',
-  apiUrl: slack.apiUrl,
-  port: 0,
-  database,
-  mo,
-  logger: createLogger('error'),
-  clientOptions: { retryConfig: { retries: 0 } },
-});
-const port = await app.start();
-const agent = new Agent({ keepAlive: true, maxSockets: 8 });
-
-/** POSTs a signed body to /slack/events; resolves with the HTTP status once the ack has come back. */
-function post(body: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const req = httpRequest(
-      {
-        host: '127.0.0.1',
-        port,
-        path: '/slack/events',
-        method: 'POST',
-        agent,
-        headers: signedHeaders(SECRET, body),
-      },
-      (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode ?? 0));
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
-interface Sample {
-  text: string;
-  /** Request sent -> reply arrived at response_url. */
-  latency: number;
-  /** Request sent -> HTTP ack received. */
-  ack: number;
-  reply: Reply;
-}
-
-const REPLY_TIMEOUT_MS = 10_000;
-let seq = 0;
-async function slashCommand(text: string): Promise<Sample> {
-  const id = `r${++seq}`;
-  const body = new URLSearchParams({
-    token: 'bench-verification-token',
-    team_id: TEAM,
-    team_domain: 'bench',
-    user_id: USER,
-    user_name: 'bench',
-    channel_id: 'C0BENCH',
-    channel_name: 'marketing-ops',
-    command: '/mo',
-    text,
-    api_app_id: 'A0BENCH',
-    is_enterprise_install: 'false',
-    response_url: slack.responseUrl(id),
-    trigger_id: `${seq}.1.bench`,
-  }).toString();
-  const replied = slack.reply(id);
-  const sent = performance.now();
-  const status = await post(body);
-  const ack = performance.now() - sent;
-  if (status !== 200) throw new Error(`/mo ${text}: HTTP ${status}`);
-  let timer: NodeJS.Timeout | undefined;
-  const reply = await Promise.race([
-    replied,
-    new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new Error(`/mo ${text}: no reply in ${REPLY_TIMEOUT_MS} ms`)),
-        REPLY_TIMEOUT_MS,
-      );
-    }),
-  ]).finally(() => clearTimeout(timer));
-  const blocks = JSON.stringify(reply.body.blocks ?? []);
-  check(
-    Array.isArray(reply.body.blocks) && reply.body.blocks.length > 0 && blocks.includes('TOTAL'),
-    `/mo ${text}: the reply is not a budget (${(reply.body.text ?? '').slice(0, 120)})`,
-  );
-  return { text, latency: reply.at - sent, ack, reply };
-}
-
-const cold = await slashCommand(VARIANTS[0] as string);
+const http = await startBudgetHttp({ mo, database, teamId: TEAM, check });
+const cold = await http.slashCommand(VARIANTS[0] as string);
 console.log(
   `  first request (cold: users.info, query plans): ${ms(cold.latency)} ms · replies carry ${cold.reply.body.blocks?.length ?? 0} blocks`,
 );
-for (let i = 0; i < WARMUP; i++) await slashCommand(VARIANTS[i % VARIANTS.length] as string);
+for (let i = 0; i < WARMUP; i++) await http.slashCommand(VARIANTS[i % VARIANTS.length] as string);
 for (const v of VARIANTS) {
-  const sample = await slashCommand(v);
+  const sample = await http.slashCommand(v);
   console.log(`    /mo ${v.padEnd(30)} -> "${(sample.reply.body.text ?? '').split('\n')[0]?.slice(0, 70)}"`);
 }
-
-async function run(concurrency: number) {
-  const samples: Sample[] = [];
-  let next = 0;
-  const worker = async () => {
-    while (next < REQUESTS) {
-      const text = VARIANTS[next++ % VARIANTS.length] as string;
-      samples.push(await slashCommand(text));
-    }
-  };
-  const t0 = performance.now();
-  await Promise.all(Array.from({ length: concurrency }, worker));
-  const wall = (performance.now() - t0) / 1000;
-  console.log(
-    `\n  ${concurrency === 1 ? 'one at a time' : `${concurrency} at once`}: ${samples.length} requests in ${wall.toFixed(1)} s (${(samples.length / wall).toFixed(0)} req/s)`,
-  );
-  console.log(
-    `    ${'text'.padEnd(34)} ${'n'.padStart(4)} ${['p50', 'p95', 'p99', 'max'].map((h) => h.padStart(7)).join(' ')}  (ms)`,
-  );
-  const row = (label: string, xs: number[]) =>
-    console.log(
-      `    ${label.padEnd(34)} ${String(xs.length).padStart(4)} ${[0.5, 0.95, 0.99, 1].map((q) => ms(quantile(xs, q)).padStart(7)).join(' ')}`,
-    );
-  for (const v of VARIANTS)
-    row(
-      `/mo ${v}`,
-      samples.filter((s) => s.text === v).map((s) => s.latency),
-    );
-  const all = samples.map((s) => s.latency);
-  row('all', all);
-  // Client, fake Slack and app share one event loop, so the ack is seen late: an upper bound.
-  row(
-    '(HTTP 200 ack, seen by client)',
-    samples.map((s) => s.ack),
-  );
-  return all;
-}
+const run = async (concurrency: number) =>
+  (await http.run(VARIANTS, REQUESTS, concurrency)).map((s) => s.latency);
 
 const latencyResults = (label: string, all: number[]) => {
   const p99 = quantile(all, 0.99);
@@ -417,12 +283,9 @@ const latencyResults = (label: string, all: number[]) => {
 };
 latencyResults('one at a time', await run(1));
 latencyResults('4 at once', await run(4));
-const calls = [...slack.calls].map(([m, n]) => `${m} ×${n}`).join(', ');
-console.log(`\n  fake Slack saw: ${calls}`);
+console.log(`\n  fake Slack saw: ${http.calls()}`);
 
-await app.stop();
-agent.destroy();
-await slack.close();
+await http.close();
 await database.close();
 await scratch.drop();
 rmSync(dir, { recursive: true, force: true });
