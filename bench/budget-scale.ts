@@ -7,7 +7,8 @@
 // equal SQL sums over the raw rows, to the cent. Then signed slash commands over HTTP, one at
 // a time and four at once; the target is a fiscal year's p99 < 200 ms four at once. The
 // tables' scan counters show what the requests read (months, a few days, never the rows).
-// Sizes: BENCH_SCALE_ROWS (10,000,000), BENCH_SCALE_REQUESTS (400), BENCH_WARMUP (20).
+// Sizes: BENCH_SCALE_ROWS (10,000,000), BENCH_SCALE_REQUESTS (400), BENCH_WARMUP (20);
+// BENCH_SCALE_KEEP=1 keeps the database (its URL is printed).
 import { cpus } from 'node:os';
 import { Readable } from 'node:stream';
 import pg from 'pg';
@@ -32,6 +33,8 @@ const int = (name: string, fallback: number) => {
 const ROWS = int('BENCH_SCALE_ROWS', 10_000_000);
 const REQUESTS = int('BENCH_SCALE_REQUESTS', 400);
 const WARMUP = int('BENCH_WARMUP', 20);
+/** Leaves the scratch database in place, to EXPLAIN the budget's queries against it. */
+const KEEP = process.env.BENCH_SCALE_KEEP === '1';
 const BASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:55433/postgres';
 const NOW = new Date('2026-11-16T15:00:00Z');
 const TODAY = '2026-11-16';
@@ -123,15 +126,21 @@ try {
      GROUP BY "teamId", left("date", 7), "category", "status"`,
     [TEAM],
   );
-  await sql.query('ANALYZE "Spend"; ANALYZE "SpendDaily"; ANALYZE "SpendMonthly"');
+  // As autovacuum leaves them in a running Mo: statistics, and a visibility map for index-only scans.
+  for (const table of ['Spend', 'SpendDaily', 'SpendMonthly']) await sql.query(`VACUUM ANALYZE "${table}"`);
   const rolled = seconds(t0);
-  const { rows: sizes } = await sql.query<{ name: string; n: string; size: string }>(
-    `SELECT relname AS name, n_live_tup::text AS n, pg_size_pretty(pg_total_relation_size(relid)) AS size
-       FROM pg_stat_user_tables WHERE relname IN ('Spend', 'SpendDaily', 'SpendMonthly') ORDER BY relname`,
+  const { rows: sizes } = await sql.query<{ name: string; size: string }>(
+    `SELECT relname AS name, pg_size_pretty(pg_total_relation_size(oid)) AS size
+       FROM pg_class WHERE relname IN ('Spend', 'SpendDaily', 'SpendMonthly') AND relkind = 'r' ORDER BY relname`,
   );
+  const [cellCounts] = (
+    await sql.query<{ days: string; months: string }>(
+      `SELECT (SELECT COUNT(*) FROM "SpendDaily")::text AS days, (SELECT COUNT(*) FROM "SpendMonthly")::text AS months`,
+    )
+  ).rows;
   console.log(
-    `  ${fmt(ROWS)} spend rows in ${inserted}, their keys in ${indexed}, the rollups in ${rolled} · ` +
-      sizes.map((s) => `${s.name} ${fmt(Number(s.n))} rows ${s.size}`).join(', '),
+    `  ${fmt(ROWS)} spend rows in ${inserted}, their keys in ${indexed}, the rollups (${fmt(Number(cellCounts?.days))} day cells, ${fmt(Number(cellCounts?.months))} month cells) in ${rolled} · ` +
+      sizes.map((s) => `${s.name} ${s.size}`).join(', '),
   );
 
   // What a correct seed holds: both rollups equal the rows, in total and cell by cell.
@@ -315,5 +324,6 @@ try {
   for (const p of problems.slice(0, 10)) console.log(`  ! ${p}`);
 } finally {
   await sql.end().catch(() => {});
-  await scratch.drop();
+  if (KEEP) console.log(`\n  kept for EXPLAIN: psql ${scratch.url} (drop it with DROP DATABASE when done)`);
+  else await scratch.drop();
 }
