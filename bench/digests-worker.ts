@@ -8,6 +8,7 @@ import { openDatabase } from '../src/db/client.js';
 import { createLogger } from '../src/log.js';
 import { createMo } from '../src/services/mo.js';
 import { jobClient } from '../src/slack/client.js';
+import type { WorkspaceClients } from '../src/slack/tenancy.js';
 
 const [url, apiUrl, now, concurrency, owner] = process.argv.slice(2) as [
   string,
@@ -20,12 +21,18 @@ const logger = createLogger('error');
 const database = openDatabase(url);
 const mo = createMo(database, createClock(new Date(now)));
 const client = jobClient('xoxb-bench', apiUrl, logger);
+// The bench measures the scheduler and Slack's pacing, not installations: every seeded
+// workspace is served with the one bench token (the limiter still paces each workspace apart).
+const slack: WorkspaceClients = {
+  activeWorkspaceIds: async () => new Set((await mo.digestSchedules.enabled()).map((s) => s.teamId)),
+  clientFor: async () => client,
+};
 const scheduler = new Scheduler({
   mo,
   logger,
   owner,
   concurrency: Number(concurrency),
-  jobs: [digestJob({ mo, client, logger })],
+  jobs: [digestJob({ mo, slack, logger })],
 });
 // Ready (modules loaded, database connected), then wait for the parent's go so that every
 // process starts ticking together and start-up is not counted.

@@ -8,6 +8,7 @@ import { publishHome } from '../src/services/home.js';
 import { importHelpModal } from '../src/slack/blocks/home.js';
 import { settingsModal } from '../src/slack/blocks/modals.js';
 import { HOME } from '../src/slack/ids.js';
+import { NotInstalledError } from '../src/slack/tenancy.js';
 import { type CommandEnv, workspaceFor } from './types.js';
 
 /** People who opened Home within this long are kept up to date after changes. */
@@ -25,7 +26,8 @@ export interface HomeRefresher {
 
 export function homeRefresher(
   env: CommandEnv,
-  client: WebClient,
+  /** Each workspace's Home is published with that workspace's own token. */
+  clientFor: (teamId: string) => Promise<WebClient>,
   log: Logger,
   delayMs = 1500,
 ): HomeRefresher {
@@ -37,7 +39,11 @@ export function homeRefresher(
   const publish = async (teamId: string, userId: string) => {
     const settings = await workspaceFor(env, { teamId, userId });
     const isAdmin = await env.isAdmin(teamId, userId);
-    await publishHome(env.mo, client, settings, { userId, isAdmin, secret: env.slack?.secret ?? '' });
+    await publishHome(env.mo, await clientFor(teamId), settings, {
+      userId,
+      isAdmin,
+      secret: env.slack?.secret ?? '',
+    });
   };
 
   const refreshTeam = (teamId: string) => {
@@ -50,7 +56,11 @@ export function homeRefresher(
         continue;
       }
       const run = publish(teamId, userId)
-        .catch((e) => log.warn(`could not refresh the Home tab of ${userId}`, e))
+        .catch((e) => {
+          // Uninstalled meanwhile: nobody there is kept up to date any more.
+          if (e instanceof NotInstalledError) return void viewers.delete(teamId);
+          log.warn(`could not refresh the Home tab of ${userId}`, e);
+        })
         .finally(() => inFlight.delete(run));
       inFlight.add(run);
     }
@@ -97,8 +107,13 @@ type Body = {
   user?: { team_id?: string };
 };
 
-export function registerHome(app: App, env: CommandEnv, log: Logger): HomeRefresher {
-  const home = homeRefresher(env, app.client, log);
+export function registerHome(
+  app: App,
+  env: CommandEnv,
+  log: Logger,
+  clientFor: (teamId: string) => Promise<WebClient>,
+): HomeRefresher {
+  const home = homeRefresher(env, clientFor, log);
 
   app.event('app_home_opened', async ({ event, body }) => {
     if (event.tab !== 'home') return;

@@ -32,8 +32,15 @@ import { runCommand } from './router.js';
 import { describeSettings, type SettingsPatch, settingsPatchSchema } from './settings.js';
 import { recordSpendEntry } from './spend.js';
 import { type CommandEnv, requireAdmin, workspaceFor } from './types.js';
+import { submitWorkspaceDelete } from './workspace.js';
 
-export function registerCommands(app: App, env: CommandEnv, log: Logger): HomeRefresher {
+export function registerCommands(
+  app: App,
+  env: CommandEnv,
+  log: Logger,
+  /** A workspace's own Slack client (its installation's token), for work outside a request. */
+  clientFor: (teamId: string) => Promise<WebClient>,
+): HomeRefresher {
   app.command('/mo', async ({ command, ack, respond, client }) => {
     await ack();
     const teamId = command.team_id || command.enterprise_id || '';
@@ -374,6 +381,11 @@ export function registerCommands(app: App, env: CommandEnv, log: Logger): HomeRe
       ],
       fallback: INPUT.currency.block,
     },
+    [VIEW.workspaceDelete]: {
+      submit: submitWorkspaceDelete,
+      blocks: [INPUT.confirmDelete.block],
+      fallback: INPUT.confirmDelete.block,
+    },
   };
   for (const [callbackId, { submit, blocks, fallback }] of Object.entries(submissions)) {
     app.view(callbackId, async ({ ack, body, view }) => {
@@ -397,7 +409,7 @@ export function registerCommands(app: App, env: CommandEnv, log: Logger): HomeRe
     });
   }
 
-  return registerHome(app, env, log);
+  return registerHome(app, env, log, clientFor);
 }
 
 async function confirm(url: string | undefined, reply: Message, log: Logger) {

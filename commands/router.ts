@@ -31,6 +31,7 @@ import {
   type Subcommand,
   UsageError,
 } from './types.js';
+import { workspaceDelete } from './workspace.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: each subcommand has its own argument type
 export const SUBCOMMANDS: Subcommand<any>[] = [
@@ -71,6 +72,7 @@ export const SUBCOMMANDS: Subcommand<any>[] = [
   tokenList,
   tokenRevoke,
   settings,
+  workspaceDelete,
 ];
 
 export function helpMessage(): Message {

@@ -1,10 +1,10 @@
 // Maturity surveys on the scheduler: at most two reminders (halfway, and a day before the
 // close) and the automatic close at the deadline, each run once across processes.
-import type { WebClient } from '@slack/web-api';
 import type { Logger } from '../src/log.js';
 import type { Mo } from '../src/services/mo.js';
 import { closeSurvey, remindSurvey } from '../src/services/surveys.js';
 import { forWorkspace } from '../src/slack/limiter.js';
+import type { WorkspaceClients } from '../src/slack/tenancy.js';
 import { CATCH_UP_MS, type DueRun, type JobDefinition } from './scheduler.js';
 
 const DAY = 86_400_000;
@@ -18,16 +18,17 @@ export function reminderSlots(opensAt: Date, closesAt: Date): Date[] {
 
 export function surveysJob(deps: {
   mo: Mo;
-  client: WebClient;
+  slack: WorkspaceClients;
   logger: Logger;
   secret: string;
 }): JobDefinition {
   return {
     name: 'surveys',
     async due(now: Date): Promise<DueRun[]> {
-      const open = await deps.mo.surveys.open();
+      const [open, installed] = await Promise.all([deps.mo.surveys.open(), deps.slack.activeWorkspaceIds()]);
       const due: DueRun[] = [];
       for (const survey of open) {
+        if (!installed.has(survey.teamId)) continue;
         if (survey.closesAt.getTime() <= now.getTime()) {
           // A close is never dropped: past the catch-up window it runs in the current hour.
           const late = now.getTime() - survey.closesAt.getTime() > CATCH_UP_MS;
@@ -36,7 +37,12 @@ export function surveysJob(deps: {
             key: `survey.close:${survey.id}`,
             teamId: survey.teamId,
             slot: late ? new Date(Math.floor(now.getTime() / 3_600_000) * 3_600_000) : survey.closesAt,
-            run: () => closeSurvey(deps.mo, forWorkspace(deps.client, survey.teamId), survey),
+            run: async () =>
+              closeSurvey(
+                deps.mo,
+                forWorkspace(await deps.slack.clientFor(survey.teamId), survey.teamId),
+                survey,
+              ),
           });
           continue;
         }
@@ -47,8 +53,14 @@ export function surveysJob(deps: {
               key: `survey.remind:${survey.id}:${i + 1}`,
               teamId: survey.teamId,
               slot,
-              run: () =>
-                remindSurvey(deps.mo, forWorkspace(deps.client, survey.teamId), deps.secret, survey, i + 1),
+              run: async () =>
+                remindSurvey(
+                  deps.mo,
+                  forWorkspace(await deps.slack.clientFor(survey.teamId), survey.teamId),
+                  deps.secret,
+                  survey,
+                  i + 1,
+                ),
             });
         });
       }

@@ -96,6 +96,9 @@ export function importApi(mo: Mo, logger: Logger, maxBytes = MAX_IMPORT_BYTES) {
         error: 'a valid API token is required: Authorization: Bearer mo_…',
       });
     }
+    // The same rule as the Slack gate: only a workspace Mo is (still) installed in is served.
+    if (!(await mo.installations.forWorkspace(token.teamId)))
+      return json(res, 403, { ok: false, error: 'Mo is not installed in this token’s workspace' });
     if (Number(req.headers['content-length'] ?? 0) > maxBytes) {
       return json(res, 413, { ok: false, error: `the body is larger than ${maxBytes} bytes` });
     }

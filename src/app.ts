@@ -11,7 +11,9 @@ import { type Logger, withCorrelation } from './log.js';
 import { meterSlackCalls, metricsText, observeRequests, timed } from './metrics.js';
 import type { Mo } from './services/mo.js';
 import { slackDirectory } from './slack/admins.js';
+import { registerLifecycle, tenancyGate } from './slack/gate.js';
 import { answerEveryRequest, isSslCheck, slackBodyProblem } from './slack/inbound.js';
+import { createTenancy, currentRequest, type Tenancy } from './slack/tenancy.js';
 
 /** Slack signs each request with a timestamp; Bolt rejects old ones, Mo future ones too. */
 const MAX_CLOCK_SKEW_S = 300;
@@ -33,7 +35,9 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
 
 export interface MoAppOptions {
   signingSecret: string;
-  botToken: string;
+  /** Single-workspace mode (SLACK_BOT_TOKEN); else `oauth` (see src/slack/tenancy.ts). */
+  botToken?: string;
+  oauth?: { clientId: string; clientSecret: string; stateSecret: string };
   appToken?: string;
   apiUrl: string;
   port: number;
@@ -51,6 +55,8 @@ export interface MoAppOptions {
 
 export interface MoApp {
   app: InstanceType<typeof App>;
+  /** Each workspace's installation and token: jobs post through `tenancy.clientFor`. */
+  tenancy: Tenancy;
   /** Starts serving; resolves with the HTTP port (healthz, and Slack in HTTP mode). */
   start(): Promise<number>;
   /** Stops taking requests; those in flight get until `graceMs` to finish. */
@@ -82,14 +88,24 @@ export async function createMoApp(options: MoAppOptions): Promise<MoApp> {
     logger,
   );
 
+  // --- tenancy: every request authorized from Mo's installations, gated before any listener.
+  const tenancy = createTenancy({
+    installations: options.mo.installations,
+    logger,
+    apiUrl: options.apiUrl,
+    clientOptions: options.clientOptions,
+    botToken: options.botToken,
+    oauth: options.oauth,
+  });
+  // Single-workspace mode checks the bot token (auth.test) before serving: a bad one fails here.
+  await tenancy.init();
   const app = new App({
-    token: options.botToken,
+    authorize: tenancy.authorize,
     receiver,
     logger,
     deferInitialization: true,
     clientOptions: { slackApiUrl: options.apiUrl, ...options.clientOptions },
   });
-  // Verifies the bot token (auth.test) before serving: a bad token fails at start, clearly.
   await app.init();
 
   // Handlers still running after their ack (a reply, a chart) are waited for on stop.
@@ -99,11 +115,31 @@ export async function createMoApp(options: MoAppOptions): Promise<MoApp> {
     handling.add(handled);
     return handled.finally(() => handling.delete(handled));
   });
-  const directory = slackDirectory(app.client, options.mo);
+  // A workspace's own client: the request's when serving that workspace, else its installation's.
+  const clientFor = (teamId: string) => {
+    const scope = currentRequest();
+    return scope?.teamId === teamId ? Promise.resolve(scope.client) : tenancy.clientFor(teamId);
+  };
+  const directory = slackDirectory(clientFor, options.mo, () => currentRequest()?.teamId);
+  const gateDeps = { installations: options.mo.installations, directory, logger };
+  app.use(tenancyGate(gateDeps));
+  registerLifecycle(app, gateDeps);
+  const slack = {
+    // The request's own client (its workspace's token); outside a request, none.
+    get client() {
+      const scope = currentRequest();
+      if (!scope) throw new Error('No Slack request in progress: use tenancy.clientFor(teamId)');
+      return scope.client;
+    },
+    logger,
+    secret: options.signingSecret,
+  };
+  // --- end tenancy
   const home = registerCommands(
     app,
-    { mo: options.mo, ...directory, slack: { client: app.client, logger, secret: options.signingSecret } },
+    { mo: options.mo, isAdmin: directory.isAdmin, userTimezone: directory.userTimezone, slack },
     logger,
+    clientFor,
   );
   app.error(async (error) => {
     logger.error('unhandled error in a listener', error);
@@ -141,6 +177,8 @@ export async function createMoApp(options: MoAppOptions): Promise<MoApp> {
         res.writeHead(200, { 'content-type': contentType }).end(body),
       );
     }
+    // OAuth distribution: /slack/install and /slack/oauth_redirect.
+    if (tenancy.http(req, res)) return;
     if (options.routes?.(req, res)) return;
     // Bolt answers only its own path; anything else (a browser's /favicon.ico) is a 404 here,
     // not an unhandled rejection inside the receiver.
@@ -190,6 +228,7 @@ export async function createMoApp(options: MoAppOptions): Promise<MoApp> {
   let server: Server | undefined;
   return {
     app,
+    tenancy,
     async start() {
       server = createServer(listener);
       await new Promise<void>((resolve, reject) => {

@@ -11,6 +11,7 @@ import { type Database, openDatabase } from './db/client.js';
 import { formatRuns } from './db/jobs.js';
 import { dailyFigures } from './db/kpis.js';
 import { applyMigrations } from './db/migrate.js';
+import { parseKeyring } from './db/secrets.js';
 import { providerOf } from './db/url.js';
 import { DEMO_ADMIN, DEMO_TEAM, loadDemo } from './demo.js';
 import { isIsoDate, requirePeriod } from './domain/calendar.js';
@@ -28,6 +29,7 @@ import { evaluateAlerts } from './services/alerts.js';
 import { budgetReport, previewFiscalStart } from './services/budget.js';
 import { createMo, type Mo, todayIn } from './services/mo.js';
 import { commitmentsCsv } from './services/spend.js';
+import { deleteWorkspace, describeDeleted, describeInstallations } from './services/tenancy.js';
 import { localDirectory } from './slack/admins.js';
 import { messageToText, modalToText } from './slack/render-text.js';
 
@@ -50,6 +52,9 @@ const USAGE = `mo — marketing ops in Slack
   mo digest --team T --out DIR [--date YYYY-MM-DD]   write the weekly digest (blocks JSON + PNGs) locally
   mo survey export --team T [--survey ID]   survey answers as CSV (anonymous ones without identities)
   mo jobs [--team T] [--limit N]    recent scheduled runs: slot, job, status, attempts, duration
+  mo workspace list                 installations: team (and enterprise) ids, status, key id
+  mo workspace delete --team T      every row of workspace T, in one transaction; prints the counts
+  mo keys rotate                    re-encrypt every stored Slack token under MO_ENCRYPTION_KEY's newest key
   mo backup --out FILE              a consistent copy of the SQLite database, while Mo serves
   mo restore FILE                   a backup into an empty DATABASE_URL, checked against the backup
 `;
@@ -63,7 +68,8 @@ const out = (text: string) => process.stdout.write(text.endsWith('\n') ? text : 
 async function withMo<T>(config: Config, work: (mo: Mo, database: Database) => Promise<T>): Promise<T> {
   await applyMigrations(config.databaseUrl);
   const database = openDatabase(config.databaseUrl);
-  const mo = createMo(database, createClock(config.now));
+  const keyring = config.encryptionKey ? parseKeyring(config.encryptionKey) : undefined;
+  const mo = createMo(database, createClock(config.now), keyring);
   // Spend typed in `mo run` or `mo shell` changes figures as in Slack: evaluate the alerts
   // (mo serve delivers what they raise).
   const changed = new Set<string>();
@@ -649,6 +655,28 @@ export const VERBS: Verb[] = [
       });
     },
   ),
+  // --- tenancy: installations and whole workspaces
+  verb('workspace list', 'mo workspace list', [], async (_args, config) =>
+    withMo(config, async (mo) => {
+      out(await describeInstallations(mo));
+      return 0;
+    }),
+  ),
+  verb('workspace delete', 'mo workspace delete --team T', ['team'], async ({ values }, config) => {
+    const teamId = requireTeam(values);
+    return withMo(config, async (mo) => {
+      out(describeDeleted(await deleteWorkspace(mo, teamId)).join('\n'));
+      return 0;
+    });
+  }),
+  verb('keys rotate', 'mo keys rotate', [], async (_args, config) =>
+    withMo(config, async (mo) => {
+      const { resealed, current } = await mo.installations.rotateKeys();
+      out(`${resealed} installation(s) re-encrypted under key ${current}.`);
+      return 0;
+    }),
+  ),
+  // --- end tenancy
   verb('jobs', 'mo jobs [--team T] [--limit N]', ['team', 'limit'], async ({ values }, config) => {
     const limit = Number(values.limit ?? 20);
     if (!Number.isInteger(limit) || limit < 1)

@@ -15,6 +15,13 @@ const schema = z.object({
     .string()
     .regex(/^xapp-/, 'must be an app-level token starting with xapp- (Basic Information → App-Level Tokens)')
     .optional(),
+  // OAuth distribution (many workspaces): all three together; see requireSlack.
+  SLACK_CLIENT_ID: z.string().min(1).optional(),
+  SLACK_CLIENT_SECRET: z.string().min(1).optional(),
+  SLACK_STATE_SECRET: z.string().min(16, 'must be at least 16 characters (any random string)').optional(),
+  // Keys for the tokens stored at rest: `ID:KEY,...` (newest first) or one bare KEY; a KEY is
+  // 32 bytes in base64 or 64 hex digits.
+  MO_ENCRYPTION_KEY: z.string().min(1).optional(),
   SLACK_API_URL: z
     .url({ message: 'must be a URL such as https://slack.com/api/' })
     .default('https://slack.com/api/'),
@@ -50,7 +57,13 @@ export interface Config {
     /** Present: Socket Mode. Absent: HTTP on `port`, Bolt's POST /slack/events. */
     appToken: string | undefined;
     apiUrl: string;
+    /** OAuth distribution: present together, else single-workspace mode. */
+    clientId: string | undefined;
+    clientSecret: string | undefined;
+    stateSecret: string | undefined;
   };
+  /** MO_ENCRYPTION_KEY as given (parsed by src/secrets.ts). */
+  encryptionKey: string | undefined;
   port: number;
   databaseUrl: string;
   /** Pins Mo's clock (demos, tests). */
@@ -92,7 +105,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       botToken: e.SLACK_BOT_TOKEN,
       appToken: e.SLACK_APP_TOKEN,
       apiUrl: e.SLACK_API_URL.endsWith('/') ? e.SLACK_API_URL : `${e.SLACK_API_URL}/`,
+      clientId: e.SLACK_CLIENT_ID,
+      clientSecret: e.SLACK_CLIENT_SECRET,
+      stateSecret: e.SLACK_STATE_SECRET,
     },
+    encryptionKey: e.MO_ENCRYPTION_KEY,
     port: e.PORT,
     databaseUrl: e.DATABASE_URL,
     now: e.MO_NOW ? new Date(e.MO_NOW) : undefined,
@@ -107,24 +124,76 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   };
 }
 
-/** What serving Slack needs on top of the database: checked only by `mo serve`. */
-export function requireSlack(config: Config): {
+/** How Mo is installed: one workspace by a bot token, or any number by OAuth. */
+export type SlackMode =
+  | { kind: 'single'; botToken: string }
+  | { kind: 'oauth'; clientId: string; clientSecret: string; stateSecret: string; encryptionKey: string };
+
+export interface SlackServing {
   signingSecret: string;
-  botToken: string;
   appToken: string | undefined;
   apiUrl: string;
-} {
+  mode: SlackMode;
+}
+
+/**
+ * What serving Slack needs on top of the database: checked only by `mo serve`. With
+ * SLACK_CLIENT_ID Mo is distributed by OAuth and stores each workspace's token, so it
+ * refuses to start without MO_ENCRYPTION_KEY; otherwise SLACK_BOT_TOKEN serves one workspace
+ * and its token stays in the environment (never stored).
+ */
+export function requireSlack(config: Config): SlackServing {
   const missing: string[] = [];
-  if (!config.slack.botToken)
+  const s = config.slack;
+  const oauth = Boolean(s.clientId || s.clientSecret || s.stateSecret);
+  if (oauth) {
+    if (!s.clientId)
+      missing.push('  SLACK_CLIENT_ID: is required for OAuth installs (Basic Information → App Credentials)');
+    if (!s.clientSecret)
+      missing.push(
+        '  SLACK_CLIENT_SECRET: is required for OAuth installs (Basic Information → App Credentials)',
+      );
+    if (!s.stateSecret)
+      missing.push(
+        '  SLACK_STATE_SECRET: is required for OAuth installs (any random string of 16+ characters)',
+      );
+    if (!config.encryptionKey)
+      missing.push(
+        "  MO_ENCRYPTION_KEY: is required for OAuth installs: Mo stores each workspace's token encrypted with it (generate one with `openssl rand -base64 32`)",
+      );
+  } else if (!s.botToken)
     missing.push(
-      '  SLACK_BOT_TOKEN: is required to serve Slack (OAuth & Permissions → Bot User OAuth Token)',
+      '  SLACK_BOT_TOKEN: is required to serve Slack (OAuth & Permissions → Bot User OAuth Token), or set SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and SLACK_STATE_SECRET to install by OAuth',
     );
-  if (!config.slack.signingSecret)
+  if (!s.signingSecret)
     missing.push('  SLACK_SIGNING_SECRET: is required to serve Slack (Basic Information → Signing Secret)');
   if (missing.length) {
     throw new ConfigError(
       `Mo's configuration is invalid:\n${missing.join('\n')}\nSee .env.example, or try Mo without Slack: npm run mo -- demo`,
     );
   }
-  return config.slack as ReturnType<typeof requireSlack>;
+  const mode: SlackMode = oauth
+    ? {
+        kind: 'oauth',
+        clientId: s.clientId as string,
+        clientSecret: s.clientSecret as string,
+        stateSecret: s.stateSecret as string,
+        encryptionKey: config.encryptionKey as string,
+      }
+    : { kind: 'single', botToken: s.botToken as string };
+  return { signingSecret: s.signingSecret as string, appToken: s.appToken, apiUrl: s.apiUrl, mode };
+}
+
+/**
+ * The values no log line may show verbatim (the logger scrubs them): the bot token, signing
+ * secret, app token, OAuth client and state secrets, and each encryption key with its id list.
+ */
+export function servingSecrets(slack: SlackServing, encryptionKey: string | undefined): string[] {
+  const { mode } = slack;
+  return [
+    slack.signingSecret,
+    slack.appToken,
+    ...(mode.kind === 'single' ? [mode.botToken] : [mode.clientSecret, mode.stateSecret]),
+    ...(encryptionKey ?? '').split(/[,:]/),
+  ].filter((s): s is string => Boolean(s));
 }

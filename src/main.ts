@@ -7,12 +7,12 @@ import { surveysJob } from '../jobs/surveys.js';
 import { createMoApp, type MoAppOptions } from './app.js';
 import { chartPool, closeChartPool, configureChartPool } from './charts/pool.js';
 import { type Clock, createClock } from './clock.js';
-import { type Config, requireSlack } from './config.js';
+import { type Config, requireSlack, servingSecrets } from './config.js';
 import { openDatabase } from './db/client.js';
 import { applyMigrations } from './db/migrate.js';
+import { parseKeyring } from './db/secrets.js';
 import { createLogger, type Logger } from './log.js';
 import { createMo, type Mo } from './services/mo.js';
-import { jobClient } from './slack/client.js';
 
 /**
  * A bug in one request (a rejection nobody awaited, an exception in a callback) is logged
@@ -53,10 +53,14 @@ export async function startMo(
     .warm()
     .catch((error) => logger.warn('chart renderer failed to start', error));
   const database = openDatabase(config.databaseUrl);
-  const mo = createMo(database, clock);
+  // Without MO_ENCRYPTION_KEY no token can be stored: OAuth mode refuses to start (config.ts).
+  const keyring = config.encryptionKey ? parseKeyring(config.encryptionKey) : undefined;
+  const mo = createMo(database, clock, keyring);
+  const { mode } = slack;
   const moApp = await createMoApp({
     signingSecret: slack.signingSecret,
-    botToken: slack.botToken,
+    botToken: mode.kind === 'single' ? mode.botToken : undefined,
+    oauth: mode.kind === 'oauth' ? mode : undefined,
     appToken: slack.appToken,
     apiUrl: slack.apiUrl,
     port: config.port,
@@ -70,20 +74,21 @@ export async function startMo(
   const port = await moApp.start();
   // Serving from here on: said before the scheduler's first run, which may take a while.
   http.onListening?.(port);
-  const client = jobClient(slack.botToken, slack.apiUrl, logger);
+  // Jobs post with each workspace's own token, for installed workspaces only.
+  const workspaces = moApp.tenancy;
   const scheduler = config.scheduler
     ? new Scheduler({
         mo,
         logger,
         concurrency: config.jobConcurrency,
         jobs: [
-          digestJob({ mo, client, logger }),
-          alertsJob({ mo, client, logger }),
-          surveysJob({ mo, client, logger, secret: slack.signingSecret }),
+          digestJob({ mo, slack: workspaces, logger }),
+          alertsJob({ mo, slack: workspaces, logger }),
+          surveysJob({ mo, slack: workspaces, logger, secret: slack.signingSecret }),
         ],
       })
     : undefined;
-  const onChange = alertsOnChange({ mo, client, logger });
+  const onChange = alertsOnChange({ mo, slack: workspaces, logger });
   await scheduler?.start();
   if (scheduler) logger.info(`scheduler on (${scheduler.owner})`);
   return {
@@ -103,7 +108,7 @@ export async function serve(config: Config): Promise<void> {
   const slack = requireSlack(config);
   const logger = createLogger(config.logLevel, {
     pretty: config.logFormat ? config.logFormat === 'pretty' : undefined,
-    secrets: [slack.botToken, slack.signingSecret, slack.appToken],
+    secrets: servingSecrets(slack, config.encryptionKey),
   });
   keepServing(logger);
   const starting = startMo(config, slack, logger, createClock(config.now), {

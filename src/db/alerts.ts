@@ -53,6 +53,20 @@ function alertData(
   };
 }
 
+/**
+ * Alerts and their states name a budget line by id: a line of another workspace is refused
+ * here, so an evaluation can never raise an alert in one workspace about another's line.
+ */
+async function requireOwnLines(tx: Db, teamId: string, lineIds: string[]): Promise<void> {
+  const wanted = [...new Set(lineIds)];
+  for (let i = 0; i < wanted.length; i += CHUNK) {
+    const chunk = wanted.slice(i, i + CHUNK);
+    const own = await tx.budgetLine.count({ where: { teamId, id: { in: chunk } } });
+    if (own !== chunk.length)
+      throw new Error(`An alert for workspace ${teamId} named a line it does not have`);
+  }
+}
+
 export function alertRepository(db: Db) {
   const batch = (batchId: string): Promise<AlertRow[]> =>
     db.alert.findMany({ where: { batchId }, orderBy: [{ category: 'asc' }, { rule: 'asc' }] });
@@ -206,6 +220,11 @@ export function alertRepository(db: Db) {
       const withIds = items.map((i) => ({ ...i, alertId: i.c.loud ? uuidv7() : null }));
       try {
         return await db.$transaction(async (tx) => {
+          await requireOwnLines(
+            tx as Db,
+            teamId,
+            withIds.map((x) => x.c.lineId),
+          );
           for (let i = 0; i < withIds.length; i += CHUNK) {
             const chunk = withIds.slice(i, i + CHUNK);
             await tx.alertState.createMany({
@@ -257,6 +276,7 @@ export function alertRepository(db: Db) {
       const key = { teamId, lineId: c.lineId, rule: c.rule, threshold: c.threshold };
       try {
         return await db.$transaction(async (tx) => {
+          await requireOwnLines(tx as Db, teamId, [c.lineId]);
           const existing = await tx.alertState.findUnique({ where: { teamId_lineId_rule_threshold: key } });
           if (existing?.status === 'firing') return null;
           const reopened = await tx.alertState.updateMany({

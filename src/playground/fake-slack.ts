@@ -12,6 +12,10 @@ export interface RecordedCall {
   at: number;
   /** What the fake answered (set once answered). */
   answer?: Record<string, unknown>;
+  /** The token the call was made with (Authorization header or `token` argument). */
+  token?: string;
+  /** The workspace (or org) that token belongs to. */
+  teamId?: string;
 }
 
 export interface FakeUser {
@@ -23,6 +27,29 @@ export interface FakeUser {
   deleted?: boolean;
   /** users.info's profile.email (personal data Mo must never log). */
   email?: string;
+  /** The user's own team (default: the fake's teamId). */
+  team_id?: string;
+  /** Enterprise Grid: the user's org and the org's workspaces they are in. */
+  enterprise_id?: string;
+  teams?: string[];
+}
+
+/** A workspace (or, with isEnterpriseInstall, an org) Mo can be installed in by OAuth. */
+export interface FakeWorkspace {
+  teamId: string;
+  teamName?: string;
+  enterpriseId?: string;
+  enterpriseName?: string;
+  /** An org-wide install: teamId is then unused, the token serves the org. */
+  isEnterpriseInstall?: boolean;
+  botUserId?: string;
+}
+
+interface IssuedToken {
+  workspace: FakeWorkspace;
+  /** Epoch ms; undefined: never expires. */
+  expiresAt?: number;
+  revoked?: boolean;
 }
 
 export interface FakeChannel {
@@ -52,6 +79,8 @@ export interface FakeSlackOptions {
   teamId?: string;
   /** Default 'UBOT'. */
   botUserId?: string;
+  /** The app's OAuth credentials: oauth.v2.access checks them. */
+  oauth?: { clientId: string; clientSecret: string };
 }
 
 export interface Upload {
@@ -469,6 +498,11 @@ export class FakeSlack {
   messages: FakeMessage[] = [];
   private ts = 0; // microseconds; rendered as '1763000000.000100'
   private ids = 0;
+  /** Tokens issued by oauth.v2.access; any other xox token is the default workspace's. */
+  private issued = new Map<string, IssuedToken>();
+  private codes = new Map<string, { workspace: FakeWorkspace; installer: string; rotation: boolean }>();
+  /** Refresh token -> the workspace; deleted once used (Slack's are single-use). */
+  private refreshTokens = new Map<string, FakeWorkspace>();
 
   private constructor(
     private server: Server,
@@ -547,6 +581,92 @@ export class FakeSlack {
 
   setUser(id: string, info: FakeUser): void {
     this.users[id] = info;
+  }
+
+  /**
+   * A user approving Mo on Slack's consent screen: returns the `code` Slack would append to
+   * the redirect URL. With `rotation`, oauth.v2.access answers a 12-hour token and a refresh token.
+   */
+  approveInstall(workspace: FakeWorkspace, opts: { installer?: string; rotation?: boolean } = {}): string {
+    const code = `code-${++this.ids}`;
+    this.codes.set(code, {
+      workspace,
+      installer: opts.installer ?? 'UINSTALLER',
+      rotation: Boolean(opts.rotation),
+    });
+    return code;
+  }
+
+  /** Every token issued to a workspace or org, newest last. */
+  tokensOf(teamOrEnterpriseId: string): string[] {
+    return [...this.issued.entries()]
+      .filter(
+        ([, t]) =>
+          (t.workspace.isEnterpriseInstall ? t.workspace.enterpriseId : t.workspace.teamId) ===
+          teamOrEnterpriseId,
+      )
+      .map(([token]) => token);
+  }
+
+  /** Slack revoking a token (an uninstall): calls with it answer `token_revoked`. */
+  revokeTokens(teamOrEnterpriseId: string): void {
+    for (const token of this.tokensOf(teamOrEnterpriseId))
+      (this.issued.get(token) as IssuedToken).revoked = true;
+  }
+
+  /** Moves an issued token's expiry (token rotation tests). */
+  expireToken(token: string, expiresAt: number): void {
+    const t = this.issued.get(token);
+    if (t) t.expiresAt = expiresAt;
+  }
+
+  private issue(workspace: FakeWorkspace, rotation: boolean) {
+    const n = ++this.ids;
+    const owner = workspace.isEnterpriseInstall ? workspace.enterpriseId : workspace.teamId;
+    const token = `xoxb-${owner}-${n}`;
+    const expiresIn = 12 * 3600;
+    this.issued.set(token, { workspace, ...(rotation ? { expiresAt: Date.now() + expiresIn * 1000 } : {}) });
+    const refresh = rotation ? `xoxe-1-${owner}-${n}` : undefined;
+    if (refresh) this.refreshTokens.set(refresh, workspace);
+    return { token, ...(rotation ? { refresh_token: refresh, expires_in: expiresIn } : {}) };
+  }
+
+  private oauthAccess(args: Json): Json {
+    const { oauth } = this.options;
+    if (!oauth || args.client_id !== oauth.clientId || args.client_secret !== oauth.clientSecret)
+      return { ok: false, error: 'invalid_client_id' };
+    if (args.grant_type === 'refresh_token') {
+      const refresh = String(args.refresh_token ?? '');
+      const workspace = this.refreshTokens.get(refresh);
+      if (!workspace) return { ok: false, error: 'invalid_refresh_token' };
+      this.refreshTokens.delete(refresh);
+      const issued = this.issue(workspace, true);
+      return {
+        ok: true,
+        token_type: 'bot',
+        access_token: issued.token,
+        refresh_token: issued.refresh_token,
+        expires_in: issued.expires_in,
+      };
+    }
+    const grant = this.codes.get(String(args.code ?? ''));
+    if (!grant) return { ok: false, error: 'invalid_code' };
+    this.codes.delete(String(args.code));
+    const w = grant.workspace;
+    const issued = this.issue(w, grant.rotation);
+    return {
+      ok: true,
+      access_token: issued.token,
+      token_type: 'bot',
+      scope: 'commands,users:read,chat:write',
+      bot_user_id: w.botUserId ?? 'UBOT',
+      app_id: 'A0MO',
+      team: w.isEnterpriseInstall ? null : { id: w.teamId, name: w.teamName ?? w.teamId },
+      enterprise: w.enterpriseId ? { id: w.enterpriseId, name: w.enterpriseName ?? w.enterpriseId } : null,
+      authed_user: { id: grant.installer },
+      is_enterprise_install: Boolean(w.isEnterpriseInstall),
+      ...(issued.refresh_token ? { refresh_token: issued.refresh_token, expires_in: issued.expires_in } : {}),
+    };
   }
 
   setChannel(id: string, info: FakeChannel): void {
@@ -692,7 +812,21 @@ export class FakeSlack {
       this.answered(this.record(method, {}), body);
       return json(200, body);
     }
+    const auth = req.headers.authorization ?? '';
+    const token =
+      /^Bearer (xox\S+)/.exec(auth)?.[1] ??
+      (String(args.token ?? '').startsWith('xox') ? String(args.token) : undefined);
+    const issued = token ? this.issued.get(token) : undefined;
+    const callTeam = issued
+      ? issued.workspace.isEnterpriseInstall
+        ? issued.workspace.enterpriseId
+        : issued.workspace.teamId
+      : token
+        ? this.options.teamId
+        : undefined;
     const call = this.record(method, args);
+    call.token = token;
+    call.teamId = callTeam;
     const reply = (status: number, body: Json, headers: Record<string, string> = {}) => {
       this.answered(call, body);
       json(status, body, headers);
@@ -700,20 +834,22 @@ export class FakeSlack {
     const delay = this.delays.get(method);
     if (delay) await new Promise((resolve) => setTimeout(resolve, delay));
 
-    const auth = req.headers.authorization ?? '';
     // Socket Mode opens its connection with the app-level token (xapp-…), nothing else does.
     if (method === 'apps.connections.open') {
       if (!/^Bearer xapp-/.test(auth)) return reply(200, { ok: false, error: 'not_authed' });
       if (!this.socketModeUrl) return reply(200, { ok: false, error: 'not_allowed_token_type' });
       return reply(200, { ok: true, url: this.socketModeUrl });
     }
-    if (!/^Bearer xox/.test(auth) && !String(args.token ?? '').startsWith('xox')) {
-      return reply(200, { ok: false, error: 'not_authed' });
-    }
+
+    if (method === 'oauth.v2.access') return reply(200, this.oauthAccess(args));
+    if (!token) return reply(200, { ok: false, error: 'not_authed' });
+    if (issued?.revoked) return reply(200, { ok: false, error: 'token_revoked' });
+    if (issued?.expiresAt !== undefined && issued.expiresAt <= Date.now())
+      return reply(200, { ok: false, error: 'token_expired' });
 
     const failure = this.failures.get(method)?.shift();
     if (failure) {
-      if (failure.landed) this.answer(method, args);
+      if (failure.landed) this.answer(method, args, issued?.workspace);
       if (failure.status === 429) {
         return reply(
           429,
@@ -726,10 +862,10 @@ export class FakeSlack {
       }
       return reply(200, { ok: false, error: failure.error ?? 'fatal_error' });
     }
-    return reply(200, this.answer(method, args));
+    return reply(200, this.answer(method, args, issued?.workspace));
   }
 
-  private answer(method: string, args: Json): Json {
+  private answer(method: string, args: Json, workspace?: FakeWorkspace): Json {
     const fail = (error: string, messages?: string[]) => ({
       ok: false,
       error,
@@ -739,6 +875,20 @@ export class FakeSlack {
     const hasContent = Boolean(args.text) || Boolean(args.blocks) || Boolean(args.attachments);
     switch (method) {
       case 'auth.test':
+        if (workspace)
+          return {
+            ok: true,
+            url: `https://${(workspace.enterpriseId ?? workspace.teamId).toLowerCase()}.fake.slack.com/`,
+            team: workspace.isEnterpriseInstall
+              ? (workspace.enterpriseName ?? '')
+              : (workspace.teamName ?? workspace.teamId),
+            user: 'mo',
+            team_id: workspace.isEnterpriseInstall ? workspace.enterpriseId : workspace.teamId,
+            user_id: workspace.botUserId ?? botUserId,
+            bot_id: 'B0MO',
+            ...(workspace.enterpriseId ? { enterprise_id: workspace.enterpriseId } : {}),
+            is_enterprise_install: Boolean(workspace.isEnterpriseInstall),
+          };
         return {
           ok: true,
           url: 'https://fake.slack.com/',
@@ -889,7 +1039,15 @@ export class FakeSlack {
           ok: true,
           user: {
             id,
-            team_id: teamId,
+            team_id: u.team_id ?? teamId,
+            ...(u.enterprise_id
+              ? {
+                  enterprise_user: {
+                    enterprise_id: u.enterprise_id,
+                    teams: u.teams ?? [u.team_id ?? teamId],
+                  },
+                }
+              : {}),
             name: id.toLowerCase(),
             real_name: u.real_name ?? id,
             tz,

@@ -71,7 +71,8 @@ export async function startPlayground(config: Config, logger: Logger): Promise<P
       { ...config, slack: { ...config.slack, appToken: undefined } },
       {
         signingSecret: secret,
-        botToken: 'xoxb-playground',
+        // Single-workspace mode: auth.test at the local Slack names the playground's team.
+        mode: { kind: 'single', botToken: 'xoxb-playground' },
         appToken: undefined,
         apiUrl: workspace.slack.apiUrl,
       },

@@ -8,9 +8,11 @@ import { budgetRepository } from '../db/budgets.js';
 import type { Database, Db } from '../db/client.js';
 import { commitmentRepository } from '../db/commitments.js';
 import { digestScheduleRepository } from '../db/digest.js';
+import { installationRepository } from '../db/installations.js';
 import { jobRepository } from '../db/jobs.js';
 import { mappingRepository } from '../db/mapping.js';
 import { reallocationRepository } from '../db/reallocations.js';
+import type { Keyring } from '../db/secrets.js';
 import { slackPostRepository } from '../db/slack-posts.js';
 import { spendRepository } from '../db/spend.js';
 import { withClockStamps } from '../db/stamps.js';
@@ -19,6 +21,7 @@ import { targetRepository } from '../db/targets.js';
 import { tokenRepository } from '../db/tokens.js';
 import { workspaceRepository } from '../db/workspaces.js';
 import { dateInZone, type IsoDate } from '../domain/calendar.js';
+import { forTeam, type TeamRepositories } from './team-scope.js';
 
 export interface Mo {
   db: Db;
@@ -45,15 +48,19 @@ export interface Mo {
   digestSchedules: ReturnType<typeof digestScheduleRepository>;
   /** Scheduled runs and their leases. */
   jobs: ReturnType<typeof jobRepository>;
+  /** Where Mo is installed, with tokens sealed by the keyring (MO_ENCRYPTION_KEY). */
+  installations: ReturnType<typeof installationRepository>;
   /** 'figures' (teamId) after spend or a plan changed: budget alerts listen (main.ts). */
   events: EventEmitter<{ figures: [teamId: string] }>;
   figuresChanged(teamId: string): void;
+  /** The workspace repositories with `teamId` bound (src/services/team-scope.ts). */
+  forTeam(teamId: string): TeamRepositories;
 }
 
-export function createMo(database: Pick<Database, 'db' | 'url'>, clock: Clock): Mo {
+export function createMo(database: Pick<Database, 'db' | 'url'>, clock: Clock, keyring?: Keyring): Mo {
   const db = withClockStamps(database.db, clock);
   const events = new EventEmitter<{ figures: [teamId: string] }>();
-  return {
+  const mo: Mo = {
     db,
     databaseUrl: database.url,
     clock,
@@ -71,9 +78,12 @@ export function createMo(database: Pick<Database, 'db' | 'url'>, clock: Clock): 
     targets: targetRepository(db),
     digestSchedules: digestScheduleRepository(db),
     jobs: jobRepository(db),
+    installations: installationRepository(db, clock, keyring),
     events,
     figuresChanged: (teamId) => void events.emit('figures', teamId),
+    forTeam: (teamId) => forTeam(mo, teamId),
   };
+  return mo;
 }
 
 /** Today as a calendar day in the workspace timezone. */

@@ -1,45 +1,100 @@
-// Who is a Mo admin: Slack workspace admins and owners (users.info), plus the users named
-// in Mo's settings. Slack's answer is cached briefly so a busy channel does not hammer it.
+// Who a Slack user is to a Mo workspace: a member (users.info places them in that team, or in
+// its org for an org-wide install), and an admin (Slack admin or owner OF THAT TEAM, or named
+// in that workspace's Mo settings). users.info is asked with the workspace's own token and
+// the answer cached briefly per (workspace, user), so a busy channel does not hammer Slack and
+// an admin of one workspace is never taken for an admin of another.
 import type { WebClient } from '@slack/web-api';
 import type { Mo } from '../services/mo.js';
 
-const TTL_MS = 5 * 60_000;
+const TTL_MS = 60_000;
 
 export interface SlackDirectory {
   isAdmin(teamId: string, userId: string): Promise<boolean>;
   userTimezone(userId: string): Promise<string | undefined>;
 }
 
-interface UserInfo {
+export interface SlackUser {
+  found: boolean;
+  teamId: string | undefined;
+  /** Enterprise Grid: the user's org, and the org's workspaces they belong to. */
+  enterpriseId: string | undefined;
+  enterpriseTeams: string[];
+  /** Slack's admin/owner flags, which describe the user's own team (`teamId`). */
   admin: boolean;
+  deleted: boolean;
   tz: string | undefined;
+}
+
+interface Cached extends SlackUser {
   at: number;
 }
 
-export function slackDirectory(client: WebClient, mo: Mo): SlackDirectory {
-  const cache = new Map<string, UserInfo>();
-  async function info(userId: string): Promise<UserInfo> {
-    const hit = cache.get(userId);
-    if (hit && Date.now() - hit.at < TTL_MS) return hit;
-    const res = await client.users.info({ user: userId });
-    const u = res.user;
-    const fresh = {
+/** Whether Slack places `user` in workspace `teamId` (or its org `orgId`, for an org install). */
+export function isMemberOf(user: SlackUser, teamId: string, orgId?: string | null): boolean {
+  if (!user.found || user.deleted) return false;
+  if (user.teamId === teamId) return true;
+  if (user.enterpriseTeams.includes(teamId)) return true;
+  return Boolean(orgId && user.enterpriseId === orgId);
+}
+
+export interface SlackUserDirectory extends SlackDirectory {
+  /** `via`: the request's own client (before the gate has set the request scope). */
+  user(teamId: string, userId: string, via?: WebClient): Promise<SlackUser>;
+  forget(teamId: string): void;
+}
+
+export function slackDirectory(
+  clientFor: (teamId: string) => Promise<WebClient>,
+  mo: Mo,
+  /** The workspace of the request being served (the gate's scope), for userTimezone. */
+  currentTeam: () => string | undefined = () => undefined,
+  clock: () => number = Date.now,
+): SlackUserDirectory {
+  const cache = new Map<string, Cached>();
+  async function user(teamId: string, userId: string, via?: WebClient): Promise<SlackUser> {
+    const key = `${teamId}:${userId}`;
+    const hit = cache.get(key);
+    if (hit && clock() - hit.at < TTL_MS) return hit;
+    const client = via ?? (await clientFor(teamId));
+    const res = await client.users.info({ user: userId }).catch((e: { data?: { error?: string } }) => {
+      if (e?.data?.error === 'user_not_found') return undefined;
+      throw e;
+    });
+    const u = res?.user as
+      | (NonNullable<NonNullable<typeof res>['user']> & {
+          enterprise_user?: { enterprise_id?: string; teams?: string[] };
+        })
+      | undefined;
+    const fresh: Cached = {
+      found: Boolean(u),
+      teamId: u?.team_id,
+      enterpriseId: u?.enterprise_user?.enterprise_id,
+      enterpriseTeams: u?.enterprise_user?.teams ?? [],
       admin: Boolean(u?.is_admin || u?.is_owner || u?.is_primary_owner),
+      deleted: Boolean(u?.deleted),
       tz: u?.tz,
-      at: Date.now(),
+      at: clock(),
     };
-    cache.set(userId, fresh);
+    cache.set(key, fresh);
     return fresh;
   }
   return {
+    user,
+    forget(teamId) {
+      for (const key of cache.keys()) if (key.startsWith(`${teamId}:`)) cache.delete(key);
+    },
     async isAdmin(teamId, userId) {
       const settings = await mo.workspaces.get(teamId);
       if (settings?.adminUserIds.includes(userId)) return true;
-      return (await info(userId)).admin;
+      const u = await user(teamId, userId);
+      // Slack's flags are about the user's own team: they make an admin of that team only.
+      return u.admin && !u.deleted && u.teamId === teamId;
     },
     async userTimezone(userId) {
+      const teamId = currentTeam();
+      if (!teamId) return undefined;
       try {
-        return (await info(userId)).tz;
+        return (await user(teamId, userId)).tz;
       } catch {
         return undefined;
       }

@@ -16,6 +16,7 @@ export const VIEW = {
   spendAdd: 'mo_spend_add_modal',
   settings: 'mo_settings_modal',
   moveReject: 'mo_move_reject_modal',
+  workspaceDelete: 'mo_workspace_delete_modal',
 } as const;
 
 /** block_id / action_id pairs of modal inputs: state.values[block][action]. */
@@ -38,6 +39,7 @@ export const INPUT = {
   moveAutoApprove: { block: 'move_auto_approve', action: 'move_auto_approve_input' },
   commitment: { block: 'commitment_id', action: 'commitment_input' },
   newCategory: { block: 'new_category', action: 'new_category_check' },
+  confirmDelete: { block: 'confirm_delete', action: 'confirm_delete_input' },
 } as const;
 
 /** Budget alert buttons: each carries the alert's id. */

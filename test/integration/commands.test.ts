@@ -162,7 +162,14 @@ describe('/mo', () => {
     expect(text(await run(`spend edit ${id} 150 --unlocked`))).toContain('$150');
     // Moving a November entry into October is a change to October.
     expect(text(await run('spend add 20 Events 2026-11-02', MEMBER))).toContain('$20');
-    const nov = (await t.mo.db.spend.findFirst({ where: { teamId: TEAM, date: '2026-11-02' } }))?.id ?? '';
+    // The member's own entry: other rows dated that day belong to the fixtures.
+    const nov =
+      (
+        await t.mo.db.spend.findFirst({
+          where: { teamId: TEAM, date: '2026-11-02', amountMinor: 2000n, enteredBy: MEMBER },
+        })
+      )?.id ?? '';
+    expect(nov).not.toBe('');
     expect(text(await run(`spend edit ${nov.slice(-8)} --date 2026-10-30`, MEMBER))).toContain(locked);
     // A commitment dated in a locked month stays open unless an admin closes it with --unlocked.
     expect(

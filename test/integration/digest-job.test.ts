@@ -10,9 +10,10 @@ import { type Database, openDatabase } from '../../src/db/client.js';
 import { digestScheduleRepository } from '../../src/db/digest.js';
 import { createLogger } from '../../src/log.js';
 import { createMo } from '../../src/services/mo.js';
-import { jobClient } from '../../src/slack/client.js';
 import { POST_EVENT_TYPE } from '../../src/slack/post.js';
 import { messageToText } from '../../src/slack/render-text.js';
+import type { Tenancy } from '../../src/slack/tenancy.js';
+import { singleWorkspace } from '../support/app.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 import { FakeSlack, validateBlocks } from '../support/fake-slack.js';
 
@@ -26,10 +27,10 @@ const SLOT = new Date('2026-11-02T17:00:00Z');
 let t: TestDatabase;
 let slack: FakeSlack;
 let second: Database;
+let workspaces: Tenancy;
 
-const client = () => jobClient('xoxb-test', slack.apiUrl, logger, { retries: 0 });
 const scheduler = (owner: string, mo = t.mo) =>
-  new Scheduler({ mo, logger, owner, jobs: [digestJob({ mo, client: client(), logger })] });
+  new Scheduler({ mo, logger, owner, jobs: [digestJob({ mo, slack: workspaces, logger })] });
 const digests = () => slack.messagesIn(MARKETING).filter((m) => !m.thread_ts);
 
 beforeAll(async () => {
@@ -40,6 +41,7 @@ beforeAll(async () => {
     users: { [ADMIN]: { is_admin: true, tz: 'America/Los_Angeles' } },
     channels: { C0GENERAL: { name: 'general' }, [MARKETING]: { name: 'marketing' } },
   });
+  workspaces = await singleWorkspace(t.mo, slack.apiUrl);
 });
 afterAll(async () => {
   await slack.close();
@@ -172,13 +174,7 @@ describe('the weekly digest job', () => {
         mo: t.mo,
         logger,
         owner: 'A',
-        jobs: [
-          digestJob({
-            mo: t.mo,
-            client: jobClient('xoxb-test', lonely.apiUrl, logger, { retries: 0 }),
-            logger,
-          }),
-        ],
+        jobs: [digestJob({ mo: t.mo, slack: await singleWorkspace(t.mo, lonely.apiUrl), logger })],
       });
       const [run] = await s.tick(new Date('2026-11-02T17:00:20Z'));
       expect(run).toMatchObject({ status: 'failed' });

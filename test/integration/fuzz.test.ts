@@ -290,6 +290,9 @@ async function counts() {
 
 describe('fuzzed CSV files', () => {
   it(`imports or rejects ${CSV_CASES} files whole, through the API and the importer (seed ${SEED})`, async () => {
+    // The payloads above include a signed app_uninstalled, which deactivates the workspace;
+    // Mo restarted in single-workspace mode records its installation again (auth.test).
+    await app.moApp.tenancy.init();
     const r = prng(SEED + 1);
     const outcomes = { imported: 0, rejected: 0 };
     for (let i = 0; i < CSV_CASES; i++) {

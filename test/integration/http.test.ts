@@ -314,7 +314,8 @@ describe('/mo over HTTP', () => {
   });
 
   it('acks a submission whose handling fails with an error view carrying a reference, in time', async () => {
-    // A user Slack does not know: the admin check's users.info fails, a bug on Mo's side.
+    // Slack fails the lookup of who is submitting (a 500): nothing is saved, and an apology.
+    slack.failNext('users.info', { status: 500 });
     const started = Date.now();
     const res = await interact({
       type: 'view_submission',

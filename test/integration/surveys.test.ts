@@ -6,7 +6,6 @@ import { Scheduler } from '../../jobs/scheduler.js';
 import { reminderSlots, surveysJob } from '../../jobs/surveys.js';
 import { surveyRepository } from '../../src/db/surveys.js';
 import { createLogger } from '../../src/log.js';
-import { jobClient } from '../../src/slack/client.js';
 import { SURVEY } from '../../src/slack/ids.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { validateBlocks, validateView } from '../support/fake-slack.js';
@@ -169,11 +168,10 @@ describe('a maturity survey in Slack', () => {
     if (!survey) throw new Error('no survey');
     const [half] = reminderSlots(survey.opensAt, survey.closesAt);
     const logger = createLogger('error');
-    const client = jobClient('xoxb-test', app.slack.apiUrl, logger, { retries: 0 });
     const scheduler = new Scheduler({
       mo: app.t.mo,
       logger,
-      jobs: [surveysJob({ mo: app.t.mo, client, logger, secret: SECRET })],
+      jobs: [surveysJob({ mo: app.t.mo, slack: app.moApp.tenancy, logger, secret: SECRET })],
     });
     app.slack.reset();
     await scheduler.tick(new Date((half as Date).getTime() + 60_000));
@@ -187,11 +185,10 @@ describe('a maturity survey in Slack', () => {
     await takeSurvey('U0CARA', surveyId, (b) => (b === 'q_results' ? '4' : '2'));
     const survey = await surveyRepository(app.t.mo.db).get(TEAM, surveyId);
     const logger = createLogger('error');
-    const client = jobClient('xoxb-test', app.slack.apiUrl, logger, { retries: 0 });
     const scheduler = new Scheduler({
       mo: app.t.mo,
       logger,
-      jobs: [surveysJob({ mo: app.t.mo, client, logger, secret: SECRET })],
+      jobs: [surveysJob({ mo: app.t.mo, slack: app.moApp.tenancy, logger, secret: SECRET })],
     });
     app.slack.reset();
     if (!survey) throw new Error('no survey');

@@ -4,6 +4,7 @@ import { loadConfig } from '../../src/config.js';
 import { type Database, openDatabase } from '../../src/db/client.js';
 import { applyMigrations } from '../../src/db/migrate.js';
 import { createScratchDatabase } from '../../src/db/scratch.js';
+import { parseKeyring } from '../../src/db/secrets.js';
 import { createMo, type Mo } from '../../src/services/mo.js';
 
 export interface TestDatabase {
@@ -13,6 +14,9 @@ export interface TestDatabase {
   setNow(instant: string | Date): void;
   close(): Promise<void>;
 }
+
+/** The tests' MO_ENCRYPTION_KEY: tokens stored by tests are sealed with it. */
+export const TEST_ENCRYPTION_KEY = `k1:${Buffer.alloc(32, 7).toString('base64')}`;
 
 export const testDatabaseUrl = () => loadConfig().testDatabaseUrl;
 export const provider = () => (testDatabaseUrl()?.startsWith('postgres') ? 'postgresql' : 'sqlite');
@@ -25,7 +29,7 @@ export async function createTestDatabase(now: string | Date = '2026-11-16T12:00:
   const clock = () => new Date(pinned.getTime());
   return {
     database,
-    mo: createMo(database, clock),
+    mo: createMo(database, clock, parseKeyring(TEST_ENCRYPTION_KEY)),
     setNow(instant) {
       pinned = new Date(instant);
     },

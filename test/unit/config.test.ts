@@ -47,4 +47,23 @@ describe('loadConfig', () => {
     );
     expect(slack.appToken).toBe('xapp-1');
   });
+
+  it('serves one workspace with a bot token, or many by OAuth only with an encryption key', () => {
+    const single = requireSlack(loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's' }));
+    expect(single.mode).toEqual({ kind: 'single', botToken: 'xoxb-1' });
+    const oauthEnv = {
+      SLACK_SIGNING_SECRET: 's',
+      SLACK_CLIENT_ID: '1.2',
+      SLACK_CLIENT_SECRET: 'c',
+      SLACK_STATE_SECRET: 'a-state-secret-of-16+',
+    };
+    expect(() => requireSlack(loadConfig(oauthEnv))).toThrowError(
+      /MO_ENCRYPTION_KEY: is required for OAuth installs/,
+    );
+    expect(() => requireSlack(loadConfig({ ...oauthEnv, SLACK_CLIENT_SECRET: '' }))).toThrowError(
+      /SLACK_CLIENT_SECRET: is required/,
+    );
+    const oauth = requireSlack(loadConfig({ ...oauthEnv, MO_ENCRYPTION_KEY: 'k' }));
+    expect(oauth.mode).toMatchObject({ kind: 'oauth', clientId: '1.2', encryptionKey: 'k' });
+  });
 });
