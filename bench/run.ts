@@ -16,18 +16,15 @@ import { createReadStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { createMoApp } from '../src/app.js';
 import { createClock } from '../src/clock.js';
 import { openDatabase } from '../src/db/client.js';
 import { applyMigrations } from '../src/db/migrate.js';
 import { createScratchDatabase } from '../src/db/scratch.js';
 import { fiscalQuarter } from '../src/domain/calendar.js';
 import { importBudgets, importLeads, importSpend } from '../src/ingest/import.js';
-import { createLogger } from '../src/log.js';
 import { createMo } from '../src/services/mo.js';
+import { ms, quantile, startBudgetHttp } from './budget-http.js';
 import { CATEGORIES, writeLeadsCsv, writeSpendCsv } from './data.js';
-import { startBenchSlack } from './fake-slack.js';
-import { quantile, type SlashSample, slashClient } from './slash.js';
 
 const int = (name: string, fallback: number) => {
   const v = Number(process.env[name] ?? fallback);
@@ -41,8 +38,6 @@ const REQUESTS = int('BENCH_REQUESTS', 300);
 const WARMUP = int('BENCH_WARMUP', 20);
 const NOW = new Date('2026-11-16T15:00:00Z');
 const TEAM = 'T1';
-const USER = 'U0BENCH';
-const SECRET = 'bench-signing-secret';
 const FISCAL_START = 2; // fiscal years from February: the data spans FY2026 and FY2027
 const VARIANTS = ['budget', 'budget FY2027', 'budget this-quarter Paid Media', 'budget FY2027-Q3'];
 
@@ -62,7 +57,6 @@ const results: Result[] = [];
 const problems: string[] = [];
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 const mb = (bytes: number) => `${fmt(bytes / 1e6)} MB`;
-const ms = (x: number) => x.toFixed(1);
 const check = (ok: boolean, what: string) => {
   if (!ok) problems.push(what);
   return ok;
@@ -262,86 +256,18 @@ console.log(`  budget lines: ${fmt(budgets.added)} added (${CATEGORIES.length} c
 console.log(
   `\n2. /mo budget over HTTP (${fmt(ROWS)} spend rows incl. ${fmt(fileStats.commitments)} commitments and ${fmt(fileStats.invoices)} invoices, ${fmt(budgets.added)} budget lines)`,
 );
-const slack = await startBenchSlack({ teamId: TEAM });
-const app = await createMoApp({
-  signingSecret: SECRET,
-  botToken: 'xoxb-bench',
-  apiUrl: slack.apiUrl,
-  port: 0,
-  database,
-  mo,
-  logger: createLogger('error'),
-  clientOptions: { retryConfig: { retries: 0 } },
-});
-const port = await app.start();
-const client = slashClient({
-  port,
-  secret: SECRET,
-  slack,
-  teamId: TEAM,
-  userId: USER,
-  channelId: 'C0BENCH',
-  maxSockets: 8,
-});
-
-async function slashCommand(text: string): Promise<SlashSample> {
-  const sample = await client.send(text);
-  const blocks = JSON.stringify(sample.reply.body.blocks ?? []);
-  check(
-    Array.isArray(sample.reply.body.blocks) &&
-      sample.reply.body.blocks.length > 0 &&
-      blocks.includes('TOTAL'),
-    `/mo ${text}: the reply is not a budget (${(sample.reply.body.text ?? '').slice(0, 120)})`,
-  );
-  return sample;
-}
-
-const cold = await slashCommand(VARIANTS[0] as string);
+const http = await startBudgetHttp({ mo, database, teamId: TEAM, check });
+const cold = await http.slashCommand(VARIANTS[0] as string);
 console.log(
   `  first request (cold: users.info, query plans): ${ms(cold.latency)} ms · replies carry ${cold.reply.body.blocks?.length ?? 0} blocks`,
 );
-for (let i = 0; i < WARMUP; i++) await slashCommand(VARIANTS[i % VARIANTS.length] as string);
+for (let i = 0; i < WARMUP; i++) await http.slashCommand(VARIANTS[i % VARIANTS.length] as string);
 for (const v of VARIANTS) {
-  const sample = await slashCommand(v);
+  const sample = await http.slashCommand(v);
   console.log(`    /mo ${v.padEnd(30)} -> "${(sample.reply.body.text ?? '').split('\n')[0]?.slice(0, 70)}"`);
 }
-
-async function run(concurrency: number) {
-  const samples: SlashSample[] = [];
-  let next = 0;
-  const worker = async () => {
-    while (next < REQUESTS) {
-      const text = VARIANTS[next++ % VARIANTS.length] as string;
-      samples.push(await slashCommand(text));
-    }
-  };
-  const t0 = performance.now();
-  await Promise.all(Array.from({ length: concurrency }, worker));
-  const wall = (performance.now() - t0) / 1000;
-  console.log(
-    `\n  ${concurrency === 1 ? 'one at a time' : `${concurrency} at once`}: ${samples.length} requests in ${wall.toFixed(1)} s (${(samples.length / wall).toFixed(0)} req/s)`,
-  );
-  console.log(
-    `    ${'text'.padEnd(34)} ${'n'.padStart(4)} ${['p50', 'p95', 'p99', 'max'].map((h) => h.padStart(7)).join(' ')}  (ms)`,
-  );
-  const row = (label: string, xs: number[]) =>
-    console.log(
-      `    ${label.padEnd(34)} ${String(xs.length).padStart(4)} ${[0.5, 0.95, 0.99, 1].map((q) => ms(quantile(xs, q)).padStart(7)).join(' ')}`,
-    );
-  for (const v of VARIANTS)
-    row(
-      `/mo ${v}`,
-      samples.filter((s) => s.text === v).map((s) => s.latency),
-    );
-  const all = samples.map((s) => s.latency);
-  row('all', all);
-  // Client, fake Slack and app share one event loop, so the ack is seen late: an upper bound.
-  row(
-    '(HTTP 200 ack, seen by client)',
-    samples.map((s) => s.ack),
-  );
-  return all;
-}
+const run = async (concurrency: number) =>
+  (await http.run(VARIANTS, REQUESTS, concurrency)).map((s) => s.latency);
 
 const latencyResults = (label: string, all: number[]) => {
   const p99 = quantile(all, 0.99);
@@ -357,12 +283,9 @@ const latencyResults = (label: string, all: number[]) => {
 };
 latencyResults('one at a time', await run(1));
 latencyResults('4 at once', await run(4));
-const calls = [...slack.calls].map(([m, n]) => `${m} ×${n}`).join(', ');
-console.log(`\n  fake Slack saw: ${calls}`);
+console.log(`\n  fake Slack saw: ${http.calls()}`);
 
-await app.stop();
-client.close();
-await slack.close();
+await http.close();
 await database.close();
 await scratch.drop();
 rmSync(dir, { recursive: true, force: true });

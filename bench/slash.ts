@@ -1,7 +1,7 @@
 // The bench's Slack user: signed `/mo` slash commands POSTed to a running Mo over HTTP, as
 // Slack sends them, timing the ack (the HTTP answer Slack needs within 3 s) and the reply
-// (its arrival at response_url, at the bench's fake Slack). bench/run.ts and
-// bench/event-loop.ts both drive Mo through it.
+// (its arrival at response_url, at the bench's fake Slack). bench/budget-http.ts (run.ts,
+// budget-scale.ts) and bench/event-loop.ts drive Mo through it.
 import { Agent, request as httpRequest } from 'node:http';
 import { type BenchSlack, type Reply, signedHeaders } from './fake-slack.js';
 
