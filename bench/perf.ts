@@ -9,15 +9,12 @@ import { Agent, request as httpRequest } from 'node:http';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createMoApp } from '../src/app.js';
-import { createClock } from '../src/clock.js';
-import { openDatabase } from '../src/db/client.js';
-import { applyMigrations } from '../src/db/migrate.js';
-import { createScratchDatabase } from '../src/db/scratch.js';
 import { importLeads, importOpportunities, importSpend } from '../src/ingest/import.js';
 import { createLogger } from '../src/log.js';
-import { createMo } from '../src/services/mo.js';
 import { writeLeadsCsv, writeOpportunitiesCsv, writeSpendCsv } from './data.js';
 import { signedHeaders, startBenchSlack } from './fake-slack.js';
+import { quantile } from './slash.js';
+import { BENCH_TEAM, openBenchWorkspace } from './workspace.js';
 
 const int = (name: string, fallback: number) => {
   const v = Number(process.env[name] ?? fallback);
@@ -29,10 +26,8 @@ const SPEND = int('BENCH_SPEND_ROWS', 1_000_000);
 const LEADS = int('BENCH_LEAD_ROWS', 500_000);
 const OPPS = int('BENCH_OPP_ROWS', 50_000);
 const REQUESTS = int('BENCH_REQUESTS', 200);
-const NOW = new Date('2026-11-16T15:00:00Z');
-const TEAM = 'T1';
+const TEAM = BENCH_TEAM;
 const SECRET = 'bench-signing-secret';
-const FISCAL_START = 2;
 const TARGET_P99 = 300;
 /** The fiscal year in the target, then two views a channel owner asks for, reported beside it. */
 const TARGETED = ['perf FY2027', 'perf this-year'];
@@ -40,10 +35,6 @@ const REPORTED = ['perf FY2027 Paid Media', 'perf FY2027 Events --by campaign', 
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 const ms = (x: number) => x.toFixed(1);
-const quantile = (xs: number[], q: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))] ?? Number.NaN;
-};
 
 const started = performance.now();
 console.log(
@@ -57,25 +48,7 @@ await writeSpendCsv(files.spend, SPEND, '2025-02-01', 730);
 await writeLeadsCsv(files.leads, LEADS, '2025-02-01', 730);
 await writeOpportunitiesCsv(files.opps, OPPS, '2025-02-01', 730);
 
-const scratch = await createScratchDatabase();
-await applyMigrations(scratch.url);
-const database = openDatabase(scratch.url);
-const mo = createMo(database, createClock(NOW));
-await mo.workspaces.update(
-  TEAM,
-  { currency: 'USD', fiscalStartMonth: FISCAL_START, timezone: 'America/New_York' },
-  'bench',
-);
-const ctx = {
-  db: mo.db,
-  databaseUrl: mo.databaseUrl,
-  now: mo.clock(),
-  teamId: TEAM,
-  currency: 'USD',
-  fiscalStartMonth: FISCAL_START,
-  source: 'csv',
-  actor: 'bench',
-};
+const { scratch, database, mo, importContext: ctx } = await openBenchWorkspace();
 const t = performance.now();
 const s = await importSpend({ ...ctx, open: () => createReadStream(files.spend) });
 const l = await importLeads({ ...ctx, open: () => createReadStream(files.leads) });

@@ -16,15 +16,11 @@ import { createReadStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { createClock } from '../src/clock.js';
-import { openDatabase } from '../src/db/client.js';
-import { applyMigrations } from '../src/db/migrate.js';
-import { createScratchDatabase } from '../src/db/scratch.js';
 import { fiscalQuarter } from '../src/domain/calendar.js';
 import { importBudgets, importLeads, importSpend } from '../src/ingest/import.js';
-import { createMo } from '../src/services/mo.js';
 import { ms, quantile, startBudgetHttp } from './budget-http.js';
 import { CATEGORIES, writeLeadsCsv, writeSpendCsv } from './data.js';
+import { BENCH_FISCAL_START, BENCH_NOW, BENCH_TEAM, openBenchWorkspace } from './workspace.js';
 
 const int = (name: string, fallback: number) => {
   const v = Number(process.env[name] ?? fallback);
@@ -36,9 +32,9 @@ const ROWS = int('BENCH_SPEND_ROWS', 1_000_000);
 const LEADS = int('BENCH_LEAD_ROWS', 200_000);
 const REQUESTS = int('BENCH_REQUESTS', 300);
 const WARMUP = int('BENCH_WARMUP', 20);
-const NOW = new Date('2026-11-16T15:00:00Z');
-const TEAM = 'T1';
-const FISCAL_START = 2; // fiscal years from February: the data spans FY2026 and FY2027
+const NOW = BENCH_NOW;
+const TEAM = BENCH_TEAM;
+const FISCAL_START = BENCH_FISCAL_START;
 const VARIANTS = ['budget', 'budget FY2027', 'budget this-quarter Paid Media', 'budget FY2027-Q3'];
 
 const TARGET_IMPORT = 20_000; // rows/s
@@ -108,25 +104,7 @@ console.log(
 );
 console.log(`  sha256 ${(await sha256(spendCsv)).slice(0, 16)}… (the same on every run)`);
 
-const scratch = await createScratchDatabase();
-await applyMigrations(scratch.url);
-const database = openDatabase(scratch.url);
-const mo = createMo(database, createClock(NOW));
-await mo.workspaces.update(
-  TEAM,
-  { currency: 'USD', fiscalStartMonth: FISCAL_START, timezone: 'America/New_York' },
-  'bench',
-);
-const ctx = {
-  db: mo.db,
-  databaseUrl: mo.databaseUrl,
-  now: mo.clock(),
-  teamId: TEAM,
-  currency: 'USD',
-  fiscalStartMonth: FISCAL_START,
-  source: 'csv',
-  actor: 'bench',
-};
+const { scratch, database, mo, importContext: ctx } = await openBenchWorkspace();
 
 // ---------------------------------------------------------------------------------------
 // 1. Import throughput

@@ -2,36 +2,17 @@
 // database: tokens re-encrypted under the newest key, a workspace removed whole and counted,
 // and exports that hold one workspace's figures only.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { main } from '../../src/cli.js';
 import { openDatabase } from '../../src/db/client.js';
 import { applyMigrations } from '../../src/db/migrate.js';
 import { createScratchDatabase, type ScratchDatabase } from '../../src/db/scratch.js';
 import { parseKeyring } from '../../src/db/secrets.js';
 import { createMo } from '../../src/services/mo.js';
+import { mo } from '../support/cli.js';
 import { testDatabaseUrl } from '../support/db.js';
 
 const OLD = `k1:${Buffer.alloc(32, 1).toString('base64')}`;
 const NEW = `k2:${Buffer.alloc(32, 2).toString('base64')}`;
 let scratch: ScratchDatabase;
-
-async function mo(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const o = vi.spyOn(process.stdout, 'write').mockImplementation((s) => {
-    out += String(s);
-    return true;
-  });
-  const e = vi.spyOn(process.stderr, 'write').mockImplementation((s) => {
-    err += String(s);
-    return true;
-  });
-  try {
-    return { code: await main(argv), out, err };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
-}
 
 async function withMoKeyed<T>(key: string, work: (m: ReturnType<typeof createMo>) => Promise<T>): Promise<T> {
   const database = openDatabase(scratch.url);
