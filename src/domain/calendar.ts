@@ -216,13 +216,19 @@ export function monthFirstDay(month: MonthKey): IsoDate {
   return `${month}-01`;
 }
 
-export function monthLastDay(month: MonthKey): IsoDate {
-  const [y, m] = month.split('-').map(Number) as [number, number];
-  return addDays(monthStart(y, m + 1), -1);
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+// Arithmetic, not Date objects: budget views call these for every line and month, and the
+// Date round trip was most of a fiscal year's domain time (bench/budget-scale.ts profile).
+export function daysInMonth(month: MonthKey): number {
+  const y = Number(month.slice(0, 4));
+  const m = Number(month.slice(5, 7));
+  const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+  return m === 2 && leap ? 29 : (MONTH_DAYS[m - 1] as number);
 }
 
-export function daysInMonth(month: MonthKey): number {
-  return Number(monthLastDay(month).slice(8, 10));
+export function monthLastDay(month: MonthKey): IsoDate {
+  return `${month}-${String(daysInMonth(month)).padStart(2, '0')}`;
 }
 
 /** The calendar months that [start, end] touches, in order. */

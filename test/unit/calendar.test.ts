@@ -3,11 +3,13 @@ import {
   addDays,
   dateInZone,
   daysInclusive,
+  daysInMonth,
   fiscalQuarter,
   fiscalQuarterOf,
   fiscalYear,
   fiscalYearOf,
   isIsoDate,
+  monthLastDay,
   PeriodError,
   parsePeriod,
   requirePeriod,
@@ -104,5 +106,20 @@ describe('days and timezones', () => {
     // DST starts in New York on Mar 8, 2026: midnight is 05:00 UTC before, 04:00 UTC after.
     expect(dateInZone(new Date('2026-03-08T04:59:00Z'), 'America/New_York')).toBe('2026-03-07');
     expect(dateInZone(new Date('2026-03-09T04:00:00Z'), 'America/New_York')).toBe('2026-03-09');
+  });
+});
+
+describe('month lengths', () => {
+  it('agree with the calendar for every month from 1900 to 2400 (leap years by the Gregorian rule)', () => {
+    for (let y = 1900; y <= 2400; y++)
+      for (let m = 1; m <= 12; m++) {
+        const month = `${y}-${String(m).padStart(2, '0')}`;
+        const last = new Date(Date.UTC(y, m, 0)).toISOString().slice(0, 10);
+        expect(monthLastDay(month)).toBe(last);
+        expect(daysInMonth(month)).toBe(Number(last.slice(8)));
+      }
+    expect(daysInMonth('2000-02')).toBe(29);
+    expect(daysInMonth('1900-02')).toBe(28);
+    expect(daysInMonth('2028-02')).toBe(29);
   });
 });
