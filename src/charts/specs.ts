@@ -156,7 +156,12 @@ export function pipelineByCategoryChart(
   currency: string,
   rows: { category: string; amount: bigint }[],
 ): TopLevelSpec {
-  const y = { field: 'category', type: 'nominal' as const, title: null, sort: '-x' as const };
+  // Largest first by the rows' own order: a `-x` sort on both layers makes Vega-Lite warn on
+  // every render that the layers' sorts conflict.
+  const y = { field: 'category', type: 'nominal' as const, title: null, sort: null };
+  const sorted = [...rows].sort((a, b) =>
+    a.amount === b.amount ? a.category.localeCompare(b.category) : a.amount > b.amount ? -1 : 1,
+  );
   const x = {
     field: 'amount',
     type: 'quantitative' as const,
@@ -169,7 +174,7 @@ export function pipelineByCategoryChart(
     width: 560,
     height: Math.max(120, rows.length * 26),
     data: {
-      values: rows.map((r) => ({
+      values: sorted.map((r) => ({
         category: r.category,
         amount: toUnits(r.amount, currency),
         label: compactMoney(r.amount, currency),

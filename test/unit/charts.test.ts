@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { compile } from 'vega-lite';
+import { describe, expect, it, vi } from 'vitest';
 import { FONT_FAMILY, renderChart } from '../../src/charts/render.js';
 import {
   burnUpChart,
@@ -53,6 +54,22 @@ describe('renderChart', () => {
     const one = await renderChart(pipelineByCategoryChart('Pipeline A', 'USD', rows));
     const two = await renderChart(pipelineByCategoryChart('Pipeline B', 'USD', rows));
     expect(one.png.equals(two.png)).toBe(false);
+  });
+
+  it('pipeline by category: largest first, and Vega-Lite compiles it without a warning', () => {
+    const spec = pipelineByCategoryChart('Pipeline', 'USD', [
+      { category: 'Events', amount: 100_00n },
+      { category: 'Paid Media', amount: 900_00n },
+      { category: 'Content', amount: 100_00n },
+    ]) as unknown as { data: { values: { category: string }[] } };
+    expect(spec.data.values.map((v) => v.category)).toEqual(['Paid Media', 'Content', 'Events']);
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    try {
+      compile(spec as never);
+      expect(warn).not.toHaveBeenCalled();
+    } finally {
+      warn.mockRestore();
+    }
   });
 
   it('renders the funnel and weekly spend charts', async () => {
