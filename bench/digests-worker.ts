@@ -54,6 +54,7 @@ process.stdout.write(
     failed: by('failed').map((r) => ('detail' in r ? `${r.key}: ${r.detail}` : r.key)),
     charts: [...new Set(charts)],
     peakRssMb: Math.round(process.memoryUsage().rss / 1e6),
+    mem: Object.fromEntries(Object.entries(process.memoryUsage()).map(([k, v]) => [k, Math.round(v / 1e6)])),
   })}\n`,
 );
 await database.close();

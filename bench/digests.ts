@@ -101,6 +101,8 @@ interface WorkerReport {
   failed: string[];
   charts: number[];
   peakRssMb: number;
+  /** process.memoryUsage() at the end, in MB: how much of the RSS is the main heap. */
+  mem: Record<string, number>;
 }
 
 interface Worker {
@@ -170,6 +172,7 @@ async function main() {
       const start = performance.now();
       for (const w of workers) w.go();
       const reports = await Promise.all(workers.map((w) => w.done));
+      for (const r of reports) console.log(`  ${r.owner} memory at the end (MB): ${JSON.stringify(r.mem)}`);
       const wall = (performance.now() - start) / 1000;
       const delivery = (slack.last - slack.first) / 1000;
       const charts = reports.flatMap((r) => r.charts);
