@@ -105,6 +105,16 @@ describe('chart pool', () => {
     expect(p.liveThreads).toBe(0);
   }, 120_000);
 
+  it('replaces its threads after their share of charts (resvg frees its pixmaps only when a thread ends)', async () => {
+    const p = pool({ threads: 1, recycleAfter: 2 });
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) ids.push((await p.render({ title: 'thread' } as TopLevelSpec)).svg);
+    expect(ids[0]).toBe(ids[1]);
+    expect(ids[2]).toBe(ids[3]);
+    expect(new Set([ids[0], ids[2], ids[4]]).size).toBe(3);
+    expect((await p.render(bars('after'))).png.subarray(0, 4)).toEqual(PNG);
+  });
+
   it('draws on the calling thread when given no threads', async () => {
     const p = pool({ threads: 0 });
     expect((await p.render(bars('Inline'))).png.subarray(0, 4)).toEqual(PNG);
