@@ -15,7 +15,7 @@ import { parseKeyring } from './db/secrets.js';
 import { providerOf } from './db/url.js';
 import { DEMO_ADMIN, DEMO_TEAM, loadDemo } from './demo.js';
 import { isIsoDate, requirePeriod } from './domain/calendar.js';
-import { EXIT_BUG, EXIT_USER_ERROR, isUserError, UsageError } from './domain/errors.js';
+import { EXIT_BUG, EXIT_USER_ERROR, isUserError, NotFoundError, UsageError } from './domain/errors.js';
 import { computeKpis, type KpiRow } from './domain/kpis.js';
 import { parseAmount } from './domain/money.js';
 import type { SettingsPatch } from './domain/settings.js';
@@ -88,6 +88,19 @@ async function withMo<T>(config: Config, work: (mo: Mo, database: Database) => P
   } finally {
     await database.close();
   }
+}
+
+/**
+ * The workspace a read-only verb (exports, digest) reads: refused when Mo has none for the
+ * team, so a mistyped id is named rather than read as an empty workspace (or created).
+ */
+async function existingWorkspace(mo: Mo, teamId: string) {
+  const found = await mo.workspaces.get(teamId);
+  if (!found)
+    throw new NotFoundError(
+      `Mo has no workspace for team ${teamId}: mo workspace list shows the teams it serves`,
+    );
+  return found;
 }
 
 function requireTeam(values: { team?: string }): string {
@@ -447,7 +460,7 @@ export const VERBS: Verb[] = [
       const by = values.by ?? 'week';
       if (by === 'category' || by === 'campaign') {
         return await withMo(config, async (mo) => {
-          const settings = await mo.workspaces.ensure(teamId);
+          const settings = await existingWorkspace(mo, teamId);
           const report = await perfReport(mo, settings, {
             period: values.period,
             category: values.category,
@@ -468,7 +481,7 @@ export const VERBS: Verb[] = [
       }
       if (by !== 'week' && by !== 'month') throw new UsageError('--by is week, month, category or campaign');
       return await withMo(config, async (mo) => {
-        const settings = await mo.workspaces.ensure(teamId);
+        const settings = await existingWorkspace(mo, teamId);
         const period = requirePeriod(
           values.period ?? 'this-quarter',
           todayIn(mo, settings.timezone),
@@ -518,7 +531,7 @@ export const VERBS: Verb[] = [
       const teamId = requireTeam(values);
       if ((values.format ?? 'csv') !== 'csv') throw new UsageError('mo export commitments: --format is csv');
       return await withMo(config, async (mo) => {
-        const settings = await mo.workspaces.ensure(teamId);
+        const settings = await existingWorkspace(mo, teamId);
         process.stdout.write(await commitmentsCsv(mo, settings, { period: values.period }));
         return 0;
       });
@@ -533,7 +546,7 @@ export const VERBS: Verb[] = [
       const format = values.format ?? 'csv';
       if (format !== 'csv' && format !== 'json') throw new UsageError('--format is csv or json');
       return await withMo(config, async (mo) => {
-        const settings = await mo.workspaces.ensure(teamId);
+        const settings = await existingWorkspace(mo, teamId);
         const asOf = values['as-of'];
         if (asOf !== undefined && !isIsoDate(asOf)) throw new UsageError('--as-of takes YYYY-MM-DD');
         // As of a date: only what is dated on or before it counts, and it is "today".
@@ -610,7 +623,7 @@ export const VERBS: Verb[] = [
       if (values.date && !isIsoDate(values.date)) throw new UsageError('--date takes YYYY-MM-DD');
       const dir = values.out;
       return await withMo(config, async (mo) => {
-        const settings = await mo.workspaces.ensure(teamId);
+        const settings = await existingWorkspace(mo, teamId);
         const { renderDigest } = await import('./services/digest.js');
         const digest = await renderDigest(mo, settings, {
           today: values.date ?? todayIn(mo, settings.timezone),

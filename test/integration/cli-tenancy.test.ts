@@ -99,6 +99,8 @@ describe('mo workspace', () => {
 
   it("exports a workspace's own rows only", async () => {
     expect((await mo('demo')).code).toBe(0);
+    // Another workspace Mo serves, without data (exports refuse a team Mo has no workspace for).
+    expect((await mo('settings', '--team', 'T0OTHER', '--timezone', 'UTC')).code).toBe(0);
     const figures = (out: string) =>
       out
         .trim()

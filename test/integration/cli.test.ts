@@ -41,6 +41,24 @@ describe('mo', () => {
     expect(run.out).toMatch(/TOTAL\s+\$456,000/);
   });
 
+  it('refuses to export or draw a digest for a team Mo has no workspace for, and creates none', async () => {
+    for (const argv of [
+      ['export', 'budget', '--team', 'T0TYPO'],
+      ['export', 'kpis', '--team', 'T0TYPO'],
+      ['export', 'kpis', '--team', 'T0TYPO', '--by', 'category'],
+      ['export', 'commitments', '--team', 'T0TYPO'],
+      ['digest', '--team', 'T0TYPO', '--out', mkdtempSync(join(tmpdir(), 'mo-digest-'))],
+    ]) {
+      const r = await mo(...argv);
+      expect(r.code, argv.join(' ')).toBe(2);
+      expect(r.err).toContain(
+        'Mo has no workspace for team T0TYPO: mo workspace list shows the teams it serves',
+      );
+      expect(r.out).toBe('');
+    }
+    expect((await mo('workspace', 'list')).out).not.toContain('T0TYPO');
+  });
+
   it('exports commitments in minor units, agreeing with the budget export', async () => {
     await mo(
       'settings',
