@@ -19,7 +19,7 @@ import { EXIT_BUG, EXIT_USER_ERROR, isUserError, NotFoundError, UsageError } fro
 import { computeKpis, type KpiRow } from './domain/kpis.js';
 import { parseAmount } from './domain/money.js';
 import type { SettingsPatch } from './domain/settings.js';
-import { tuneHeapForBatches } from './heap.js';
+import { tuneForOneShotCommand, tuneHeapForBatches } from './heap.js';
 import { toCsv } from './ingest/csv-write.js';
 import { parseEncoding } from './ingest/decode.js';
 import { describeCounts, importAndDescribe, isImportKind } from './ingest/import.js';
@@ -374,6 +374,7 @@ export const VERBS: Verb[] = [
       if (!file) throw new UsageError(`give the CSV file: mo import ${kind} FILE --team T`);
       if (!existsSync(file)) throw new UsageError(`no file ${file}`);
       const teamId = requireTeam(values);
+      tuneForOneShotCommand();
       const progress = progressFor(config)(basename(file), statSync(file).size);
       return await withMo(config, async (mo) => {
         const settings = await mo.workspaces.ensure(teamId);

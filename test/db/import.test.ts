@@ -208,6 +208,51 @@ describe('spend CSV', () => {
     expect((await octoberSums(team))[0]?.actual).toBe(210_000n);
   });
 
+  it("a file large enough to set Spend's per-campaign index aside imports to the cent, or writes nothing", async () => {
+    const team = 'T0LARGE';
+    // Past DEFER_INDEXES.afterRows (20,000): on SQLite the index is dropped and rebuilt in the import's transaction.
+    const good = Array.from(
+      { length: 20_600 },
+      (_, i) =>
+        `2026-10-${String((i % 28) + 1).padStart(2, '0')},${(i % 500) + 1}.${String(i % 100).padStart(2, '0')},${i % 3 ? 'Events' : 'Paid Media'},c${i % 11},x${i}`,
+    );
+    const total = good.reduce((sum, row) => {
+      const [units, cents] = (row.split(',')[1] as string).split('.');
+      return sum + BigInt(units as string) * 100n + BigInt(cents as string);
+    }, 0n);
+    const header = 'date,amount,category,campaign,external_id\n';
+    const indexes = () =>
+      t.mo.db.$queryRawUnsafe<{ name: string; sql: string | null }[]>(
+        t.database.provider === 'sqlite'
+          ? `SELECT "name", "sql" FROM "sqlite_master" WHERE "type" = 'index' AND "tbl_name" = 'Spend' ORDER BY "name"`
+          : `SELECT "indexname" AS "name", "indexdef" AS "sql" FROM "pg_indexes" WHERE "tablename" = 'Spend' ORDER BY "indexname"`,
+      );
+    const before = await indexes();
+    const err = await rejection(
+      importSpend(ctx(team, `${header}${good.join('\n')}\n2026-10-09,1.0.0,Events,c1,bad\n`)),
+    );
+    expect(err.problems[0]?.line).toBe(20_602);
+    expect(await written(team)).toEqual(NOTHING);
+    expect(await indexes()).toEqual(before);
+
+    expect(await importSpend(ctx(team, `${header}${good.join('\n')}\n`))).toMatchObject({ added: 20_600 });
+    expect(await indexes()).toEqual(before);
+    const sums = await octoberSums(team);
+    expect(sums.reduce((sum, s) => sum + s.actual, 0n)).toBe(total);
+    const [stored] = await t.mo.db.$queryRawUnsafe<{ n: bigint | number; total: bigint | string }[]>(
+      t.database.provider === 'sqlite'
+        ? 'SELECT COUNT(*) AS "n", SUM("amountMinor") AS "total" FROM "Spend" WHERE "teamId" = ?'
+        : 'SELECT COUNT(*) AS "n", SUM("amountMinor")::text AS "total" FROM "Spend" WHERE "teamId" = $1',
+      team,
+    );
+    expect(Number(stored?.n)).toBe(20_600);
+    expect(BigInt(stored?.total ?? 0)).toBe(total);
+    // Re-importing it changes nothing.
+    expect(await importSpend(ctx(team, `${header}${good.join('\n')}\n`))).toMatchObject({
+      unchanged: 20_600,
+    });
+  });
+
   it('rejects a header without a required column, naming the column', async () => {
     const team = 'T0HEADER';
     const err = await rejection(importSpend(ctx(team, 'date,amount,campaign,vendor\n2026-10-01,1.00,x,y\n')));
