@@ -2,8 +2,10 @@
 // transaction of its own. Prisma's createMany runs at about 2,000 rows/s here; an import of a
 // million rows needs tens of thousands a second. Only the import pipeline uses this; every
 // other read and write goes through the Prisma repositories.
+import { randomFillSync } from 'node:crypto';
 import Sqlite from 'better-sqlite3';
 import pg from 'pg';
+import { v7 as uuidv7 } from 'uuid';
 import { UserError } from '../domain/errors.js';
 import { providerOf, sqlitePath } from './url.js';
 
@@ -39,6 +41,40 @@ export function placeholders(n: number, width: number): string {
     placeholderCache.set(key, text);
   }
   return text;
+}
+
+/**
+ * Time-ordered ids (UUIDv7, as the schema's default makes them) for rows inserted in bulk:
+ * the same ids `uuid`'s v7() makes, monotonic within a millisecond, but with the random bits
+ * drawn from a pool refilled 1,024 ids at a time rather than from the system per id (that
+ * was a fortieth of an import's CPU time).
+ */
+export function timeOrderedIds(): () => string {
+  const pool = new Uint8Array(16 * 1024);
+  let at = pool.length;
+  let msecs = Number.NEGATIVE_INFINITY;
+  let seq = 0;
+  return () => {
+    if (at + 16 > pool.length) {
+      randomFillSync(pool);
+      at = 0;
+    }
+    const random = pool.subarray(at, (at += 16));
+    const now = Date.now();
+    if (now > msecs) {
+      // As uuid does: a random start for the millisecond's counter, counting up within it.
+      seq =
+        ((random[6] as number) << 23) |
+        ((random[7] as number) << 16) |
+        ((random[8] as number) << 8) |
+        (random[9] as number);
+      msecs = now;
+    } else {
+      seq = (seq + 1) | 0;
+      if (seq === 0) msecs++;
+    }
+    return uuidv7({ random, msecs, seq });
+  };
 }
 
 const INT64_MAX = 2n ** 63n - 1n;

@@ -8,9 +8,15 @@
 
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import { v7 as uuidv7 } from 'uuid';
 import { recordAudit } from '../db/audit.js';
-import { type BulkSession, insertAudit, keyLedger, openBulkSession, recordTable } from '../db/bulk.js';
+import {
+  type BulkSession,
+  insertAudit,
+  keyLedger,
+  openBulkSession,
+  recordTable,
+  timeOrderedIds,
+} from '../db/bulk.js';
 import type { Db } from '../db/client.js';
 import { mappingRepository } from '../db/mapping.js';
 import { addToFunnelRollup } from '../db/perf.js';
@@ -671,7 +677,7 @@ async function importRecords<R extends LeadRecord | OpportunityRecord>(
     (work) =>
       inBulkSession(ctx.databaseUrl, ctx.now, async (session) => {
         // biome-ignore lint/suspicious/noExplicitAny: the record types are the table's columns
-        const rows = recordTable<any>(session, table, 'externalId', columns, uuidv7, types);
+        const rows = recordTable<any>(session, table, 'externalId', columns, timeOrderedIds(), types);
         await work({
           claim: keyLedger(session),
           async write(batch) {

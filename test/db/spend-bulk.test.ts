@@ -3,7 +3,7 @@
 // the database itself: the index is back with the migration's own SQL and serves queries; a
 // rolled-back import leaves it as it was; small imports and PostgreSQL never touch it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openBulkSession } from '../../src/db/bulk.js';
+import { openBulkSession, timeOrderedIds } from '../../src/db/bulk.js';
 import { type NewSpend, spendWriter } from '../../src/db/spend-bulk.js';
 import { createTestDatabase, provider, type TestDatabase } from '../support/db.js';
 
@@ -112,5 +112,19 @@ describe.runIf(provider() === 'postgresql')('Spend indexes during a large import
     );
     expect(inside.map((i) => i.indexname)).toContain(PER_CAMPAIGN);
     await writer.rollback();
+  });
+});
+
+describe('ids of rows written in bulk', () => {
+  it('are UUIDv7s, unique and in the order they were made, within a millisecond too', () => {
+    const next = timeOrderedIds();
+    const ids = Array.from({ length: 5000 }, () => next());
+    for (const id of ids)
+      expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect([...ids].sort()).toEqual(ids);
+    // Their first 48 bits are the time they were made, in milliseconds.
+    const ms = Number.parseInt((ids[0] as string).replace(/-/g, '').slice(0, 12), 16);
+    expect(Math.abs(ms - Date.now())).toBeLessThan(60_000);
   });
 });
