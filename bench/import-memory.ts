@@ -4,10 +4,13 @@
 // is the process's high-water mark (getrusage), rows/s is the file's rows over the command's
 // wall time (migration check, import, alert evaluation).
 // Targets: peak RSS < 300 MB for both sizes, >= 35,000 rows/s. BENCH_MEMORY_ROWS
-// (default "1000000,5000000") picks the sizes.
+// (default "1000000,5000000") picks the sizes. Each line also gives the import's CPU seconds
+// (user + system) and the load average around it: on a shared machine wall-clock rows/s
+// follows the load, CPU seconds compare runs. BENCH_TRACE_MS=N passes to the child (its
+// memory every N ms).
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createClock } from '../src/clock.js';
 import { openDatabase } from '../src/db/client.js';
@@ -29,6 +32,7 @@ const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 interface Outcome {
   code: number;
   seconds: number;
+  cpuSeconds: number;
   maxRssKb: number;
 }
 
@@ -75,11 +79,15 @@ try {
     );
     await database.close();
 
+    const loadBefore = loadavg()[0] as number;
     const { outcome, output } = await runChild(['import', 'spend', file, '--team', TEAM, '--unlocked'], {
       DATABASE_URL: scratch.url,
       MO_NOW: NOW,
       LOG_LEVEL: 'warn',
     });
+    const load = `load ${loadBefore.toFixed(1)} -> ${(loadavg()[0] as number).toFixed(1)}`;
+    if (process.env.BENCH_TRACE_MS)
+      for (const l of output.split('\n')) if (l.startsWith('TRACE ')) console.log(`    ${l}`);
     const progressLines = output.split('\n').filter((l) => / rows\/s, /.test(l)).length;
     const check = openDatabase(scratch.url);
     const [stored] = await check.db.$queryRawUnsafe<{ n: bigint | number; total: bigint | number | null }[]>(
@@ -100,6 +108,7 @@ try {
     console.log(
       `  ${fmt(rows).padStart(9)} rows (stored and summed: ${complete ? 'ok' : 'WRONG'}): ` +
         `${outcome.seconds.toFixed(1)} s, ${fmt(rate)} rows/s (>= ${fmt(TARGET_RATE)}), ` +
+        `${outcome.cpuSeconds.toFixed(1)} CPU s (${fmt(rows / outcome.cpuSeconds)} rows per CPU s), ${load}, ` +
         `peak RSS ${fmt(peakMb)} MB (< ${TARGET_RSS_MB} MB), ${progressLines} progress lines  ${pass ? 'PASS' : 'FAIL'}`,
     );
   }
