@@ -193,14 +193,24 @@ export function closeCommitment(c: CommitmentState): RollupCell[] {
 
 /** Sums cells per (date, category, status), dropping none: a zero still marks a category in use. */
 export function mergeCells(cells: RollupCell[]): RollupCell[] {
-  const sums = new Map<string, RollupCell>();
+  // Found by day, category and status in nested maps, not by a key string built per cell:
+  // an import merges a cell for every row it reads.
+  const merged: RollupCell[] = [];
+  const byDate = new Map<string, Map<string, Map<string, RollupCell>>>();
   for (const c of cells) {
-    const key = `${c.date}\u001f${c.category}\u001f${c.status}`;
-    const s = sums.get(key);
-    if (s) s.amountMinor += c.amountMinor;
-    else sums.set(key, { ...c });
+    let categories = byDate.get(c.date);
+    if (!categories) byDate.set(c.date, (categories = new Map()));
+    let statuses = categories.get(c.category);
+    if (!statuses) categories.set(c.category, (statuses = new Map()));
+    const sum = statuses.get(c.status);
+    if (sum) sum.amountMinor += c.amountMinor;
+    else {
+      const first = { ...c };
+      statuses.set(c.status, first);
+      merged.push(first);
+    }
   }
-  return [...sums.values()];
+  return merged;
 }
 
 /** A commitment as /mo spend commitments and the export show it. */
