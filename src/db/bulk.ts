@@ -59,7 +59,8 @@ export function timeOrderedIds(): () => string {
       randomFillSync(pool);
       at = 0;
     }
-    const random = pool.subarray(at, (at += 16));
+    const random = pool.subarray(at, at + 16);
+    at += 16;
     const now = Date.now();
     if (now > msecs) {
       // As uuid does: a random start for the millisecond's counter, counting up within it.

@@ -203,11 +203,20 @@ export function spendWriter(
   let cellCount = 0;
   const cellFor = (d: RollupDelta): RollupCell => {
     let days = cells.get(d.teamId);
-    if (!days) cells.set(d.teamId, (days = new Map()));
+    if (!days) {
+      days = new Map();
+      cells.set(d.teamId, days);
+    }
     let categories = days.get(d.date);
-    if (!categories) days.set(d.date, (categories = new Map()));
+    if (!categories) {
+      categories = new Map();
+      days.set(d.date, categories);
+    }
     let statuses = categories.get(d.category);
-    if (!statuses) categories.set(d.category, (statuses = new Map()));
+    if (!statuses) {
+      statuses = new Map();
+      categories.set(d.category, statuses);
+    }
     let cell = statuses.get(d.status);
     if (!cell) {
       const { teamId, date, category, status } = d;

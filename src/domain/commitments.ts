@@ -199,9 +199,15 @@ export function mergeCells(cells: RollupCell[]): RollupCell[] {
   const byDate = new Map<string, Map<string, Map<string, RollupCell>>>();
   for (const c of cells) {
     let categories = byDate.get(c.date);
-    if (!categories) byDate.set(c.date, (categories = new Map()));
+    if (!categories) {
+      categories = new Map();
+      byDate.set(c.date, categories);
+    }
     let statuses = categories.get(c.category);
-    if (!statuses) categories.set(c.category, (statuses = new Map()));
+    if (!statuses) {
+      statuses = new Map();
+      categories.set(c.category, statuses);
+    }
     const sum = statuses.get(c.status);
     if (sum) sum.amountMinor += c.amountMinor;
     else {
