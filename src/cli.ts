@@ -394,6 +394,7 @@ export const VERBS: Verb[] = [
           category: values.category,
           dryRun: values['dry-run'],
           encoding: parseEncoding(values.encoding),
+          ownProcess: true,
           // The server's operator is an admin: --unlocked lets a file change a locked month (audited).
           lock: {
             today: todayIn(mo, settings.timezone),

@@ -142,7 +142,9 @@ const cellSum = (cell: RollupCell): bigint => cell.big + BigInt(cell.small);
  * Nothing outside the transaction sees the difference: readers keep their snapshot (WAL), a
  * rollback restores the index, and the index is built from the same SQL the migration wrote.
  * Unique indexes stay (they check the keys as rows go in). PostgreSQL keeps its indexes: there
- * dropping one would lock the table against readers for the whole import.
+ * dropping one would lock the table against readers for the whole import. Only a process of
+ * its own asks for this (`mo import`): the rebuild is one synchronous statement over the whole
+ * table, which in `mo serve` would hold up the event loop Slack's acks need.
  */
 export interface DeferIndexes {
   /** Rows inserted before the indexes are dropped (small imports never rebuild them). */
@@ -156,8 +158,8 @@ export interface DeferIndexes {
 
 export const DEFER_INDEXES: DeferIndexes = { afterRows: 20_000, tableShare: 0.25 };
 
-function indexDeferral(session: BulkSession, options: DeferIndexes) {
-  if (session.provider !== 'sqlite')
+function indexDeferral(session: BulkSession, options: DeferIndexes | undefined) {
+  if (!options || session.provider !== 'sqlite')
     return { beforeInsert: async (_rows: number) => {}, rebuild: async () => {} };
   let inserted = 0;
   let state: { rowsBefore: number; dropped: { name: string; sql: string }[] | null } | undefined;
@@ -192,7 +194,8 @@ function indexDeferral(session: BulkSession, options: DeferIndexes) {
 
 export function spendWriter(
   session: BulkSession,
-  deferIndexes: DeferIndexes = DEFER_INDEXES,
+  /** Set the non-unique indexes aside past these many rows (see DeferIndexes); never without it. */
+  deferIndexes?: DeferIndexes,
 ): SpendBulkWriter {
   const deferral = indexDeferral(session, deferIndexes);
   const newId = timeOrderedIds();

@@ -20,7 +20,7 @@ import {
 import type { Db } from '../db/client.js';
 import { mappingRepository } from '../db/mapping.js';
 import { addToFunnelRollup } from '../db/perf.js';
-import { type NewSpend, openSpendBulkWriter, type StoredSpend } from '../db/spend-bulk.js';
+import { DEFER_INDEXES, type NewSpend, openSpendBulkWriter, type StoredSpend } from '../db/spend-bulk.js';
 import { clockStamped } from '../db/stamps.js';
 import type { IsoDate } from '../domain/calendar.js';
 import { canonicalCategory, categoryKey, normalizeCategory, topOf } from '../domain/category.js';
@@ -120,6 +120,11 @@ export interface ImportContext {
    * --unlocked, audited). Without it nothing is locked (the demo's own data).
    */
   lock?: { today: IsoDate; lockDays: number; unlocked?: boolean };
+  /**
+   * A process of its own (`mo import`), not `mo serve`: a large spend file may set Spend's
+   * non-unique indexes aside and rebuild them before the commit (src/db/spend-bulk.ts).
+   */
+  ownProcess?: boolean;
 }
 
 export interface ImportResult extends ImportCounts {
@@ -435,7 +440,11 @@ export async function importSpend(ctx: ImportContext): Promise<ImportResult> {
     return locked;
   };
   const inTransaction: InTransaction<SpendRecord> = async (work) => {
-    const writer = await openSpendBulkWriter(ctx.databaseUrl, ctx.now);
+    const writer = await openSpendBulkWriter(
+      ctx.databaseUrl,
+      ctx.now,
+      ctx.ownProcess ? DEFER_INDEXES : undefined,
+    );
     // A team's first import cannot match stored rows: skip the per-batch look-ups. (The
     // writer holds the write lock, so no other import can add this team's rows meanwhile.)
     const firstImport = !(await writer.hasSpend(ctx.teamId));

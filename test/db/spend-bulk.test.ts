@@ -4,7 +4,7 @@
 // rolled-back import leaves it as it was; small imports and PostgreSQL never touch it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openBulkSession, timeOrderedIds } from '../../src/db/bulk.js';
-import { type NewSpend, spendWriter } from '../../src/db/spend-bulk.js';
+import { DEFER_INDEXES, type NewSpend, spendWriter } from '../../src/db/spend-bulk.js';
 import { createTestDatabase, provider, type TestDatabase } from '../support/db.js';
 
 let t: TestDatabase;
@@ -82,15 +82,17 @@ describe.runIf(provider() === 'sqlite')('setting Spend indexes aside during a la
     expect(await t.mo.db.spend.count()).toBe(count);
   });
 
-  it('keeps the index while the import is small, or small beside the rows already stored', async () => {
+  it('keeps the index while the import is small, or small beside the rows already stored, or unasked', async () => {
     for (const options of [
+      undefined,
       { afterRows: 1000, tableShare: 0 },
       // 25 rows are stored (the first test): 10 new rows are less than a half of them.
       { afterRows: 1, tableShare: 0.5 },
     ]) {
       const session = await openBulkSession(t.mo.databaseUrl, NOW);
       const writer = spendWriter(session, options);
-      await writer.insert(rows(`T0SMALL${options.afterRows}`, 10));
+      // Unasked (mo serve), even more rows than `mo import` sets the index aside after.
+      await writer.insert(rows(`T0SMALL${options?.afterRows}`, options ? 10 : DEFER_INDEXES.afterRows + 1));
       const inside = await session.all<{ name: string }>(
         `SELECT "name" FROM "sqlite_master" WHERE "type" = 'index' AND "tbl_name" = 'Spend'`,
         [],
