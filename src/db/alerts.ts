@@ -402,14 +402,18 @@ export function alertRepository(db: Db) {
         ...(snoozed.length ? { lineId: { notIn: snoozed.map((s) => s.lineId) } } : {}),
       };
       const [alerts, total] = await Promise.all([
-        db.alert.findMany({ where, orderBy: { raisedAt: 'desc' }, take: options.take }),
+        db.alert.findMany({ where, orderBy: [{ raisedAt: 'desc' }, { id: 'desc' }], take: options.take }),
         db.alert.count({ where }),
       ]);
       return { alerts, total };
     },
 
     async history(teamId: string, limit = 20): Promise<AlertRow[]> {
-      return db.alert.findMany({ where: { teamId }, orderBy: { raisedAt: 'desc' }, take: limit });
+      return db.alert.findMany({
+        where: { teamId },
+        orderBy: [{ raisedAt: 'desc' }, { id: 'desc' }],
+        take: limit,
+      });
     },
 
     /** Categories of budget lines in [start, end] with an alert not yet resolved. */

@@ -35,7 +35,8 @@ export async function recordAudit(db: Db, event: AuditInput): Promise<void> {
 export function auditRepository(db: Db) {
   return {
     record: (event: AuditInput) => recordAudit(db, event),
+    /** Newest first; the time-ordered id orders events written in the same tick of Mo's clock. */
     recent: (teamId: string, take = 50) =>
-      db.auditEvent.findMany({ where: { teamId }, orderBy: { createdAt: 'desc' }, take }),
+      db.auditEvent.findMany({ where: { teamId }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take }),
   };
 }

@@ -149,7 +149,7 @@ export function jobRepository(db: Db) {
           ...(options.teamId ? { teamId: options.teamId } : {}),
           ...(options.includeTicks ? {} : { job: { not: TICK_JOB } }),
         },
-        orderBy: [{ slot: 'desc' }, { startedAt: 'desc' }],
+        orderBy: [{ slot: 'desc' }, { startedAt: 'desc' }, { id: 'desc' }],
         take: options.limit ?? 20,
       });
     },

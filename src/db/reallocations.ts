@@ -73,7 +73,10 @@ export function reallocationRepository(db: Db) {
     },
 
     open(teamId: string) {
-      return db.budgetMove.findMany({ where: { teamId, status: 'pending' }, orderBy: { createdAt: 'asc' } });
+      return db.budgetMove.findMany({
+        where: { teamId, status: 'pending' },
+        orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+      });
     },
 
     /**

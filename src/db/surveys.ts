@@ -51,13 +51,13 @@ export function surveyRepository(db: Db) {
     },
 
     list: (teamId: string, take = 20): Promise<SurveyRow[]> =>
-      db.survey.findMany({ where: { teamId }, orderBy: { createdAt: 'desc' }, take }),
+      db.survey.findMany({ where: { teamId }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take }),
 
     /** The open survey most recently started (the default for close and results). */
     latest: (teamId: string, open?: boolean): Promise<SurveyRow | null> =>
       db.survey.findFirst({
         where: { teamId, ...(open ? { closedAt: null } : {}) },
-        orderBy: { createdAt: 'desc' },
+        orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
       }),
 
     /** The last closed survey of the same template before this one. */
@@ -69,7 +69,7 @@ export function surveyRepository(db: Db) {
           closedAt: { not: null },
           createdAt: { lt: survey.createdAt },
         },
-        orderBy: { createdAt: 'desc' },
+        orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
       }),
 
     /** Open surveys across workspaces: the scheduler's reminders and closes. */

@@ -44,7 +44,7 @@ export function tokenRepository(db: Db, clock: Clock) {
     list(teamId: string) {
       return db.apiToken.findMany({
         where: { teamId },
-        orderBy: { createdAt: 'desc' },
+        orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
         select: {
           id: true,
           label: true,
