@@ -1,6 +1,6 @@
 // Registers /mo and every button and modal Mo answers on a Bolt app. Listeners are thin:
 // they ack at once, then call the same handlers `mo run` and the tests use.
-import type { App, BlockAction, ButtonAction, StaticSelectAction } from '@slack/bolt';
+import type { App, BlockAction, ButtonAction, RespondFn, StaticSelectAction } from '@slack/bolt';
 import type { Logger } from '@slack/logger';
 import type { WebClient } from '@slack/web-api';
 import { renderChart } from '../src/charts/render.js';
@@ -9,6 +9,7 @@ import { normalizeCategory } from '../src/domain/category.js';
 import { isUserError } from '../src/domain/errors.js';
 import { currencyChangeRefusal, parseAmount } from '../src/domain/money.js';
 import { type AlertAction, actOnAlert } from '../src/services/alerts.js';
+import { categoryByRef } from '../src/services/budget.js';
 import { budgetBurnUp } from '../src/services/charts.js';
 import { todayIn } from '../src/services/mo.js';
 import { approveMove, type BudgetMoveRow, rejectMove } from '../src/services/reallocation.js';
@@ -26,6 +27,7 @@ import { postToResponseUrl, responseUrlOf, withResponseUrl } from '../src/slack/
 import { stateChecked, stateUsers, stateValue, type ViewStateValues } from '../src/slack/view-state.js';
 import { alertBudgetView } from './alerts.js';
 import { budgetEditView, showBudget } from './budget.js';
+import { answerClick } from './clicks.js';
 import { importSharedFile } from './file-import.js';
 import { type HomeRefresher, registerHome } from './home.js';
 import { registerPerfActions } from './perf.js';
@@ -86,50 +88,56 @@ export function registerCommands(
     channelId: body.channel?.id ?? '',
   });
 
-  app.action<BlockAction<ButtonAction>>(ACTION.budgetShare, async ({ ack, body, action, respond }) => {
-    await ack();
-    const ref = decodeRef(action.value);
-    const who = userOf(body);
-    const msg = await showBudget(
-      env,
-      who,
-      { period: ref.period, category: ref.category },
-      { sharedBy: who.userId },
-    );
-    await respond({ response_type: 'in_channel', replace_original: false, ...msg });
-  });
-
-  const redraw = async (
-    body: BlockAction,
-    value: string | undefined,
-    respond: (m: object) => Promise<unknown>,
-  ) => {
+  const budgetClick = answerClick(log);
+  /** The view a budget value names; a drill option's category key is looked up in the workspace. */
+  const budgetView = async (who: { teamId: string }, value: string | undefined) => {
     const ref = decodeRef(value);
-    const msg = await showBudget(env, userOf(body), { period: ref.period, category: ref.category });
+    const category = ref.categoryRef
+      ? await categoryByRef(env.mo, who.teamId, ref.categoryRef, '/mo budget')
+      : ref.category;
+    return { period: ref.period, category };
+  };
+
+  app.action<BlockAction<ButtonAction>>(
+    ACTION.budgetShare,
+    budgetClick<ButtonAction>('budget share', async ({ body, action, respond }) => {
+      const who = userOf(body);
+      const msg = await showBudget(env, who, await budgetView(who, action.value), { sharedBy: who.userId });
+      await respond({ response_type: 'in_channel', replace_original: false, ...msg });
+    }),
+  );
+
+  const redraw = async (body: BlockAction, value: string | undefined, respond: RespondFn) => {
+    const who = userOf(body);
+    const msg = await showBudget(env, who, await budgetView(who, value));
     await respond({ response_type: 'ephemeral', replace_original: true, ...msg });
   };
-  app.action<BlockAction<StaticSelectAction>>(ACTION.budgetDrill, async ({ ack, body, action, respond }) => {
-    await ack();
-    await redraw(body, action.selected_option.value, respond);
-  });
-  app.action<BlockAction<ButtonAction>>(ACTION.budgetBack, async ({ ack, body, action, respond }) => {
-    await ack();
-    await redraw(body, action.value, respond);
-  });
+  app.action<BlockAction<StaticSelectAction>>(
+    ACTION.budgetDrill,
+    budgetClick<StaticSelectAction>('budget drill-down', ({ body, action, respond }) =>
+      redraw(body, action.selected_option?.value, respond),
+    ),
+  );
+  app.action<BlockAction<ButtonAction>>(
+    ACTION.budgetBack,
+    budgetClick<ButtonAction>('budget back', ({ body, action, respond }) =>
+      redraw(body, action.value, respond),
+    ),
+  );
 
   app.action<BlockAction<ButtonAction>>(
     ACTION.budgetChart,
-    async ({ ack, body, action, respond, client }) => {
-      await ack();
+    budgetClick<ButtonAction>('budget chart', async ({ body, action, respond, client }) => {
       const reply = (text: string) => respond({ response_type: 'ephemeral', replace_original: false, text });
       const who = userOf(body);
-      const ref = decodeRef(action.value);
+      const view = await budgetView(who, action.value);
       let chart: ChartFile;
       try {
         const settings = await workspaceFor(env, who);
-        const spec = await budgetBurnUp(env.mo, settings, { period: ref.period, category: ref.category });
+        const spec = await budgetBurnUp(env.mo, settings, view);
         chart = { ...spec, png: (await renderChart(spec.spec)).png };
       } catch (e) {
+        if (isUserError(e)) throw e;
         log.error('budget chart failed to render', e);
         return void (await reply(
           ':warning: The chart is missing: Mo could not draw it. The figures above stand.',
@@ -137,7 +145,7 @@ export function registerCommands(
       }
       await uploadToDm(client, who.userId, [chart], `${chart.title}`);
       await reply(`:chart_with_upwards_trend: ${chart.title}: sent to you in a DM with Mo.`);
-    },
+    }),
   );
 
   registerPerfActions(app, env, log);
@@ -215,24 +223,15 @@ export function registerCommands(
     );
   });
 
-  app.action<BlockAction<ButtonAction>>(ACTION.budgetEdit, async ({ ack, body, action, respond, client }) => {
-    await ack();
-    const who = userOf(body);
-    try {
+  app.action<BlockAction<ButtonAction>>(
+    ACTION.budgetEdit,
+    budgetClick<ButtonAction>('opening the budget editor', async ({ body, action, client }) => {
+      const who = userOf(body);
       await requireAdmin(env, who, 'change the budget');
-      const ref = decodeRef(action.value);
-      const view = await budgetEditView(
-        env,
-        who,
-        { period: ref.period, category: ref.category },
-        body.response_url,
-      );
+      const view = await budgetEditView(env, who, await budgetView(who, action.value), body.response_url);
       await client.views.open({ trigger_id: body.trigger_id, view });
-    } catch (e) {
-      const reply = errorReply(e, log, 'opening the budget editor failed');
-      await respond({ response_type: 'ephemeral', replace_original: false, ...reply });
-    }
-  });
+    }),
+  );
 
   // A budget move's DM or Home tab: Approve settles it when both sides have; Reject asks why
   // in a modal. A click on the Home tab has no message to answer: the tab is republished

@@ -4,13 +4,21 @@ import type { App, BlockAction, ButtonAction, RespondFn, StaticSelectAction } fr
 import type { Logger } from '@slack/logger';
 import { z } from 'zod';
 import { renderChart } from '../src/charts/render.js';
-import { funnelReport, perfChart, perfReport, setNotMarketing } from '../src/services/perf.js';
+import { isUserError } from '../src/domain/errors.js';
+import {
+  funnelReport,
+  perfCategoryByRef,
+  perfChart,
+  perfReport,
+  setNotMarketing,
+} from '../src/services/perf.js';
 import { textMessage } from '../src/slack/blocks/common.js';
 import { decodePerfRef, funnelMessage, perfMessage } from '../src/slack/blocks/perf.js';
 import { type ChartFile, uploadToDm } from '../src/slack/files.js';
 import { ACTION } from '../src/slack/ids.js';
 import { escapeMrkdwn } from '../src/slack/mrkdwn.js';
 import { looksLikePeriod, takeFlags } from './args.js';
+import { answerClick } from './clicks.js';
 import {
   type CommandEnv,
   type CommandRequest,
@@ -115,40 +123,55 @@ export function registerPerfActions(app: App, env: CommandEnv, log: Logger): voi
     teamId: body.team?.id ?? body.user.team_id ?? '',
     userId: body.user.id,
   });
-  app.action<BlockAction<ButtonAction>>(ACTION.perfShare, async ({ ack, body, action, respond }) => {
-    await ack();
-    const who = userOf(body);
-    const msg = await showPerf(env, who, decodePerfRef(action.value), { sharedBy: who.userId });
-    await respond({ response_type: 'in_channel', replace_original: false, ...msg });
-  });
+  const click = answerClick(log);
+  /** The view a perf value names; a drill option's category key is looked up in the workspace. */
+  const perfView = async (who: { teamId: string }, value: string | undefined) => {
+    const { categoryRef, ...ref } = decodePerfRef(value);
+    return categoryRef ? { ...ref, category: await perfCategoryByRef(env.mo, who.teamId, categoryRef) } : ref;
+  };
+  app.action<BlockAction<ButtonAction>>(
+    ACTION.perfShare,
+    click<ButtonAction>('perf share', async ({ body, action, respond }) => {
+      const who = userOf(body);
+      const msg = await showPerf(env, who, await perfView(who, action.value), { sharedBy: who.userId });
+      await respond({ response_type: 'in_channel', replace_original: false, ...msg });
+    }),
+  );
   const redraw = async (body: BlockAction, value: string | undefined, respond: RespondFn) => {
-    const msg = await showPerf(env, userOf(body), decodePerfRef(value));
+    const who = userOf(body);
+    const msg = await showPerf(env, who, await perfView(who, value));
     await respond({ response_type: 'ephemeral', replace_original: true, ...msg });
   };
-  app.action<BlockAction<StaticSelectAction>>(ACTION.perfDrill, async ({ ack, body, action, respond }) => {
-    await ack();
-    await redraw(body, action.selected_option.value, respond);
-  });
-  app.action<BlockAction<ButtonAction>>(ACTION.perfBack, async ({ ack, body, action, respond }) => {
-    await ack();
-    await redraw(body, action.value, respond);
-  });
-  app.action<BlockAction<ButtonAction>>(ACTION.perfChart, async ({ ack, body, action, respond, client }) => {
-    await ack();
-    const reply = (text: string) => respond({ response_type: 'ephemeral', replace_original: false, text });
-    const who = userOf(body);
-    let chart: ChartFile;
-    try {
-      const settings = await workspaceFor(env, who);
-      const spec = perfChart(await perfReport(env.mo, settings, decodePerfRef(action.value)));
-      chart = { ...spec, png: (await renderChart(spec.spec)).png };
-    } catch (e) {
-      log.error('perf chart failed to render', e);
-      return void (await reply(
-        ':warning: The chart is missing: Mo could not draw it. The figures above stand.',
-      ));
-    }
-    await uploadToDm(client, who.userId, [chart], chart.title);
-    await reply(`:chart_with_upwards_trend: ${chart.title}: sent to you in a DM with Mo.`);
-  });
+  app.action<BlockAction<StaticSelectAction>>(
+    ACTION.perfDrill,
+    click<StaticSelectAction>('perf drill-down', ({ body, action, respond }) =>
+      redraw(body, action.selected_option?.value, respond),
+    ),
+  );
+  app.action<BlockAction<ButtonAction>>(
+    ACTION.perfBack,
+    click<ButtonAction>('perf back', ({ body, action, respond }) => redraw(body, action.value, respond)),
+  );
+  app.action<BlockAction<ButtonAction>>(
+    ACTION.perfChart,
+    click<ButtonAction>('perf chart', async ({ body, action, respond, client }) => {
+      const reply = (text: string) => respond({ response_type: 'ephemeral', replace_original: false, text });
+      const who = userOf(body);
+      const view = await perfView(who, action.value);
+      let chart: ChartFile;
+      try {
+        const settings = await workspaceFor(env, who);
+        const spec = perfChart(await perfReport(env.mo, settings, view));
+        chart = { ...spec, png: (await renderChart(spec.spec)).png };
+      } catch (e) {
+        if (isUserError(e)) throw e;
+        log.error('perf chart failed to render', e);
+        return void (await reply(
+          ':warning: The chart is missing: Mo could not draw it. The figures above stand.',
+        ));
+      }
+      await uploadToDm(client, who.userId, [chart], chart.title);
+      await reply(`:chart_with_upwards_trend: ${chart.title}: sent to you in a DM with Mo.`);
+    }),
+  );
 }

@@ -60,6 +60,14 @@ export function renderChart(spec: TopLevelSpec, scale = 2): Promise<RenderedChar
   return chartPool().render(spec, scale);
 }
 
+// Characters XML 1.0 forbids (C0 controls but tab and newlines, U+FFFE/FFFF, lone surrogates):
+// vega writes a category's or campaign's name into the SVG as it is, and resvg refuses the
+// whole document over one of them.
+const NOT_XML =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: these are the characters removed
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const xmlSafe = (svg: string) => svg.replace(NOT_XML, '');
+
 /** Draws a chart on the calling thread (the pool's workers call this; ~100 ms of CPU). */
 export async function drawChart(spec: TopLevelSpec, scale = 2): Promise<RenderedChart> {
   const { spec: vegaSpec } = compile({
@@ -68,7 +76,7 @@ export async function drawChart(spec: TopLevelSpec, scale = 2): Promise<Rendered
   } as TopLevelSpec);
   const view = new View(parse(vegaSpec), { renderer: 'none' });
   try {
-    const svg = await view.toSVG();
+    const svg = xmlSafe(await view.toSVG());
     const resvg = new Resvg(svg, {
       fitTo: { mode: 'zoom', value: scale },
       background: 'white',

@@ -54,3 +54,22 @@ export function canonicalCategory(category: string, known: Iterable<string>): st
   for (const k of known) if (categoryKey(k) === key) return k;
   return category;
 }
+
+/**
+ * A short, stable stand-in for a category in a Slack option value (at most 75 characters,
+ * where a category may have 100, each of which JSON may spell with up to 6): FNV-1a 64 over
+ * the case-folded name, 16 hex digits. The click is resolved against the workspace's own
+ * categories, so a key that no longer matches one is refused, never guessed.
+ */
+export function categoryRef(category: string): string {
+  const key = categoryKey(category);
+  let hash = 0xcbf29ce484222325n;
+  for (let i = 0; i < key.length; i++) {
+    hash ^= BigInt(key.charCodeAt(i));
+    hash = (hash * 0x100000001b3n) & 0xffffffffffffffffn;
+  }
+  return hash.toString(16).padStart(16, '0');
+}
+
+export const isCategoryRef = (text: unknown): text is string =>
+  typeof text === 'string' && /^[0-9a-f]{16}$/.test(text);

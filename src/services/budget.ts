@@ -14,10 +14,11 @@ import {
   CategoryError,
   canonicalCategory,
   categoryKey,
+  categoryRef,
   isWithin,
   normalizeCategory,
 } from '../domain/category.js';
-import { UserError } from '../domain/errors.js';
+import { NotFoundError, UserError } from '../domain/errors.js';
 import { phasePlan } from '../domain/phasing.js';
 import { unknownCategory } from '../domain/spend.js';
 import { type Mo, todayIn } from './mo.js';
@@ -47,6 +48,23 @@ export async function resolveCategory(mo: Mo, teamId: string, text: string): Pro
     );
   }
   return canonical;
+}
+
+/**
+ * The category a drill-down option names by its short key (`categoryRef`), spelled the
+ * workspace's way; refused when none of the workspace's categories has that key any more.
+ */
+export async function categoryByRef(mo: Mo, teamId: string, ref: string, command: string): Promise<string> {
+  return findByRef(await knownCategories(mo, teamId), ref, command);
+}
+
+export function findByRef(known: string[], ref: string, command: string): string {
+  const found = known.find((c) => categoryRef(c) === ref);
+  if (found === undefined)
+    throw new NotFoundError(
+      `That category has no plan, spend or leads any more, so Mo cannot show it. Run \`${command}\` again for the categories there are now.`,
+    );
+  return found;
 }
 
 /**

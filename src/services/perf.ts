@@ -28,7 +28,7 @@ import {
   stageConversions,
   targetFor,
 } from '../domain/perf.js';
-import { knownCategories } from './budget.js';
+import { findByRef, knownCategories } from './budget.js';
 import type { ChartSpec } from './charts.js';
 import { type Mo, todayIn } from './mo.js';
 
@@ -64,6 +64,11 @@ async function perfCategories(mo: Mo, teamId: string): Promise<string[]> {
     for (const k of [c, topOf(c)]) if (!seen.has(categoryKey(k))) seen.set(categoryKey(k), k);
   }
   return [...seen.values()].sort((a, b) => a.localeCompare(b));
+}
+
+/** The category a perf drill-down option names by its short key, spelled the workspace's way. */
+export async function perfCategoryByRef(mo: Mo, teamId: string, ref: string): Promise<string> {
+  return findByRef(await perfCategories(mo, teamId), ref, '/mo perf');
 }
 
 /** A category a person typed, spelled the workspace's way; refused when nothing is filed under it. */

@@ -7,6 +7,7 @@ import { apology, type Logger, logBug } from '../log.js';
 import type { Message } from './blocks/common.js';
 import { textMessage } from './blocks/common.js';
 import { errorModal } from './blocks/modals.js';
+import { StaleButtonError } from './blocks/refs.js';
 import { escapeMrkdwn } from './mrkdwn.js';
 
 /** The ephemeral text for a user error; a usage error adds the usage line. */
@@ -19,6 +20,19 @@ export function userErrorText(error: UserError, usage?: string): string {
         ? `\nUsage: \`${usage}\``
         : '\nTry `/mo help` for the list of commands.';
   return `:warning: ${escapeMrkdwn(error.message)}${line}`;
+}
+
+/**
+ * The reply to a failed button or menu click. A value Mo cannot read (an old message's, a
+ * forged one) is input, not a bug: logged at warn and answered with what to do instead.
+ */
+export function actionErrorReply(
+  error: unknown,
+  logger: Pick<Logger, 'error' | 'warn'>,
+  what: string,
+): Message {
+  if (error instanceof StaleButtonError) logger.warn(`${what}: ${error.message}`);
+  return errorReply(error, logger, what);
 }
 
 /** The reply to any failure of a command or button: what to fix, or an apology for a bug. */

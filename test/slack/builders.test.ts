@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { helpMessage } from '../../commands/router.js';
 import { computeBudget } from '../../src/domain/budget.js';
 import { fiscalQuarter } from '../../src/domain/calendar.js';
+import { categoryRef } from '../../src/domain/category.js';
 import {
   budgetMessage,
   decodeRef,
@@ -13,6 +14,7 @@ import {
 } from '../../src/slack/blocks/budget.js';
 import { codeSections } from '../../src/slack/blocks/common.js';
 import { budgetEditModal, settingsModal, spendAddModal } from '../../src/slack/blocks/modals.js';
+import { StaleButtonError } from '../../src/slack/blocks/refs.js';
 import { escapeMrkdwn } from '../../src/slack/mrkdwn.js';
 import { messageToText } from '../../src/slack/render-text.js';
 import { validateBlocks, validateView } from '../support/fake-slack.js';
@@ -70,7 +72,7 @@ describe('budgetMessage', () => {
     const drill = (
       msg.blocks.at(-1) as { elements: { type: string; options?: { value: string }[] }[] }
     ).elements.find((e) => e.type === 'static_select');
-    expect(drill?.options?.map((o) => decodeRef(o.value).category)).toEqual(['Paid Media']);
+    expect(drill?.options?.map((o) => decodeRef(o.value).categoryRef)).toEqual([categoryRef('paid media')]);
     const member = budgetMessage(report, { currency: 'USD', canEdit: false });
     expect(JSON.stringify(member.blocks)).not.toContain('Edit plan');
   });
@@ -113,7 +115,29 @@ describe('small builders', () => {
       period: 'FY2027',
       category: 'Paid Media',
     });
-    expect(() => decodeRef('{}')).toThrow();
+    expect(() => decodeRef('{}')).toThrow(StaleButtonError);
+    expect(() => decodeRef('not json')).toThrow(StaleButtonError);
+  });
+
+  it('keeps every button value within 2,000 characters for a 100-character category JSON escapes most', () => {
+    // Each control character is six characters in JSON: the worst a category can be.
+    const worst = `${'\u0001'.repeat(98)}/\u0001`;
+    const focused = computeBudget({
+      period,
+      today: '2026-09-15',
+      focus: worst,
+      months: [leaf(worst, 100n, 50n)],
+    });
+    const view = budgetMessage(focused, { currency: 'USD', canEdit: true });
+    expect(validateBlocks(view.blocks, 'message')).toEqual([]);
+    const buttons = (view.blocks.at(-1) as { elements: { value?: string }[] }).elements;
+    expect(buttons.map((b) => (b.value ?? '').length).every((n) => n > 500 && n <= 2000)).toBe(true);
+    expect(buttons.map((b) => decodeRef(b.value).category)).toEqual([
+      worst,
+      '\u0001'.repeat(98),
+      worst,
+      worst,
+    ]);
   });
 
   it('splits long preformatted text into sections under 3000 characters', () => {

@@ -3,6 +3,7 @@
 import type { StaticSelect } from '@slack/types';
 import type { BudgetReport, BudgetRow, BudgetStatus } from '../../domain/budget.js';
 import { pacing } from '../../domain/budget.js';
+import { categoryRef, isCategoryRef, MAX_CATEGORY_LENGTH } from '../../domain/category.js';
 import { formatMoney } from '../../domain/money.js';
 import { ACTION } from '../ids.js';
 import { escapeCode, escapeMrkdwn, truncate } from '../mrkdwn.js';
@@ -18,6 +19,7 @@ import {
   plain,
   section,
 } from './common.js';
+import { isPeriodKey, readValue, StaleButtonError } from './refs.js';
 
 export const STATUS_EMOJI: Record<BudgetStatus, string> = {
   'on plan': ':large_green_circle:',
@@ -38,18 +40,34 @@ export function formatVariance(pct: number | null): string {
   return `${whole > 0 ? '+' : ''}${whole} %`;
 }
 
-/** What a budget button carries: the view to show again (period key and category). */
+/**
+ * What a budget button carries: the view to show again (period key and category). A drill
+ * option carries the category by its short key instead (`categoryRef`): an option value
+ * holds 75 characters, a category 100.
+ */
 export interface BudgetViewRef {
   period: string;
   category: string | null;
+  /** The category's short key (a drill option's); resolved against the workspace's categories. */
+  categoryRef?: string;
 }
 
 export const encodeRef = (ref: BudgetViewRef) => JSON.stringify({ p: ref.period, c: ref.category });
+export const encodeDrillRef = (period: string, category: string) =>
+  JSON.stringify({ p: period, k: categoryRef(category) });
 
+/** A budget button's or drill option's value; a StaleButtonError when it is not one Mo wrote. */
 export function decodeRef(value: string | undefined): BudgetViewRef {
-  const parsed = JSON.parse(value ?? '{}') as { p?: unknown; c?: unknown };
-  if (typeof parsed.p !== 'string') throw new Error('budget button without a period');
-  return { period: parsed.p, category: typeof parsed.c === 'string' ? parsed.c : null };
+  const parsed = readValue(value, '/mo budget');
+  const { p, c, k } = parsed;
+  if (!isPeriodKey(p)) throw new StaleButtonError('/mo budget');
+  if (k !== undefined) {
+    if (!isCategoryRef(k)) throw new StaleButtonError('/mo budget');
+    return { period: p, category: null, categoryRef: k };
+  }
+  if (c !== null && c !== undefined && (typeof c !== 'string' || c.length > MAX_CATEGORY_LENGTH))
+    throw new StaleButtonError('/mo budget');
+  return { period: p, category: c ?? null };
 }
 
 const COLUMNS = ['Category', 'Planned', 'Actual', 'Committed', 'Available', 'Forecast', 'Var', 'Status'];
@@ -177,10 +195,9 @@ export function budgetMessage(report: BudgetReport, options: BudgetViewOptions):
         type: 'static_select',
         action_id: ACTION.budgetDrill,
         placeholder: plain('Drill into a category'),
-        // Categories are at most 100 characters, so the reference fits an option value (150).
         options: drillable.slice(0, LIMITS.selectOptions).map((r) => ({
           text: plain(r.category),
-          value: encodeRef({ period: period.key, category: r.category }),
+          value: encodeDrillRef(period.key, r.category),
         })),
       });
     }

@@ -20,7 +20,8 @@ export const LIMITS = {
   buttonText: 75,
   buttonValue: 2000,
   optionText: 75,
-  optionValue: 150,
+  /** Slack's docs now say 150; its types say 75: the stricter holds. */
+  optionValue: 75,
   modalTitle: 24,
   privateMetadata: 3000,
   contextElements: 10,

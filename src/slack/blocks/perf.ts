@@ -4,6 +4,7 @@
 import type { StaticSelect } from '@slack/types';
 import type { PerfGrouping } from '../../db/perf.js';
 import type { Period } from '../../domain/calendar.js';
+import { categoryRef, isCategoryRef, MAX_CATEGORY_LENGTH } from '../../domain/category.js';
 import { formatMoney } from '../../domain/money.js';
 import type {
   CohortFunnel,
@@ -27,6 +28,7 @@ import {
   plain,
   section,
 } from './common.js';
+import { isPeriodKey, readValue, StaleButtonError } from './refs.js';
 
 export interface PerfView {
   period: Period;
@@ -38,24 +40,36 @@ export interface PerfView {
   share: MarketingShare;
 }
 
-/** What a perf button carries: the view to show (period key, category, grouping). */
+/**
+ * What a perf button carries: the view to show (period key, category, grouping). A drill
+ * option carries the category by its short key (`categoryRef`): an option value holds 75
+ * characters, a category 100.
+ */
 export interface PerfRef {
   period: string;
   category: string | null;
   by: PerfGrouping;
+  /** The category's short key (a drill option's); resolved against the workspace's categories. */
+  categoryRef?: string;
 }
 
 export const encodePerfRef = (r: PerfRef) =>
   JSON.stringify({ p: r.period, c: r.category, b: r.by === 'campaign' ? 'c' : 'k' });
+const encodePerfDrillRef = (period: string, category: string) =>
+  JSON.stringify({ p: period, k: categoryRef(category), b: 'c' });
 
+/** A perf button's or drill option's value; a StaleButtonError when it is not one Mo wrote. */
 export function decodePerfRef(value: string | undefined): PerfRef {
-  const parsed = JSON.parse(value ?? '{}') as { p?: unknown; c?: unknown; b?: unknown };
-  if (typeof parsed.p !== 'string') throw new Error('perf button without a period');
-  return {
-    period: parsed.p,
-    category: typeof parsed.c === 'string' ? parsed.c : null,
-    by: parsed.b === 'c' ? 'campaign' : 'category',
-  };
+  const { p, c, b, k } = readValue(value, '/mo perf');
+  if (!isPeriodKey(p) || (b !== undefined && b !== 'c' && b !== 'k')) throw new StaleButtonError('/mo perf');
+  const by = b === 'c' ? 'campaign' : 'category';
+  if (k !== undefined) {
+    if (!isCategoryRef(k)) throw new StaleButtonError('/mo perf');
+    return { period: p, category: null, by, categoryRef: k };
+  }
+  if (c !== null && c !== undefined && (typeof c !== 'string' || c.length > MAX_CATEGORY_LENGTH))
+    throw new StaleButtonError('/mo perf');
+  return { period: p, category: c ?? null, by };
 }
 
 export const PERF_STATUS: Record<TargetStatus, { emoji: string; label: string }> = {
@@ -216,10 +230,9 @@ export function perfMessage(view: PerfView, options: PerfViewOptions = {}): Mess
         type: 'static_select',
         action_id: ACTION.perfDrill,
         placeholder: plain('Drill into a category'),
-        // Categories are at most 100 characters, so the reference fits an option value (150).
         options: view.rows.slice(0, LIMITS.selectOptions).map((r) => ({
           text: plain(r.category),
-          value: encodePerfRef({ period: period.key, category: r.category, by: 'campaign' }),
+          value: encodePerfDrillRef(period.key, r.category),
         })),
       });
     } else if (view.by === 'campaign') {
