@@ -25,6 +25,8 @@ interface FileInfo {
   name?: string;
   filetype?: string;
   size?: number;
+  /** `tombstone` once its owner deleted it. */
+  mode?: string;
   url_private_download?: string;
   shares?: Record<string, Record<string, { ts: string; thread_ts?: string }[]>>;
 }
@@ -46,7 +48,28 @@ export async function importSharedFile(
   log: Logger,
 ): Promise<void> {
   if (!firstTime(`${shared.fileId}:${shared.channelId}`)) return;
-  const info = (await client.files.info({ file: shared.fileId })).file as FileInfo | undefined;
+  // A file deleted (or unshared) before Mo reads it is an ordinary outcome, not a bug: the
+  // person who shared it hears so, and nothing is imported.
+  const gone = async (why: string) => {
+    log.warn(`shared file ${shared.fileId} is gone before Mo could read it (${why}): nothing imported`);
+    if (!shared.userId || !shared.channelId) return;
+    await client.chat
+      .postEphemeral({
+        channel: shared.channelId,
+        user: shared.userId,
+        text: 'The file you just shared is gone (deleted, or no longer shared with Mo), so Mo imported nothing from it. To import a CSV, share it again.',
+      })
+      .catch((e) => log.warn(`could not tell ${shared.userId} that file ${shared.fileId} is gone`, e));
+  };
+  let info: FileInfo | undefined;
+  try {
+    info = (await client.files.info({ file: shared.fileId })).file as FileInfo | undefined;
+  } catch (e) {
+    const code = (e as { data?: { error?: string } }).data?.error;
+    if (code === 'file_not_found' || code === 'file_deleted') return void (await gone(code));
+    throw e;
+  }
+  if (info?.mode === 'tombstone') return void (await gone('tombstone'));
   const name = info?.name ?? 'file';
   if (!info || !(info.filetype === 'csv' || name.toLowerCase().endsWith('.csv'))) return;
   const share = Object.values(info.shares ?? {})
@@ -76,6 +99,13 @@ export async function importSharedFile(
     const res = await fetch(info.url_private_download ?? '', {
       headers: { authorization: `Bearer ${botToken}` },
     });
+    if (res.status === 404 || res.status === 410) {
+      log.warn(`shared file ${shared.fileId} was deleted before Mo could download it: nothing imported`);
+      await update(
+        `:x: ${escapeMrkdwn(name)} was deleted before Mo could read it, so nothing was imported. Share it again to import it.`,
+      );
+      return;
+    }
     if (!res.ok) throw new Error(`download answered ${res.status}`);
     const bytes = Buffer.from(await res.arrayBuffer());
     const kind = sniffKind(bytes.subarray(0, 64 * 1024).toString('utf8'));

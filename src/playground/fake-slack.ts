@@ -495,6 +495,7 @@ export class FakeSlack {
   socketModeUrl: string | undefined;
   private delays = new Map<string, number>();
   private files = new Map<string, FakeFile>();
+  private deletedFiles = new Set<string>();
   /** Every message in every channel (DMs under their D… id), oldest first. */
   messages: FakeMessage[] = [];
   private ts = 0; // microseconds; rendered as '1763000000.000100'
@@ -578,6 +579,12 @@ export class FakeSlack {
     const id = `F${++this.ids}`;
     this.files.set(id, { id, ...file });
     return id;
+  }
+
+  /** The file's owner deletes it: files.info answers file_deleted and its URL 404. */
+  deleteFile(id: string): void {
+    this.files.delete(id);
+    this.deletedFiles.add(id);
   }
 
   setUser(id: string, info: FakeUser): void {
@@ -1064,7 +1071,8 @@ export class FakeSlack {
       }
       case 'files.info': {
         const f = this.files.get(String(args.file ?? ''));
-        if (!f) return fail('file_not_found');
+        if (!f)
+          return fail(this.deletedFiles.has(String(args.file ?? '')) ? 'file_deleted' : 'file_not_found');
         return {
           ok: true,
           file: {

@@ -2,14 +2,13 @@
 // category names at the longest Mo accepts still make values within Slack's limits that lead
 // where they say, and a value Mo cannot read (an old message's, a forged one) is answered
 // with what to do, logged at warn as input rather than as a bug, and changes nothing.
-import type { Logger } from '@slack/logger';
-import { LogLevel } from '@slack/logger';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { requirePeriod } from '../../src/domain/calendar.js';
 import { MAX_CATEGORY_LENGTH } from '../../src/domain/category.js';
 import { ACTION } from '../../src/slack/ids.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { type FakeSlack, validateBlocks } from '../support/fake-slack.js';
+import { captureLogger } from '../support/log.js';
 import { signSlackRequest } from '../support/signing.js';
 import { waitFor } from '../support/wait.js';
 
@@ -17,16 +16,7 @@ const SECRET = 'buttons-signing-secret';
 const TEAM = 'T0BUTTONS';
 let app: TestApp;
 let slack: FakeSlack;
-const lines: { level: string; text: string }[] = [];
-const logger: Logger = {
-  debug: () => {},
-  info: () => {},
-  warn: (...args: unknown[]) => void lines.push({ level: 'warn', text: args.map(String).join(' ') }),
-  error: (...args: unknown[]) => void lines.push({ level: 'error', text: args.map(String).join(' ') }),
-  setLevel: () => {},
-  getLevel: () => LogLevel.WARN,
-  setName: () => {},
-};
+const { logger, lines } = captureLogger();
 
 /** `length` UTF-16 units of what JSON and mrkdwn like least: quotes, backslashes, controls, <&>, emoji. */
 function hostile(length: number, seed: string): string {

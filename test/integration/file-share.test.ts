@@ -6,7 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../support/app.js';
 import type { TestDatabase } from '../support/db.js';
 import type { FakeSlack } from '../support/fake-slack.js';
+import { captureLogger } from '../support/log.js';
 import { signSlackRequest } from '../support/signing.js';
+import { waitFor } from '../support/wait.js';
 
 const SECRET = 'file-secret';
 const TEAM = 'T0FILE';
@@ -15,13 +17,20 @@ let t: TestDatabase;
 let slack: FakeSlack;
 let base: string;
 let n = 0;
+const log = captureLogger();
 
 beforeAll(async () => {
-  app = await startTestApp(SECRET, {
-    teamId: TEAM,
-    users: { U0ADMIN: { is_admin: true }, U0MEMBER: {} },
-    channels: { C0OPS: { name: 'mops' } },
-  });
+  app = await startTestApp(
+    SECRET,
+    {
+      teamId: TEAM,
+      users: { U0ADMIN: { is_admin: true }, U0MEMBER: {} },
+      channels: { C0OPS: { name: 'mops' } },
+    },
+    undefined,
+    'single',
+    log.logger,
+  );
   ({ t, slack } = app);
   base = `${app.base}/slack/events`;
 });
@@ -30,6 +39,12 @@ afterAll(() => app?.close());
 async function share(name: string, content: string, user: string) {
   const ts = `1763800000.00${++n}`;
   const fileId = slack.addFile({ name, content: Buffer.from(content), user, channelId: 'C0OPS', ts });
+  await fileShared(fileId, user, ts);
+  return ts;
+}
+
+/** Slack's file_shared event for `fileId`, signed, and its retry. */
+async function fileShared(fileId: string, user: string, ts = `1763800000.00${++n}`) {
   const body = JSON.stringify({
     token: 'x',
     team_id: TEAM,
@@ -44,7 +59,6 @@ async function share(name: string, content: string, user: string) {
   expect(res.status).toBe(200);
   // Slack's retry of the same event changes nothing.
   await fetch(base, { method: 'POST', body, headers: { ...headers, 'x-slack-retry-num': '1' } });
-  return ts;
 }
 
 async function finalReply(ts: string): Promise<string> {
@@ -89,5 +103,73 @@ describe('a CSV shared with Mo', () => {
     const ts = await share('budgets.csv', 'period,category,amount\nFY2027,Events,100\n', 'U0MEMBER');
     expect(await finalReply(ts)).toContain('Only Mo admins can import data');
     expect(slack.callsTo('file_download')).toHaveLength(0);
+  });
+
+  describe('that is gone before Mo reads it', () => {
+    const counts = async () => ({
+      spend: await t.mo.db.spend.count({ where: { teamId: TEAM } }),
+      audit: await t.mo.db.auditEvent.count({ where: { teamId: TEAM } }),
+    });
+    const told = () =>
+      waitFor(() => slack.callsTo('chat.postEphemeral')[0], 'an ephemeral message to the sharer');
+
+    it.each([
+      ['never there for Mo (file_not_found)', () => 'F0UNKNOWN'],
+      [
+        'deleted by its owner (file_deleted)',
+        () => {
+          const id = slack.addFile({
+            name: 'x.csv',
+            content: Buffer.from('a'),
+            user: 'U0ADMIN',
+            channelId: 'C0OPS',
+            ts: '1.1',
+          });
+          slack.deleteFile(id);
+          return id;
+        },
+      ],
+    ])('%s: tells the sharer alone, warns, imports nothing', async (_what, fileId) => {
+      slack.reset();
+      log.lines.length = 0;
+      const before = await counts();
+      await fileShared(fileId(), 'U0ADMIN');
+      const ephemeral = await told();
+      expect(ephemeral.args).toMatchObject({ channel: 'C0OPS', user: 'U0ADMIN' });
+      expect(String(ephemeral.args.text)).toContain('The file you just shared is gone');
+      expect(
+        log.lines.some((l) => l.level === 'warn' && l.text.includes('is gone before Mo could read it')),
+      ).toBe(true);
+      expect(log.bugs()).toEqual([]);
+      expect(slack.callsTo('chat.postMessage')).toEqual([]);
+      expect(await counts()).toEqual(before);
+    });
+
+    it('deleted between Slack describing it and Mo downloading it: says so in the thread', async () => {
+      slack.reset();
+      log.lines.length = 0;
+      const before = await counts();
+      const ts = `1763800000.00${++n}`;
+      const fileId = slack.addFile({
+        name: 'late.csv',
+        content: Buffer.from('period,category,amount\nFY2027,Events,100\n'),
+        user: 'U0ADMIN',
+        channelId: 'C0OPS',
+        ts,
+      });
+      slack.onCall = (call) => {
+        if (call.method === 'files.info') slack.deleteFile(fileId);
+      };
+      try {
+        await fileShared(fileId, 'U0ADMIN', ts);
+        expect(await finalReply(ts)).toBe(
+          ':x: late.csv was deleted before Mo could read it, so nothing was imported. Share it again to import it.',
+        );
+      } finally {
+        slack.onCall = undefined;
+      }
+      expect(log.bugs()).toEqual([]);
+      expect(await counts()).toEqual(before);
+    });
   });
 });
