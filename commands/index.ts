@@ -2,20 +2,23 @@
 // they ack at once, then call the same handlers `mo run` and the tests use.
 import type { App, BlockAction, ButtonAction, RespondFn, StaticSelectAction } from '@slack/bolt';
 import type { Logger } from '@slack/logger';
+import type { ModalView } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
 import { renderChart } from '../src/charts/render.js';
 import { requirePeriod } from '../src/domain/calendar.js';
 import { normalizeCategory } from '../src/domain/category.js';
 import { isUserError } from '../src/domain/errors.js';
 import { currencyChangeRefusal, parseAmount } from '../src/domain/money.js';
+import { MONTH_NAMES } from '../src/domain/settings.js';
 import { type AlertAction, actOnAlert } from '../src/services/alerts.js';
-import { categoryByRef } from '../src/services/budget.js';
+import { categoryByRef, previewFiscalStart } from '../src/services/budget.js';
 import { budgetBurnUp } from '../src/services/charts.js';
 import { todayIn } from '../src/services/mo.js';
 import { approveMove, type BudgetMoveRow, rejectMove } from '../src/services/reallocation.js';
 import { openSurveyModal, refreshInvitation, submitSurveyPage } from '../src/services/surveys.js';
 import { decodeRef } from '../src/slack/blocks/budget.js';
 import { type Message, textMessage } from '../src/slack/blocks/common.js';
+import { settingsModal } from '../src/slack/blocks/modals.js';
 import { moveRejectModal, moveRequestMessage, moveStatusMessage } from '../src/slack/blocks/reallocation.js';
 import { thanksView } from '../src/slack/blocks/surveys.js';
 import { errorReply, modalErrorAck, noteFieldError } from '../src/slack/errors.js';
@@ -23,7 +26,7 @@ import { type ChartFile, uploadToDm } from '../src/slack/files.js';
 import { ACTION, ALERT, INPUT, SURVEY, VIEW } from '../src/slack/ids.js';
 import { escapeMrkdwn } from '../src/slack/mrkdwn.js';
 import { postOnce } from '../src/slack/post.js';
-import { postToResponseUrl, responseUrlOf, withResponseUrl } from '../src/slack/respond.js';
+import { metadataOf, postToResponseUrl, responseUrlOf, withResponseUrl } from '../src/slack/respond.js';
 import { stateChecked, stateUsers, stateValue, type ViewStateValues } from '../src/slack/view-state.js';
 import { alertBudgetView } from './alerts.js';
 import { budgetEditView, showBudget } from './budget.js';
@@ -394,11 +397,12 @@ export function registerCommands(
       const who = { teamId: body.team?.id ?? body.user.team_id ?? '', userId: body.user.id };
       let result: Submission;
       try {
-        result = await submit(env, who, (view.state?.values ?? {}) as ViewStateValues);
+        result = await submit(env, who, (view.state?.values ?? {}) as ViewStateValues, view.private_metadata);
       } catch (e) {
         return void (await ack(modalErrorAck(e, log, `${callbackId} submission failed`, blocks, fallback)));
       }
       if ('errors' in result) return void (await ack({ response_action: 'errors', errors: result.errors }));
+      if ('update' in result) return void (await ack({ response_action: 'update', view: result.update }));
       await ack();
       const url = responseUrlOf(view.private_metadata);
       let reply: Message;
@@ -424,12 +428,21 @@ async function confirm(url: string | undefined, reply: Message, log: Logger) {
   }
 }
 
-/** Field errors, a change already made, or the write to make once Slack has its ack. */
+/**
+ * Field errors, the form again with more to confirm (nothing saved), a change already made, or
+ * the write to make once Slack has its ack.
+ */
 type Submission =
   | { errors: Record<string, string> }
+  | { update: ModalView }
   | { confirmation: string }
   | { save: () => Promise<string> };
-type Submit = (env: CommandEnv, who: Who, values: ViewStateValues) => Promise<Submission>;
+type Submit = (
+  env: CommandEnv,
+  who: Who,
+  values: ViewStateValues,
+  privateMetadata?: string,
+) => Promise<Submission>;
 
 type Who = { teamId: string; userId: string };
 
@@ -502,6 +515,7 @@ export async function submitSettings(
   env: CommandEnv,
   who: Who,
   values: ViewStateValues,
+  privateMetadata?: string,
 ): Promise<Submission> {
   if (!(await env.isAdmin(who.teamId, who.userId))) {
     return { errors: { [INPUT.currency.block]: 'Only Mo admins can change settings.' } };
@@ -551,6 +565,30 @@ export async function submitSettings(
       false,
     );
     if (refusal) return { errors: { [INPUT.currency.block]: refusal } };
+  }
+  // A new fiscal-year start re-slices every view: as `mo settings` wants --confirm, the form
+  // shows this year's plans in the new quarters and saves only once the change is ticked.
+  const month = patch.fiscalStartMonth;
+  if (month !== undefined && month !== current.fiscalStartMonth) {
+    if (!stateChecked(values, INPUT.confirmFiscalStart, String(month))) {
+      const meta = metadataOf(privateMetadata);
+      if (meta.fiscalPreview === month && values[INPUT.confirmFiscalStart.block])
+        return {
+          errors: {
+            [INPUT.confirmFiscalStart.block]:
+              `Tick this to start the fiscal year in ${MONTH_NAMES[month - 1]}, ` +
+              `or set the start back to ${MONTH_NAMES[current.fiscalStartMonth - 1]}.`,
+          },
+        };
+      const origin = {
+        channelId: typeof meta.channelId === 'string' ? meta.channelId : '',
+        ...(typeof meta.responseUrl === 'string' ? { responseUrl: meta.responseUrl } : {}),
+      };
+      const preview = await previewFiscalStart(env.mo, current, month);
+      return {
+        update: settingsModal({ ...current, ...patch }, origin, { preview, saved: current }),
+      };
+    }
   }
   return {
     save: async () => {

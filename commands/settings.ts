@@ -3,9 +3,13 @@
 import { z } from 'zod';
 import { isTimeZone } from '../src/domain/calendar.js';
 import { formatMoney, isCurrencyCode } from '../src/domain/money.js';
-import type { SettingsPatch, WorkspaceSettings } from '../src/domain/settings.js';
+import {
+  type FiscalStartPreview,
+  fiscalStartPreviewLines,
+  type SettingsPatch,
+  type WorkspaceSettings,
+} from '../src/domain/settings.js';
 import { SPEND_ENTRY, SPEND_ENTRY_HELP } from '../src/domain/spend.js';
-import type { FiscalStartPreview } from '../src/services/budget.js';
 import { settingsModal } from '../src/slack/blocks/modals.js';
 import { noArgs } from './args.js';
 import { defineSubcommand, requireAdmin, workspaceFor } from './types.js';
@@ -68,22 +72,7 @@ export function describeSettings(s: WorkspaceSettings): string {
 
 /** `mo settings --fiscal-start-month N` before --confirm: this year's plans in the new quarters. */
 export function describeFiscalStartPreview(preview: FiscalStartPreview, currency: string): string {
-  const lines = [
-    `With the fiscal year starting in ${new Date(`${preview.year.start}T00:00:00Z`).toLocaleString('en-US', { month: 'long', timeZone: 'UTC' })}, ` +
-      `this year is ${preview.year.label}. Plans keep their own dates; each quarter takes their phased months:`,
-  ];
-  for (const q of preview.quarters) {
-    lines.push(`  ${q.quarter.label}: planned ${formatMoney(q.planned, currency)}`);
-    for (const l of q.lines)
-      lines.push(`    ${l.category} (${l.period} line): ${formatMoney(l.planned, currency)}`);
-  }
-  lines.push(
-    `  ${preview.year.key} in all: ${formatMoney(
-      preview.quarters.reduce((s, q) => s + q.planned, 0n),
-      currency,
-    )}`,
-  );
-  return lines.join('\n');
+  return fiscalStartPreviewLines(preview, currency).join('\n');
 }
 
 export type { SettingsPatch };

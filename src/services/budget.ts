@@ -20,6 +20,7 @@ import {
 } from '../domain/category.js';
 import { NotFoundError, UserError } from '../domain/errors.js';
 import { phasePlan } from '../domain/phasing.js';
+import type { FiscalStartPreview } from '../domain/settings.js';
 import { unknownCategory } from '../domain/spend.js';
 import { type Mo, todayIn } from './mo.js';
 
@@ -165,15 +166,7 @@ export async function budgetReport(
   return computeBudget({ period, today, focus, months });
 }
 
-export interface FiscalStartPreview {
-  year: Period;
-  quarters: {
-    quarter: Period;
-    planned: bigint;
-    /** Each plan line's share of the quarter (its phased months inside it). */
-    lines: { period: string; category: string; planned: bigint }[];
-  }[];
-}
+export type { FiscalStartPreview };
 
 /**
  * How this fiscal year's plans would fall into the quarters of a fiscal year starting in
@@ -203,5 +196,5 @@ export async function previewFiscalStart(
       .filter((s) => s.planned !== 0n);
     return { quarter, planned: shares.reduce((sum, s) => sum + s.planned, 0n), lines: shares };
   });
-  return { year, quarters };
+  return { startMonth, year, quarters };
 }

@@ -44,6 +44,8 @@ export const INPUT = {
   commitment: { block: 'commitment_id', action: 'commitment_input' },
   newCategory: { block: 'new_category', action: 'new_category_check' },
   confirmDelete: { block: 'confirm_delete', action: 'confirm_delete_input' },
+  /** The settings form's tick to confirm a new fiscal-year start (option value: the month). */
+  confirmFiscalStart: { block: 'confirm_fiscal_start', action: 'confirm_fiscal_start_check' },
 } as const;
 
 /** Budget alert buttons: each carries the alert's id. */

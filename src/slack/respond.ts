@@ -22,10 +22,18 @@ export function withResponseUrl<V extends { private_metadata?: string }>(
 }
 
 export function responseUrlOf(privateMetadata: string | undefined): string | undefined {
+  const { responseUrl } = metadataOf(privateMetadata);
+  return typeof responseUrl === 'string' ? responseUrl : undefined;
+}
+
+/** A modal's private_metadata as Mo wrote it (an object), or nothing usable: {}. */
+export function metadataOf(privateMetadata: string | undefined): Record<string, unknown> {
   try {
-    const meta = JSON.parse(privateMetadata || '{}') as { responseUrl?: unknown };
-    return typeof meta.responseUrl === 'string' ? meta.responseUrl : undefined;
+    const meta = JSON.parse(privateMetadata || '{}') as unknown;
+    return typeof meta === 'object' && meta !== null && !Array.isArray(meta)
+      ? (meta as Record<string, unknown>)
+      : {};
   } catch {
-    return undefined;
+    return {};
   }
 }

@@ -9,7 +9,7 @@ import { jobClient } from '../../src/slack/client.js';
 import { ACTION, ALERT as ACTION_ALERT, INPUT, VIEW } from '../../src/slack/ids.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import type { TestDatabase } from '../support/db.js';
-import { type FakeSlack, validateBlocks } from '../support/fake-slack.js';
+import { type FakeSlack, validateBlocks, validateView } from '../support/fake-slack.js';
 import { signSlackRequest } from '../support/signing.js';
 import { waitFor } from '../support/wait.js';
 
@@ -243,7 +243,7 @@ describe('/mo over HTTP', () => {
     const view = open.args.view as { callback_id: string; private_metadata: string };
     expect(view.callback_id).toBe(VIEW.settings);
 
-    const submit = (values: object) =>
+    const submit = (values: object, privateMetadata = view.private_metadata) =>
       interact({
         type: 'view_submission',
         team: { id: TEAM, domain: 'acme' },
@@ -254,11 +254,21 @@ describe('/mo over HTTP', () => {
           id: 'V1',
           type: 'modal',
           callback_id: VIEW.settings,
-          private_metadata: view.private_metadata,
+          private_metadata: privateMetadata,
           state: { values },
         },
       });
-    const values = (currency: string, lockDays = '15', autoApprove = '250.50') => ({
+    const values = (currency: string, lockDays = '15', autoApprove = '250.50', confirm?: string[]) => ({
+      ...(confirm
+        ? {
+            [INPUT.confirmFiscalStart.block]: {
+              [INPUT.confirmFiscalStart.action]: {
+                type: 'checkboxes',
+                selected_options: confirm.map((value) => ({ value })),
+              },
+            },
+          }
+        : {}),
       [INPUT.lockDays.block]: { [INPUT.lockDays.action]: { type: 'plain_text_input', value: lockDays } },
       [INPUT.moveAutoApprove.block]: {
         [INPUT.moveAutoApprove.action]: { type: 'plain_text_input', value: autoApprove },
@@ -297,7 +307,44 @@ describe('/mo over HTTP', () => {
     );
     expect((await t.mo.workspaces.get(TEAM))?.currency).toBe('USD');
 
-    const good = await submit(values('usd'));
+    // A new fiscal-year start (January -> February) is not saved at once: the form comes back
+    // with this year's plans in the new quarters (the CLI's preview) and a tick to confirm.
+    const previewed = (await (await submit(values('usd'))).json()) as {
+      response_action: string;
+      view: { private_metadata: string; blocks: { block_id?: string }[] };
+    };
+    expect(previewed.response_action).toBe('update');
+    expect(validateView(previewed.view)).toEqual([]);
+    const shown = JSON.stringify(previewed.view.blocks);
+    expect(shown).toContain('The fiscal year would start in February instead of January');
+    expect(shown).toContain('With the fiscal year starting in February, this year is FY2027');
+    expect(shown).toContain('Paid Media/Search (FY2026-Q4 line): $');
+    expect(shown).toContain('Yes, start the fiscal year in February');
+    // What was typed stays in the form: the lock days, not the saved 10.
+    expect(shown).toContain('"initial_value":"15"');
+    expect(await t.mo.workspaces.get(TEAM)).toMatchObject({ fiscalStartMonth: 1, lockDays: 10 });
+
+    // Saved again without the tick: asked to tick it (or to set the month back), nothing saved.
+    const unticked = (await (
+      await submit(values('usd', '15', '250.50', []), previewed.view.private_metadata)
+    ).json()) as {
+      errors: Record<string, string>;
+    };
+    expect(unticked.errors).toEqual({
+      [INPUT.confirmFiscalStart.block]:
+        'Tick this to start the fiscal year in February, or set the start back to January.',
+    });
+    // A tick for another month than the one now chosen confirms nothing: the form asks again.
+    const otherMonth = (await (
+      await submit(values('usd', '15', '250.50', ['3']), previewed.view.private_metadata)
+    ).json()) as {
+      errors?: unknown;
+    };
+    expect(otherMonth.errors).toBeDefined();
+    expect((await t.mo.workspaces.get(TEAM))?.fiscalStartMonth).toBe(1);
+    expect(slack.responses().filter((r) => r.args.__id === 'settings')).toEqual([]);
+
+    const good = await submit(values('usd', '15', '250.50', ['2']), previewed.view.private_metadata);
     expect(good.status).toBe(200);
     // The write follows the ack: the confirmation says it is done.
     expect(String((await responseTo('settings')).args.text)).toContain('Settings saved');
@@ -309,8 +356,10 @@ describe('/mo over HTTP', () => {
       lockDays: 15,
       moveAutoApproveMinor: 25_050n,
     });
-    const audit = await t.mo.audit.recent(TEAM);
-    expect(audit.some((a) => a.action === 'settings.update' && a.actor === 'U0ADMIN')).toBe(true);
+    const [audit] = await t.mo.audit.recent(TEAM, 1);
+    expect(audit).toMatchObject({ action: 'settings.update', actor: 'U0ADMIN' });
+    expect(JSON.parse(audit?.before ?? '{}')).toMatchObject({ fiscalStartMonth: 1 });
+    expect(JSON.parse(audit?.after ?? '{}')).toMatchObject({ fiscalStartMonth: 2 });
   });
 
   it('acks a submission whose handling fails with an error view carrying a reference, in time', async () => {

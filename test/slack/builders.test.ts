@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { helpMessage } from '../../commands/router.js';
 import { computeBudget } from '../../src/domain/budget.js';
-import { fiscalQuarter } from '../../src/domain/calendar.js';
+import { fiscalQuarter, fiscalYear } from '../../src/domain/calendar.js';
 import { categoryRef } from '../../src/domain/category.js';
 import {
   budgetMessage,
@@ -175,5 +175,41 @@ describe('small builders', () => {
       expect(validateView(view)).toEqual([]);
       expect(view.title.text.length).toBeLessThanOrEqual(24);
     }
+  });
+
+  it('shows a new fiscal-year start in the settings form, its plan lines escaped and capped', () => {
+    const saved = {
+      currency: 'USD',
+      fiscalStartMonth: 1,
+      timezone: 'UTC',
+      adminUserIds: [],
+      spendEntry: 'owners' as const,
+      lockDays: 10,
+      moveAutoApproveMinor: 0n,
+    };
+    const year = fiscalYear(2027, 2);
+    const preview = {
+      startMonth: 2,
+      year,
+      quarters: [1, 2, 3, 4].map((n) => ({
+        quarter: fiscalQuarter(2027, n, 2),
+        planned: 500n * 100n,
+        lines: Array.from({ length: 100 }, (_, i) => ({
+          period: 'FY2026',
+          category: `<!channel> \`${'x'.repeat(90)}${i}`,
+          planned: 5n * 100n,
+        })),
+      })),
+    };
+    const view = settingsModal({ ...saved, fiscalStartMonth: 2 }, { channelId: 'C1' }, { preview, saved });
+    expect(validateView(view)).toEqual([]);
+    expect(view.blocks.length).toBeLessThanOrEqual(100);
+    const text = JSON.stringify(view.blocks);
+    expect(text).toContain('The fiscal year would start in February instead of January');
+    expect(text).toContain('fiscal year from *January*');
+    expect(text).not.toContain('<!channel>');
+    expect(text).toContain('&lt;!channel&gt;');
+    expect(text).toContain("more lines: 'mo settings --fiscal-start-month 2' lists them all");
+    expect(JSON.parse(view.private_metadata ?? '{}')).toEqual({ channelId: 'C1', fiscalPreview: 2 });
   });
 });

@@ -2,10 +2,11 @@
 // submissions are read back with the INPUT ids.
 import type { InputBlock, KnownBlock, ModalView, PlainTextOption } from '@slack/types';
 import { formatMinorExact } from '../../domain/money.js';
+import { type FiscalStartPreview, fiscalStartPreviewLines, MONTH_NAMES } from '../../domain/settings.js';
 import { SPEND_ENTRY, SPEND_ENTRY_HELP, type SpendEntryRule } from '../../domain/spend.js';
 import { INPUT, VIEW } from '../ids.js';
-import { escapeMrkdwn } from '../mrkdwn.js';
-import { LIMITS, plain, section } from './common.js';
+import { escapeCode, escapeMrkdwn } from '../mrkdwn.js';
+import { codeSections, LIMITS, plain, section } from './common.js';
 
 function textInput(
   id: { block: string; action: string },
@@ -163,20 +164,48 @@ export function spendAddModal(currency: string, today: string, origin: ModalOrig
   );
 }
 
-const MONTH_NAMES = [
-  'January',
-  'February',
-  'March',
-  'April',
-  'May',
-  'June',
-  'July',
-  'August',
-  'September',
-  'October',
-  'November',
-  'December',
-];
+/** The most preview lines the settings form shows; `mo settings` prints them all. */
+export const MAX_FISCAL_PREVIEW_LINES = 60;
+
+/**
+ * A new fiscal-year start, shown before it is saved: the quarters this year's plans fall into,
+ * and the tick that confirms it (its value is the month, so a different month asks again).
+ */
+function fiscalStartConfirmation(
+  preview: FiscalStartPreview,
+  currentMonth: number,
+  currency: string,
+): KnownBlock[] {
+  const lines = fiscalStartPreviewLines(preview, currency);
+  const shown =
+    lines.length <= MAX_FISCAL_PREVIEW_LINES
+      ? lines
+      : [
+          ...lines.slice(0, MAX_FISCAL_PREVIEW_LINES - 1),
+          `  … and ${lines.length - MAX_FISCAL_PREVIEW_LINES + 1} more lines: \`mo settings --fiscal-start-month ${preview.startMonth}\` lists them all`,
+        ];
+  const month = MONTH_NAMES[preview.startMonth - 1];
+  return [
+    section(
+      `:warning: *The fiscal year would start in ${month} instead of ${MONTH_NAMES[currentMonth - 1]}.* ` +
+        'Every quarter and year view is re-sliced; no plan moves. Nothing is saved until you tick the box below and press Save.',
+    ),
+    ...codeSections(shown.map(escapeCode)),
+    {
+      type: 'input',
+      block_id: INPUT.confirmFiscalStart.block,
+      optional: true,
+      label: plain('Confirm the new fiscal year', 2000),
+      element: {
+        type: 'checkboxes',
+        action_id: INPUT.confirmFiscalStart.action,
+        options: [
+          { text: plain(`Yes, start the fiscal year in ${month}`), value: String(preview.startMonth) },
+        ],
+      },
+    },
+  ];
+}
 
 export function settingsModal(
   settings: {
@@ -189,7 +218,16 @@ export function settingsModal(
     moveAutoApproveMinor: bigint;
   },
   origin: ModalOrigin,
+  /**
+   * A fiscal-year start submitted but not yet confirmed: shown under its field with the tick,
+   * the form keeping what was submitted (`settings`) beside what is saved (`saved`).
+   */
+  fiscalChange?: {
+    preview: FiscalStartPreview;
+    saved: { currency: string; fiscalStartMonth: number; timezone: string };
+  },
 ): ModalView {
+  const saved = fiscalChange?.saved ?? settings;
   const entryOptions: PlainTextOption[] = SPEND_ENTRY.map((rule) => ({
     text: plain(SPEND_ENTRY_HELP[rule]),
     value: rule,
@@ -205,8 +243,8 @@ export function settingsModal(
     [
       section(
         'Settings apply to the whole workspace. Every change is recorded with who made it. ' +
-          `Now: *${escapeMrkdwn(settings.currency)}*, fiscal year from *${MONTH_NAMES[settings.fiscalStartMonth - 1]}*, ` +
-          `*${escapeMrkdwn(settings.timezone)}*.`,
+          `Now: *${escapeMrkdwn(saved.currency)}*, fiscal year from *${MONTH_NAMES[saved.fiscalStartMonth - 1]}*, ` +
+          `*${escapeMrkdwn(saved.timezone)}*.`,
       ),
       textInput(INPUT.currency, 'Currency', {
         initial: settings.currency,
@@ -228,6 +266,13 @@ export function settingsModal(
           initial_option: months[settings.fiscalStartMonth - 1],
         },
       },
+      ...(fiscalChange
+        ? fiscalStartConfirmation(
+            fiscalChange.preview,
+            fiscalChange.saved.fiscalStartMonth,
+            settings.currency,
+          )
+        : []),
       textInput(INPUT.timezone, 'Timezone', {
         initial: settings.timezone,
         hint: 'IANA name: America/New_York, Europe/Berlin, UTC…',
@@ -267,7 +312,7 @@ export function settingsModal(
         maxLength: 20,
       }),
     ],
-    origin,
+    fiscalChange ? { ...origin, fiscalPreview: fiscalChange.preview.startMonth } : origin,
   );
 }
 
