@@ -314,11 +314,10 @@ export function registerCommands(
   });
   app.view(VIEW.moveReject, async ({ ack, body, view, client }) => {
     const who = { teamId: body.team?.id ?? body.user.team_id ?? '', userId: body.user.id };
-    const meta = JSON.parse(view.private_metadata || '{}') as {
-      moveId?: string;
-      channelId?: string;
-      messageTs?: string;
-    };
+    // Metadata Mo cannot read names no move: rejectMove answers that beside the reason.
+    const raw = metadataOf(view.private_metadata);
+    const text = (v: unknown) => (typeof v === 'string' ? v : undefined);
+    const meta = { moveId: text(raw.moveId), channelId: text(raw.channelId), messageTs: text(raw.messageTs) };
     const settings = await workspaceFor(env, who);
     let rejected: Awaited<ReturnType<typeof rejectMove>>;
     try {
