@@ -98,8 +98,8 @@ async function command(text: string, user = 'U0ADMIN') {
   return responseTo(id);
 }
 
-const responseTo = async (id: string) =>
-  (await waitFor(() => slack.responses().find((r) => r.args.__id === id), `response ${id}`)).args as {
+const responseTo = async (id: string, ms?: number) =>
+  (await waitFor(() => slack.responses().find((r) => r.args.__id === id), `response ${id}`, ms)).args as {
     text?: string;
     blocks?: unknown[];
     response_type?: string;
@@ -107,7 +107,11 @@ const responseTo = async (id: string) =>
   };
 
 /** A click on a button (value) or a menu option (selected), as Slack posts it; the answer it gets. */
-async function click(actionId: string, value: string, opts: { select?: boolean; user?: string } = {}) {
+async function click(
+  actionId: string,
+  value: string,
+  opts: { select?: boolean; user?: string; waitMs?: number } = {},
+) {
   const id = `click-${++n}`;
   const action = opts.select
     ? {
@@ -131,7 +135,7 @@ async function click(actionId: string, value: string, opts: { select?: boolean; 
   };
   const res = await signedPost(new URLSearchParams({ payload: JSON.stringify(payload) }).toString());
   expect(res.status).toBe(200);
-  return responseTo(id);
+  return responseTo(id, opts.waitMs);
 }
 
 type Element = {
@@ -180,7 +184,10 @@ describe('budget buttons with hostile category names at the longest Mo accepts',
     expect(shared.response_type).toBe('in_channel');
     expect(shared.text).toContain(`Budget · ${TOP} · FY2026-Q4`);
 
-    const chart = await click(ACTION.budgetChart, buttonValue(drilled.blocks, ACTION.budgetChart));
+    // Drawing the chart is CPU work in a worker thread: slow on a busy machine.
+    const chart = await click(ACTION.budgetChart, buttonValue(drilled.blocks, ACTION.budgetChart), {
+      waitMs: 30_000,
+    });
     expect(chart.text).toContain('sent to you in a DM');
 
     const back = await click(ACTION.budgetBack, buttonValue(drilled.blocks, ACTION.budgetBack));
