@@ -59,8 +59,8 @@ async function post(body: string, headers: Record<string, string>) {
 
 const signedPost = (body: string) => post(body, signSlackRequest(SECRET, body));
 
-const responseTo = (id: string) =>
-  waitFor(() => slack.responses().find((r) => r.args.__id === id), `response ${id}`);
+const responseTo = (id: string, ms?: number) =>
+  waitFor(() => slack.responses().find((r) => r.args.__id === id), `response ${id}`, ms);
 
 async function interact(payload: object) {
   const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
@@ -168,7 +168,8 @@ describe('/mo over HTTP', () => {
         },
       ],
     });
-    const reply = await responseTo('chart');
+    // Drawing the chart is CPU work in a worker thread: slow on a busy machine.
+    const reply = await responseTo('chart', 30_000);
     expect(String(reply.args.text)).toContain('Budget burn-up · Paid Media · FY2026-Q4: sent to you in a DM');
     const upload = slack.uploads.find((u) => u.completed);
     expect(upload).toMatchObject({ channelId: 'D0MEMBER', filename: 'burn-up-FY2026-Q4.png' });
