@@ -1,4 +1,5 @@
 // Who changed a budget, a setting or a threshold, and from what to what.
+import { nextAuditId } from './bulk.js';
 import type { Db } from './client.js';
 import { clockStamped } from './stamps.js';
 
@@ -21,6 +22,7 @@ const json = (value: unknown) =>
 export async function recordAudit(db: Db, event: AuditInput): Promise<void> {
   await db.auditEvent.create({
     data: clockStamped({
+      id: nextAuditId(),
       teamId: event.teamId,
       actor: event.actor,
       action: event.action,

@@ -78,6 +78,13 @@ export function timeOrderedIds(): () => string {
   };
 }
 
+/**
+ * Every audit event's id in this process, whichever way it is written (the Prisma client or a
+ * bulk session): one monotonic source, so events written in one tick of Mo's clock still list
+ * in the order they happened (audit.recent orders by createdAt, then id).
+ */
+export const nextAuditId = timeOrderedIds();
+
 const INT64_MAX = 2n ** 63n - 1n;
 
 /**
@@ -337,11 +344,10 @@ export function occurrenceCounter(session: BulkSession) {
 
 export async function insertAudit(
   session: BulkSession,
-  id: string,
   row: { teamId: string; actor: string; action: string; entity: string; entityId: string; after: string },
 ) {
   await session.run(
     'INSERT INTO "AuditEvent" ("id", "teamId", "actor", "action", "entity", "entityId", "after", "createdAt") VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-    [id, row.teamId, row.actor, row.action, row.entity, row.entityId, row.after, session.now],
+    [nextAuditId(), row.teamId, row.actor, row.action, row.entity, row.entityId, row.after, session.now],
   );
 }

@@ -1,7 +1,6 @@
 // Bulk spend writes for imports on a driver session (src/db/bulk.ts): rows found by key,
 // inserted and updated in multi-row statements, the daily rollup (SpendDaily) kept in step
 // in the same transaction.
-import { randomUUID } from 'node:crypto';
 import {
   type BulkSession,
   inChunks,
@@ -345,7 +344,7 @@ export function spendWriter(
       }
       if (pending.length >= ROLLUP_FLUSH) await flushRollup();
     },
-    audit: (row) => insertAudit(session, randomUUID(), row),
+    audit: (row) => insertAudit(session, row),
     commitments: bulkCommitmentStore(session),
     claimKeys: keyLedger(session),
     countOccurrences: occurrenceCounter(session),

@@ -6,7 +6,6 @@
 // Memory stays flat in the file size: keys seen are kept in the session's temporary tables
 // (src/db/bulk.ts), never in JS, and the caches are bounded.
 
-import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { recordAudit } from '../db/audit.js';
 import {
@@ -716,7 +715,7 @@ async function importRecords<R extends LeadRecord | OpportunityRecord>(
           },
           async finish(n) {
             if (!counts.added && !counts.updated) return;
-            await insertAudit(session, randomUUID(), {
+            await insertAudit(session, {
               teamId: ctx.teamId,
               actor: ctx.actor,
               action: `${kind}.import`,

@@ -2,6 +2,7 @@
 // here, as with MO_NOW) still come back in the order they happened, and /mo spend list reads
 // a workspace's entries through an index on (teamId, id) instead of scanning and sorting.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { insertAudit, openBulkSession } from '../../src/db/bulk.js';
 import { createTestDatabase, provider, type TestDatabase } from '../support/db.js';
 
 let t: TestDatabase;
@@ -38,6 +39,27 @@ describe('audit.recent', () => {
     expect(recent.map((a) => a.entityId)).toEqual([...written].reverse());
     // A page of the newest: the last ones written.
     expect((await t.mo.audit.recent(team, 2)).map((a) => a.entityId)).toEqual(['line-11', 'line-10']);
+  });
+
+  it('orders an import’s event (written in bulk) among the others of the same instant', async () => {
+    const team = 'T0BULK';
+    await record(team, 'before-import');
+    const session = await openBulkSession(t.mo.databaseUrl, t.mo.clock());
+    await insertAudit(session, {
+      teamId: team,
+      actor: 'cli',
+      action: 'spend.import',
+      entity: 'spend',
+      entityId: 'import',
+      after: '{}',
+    });
+    await session.commit();
+    await record(team, 'after-import');
+    expect((await t.mo.audit.recent(team)).map((a) => a.entityId)).toEqual([
+      'after-import',
+      'import',
+      'before-import',
+    ]);
   });
 });
 
