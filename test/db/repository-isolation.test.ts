@@ -440,6 +440,7 @@ const GLOBAL: Record<string, Record<string, string>> = {
       'installationKey',
       'store',
       'find',
+      'findRecent',
       'forWorkspace',
       'rememberOrgWorkspace',
       'activeWorkspaceIds',
