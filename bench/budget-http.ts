@@ -86,10 +86,14 @@ export async function startBudgetHttp(opts: {
       }
     };
     const t0 = performance.now();
+    const cpu0 = process.cpuUsage();
     await Promise.all(Array.from({ length: concurrency }, worker));
+    const cpu = process.cpuUsage(cpu0);
     const wall = (performance.now() - t0) / 1000;
+    // CPU of this one process (client, fake Slack and Mo): steadier than latency on a busy machine.
+    const cpuMs = (cpu.user + cpu.system) / 1000 / samples.length;
     console.log(
-      `\n  ${concurrency === 1 ? 'one at a time' : `${concurrency} at once`}: ${samples.length} requests in ${wall.toFixed(1)} s (${(samples.length / wall).toFixed(0)} req/s), load average ${loadAverage()}`,
+      `\n  ${concurrency === 1 ? 'one at a time' : `${concurrency} at once`}: ${samples.length} requests in ${wall.toFixed(1)} s (${(samples.length / wall).toFixed(0)} req/s), ${cpuMs.toFixed(1)} ms CPU per request, load average ${loadAverage()}`,
     );
     console.log(
       `    ${'text'.padEnd(34)} ${'n'.padStart(4)} ${['p50', 'p95', 'p99', 'max'].map((h) => h.padStart(7)).join(' ')}  (ms)`,

@@ -8,7 +8,10 @@
 // a time and four at once; the target is a fiscal year's p99 < 200 ms four at once. The
 // tables' scan counters show what the requests read (months, a few days, never the rows).
 // Sizes: BENCH_SCALE_ROWS (10,000,000), BENCH_SCALE_REQUESTS (400), BENCH_WARMUP (20);
-// BENCH_SCALE_KEEP=1 keeps the database (its URL is printed).
+// BENCH_SCALE_KEEP=1 keeps the database (its URL is printed); BENCH_SCALE_DATABASE_URL=that URL
+// runs on it again without seeding (minutes at 10M rows), once the seed is checked intact: the
+// row count, the rows' total against the generator's (computed again in SQL), and both
+// rollups against the rows, cell by cell. A reused database is kept.
 import { cpus } from 'node:os';
 import { Readable } from 'node:stream';
 import pg from 'pg';
@@ -34,7 +37,8 @@ const ROWS = int('BENCH_SCALE_ROWS', 10_000_000);
 const REQUESTS = int('BENCH_SCALE_REQUESTS', 400);
 const WARMUP = int('BENCH_WARMUP', 20);
 /** Leaves the scratch database in place, to EXPLAIN the budget's queries against it. */
-const KEEP = process.env.BENCH_SCALE_KEEP === '1';
+const REUSE = process.env.BENCH_SCALE_DATABASE_URL;
+const KEEP = process.env.BENCH_SCALE_KEEP === '1' || Boolean(REUSE);
 const BASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:55433/postgres';
 const NOW = new Date('2026-11-16T15:00:00Z');
 const TODAY = '2026-11-16';
@@ -60,7 +64,7 @@ console.log(
 console.log(`sizes: ${fmt(ROWS)} spend rows, ${fmt(REQUESTS)} requests per run after ${WARMUP} warm-up`);
 
 const started = performance.now();
-const scratch = await createScratchDatabase(BASE_URL);
+const scratch = REUSE ? { url: REUSE, drop: async () => {} } : await createScratchDatabase(BASE_URL);
 const sql = new pg.Client({ connectionString: scratch.url });
 try {
   await applyMigrations(scratch.url);
@@ -76,72 +80,78 @@ try {
   // -------------------------------------------------------------------------------------
   // Seed
 
-  console.log('\n1. Seed (SQL)');
-  // A scratch database: losing it in a crash loses nothing, and the sorts need memory.
-  await sql.query(`SET synchronous_commit = off; SET maintenance_work_mem = '512MB'; SET work_mem = '256MB'`);
-  let t0 = performance.now();
-  // Spend's keys are dropped for the load and built after it from sorted input (a third of
-  // the time of maintaining them row by row), exactly as the migrations define them.
-  const { rows: keys } = await sql.query<{ name: string; def: string }>(
-    `SELECT conname AS name, pg_get_constraintdef(oid) AS def FROM pg_constraint
-      WHERE conrelid = '"Spend"'::regclass AND contype IN ('p', 'u')`,
-  );
-  const { rows: indexes } = await sql.query<{ name: string; def: string }>(
-    `SELECT indexname AS name, indexdef AS def FROM pg_indexes
-      WHERE schemaname = 'public' AND tablename = 'Spend' AND indexname <> ALL($1)`,
-    [keys.map((k) => k.name)],
-  );
-  for (const k of keys) await sql.query(`ALTER TABLE "Spend" DROP CONSTRAINT "${k.name}"`);
-  for (const i of indexes) await sql.query(`DROP INDEX "${i.name}"`);
-  // Day, category and amount from a multiplicative hash of the row number: the same rows on
-  // every run. Every tenth row is committed (no purchase order: it counts in full), about one
-  // in a hundred is a refund.
-  await sql.query(
-    `INSERT INTO "Spend" ("id", "teamId", "date", "amountMinor", "status", "category", "campaign", "vendor",
-        "source", "idempotencyKey", "commitmentId", "enteredBy", "createdAt", "updatedAt")
-     SELECT '00000000-0000-7000-8000-' || lpad(to_hex(i), 12, '0'), $1,
-        to_char(DATE '${FIRST_DAY}' + (h % ${DAYS})::int, 'YYYY-MM-DD'),
-        CASE WHEN i % 97 = 3 THEN -1 ELSE 1 END * (h % 499979 + 100),
-        CASE WHEN i % 10 = 0 THEN 'committed' ELSE 'actual' END,
-        ($2::text[])[1 + ((h / ${DAYS}) % ${CATEGORIES.length})::int],
-        'Campaign ' || (i % 997), 'Vendor ' || (i % 89), 'csv', 'bench-' || i, NULL, 'bench', $3, $3
-     FROM (SELECT i, (i * 2654435761) % 4294967291 AS h FROM generate_series(0::bigint, $4::bigint - 1) AS i) AS g`,
-    [TEAM, CATEGORIES, NOW, ROWS],
-  );
-  const inserted = seconds(t0);
-  t0 = performance.now();
-  for (const k of keys) await sql.query(`ALTER TABLE "Spend" ADD CONSTRAINT "${k.name}" ${k.def}`);
-  for (const i of indexes) await sql.query(i.def);
-  const indexed = seconds(t0);
-  t0 = performance.now();
-  await sql.query(
-    `INSERT INTO "SpendDaily" ("teamId", "date", "category", "status", "amountMinor")
-     SELECT "teamId", "date", "category", "status", SUM("amountMinor") FROM "Spend" WHERE "teamId" = $1
-     GROUP BY "teamId", "date", "category", "status"`,
-    [TEAM],
-  );
-  await sql.query(
-    `INSERT INTO "SpendMonthly" ("teamId", "month", "category", "status", "amountMinor")
-     SELECT "teamId", left("date", 7), "category", "status", SUM("amountMinor") FROM "SpendDaily" WHERE "teamId" = $1
-     GROUP BY "teamId", left("date", 7), "category", "status"`,
-    [TEAM],
-  );
-  // As autovacuum leaves them in a running Mo: statistics, and a visibility map for index-only scans.
-  for (const table of ['Spend', 'SpendDaily', 'SpendMonthly']) await sql.query(`VACUUM ANALYZE "${table}"`);
-  const rolled = seconds(t0);
-  const { rows: sizes } = await sql.query<{ name: string; size: string }>(
-    `SELECT relname AS name, pg_size_pretty(pg_total_relation_size(oid)) AS size
-       FROM pg_class WHERE relname IN ('Spend', 'SpendDaily', 'SpendMonthly') AND relkind = 'r' ORDER BY relname`,
-  );
-  const [cellCounts] = (
-    await sql.query<{ days: string; months: string }>(
-      `SELECT (SELECT COUNT(*) FROM "SpendDaily")::text AS days, (SELECT COUNT(*) FROM "SpendMonthly")::text AS months`,
-    )
-  ).rows;
-  console.log(
-    `  ${fmt(ROWS)} spend rows in ${inserted}, their keys in ${indexed}, the rollups (${fmt(Number(cellCounts?.days))} day cells, ${fmt(Number(cellCounts?.months))} month cells) in ${rolled} · ` +
-      sizes.map((s) => `${s.name} ${s.size}`).join(', '),
-  );
+  console.log(REUSE ? '\n1. Seed (reused, checked below)' : '\n1. Seed (SQL)');
+  // The generator: day, category and amount from a multiplicative hash of the row number.
+  const generated = `SELECT i, (i * 2654435761) % 4294967291 AS h FROM generate_series(0::bigint, $1::bigint - 1) AS i`;
+  if (!REUSE) {
+    // A scratch database: losing it in a crash loses nothing, and the sorts need memory.
+    await sql.query(
+      `SET synchronous_commit = off; SET maintenance_work_mem = '512MB'; SET work_mem = '256MB'`,
+    );
+    let t0 = performance.now();
+    // Spend's keys are dropped for the load and built after it from sorted input (a third of
+    // the time of maintaining them row by row), exactly as the migrations define them.
+    const { rows: keys } = await sql.query<{ name: string; def: string }>(
+      `SELECT conname AS name, pg_get_constraintdef(oid) AS def FROM pg_constraint
+        WHERE conrelid = '"Spend"'::regclass AND contype IN ('p', 'u')`,
+    );
+    const { rows: indexes } = await sql.query<{ name: string; def: string }>(
+      `SELECT indexname AS name, indexdef AS def FROM pg_indexes
+        WHERE schemaname = 'public' AND tablename = 'Spend' AND indexname <> ALL($1)`,
+      [keys.map((k) => k.name)],
+    );
+    for (const k of keys) await sql.query(`ALTER TABLE "Spend" DROP CONSTRAINT "${k.name}"`);
+    for (const i of indexes) await sql.query(`DROP INDEX "${i.name}"`);
+    // Day, category and amount from a multiplicative hash of the row number: the same rows on
+    // every run. Every tenth row is committed (no purchase order: it counts in full), about one
+    // in a hundred is a refund.
+    await sql.query(
+      `INSERT INTO "Spend" ("id", "teamId", "date", "amountMinor", "status", "category", "campaign", "vendor",
+          "source", "idempotencyKey", "commitmentId", "enteredBy", "createdAt", "updatedAt")
+       SELECT '00000000-0000-7000-8000-' || lpad(to_hex(i), 12, '0'), $1,
+          to_char(DATE '${FIRST_DAY}' + (h % ${DAYS})::int, 'YYYY-MM-DD'),
+          CASE WHEN i % 97 = 3 THEN -1 ELSE 1 END * (h % 499979 + 100),
+          CASE WHEN i % 10 = 0 THEN 'committed' ELSE 'actual' END,
+          ($2::text[])[1 + ((h / ${DAYS}) % ${CATEGORIES.length})::int],
+          'Campaign ' || (i % 997), 'Vendor ' || (i % 89), 'csv', 'bench-' || i, NULL, 'bench', $3, $3
+       FROM (${generated.replace('$1', '$4')}) AS g`,
+      [TEAM, CATEGORIES, NOW, ROWS],
+    );
+    const inserted = seconds(t0);
+    t0 = performance.now();
+    for (const k of keys) await sql.query(`ALTER TABLE "Spend" ADD CONSTRAINT "${k.name}" ${k.def}`);
+    for (const i of indexes) await sql.query(i.def);
+    const indexed = seconds(t0);
+    t0 = performance.now();
+    await sql.query(
+      `INSERT INTO "SpendDaily" ("teamId", "date", "category", "status", "amountMinor")
+       SELECT "teamId", "date", "category", "status", SUM("amountMinor") FROM "Spend" WHERE "teamId" = $1
+       GROUP BY "teamId", "date", "category", "status"`,
+      [TEAM],
+    );
+    await sql.query(
+      `INSERT INTO "SpendMonthly" ("teamId", "month", "category", "status", "amountMinor")
+       SELECT "teamId", left("date", 7), "category", "status", SUM("amountMinor") FROM "SpendDaily" WHERE "teamId" = $1
+       GROUP BY "teamId", left("date", 7), "category", "status"`,
+      [TEAM],
+    );
+    // As autovacuum leaves them in a running Mo: statistics, and a visibility map for index-only scans.
+    for (const table of ['Spend', 'SpendDaily', 'SpendMonthly']) await sql.query(`VACUUM ANALYZE "${table}"`);
+    const rolled = seconds(t0);
+    const { rows: sizes } = await sql.query<{ name: string; size: string }>(
+      `SELECT relname AS name, pg_size_pretty(pg_total_relation_size(oid)) AS size
+         FROM pg_class WHERE relname IN ('Spend', 'SpendDaily', 'SpendMonthly') AND relkind = 'r' ORDER BY relname`,
+    );
+    const [cellCounts] = (
+      await sql.query<{ days: string; months: string }>(
+        `SELECT (SELECT COUNT(*) FROM "SpendDaily")::text AS days, (SELECT COUNT(*) FROM "SpendMonthly")::text AS months`,
+      )
+    ).rows;
+    console.log(
+      `  ${fmt(ROWS)} spend rows in ${inserted}, their keys in ${indexed}, the rollups (${fmt(Number(cellCounts?.days))} day cells, ${fmt(Number(cellCounts?.months))} month cells) in ${rolled} · ` +
+        sizes.map((s) => `${s.name} ${s.size}`).join(', '),
+    );
+  }
 
   // What a correct seed holds: both rollups equal the rows, in total and cell by cell.
   const [totals] = (
@@ -164,8 +174,18 @@ try {
       [TEAM],
     )
   ).rows;
+  // A reused database must hold the generator's rows: their total is computed again from it.
+  const [made] = REUSE
+    ? (
+        await sql.query<{ total: string }>(
+          `SELECT SUM(CASE WHEN i % 97 = 3 THEN -1 ELSE 1 END * (h % 499979 + 100))::text AS total FROM (${generated}) AS g`,
+          [ROWS],
+        )
+      ).rows
+    : [{ total: totals?.raw }];
   const seedOk =
     check(Number(totals?.rows) === ROWS, `Spend holds ${totals?.rows} rows, expected ${ROWS}`) &&
+    check(made?.total === totals?.raw, `Spend sums to ${totals?.raw}, the generator to ${made?.total}`) &&
     check(
       totals?.daily === totals?.raw && totals?.monthly === totals?.raw,
       `rollups off: Spend ${totals?.raw}, SpendDaily ${totals?.daily}, SpendMonthly ${totals?.monthly}`,
@@ -193,7 +213,10 @@ try {
     actor: 'bench',
     open: () => Readable.from([`${lines.join('\n')}\n`]),
   });
-  console.log(`  budget lines: ${fmt(budgets.added)} added (${CATEGORIES.length} categories × 8 quarters)`);
+  const lineCount = budgets.added + budgets.updated + budgets.unchanged;
+  console.log(
+    `  budget lines: ${fmt(lineCount)} (${CATEGORIES.length} categories × 8 quarters; ${fmt(budgets.added)} added)`,
+  );
 
   // Each text's figures against SQL over the raw rows: actual dated in the period through
   // today, committed dated in the period; under a top category, its sub-categories.
@@ -229,7 +252,7 @@ try {
   // -------------------------------------------------------------------------------------
   // /mo budget over HTTP
 
-  console.log(`\n2. /mo budget over HTTP (${fmt(ROWS)} spend rows, ${fmt(budgets.added)} budget lines)`);
+  console.log(`\n2. /mo budget over HTTP (${fmt(ROWS)} spend rows, ${fmt(lineCount)} budget lines)`);
   const reads = async () =>
     new Map(
       (

@@ -45,7 +45,7 @@ export async function showBudget(
 ) {
   const settings = await workspaceFor(env, req);
   const report = await budgetReport(env.mo, settings, query);
-  const canEdit = !opts.sharedBy && (await env.isAdmin(req.teamId, req.userId));
+  const canEdit = !opts.sharedBy && (await env.isAdmin(req.teamId, req.userId, settings));
   return budgetMessage(report, { currency: settings.currency, canEdit, ...opts });
 }
 

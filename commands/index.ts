@@ -26,7 +26,7 @@ import { type ChartFile, uploadToDm } from '../src/slack/files.js';
 import { ACTION, ALERT, INPUT, SURVEY, VIEW } from '../src/slack/ids.js';
 import { escapeMrkdwn } from '../src/slack/mrkdwn.js';
 import { postOnce } from '../src/slack/post.js';
-import { metadataOf, postToResponseUrl, responseUrlOf, withResponseUrl } from '../src/slack/respond.js';
+import { metadataOf, postJson, postToResponseUrl, responseUrlOf, withResponseUrl } from '../src/slack/respond.js';
 import { stateChecked, stateUsers, stateValue, type ViewStateValues } from '../src/slack/view-state.js';
 import { alertBudgetView } from './alerts.js';
 import { budgetEditView, showBudget } from './budget.js';
@@ -47,8 +47,11 @@ export function registerCommands(
   /** A workspace's own Slack client (its installation's token), for work outside a request. */
   clientFor: (teamId: string) => Promise<WebClient>,
 ): HomeRefresher {
-  app.command('/mo', async ({ command, ack, respond, client }) => {
+  app.command('/mo', async ({ command, ack, respond: boltRespond, client }) => {
     await ack();
+    const respond = command.response_url
+      ? (m: object) => postJson(command.response_url, m)
+      : (m: Parameters<typeof boltRespond>[0]) => boltRespond(m);
     const teamId = command.team_id || command.enterprise_id || '';
     try {
       const result = await runCommand(

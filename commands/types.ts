@@ -20,8 +20,11 @@ export interface CommandRequest {
 /** What a subcommand needs from outside: the data, and who is an admin. */
 export interface CommandEnv {
   mo: Mo;
-  /** Slack workspace admins and owners, plus the users named in Mo's settings. */
-  isAdmin(teamId: string, userId: string): Promise<boolean>;
+  /**
+   * Slack workspace admins and owners, plus the users named in Mo's settings (pass the
+   * settings when already read: they are not read again).
+   */
+  isAdmin(teamId: string, userId: string, settings?: WorkspaceSettings): Promise<boolean>;
   /** The user's own timezone, for a workspace's default before anyone sets one. */
   userTimezone(userId: string): Promise<string | undefined>;
   /** Present when serving Slack (absent in `mo run` and the shell). */

@@ -84,7 +84,14 @@ export async function createMoApp(options: MoAppOptions): Promise<MoApp> {
     });
   const receiver = answerEveryRequest(
     socket ??
-      new HTTPReceiver({ signingSecret: options.signingSecret, logger, unhandledRequestTimeoutMillis: 3001 }),
+      new HTTPReceiver({
+        signingSecret: options.signingSecret,
+        logger,
+        unhandledRequestTimeoutMillis: 3001,
+        // toBolt below has verified every request it hands the receiver (and answers Slack's
+        // unsigned ssl_check itself): a second HMAC per request would be CPU for nothing.
+        signatureVerification: false,
+      }),
     logger,
   );
 
@@ -102,6 +109,9 @@ export async function createMoApp(options: MoAppOptions): Promise<MoApp> {
   const app = new App({
     authorize: tenancy.authorize,
     receiver,
+    // Mo keeps no per-conversation state in Bolt's context: its store is work on every
+    // request and memory that only grows.
+    convoStore: false,
     logger,
     deferInitialization: true,
     clientOptions: { slackApiUrl: options.apiUrl, ...options.clientOptions },
@@ -202,23 +212,24 @@ export async function createMoApp(options: MoAppOptions): Promise<MoApp> {
     }
     const text = raw.toString();
     const contentType = req.headers['content-type'];
-    if (!isSslCheck(text, contentType)) {
-      const signed = isValidSlackRequest({
-        signingSecret: options.signingSecret,
-        body: text,
-        headers: {
-          'x-slack-signature': String(req.headers['x-slack-signature'] ?? ''),
-          'x-slack-request-timestamp': Number(req.headers['x-slack-request-timestamp']),
-        },
-      });
-      if (!signed) return void res.writeHead(401).end();
-      const problem = slackBodyProblem(text, contentType);
-      if (problem) {
-        logger.warn(`rejected a signed Slack request: ${problem}`);
-        return void res
-          .writeHead(400, { 'content-type': 'application/json' })
-          .end(JSON.stringify({ ok: false, error: problem }));
-      }
+    // Slack's connectivity probe, unsigned: answered here and never handed to Bolt, which
+    // verifies nothing itself (anything it receives was signed).
+    if (isSslCheck(text, contentType)) return void res.writeHead(200).end();
+    const signed = isValidSlackRequest({
+      signingSecret: options.signingSecret,
+      body: text,
+      headers: {
+        'x-slack-signature': String(req.headers['x-slack-signature'] ?? ''),
+        'x-slack-request-timestamp': Number(req.headers['x-slack-request-timestamp']),
+      },
+    });
+    if (!signed) return void res.writeHead(401).end();
+    const problem = slackBodyProblem(text, contentType);
+    if (problem) {
+      logger.warn(`rejected a signed Slack request: ${problem}`);
+      return void res
+        .writeHead(400, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ ok: false, error: problem }));
     }
     // Bolt reads a body already buffered on the request instead of the stream.
     Object.assign(req, { rawBody: raw });

@@ -56,6 +56,14 @@ export interface InstallationRecord {
 
 export class InstallationError extends Error {}
 
+/**
+ * How long a request may be served on an installation row read by an earlier request. Every
+ * Slack request names its installation, and reading it costs more CPU than the rest of a
+ * short command's queries; a write through this repository forgets the rows at once, and
+ * another process's write (an uninstall it received) is seen here within this time.
+ */
+export const RECENT_INSTALLATION_MS = 5_000;
+
 export function installationKey(q: InstallationQuery): string {
   if (q.isEnterpriseInstall && q.enterpriseId) return `E:${q.enterpriseId}`;
   if (q.teamId) return `T:${q.teamId}`;
@@ -76,6 +84,16 @@ export function installationRepository(db: Db, clock: Clock, keyring?: Keyring) 
   async function byKey(key: string): Promise<InstallationRecord | null> {
     return db.installation.findUnique({ where: { installKey: key } });
   }
+
+  // Keyed by the query as asked (its org fallback included); only rows found are kept, so a
+  // new install is seen at once. Bounded by the number of installations.
+  const recent = new Map<string, { row: InstallationRecord; at: number }>();
+  const recentKey = (q: InstallationQuery) =>
+    `${q.teamId ?? ''}|${q.enterpriseId ?? ''}|${q.isEnterpriseInstall ? 1 : 0}`;
+  const forgetRecent = <T>(result: T): T => {
+    recent.clear();
+    return result;
+  };
 
   return {
     installationKey,
@@ -118,11 +136,13 @@ export function installationRepository(db: Db, clock: Clock, keyring?: Keyring) 
         status: 'active',
         deactivatedAt: null,
       };
-      return db.installation.upsert({
-        where: { installKey },
-        create: clockStamped({ installKey, ...fields }),
-        update: fields,
-      });
+      return forgetRecent(
+        await db.installation.upsert({
+          where: { installKey },
+          create: clockStamped({ installKey, ...fields }),
+          update: fields,
+        }),
+      );
     },
 
     /** The installation a request or Slack event names, whatever its status. */
@@ -131,6 +151,20 @@ export function installationRepository(db: Db, clock: Clock, keyring?: Keyring) 
       if (exact || !q.enterpriseId || q.isEnterpriseInstall) return exact;
       // A workspace of an org whose install is org-wide: requests do not always say so.
       return byKey(`E:${q.enterpriseId}`);
+    },
+
+    /**
+     * `find` for serving a request: a row this process read within RECENT_INSTALLATION_MS
+     * (monotonic time, not Mo's clock, which tests and demos pin).
+     */
+    async findRecent(q: InstallationQuery): Promise<InstallationRecord | null> {
+      const key = recentKey(q);
+      const hit = recent.get(key);
+      if (hit && performance.now() - hit.at < RECENT_INSTALLATION_MS) return hit.row;
+      const row = await this.find(q);
+      if (row) recent.set(key, { row, at: performance.now() });
+      else recent.delete(key);
+      return row;
     },
 
     /** The active installation that serves Mo workspace `teamId`, or null. */
@@ -192,6 +226,8 @@ export function installationRepository(db: Db, clock: Clock, keyring?: Keyring) 
      * which Slack has revoked anyway. Idempotent; returns whether a row changed.
      */
     async deactivate(q: InstallationQuery, status: Exclude<InstallationStatus, 'active'>): Promise<boolean> {
+      // Even when another process already did: this one stops serving it at once.
+      forgetRecent(undefined);
       const row = await this.find(q);
       if (row?.status !== 'active') return false;
       const changed = await db.installation.updateMany({
@@ -204,7 +240,7 @@ export function installationRepository(db: Db, clock: Clock, keyring?: Keyring) 
           keyId: null,
         },
       });
-      return changed.count > 0;
+      return forgetRecent(changed.count > 0);
     },
 
     /** Single-workspace mode: SLACK_BOT_TOKEN serves `installKey` only, no earlier env install. */
@@ -213,7 +249,7 @@ export function installationRepository(db: Db, clock: Clock, keyring?: Keyring) 
         where: { source: 'env', status: 'active', NOT: { installKey } },
         data: { status: 'uninstalled', deactivatedAt: clock() },
       });
-      return done.count;
+      return forgetRecent(done.count);
     },
 
     /** Reseals every stored token under the newest key; returns how many rows changed. */
@@ -234,7 +270,7 @@ export function installationRepository(db: Db, clock: Clock, keyring?: Keyring) 
         });
         resealed += done.count;
       }
-      return { resealed, current: k.currentId };
+      return forgetRecent({ resealed, current: k.currentId });
     },
   };
 }

@@ -19,17 +19,42 @@ function parseList(json: string): string[] {
 }
 
 export function workspaceRepository(db: Db) {
+  // Every command reads these first: one statement with the admins joined, not Prisma's two
+  // (each statement costs about 1 ms of CPU in Prisma and the driver).
   async function get(teamId: string): Promise<WorkspaceSettings | null> {
-    const row = await db.workspace.findUnique({ where: { teamId }, include: { admins: true } });
+    const rows = await db.$queryRaw<
+      {
+        currency: string;
+        fiscalStartMonth: unknown;
+        timezone: string;
+        lockDays: unknown;
+        moveAutoApproveMinor: unknown;
+        spendEntry: string;
+        notMarketing: string;
+        adminUserId: string | null;
+      }[]
+    >`SELECT w."currency", w."fiscalStartMonth", w."timezone", w."lockDays",
+        CAST(w."moveAutoApproveMinor" AS BIGINT) AS "moveAutoApproveMinor", w."spendEntry", w."notMarketing",
+        a."userId" AS "adminUserId"
+      FROM "Workspace" w LEFT JOIN "WorkspaceAdmin" a ON a."teamId" = w."teamId"
+      WHERE w."teamId" = ${teamId}`;
+    const row = rows[0];
     if (!row) return null;
     return {
       teamId,
       currency: row.currency,
-      fiscalStartMonth: row.fiscalStartMonth,
+      fiscalStartMonth: Number(row.fiscalStartMonth),
       timezone: row.timezone,
-      adminUserIds: row.admins.map((a) => a.userId).sort(),
-      lockDays: row.lockDays,
-      moveAutoApproveMinor: row.moveAutoApproveMinor,
+      adminUserIds: rows
+        .map((r) => r.adminUserId)
+        .filter((u): u is string => u !== null)
+        .sort(),
+      lockDays: Number(row.lockDays),
+      moveAutoApproveMinor: BigInt(
+        typeof row.moveAutoApproveMinor === 'bigint'
+          ? row.moveAutoApproveMinor
+          : String(row.moveAutoApproveMinor),
+      ),
       spendEntry: isSpendEntryRule(row.spendEntry) ? row.spendEntry : 'owners',
       notMarketing: parseList(row.notMarketing),
     };

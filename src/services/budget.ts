@@ -106,11 +106,7 @@ export async function monthFigures(
   range: Pick<Period, 'start' | 'end'>,
   today: IsoDate,
 ): Promise<MonthFigures[]> {
-  const [lines, spent, estimates] = await Promise.all([
-    mo.budgets.linesOverlapping(teamId, range),
-    mo.spend.monthSums(teamId, range.start, range.end, today),
-    mo.budgets.estimatesWithin(teamId, range),
-  ]);
+  const { lines, spent, estimates } = await mo.budgets.monthCells(teamId, range, today);
   const first = range.start.slice(0, 7);
   const last = range.end.slice(0, 7);
   const cells = new Map<string, MonthFigures>();

@@ -42,6 +42,7 @@ export const TEAM_SCOPE = {
   budgets: {
     set: 'input',
     linesOverlapping: 'team',
+    monthCells: 'team',
     linesWithin: 'team',
     estimatesWithin: 'team',
     replaceEstimates: 'input',

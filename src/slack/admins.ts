@@ -4,12 +4,21 @@
 // the answer cached briefly per (workspace, user), so a busy channel does not hammer Slack and
 // an admin of one workspace is never taken for an admin of another.
 import type { WebClient } from '@slack/web-api';
+import type { WorkspaceSettings } from '../domain/settings.js';
 import type { Mo } from '../services/mo.js';
+
+type AdminList = Pick<WorkspaceSettings, 'teamId' | 'adminUserIds'>;
+const adminsOf = async (mo: Mo, teamId: string, settings?: AdminList) =>
+  (settings?.teamId === teamId ? settings : await mo.workspaces.get(teamId))?.adminUserIds ?? [];
 
 const TTL_MS = 60_000;
 
 export interface SlackDirectory {
-  isAdmin(teamId: string, userId: string): Promise<boolean>;
+  /**
+   * `settings`: the workspace's settings when the caller has just read them, so the list of
+   * Mo's admins is not read again (ignored unless they are `teamId`'s).
+   */
+  isAdmin(teamId: string, userId: string, settings?: AdminList): Promise<boolean>;
   userTimezone(userId: string): Promise<string | undefined>;
 }
 
@@ -83,9 +92,8 @@ export function slackDirectory(
     forget(teamId) {
       for (const key of cache.keys()) if (key.startsWith(`${teamId}:`)) cache.delete(key);
     },
-    async isAdmin(teamId, userId) {
-      const settings = await mo.workspaces.get(teamId);
-      if (settings?.adminUserIds.includes(userId)) return true;
+    async isAdmin(teamId, userId, settings) {
+      if ((await adminsOf(mo, teamId, settings)).includes(userId)) return true;
       const u = await user(teamId, userId);
       // Slack's flags are about the user's own team: they make an admin of that team only.
       return u.admin && !u.deleted && u.teamId === teamId;
@@ -105,8 +113,8 @@ export function slackDirectory(
 /** Without Slack (`mo run`): admins are the users named in Mo's settings. */
 export function localDirectory(mo: Mo): SlackDirectory {
   return {
-    async isAdmin(teamId, userId) {
-      return (await mo.workspaces.get(teamId))?.adminUserIds.includes(userId) ?? false;
+    async isAdmin(teamId, userId, settings) {
+      return (await adminsOf(mo, teamId, settings)).includes(userId);
     },
     async userTimezone() {
       return undefined;

@@ -19,7 +19,7 @@ export function isFormBody(contentType: string | undefined): boolean {
   return contentType === FORM;
 }
 
-/** Slack's connectivity probe: Bolt answers it unsigned. */
+/** Slack's connectivity probe: answered unsigned (src/app.ts), never handed to Bolt. */
 export function isSslCheck(raw: string, contentType: string | undefined): boolean {
   return isFormBody(contentType) && new URLSearchParams(raw).get('ssl_check') === '1';
 }

@@ -190,7 +190,7 @@ export function createTenancy(options: TenancyOptions): Tenancy {
     mode: installer ? 'oauth' : 'single',
 
     async authorize(source) {
-      const row = source.teamId || source.enterpriseId ? await repo.find(source) : null;
+      const row = source.teamId || source.enterpriseId ? await repo.findRecent(source) : null;
       const usable = row?.status === 'active' && (row.source === 'oauth' ? Boolean(installer) : !installer);
       if (!row || !usable)
         return { moInstalled: false, teamId: source.teamId, enterpriseId: source.enterpriseId };

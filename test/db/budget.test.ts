@@ -419,3 +419,51 @@ describe('a fiscal-year start change', () => {
     }
   });
 });
+
+describe("the budget view's one statement (budgets.monthCells)", () => {
+  it('reads what linesOverlapping, spend.monthSums and estimatesWithin read, for any range and day', async () => {
+    await t.mo.budgets.replaceEstimates(
+      {
+        teamId: TEAM,
+        category: 'Paid Media/Search',
+        period: 'FY2027-Q4',
+        months: ['2026-11', '2026-12'],
+        amounts: [
+          { month: '2026-11', amountMinor: 2_500_000n },
+          { month: '2026-12', amountMinor: -1n },
+        ],
+      },
+      'U0PLANNER',
+    );
+    const byKey = <T extends object>(xs: T[]) =>
+      xs.map((x) => JSON.stringify(x, (_, v) => (typeof v === 'bigint' ? `${v}n` : v))).sort();
+    const ranges = [
+      fiscalYear(2027, FSM),
+      fiscalQuarter(2027, 3, FSM),
+      fiscalQuarter(2028, 1, FSM),
+      calendarMonth(2026, 11),
+    ];
+    // Before, inside and after the ranges: this month's actual runs through the day only.
+    for (const range of ranges)
+      for (const asOf of ['2026-07-31', '2026-09-14', '2026-11-01', '2027-03-01']) {
+        const one = await t.mo.budgets.monthCells(TEAM, range, asOf);
+        const lines = await t.mo.budgets.linesOverlapping(TEAM, range);
+        const spent = await t.mo.spend.monthSums(TEAM, range.start, range.end, asOf);
+        const estimates = await t.mo.budgets.estimatesWithin(TEAM, range);
+        expect(byKey(one.lines)).toEqual(
+          byKey(lines.map(({ id: _id, ownerUserId: _owner, ...line }) => line)),
+        );
+        expect(byKey(one.spent)).toEqual(byKey(spent));
+        expect(byKey(one.estimates)).toEqual(byKey(estimates));
+      }
+    // The sample holds something of each kind, so the comparison above compared something.
+    const year = await t.mo.budgets.monthCells(TEAM, fiscalYear(2027, FSM), '2026-11-01');
+    expect([year.lines.length, year.spent.length, year.estimates.length]).toEqual([8, 10, 2]);
+    expect(year.spent).toContainEqual({
+      category: 'Paid Media/Search',
+      month: '2026-11',
+      actual: 123_400n,
+      committed: 0n,
+    });
+  });
+});

@@ -227,6 +227,10 @@ function walks(): Record<string, Record<string, Walk>> {
       ),
       linesOverlapping: read(() => mo.budgets.linesOverlapping(B, span)),
       estimatesWithin: read(() => mo.budgets.estimatesWithin(B, span)),
+      monthCells: read(async () => {
+        const { lines, spent, estimates } = await mo.budgets.monthCells(B, span, '2026-11-16');
+        return [...lines, ...spent, ...estimates];
+      }),
       replaceEstimates: write(() =>
         mo.budgets.replaceEstimates(
           { teamId: B, category: 'Events', period: 'FY2026-Q4', months: ['2026-11'], amounts: [] },
@@ -436,6 +440,7 @@ const GLOBAL: Record<string, Record<string, string>> = {
       'installationKey',
       'store',
       'find',
+      'findRecent',
       'forWorkspace',
       'rememberOrgWorkspace',
       'activeWorkspaceIds',

@@ -194,3 +194,24 @@ describe('currency once amounts are stored', () => {
     });
   });
 });
+
+describe('get', () => {
+  it('reads every setting exactly, admins sorted, and nothing of another workspace', async () => {
+    // Above 2^53: a driver handing the amount back as a float would change it.
+    await t.mo.workspaces.update(
+      'T0GETBIG',
+      { moveAutoApproveMinor: 9_007_199_254_740_993n, adminUserIds: ['U0B', 'U0A'], lockDays: 3 },
+      'U0ADMIN',
+    );
+    await t.mo.workspaces.update('T0GETOTHER', { adminUserIds: ['U0OTHER'] }, 'U0ADMIN');
+    expect(await t.mo.workspaces.get('T0GETBIG')).toMatchObject({
+      teamId: 'T0GETBIG',
+      moveAutoApproveMinor: 9_007_199_254_740_993n,
+      adminUserIds: ['U0A', 'U0B'],
+      lockDays: 3,
+      fiscalStartMonth: 1,
+    });
+    expect((await t.mo.workspaces.get('T0GETOTHER'))?.adminUserIds).toEqual(['U0OTHER']);
+    expect(await t.mo.workspaces.get('T0GETNONE')).toBeNull();
+  });
+});

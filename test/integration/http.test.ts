@@ -91,6 +91,24 @@ describe('request signing', () => {
     expect((await post(body(), { 'content-type': 'application/x-www-form-urlencoded' })).status).toBe(401);
   });
 
+  it("answers Slack's unsigned ssl_check, and runs nothing smuggled in one", async () => {
+    const form = { 'content-type': 'application/x-www-form-urlencoded' };
+    expect((await post('ssl_check=1&token=legacy', form)).status).toBe(200);
+    // Bolt verifies nothing itself (Mo has): an unsigned command must not pass as a probe.
+    for (const [id, probe] of [
+      ['smuggled', 'ssl_check=1&'],
+      ['smuggled-twice', 'ssl_check=1&ssl_check=0&'],
+      ['smuggled-late', 'ssl_check=0&ssl_check=1&'],
+    ] as const) {
+      const res = await post(`${probe}${commandBody('budget', 'U0ADMIN', id)}`, form);
+      expect([200, 401]).toContain(res.status);
+    }
+    // A signed command after them is answered: had any of them run, its reply came first.
+    await signedPost(commandBody('help', 'U0MEMBER', 'after-probes'));
+    await responseTo('after-probes');
+    expect(slack.responses().map((r) => r.args.__id)).toEqual(['after-probes']);
+  });
+
   it('answers GET /healthz', async () => {
     const res = await fetch(`${base}/healthz`);
     expect(res.status).toBe(200);
