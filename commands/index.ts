@@ -26,7 +26,13 @@ import { type ChartFile, uploadToDm } from '../src/slack/files.js';
 import { ACTION, ALERT, INPUT, SURVEY, VIEW } from '../src/slack/ids.js';
 import { escapeMrkdwn } from '../src/slack/mrkdwn.js';
 import { postOnce } from '../src/slack/post.js';
-import { metadataOf, postJson, postToResponseUrl, responseUrlOf, withResponseUrl } from '../src/slack/respond.js';
+import {
+  metadataOf,
+  postJson,
+  postToResponseUrl,
+  responseUrlOf,
+  withResponseUrl,
+} from '../src/slack/respond.js';
 import { stateChecked, stateUsers, stateValue, type ViewStateValues } from '../src/slack/view-state.js';
 import { alertBudgetView } from './alerts.js';
 import { budgetEditView, showBudget } from './budget.js';
