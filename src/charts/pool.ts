@@ -4,6 +4,8 @@
 // and shrinks when idle. Its queue is bounded: past it a render is refused at once ("busy")
 // rather than piling up memory. A render that throws is reported; one that hangs is
 // stopped at its timeout (its thread is ended and replaced): neither takes Mo down.
+// Before any thread loads resvg: it configures resvg's allocator for the whole process.
+import './allocator.js';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
