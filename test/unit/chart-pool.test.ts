@@ -119,6 +119,8 @@ describe('chart pool', () => {
     const p = pool({ threads: 1 });
     for (let i = 0; i < 3; i++) {
       expect((await p.render({ title: 'later' } as TopLevelSpec)).svg).toBe('scheduled');
+      // The thread is idle meanwhile: on its event loop, not blocked in Atomics.wait.
+      await new Promise((resolve) => setTimeout(resolve, 100));
       expect((await p.render({ title: 'turned' } as TopLevelSpec)).svg).toBe('true');
     }
   }, 120_000);
