@@ -4,7 +4,8 @@
 // scheduler and digest job against a fake Slack answering every call in 100 ms. Checked:
 // every digest posted once, with all its charts; printed: time to deliver them all.
 // Sizes: --workspaces=N (or BENCH_DIGEST_WORKSPACES; 1,000), --processes=1,2,
-// --concurrency=N runs in flight per process (BENCH_JOB_CONCURRENCY; 8), --latency=ms (100).
+// --concurrency=N runs in flight per process (BENCH_JOB_CONCURRENCY; 8), --latency=ms (100),
+// --cpu-prof=DIR (V8 CPU profiles of the Mo processes and their threads).
 // PostgreSQL: BENCH_DATABASE_URL (postgresql://postgres@127.0.0.1:55433/postgres); a scratch
 // database is created there and dropped after.
 import { spawn } from 'node:child_process';
@@ -33,6 +34,8 @@ const PROCESSES = flag('processes', 'BENCH_DIGEST_PROCESSES', '1,2')
   .map((p) => whole('processes', p));
 const CONCURRENCY = whole('concurrency', flag('concurrency', 'BENCH_JOB_CONCURRENCY', '8'));
 const LATENCY = whole('latency', flag('latency', 'BENCH_SLACK_LATENCY_MS', '100'));
+/** --cpu-prof=DIR: each Mo process (and each of its threads) writes a V8 CPU profile there. */
+const PROFILE_DIR = process.argv.find((a) => a.startsWith('--cpu-prof='))?.split('=')[1];
 const BASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:55433/postgres';
 const TEMPLATE = 'T0000';
 /** Seeded on Monday 2026-11-16 before the 09:00 New York slot (14:00Z). */
@@ -96,6 +99,8 @@ async function cloneWorkspaces(url: string, n: number): Promise<void> {
 interface WorkerReport {
   owner: string;
   seconds: number;
+  /** User + system CPU seconds of the process (all its threads) while it worked. */
+  cpuSeconds: number;
   succeeded: number;
   skipped: number;
   failed: string[];
@@ -114,7 +119,8 @@ interface Worker {
 /** A Mo process of the bench: ready once loaded and connected, ticking on go(). */
 function startWorker(args: string[]): Worker {
   const script = fileURLToPath(new URL('./digests-worker.ts', import.meta.url));
-  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+  const profile = PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [];
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', script, ...args], {
     stdio: ['pipe', 'pipe', 'inherit'],
   });
   let out = '';
@@ -176,6 +182,7 @@ async function main() {
       const wall = (performance.now() - start) / 1000;
       const delivery = (slack.last - slack.first) / 1000;
       const charts = reports.flatMap((r) => r.charts);
+      const cpu = reports.reduce((a, r) => a + r.cpuSeconds, 0);
       const perDigest = Math.max(...charts);
       const keys = [...slack.postsByKey.values()];
       const runs = await mo.db.jobRun.groupBy({ by: ['status'], _count: true });
@@ -194,7 +201,8 @@ async function main() {
       const line =
         `  ${processes} process${processes > 1 ? 'es' : ''}: ${WORKSPACES} digests (${perDigest} charts each) in ${wall.toFixed(1)} s wall ` +
         `(Slack busy ${delivery.toFixed(1)} s; ${((WORKSPACES / wall) * 60).toFixed(0)} digests/min; ` +
-        `split ${reports.map((r) => `${r.owner} ${r.succeeded}`).join(', ')}; peak RSS ${reports.map((r) => `${r.peakRssMb} MB`).join(', ')}; ` +
+        `split ${reports.map((r) => `${r.owner} ${r.succeeded}`).join(', ')}; ` +
+        `CPU ${reports.map((r) => `${r.cpuSeconds.toFixed(1)} s`).join(' + ')} = ${((cpu * 1000) / WORKSPACES).toFixed(0)} ms a digest; peak RSS ${reports.map((r) => `${r.peakRssMb} MB`).join(', ')}; ` +
         `Slack calls ${[...slack.calls].map(([m, c]) => `${m} ${c}`).join(', ')}) ` +
         `load ${loadBefore} -> ${load()}; target 1,000 in ≤ ${TARGET_S} s with 2: ${target}` +
         (problems.length ? `\n    PROBLEMS: ${problems.join('; ')}` : '; every digest once, with its charts');

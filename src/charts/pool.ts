@@ -4,6 +4,8 @@
 // and shrinks when idle. Its queue is bounded: past it a render is refused at once ("busy")
 // rather than piling up memory. A render that throws is reported; one that hangs is
 // stopped at its timeout (its thread is ended and replaced): neither takes Mo down.
+// Before any thread loads resvg: it configures resvg's allocator for the whole process.
+import './allocator.js';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
@@ -34,9 +36,12 @@ export interface ChartPoolOptions {
   /** The worker module (tests give one that hangs or throws). */
   workerFile?: string;
   /**
-   * Charts a set of threads draws before it is replaced (default 64). In a worker thread
-   * resvg's pixmaps (~4 MB a chart) are not freed until the thread ends: without this, 60
-   * digests left 1.3 GB behind (bench/digests.ts); ending the threads frees it all.
+   * Charts a set of threads draws before it is replaced (default 1,000): a safety net for
+   * memory a renderer keeps per thread. resvg's pixmaps (~4 MB a chart) are freed by N-API
+   * finalizers, which Node runs on a turn of the thread's event loop: with piscina's default
+   * Atomics wait between tasks that turn never came, and 60 digests left 1.3 GB behind.
+   * The threads now idle on their event loop (see `atomics` below), so memory stays flat and
+   * a new thread (2 s of CPU to load the renderer) is rarely needed.
    */
   recycleAfter?: number;
 }
@@ -60,13 +65,16 @@ export class ChartPool {
     this.threads = options.threads ?? defaultChartThreads();
     this.timeoutMs = options.timeoutMs ?? 60_000;
     this.capacity = this.threads + (options.maxQueue ?? this.threads * 8);
-    this.recycleAfter = options.recycleAfter ?? 64;
+    this.recycleAfter = options.recycleAfter ?? 1000;
     this.makePool = () =>
       new Piscina({
         filename: options.workerFile ?? WORKER,
         minThreads: Math.min(options.minThreads ?? 0, this.threads),
         maxThreads: this.threads,
         idleTimeout: options.idleTimeoutMs ?? 60_000,
+        // Between tasks a thread waits on its event loop, not in Atomics.wait: the finalizers
+        // that free resvg's pixmaps run there (piscina's 'sync' default never lets them run).
+        atomics: 'disabled',
       });
     this.pool = this.threads > 0 ? this.makePool() : undefined;
   }

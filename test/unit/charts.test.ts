@@ -1,6 +1,7 @@
-import { compile } from 'vega-lite';
+import { parse, View } from 'vega';
+import { compile, type TopLevelSpec } from 'vega-lite';
 import { describe, expect, it, vi } from 'vitest';
-import { FONT_FAMILY, renderChart } from '../../src/charts/render.js';
+import { chartShape, drawChart, FONT_FAMILY, renderChart, THEME } from '../../src/charts/render.js';
 import {
   burnUpChart,
   funnelByWeekChart,
@@ -70,6 +71,55 @@ describe('renderChart', () => {
     } finally {
       warn.mockRestore();
     }
+  });
+
+  it('compiles a chart shape once: charts of that shape with other data draw what a fresh compile draws', async () => {
+    // The SVG a chart had before shapes were kept compiled: Vega-Lite with the data inline.
+    const fresh = async (spec: TopLevelSpec) => {
+      const view = new View(parse(compile({ ...spec, config: THEME } as unknown as TopLevelSpec).spec), {
+        renderer: 'none',
+      });
+      try {
+        return await view.toSVG();
+      } finally {
+        view.finalize();
+      }
+    };
+    const burnUp = (planned: bigint, actual: bigint) =>
+      burnUpChart({
+        title: 'Burn-up',
+        currency: 'USD',
+        planned,
+        days: days.map((d) => ({ ...d, actual: d.actual === null ? null : d.actual + actual })),
+      });
+    const specs = [
+      burnUp(1_000_000n, 0n),
+      burnUp(2_000_000n, 300_000n),
+      burnUp(1_000_000n, 0n),
+      weeklySpendChart('Weekly', 'USD', [{ bucket: '2026-11-02', category: 'Events', amount: 100_00n }]),
+      weeklySpendChart('Weekly', 'USD', [
+        { bucket: '2026-11-02', category: 'Events', amount: 900_00n },
+        { bucket: '2026-11-09', category: 'Content', amount: 250_00n },
+      ]),
+    ];
+    const drawn = [];
+    for (const spec of specs) drawn.push((await drawChart(spec, 1)).svg);
+    for (const [i, spec] of specs.entries()) expect(drawn[i]).toBe(await fresh(spec));
+    expect(drawn[1]).not.toBe(drawn[0]);
+    expect(drawn[2]).toBe(drawn[0]);
+  });
+
+  it("a chart's shape: its inline data (in layers too) become named datasets, in order", () => {
+    const spec = burnUpChart({ title: 'Burn-up', currency: 'USD', days, planned: 1_000_000n }) as unknown as {
+      layer: { data: { values: unknown[] } }[];
+    };
+    const { shape, datasets } = chartShape(spec as unknown as TopLevelSpec);
+    expect(datasets).toEqual([spec.layer[0]?.data.values, spec.layer[1]?.data.values]);
+    const layers = (shape as unknown as { layer: { data: unknown }[] }).layer;
+    expect(layers.map((l) => l.data)).toEqual([{ name: 'mo_data_0' }, { name: 'mo_data_1' }]);
+    expect(JSON.stringify(shape)).not.toContain('2026-11-01');
+    // The spec itself is left as it was.
+    expect(spec.layer[0]?.data.values.length).toBe(4);
   });
 
   it('renders the funnel and weekly spend charts', async () => {
