@@ -10,9 +10,9 @@ import { isUserError } from '../src/domain/errors.js';
 import { currencyChangeRefusal, parseAmount } from '../src/domain/money.js';
 import { type AlertAction, actOnAlert } from '../src/services/alerts.js';
 import { budgetBurnUp } from '../src/services/charts.js';
-import { todayIn } from '../src/services/mo.js';
 import { approveMove, type BudgetMoveRow, rejectMove } from '../src/services/reallocation.js';
 import { openSurveyModal, refreshInvitation, submitSurveyPage } from '../src/services/surveys.js';
+import { todayIn } from '../src/services/team-scope.js';
 import { decodeRef } from '../src/slack/blocks/budget.js';
 import { type Message, textMessage } from '../src/slack/blocks/common.js';
 import { moveRejectModal, moveRequestMessage, moveStatusMessage } from '../src/slack/blocks/reallocation.js';
@@ -32,12 +32,14 @@ import { registerPerfActions } from './perf.js';
 import { runCommand } from './router.js';
 import { describeSettings, type SettingsPatch, settingsPatchSchema } from './settings.js';
 import { recordSpendEntry } from './spend.js';
-import { type CommandEnv, requireAdmin, workspaceFor } from './types.js';
+import { type BackgroundEnvs, type CommandEnv, requireAdmin, workspaceFor } from './types.js';
 import { submitWorkspaceDelete } from './workspace.js';
 
 export function registerCommands(
   app: App,
+  /** The env of the request in progress: its workspace is the one the Slack gate verified. */
   env: CommandEnv,
+  background: BackgroundEnvs,
   log: Logger,
   /** A workspace's own Slack client (its installation's token), for work outside a request. */
   clientFor: (teamId: string) => Promise<WebClient>,
@@ -148,9 +150,7 @@ export function registerCommands(
       async ({ ack, body, action: button, respond, client }) => {
         await ack();
         const who = userOf(body);
-        const result = await actOnAlert(env.mo, who, button.value ?? '', action, (team, user) =>
-          env.isAdmin(team, user),
-        );
+        const result = await actOnAlert(env.mo, who, button.value ?? '', action, (user) => env.isAdmin(user));
         // A click on the Home tab has no message to answer: the tab itself is republished.
         const fromHome = !body.response_url;
         if ('refused' in result) {
@@ -183,7 +183,7 @@ export function registerCommands(
   // nothing slow happens before views.open.
   app.action<BlockAction<ButtonAction>>(SURVEY.take, async ({ ack, body, action, client, respond }) => {
     await ack();
-    const opened = await openSurveyModal(env.mo, userOf(body).teamId, action.value ?? '');
+    const opened = await openSurveyModal(env.mo, action.value ?? '');
     if ('error' in opened)
       return void (await respond?.({
         response_type: 'ephemeral',
@@ -210,7 +210,7 @@ export function registerCommands(
     if ('errors' in result) return void (await ack({ response_action: 'errors', errors: result.errors }));
     if ('next' in result) return void (await ack({ response_action: 'update', view: result.next }));
     await ack({ response_action: 'update', view: thanksView(result.done) });
-    await refreshInvitation(env.mo, client, result.surveyId, who.teamId).catch((e) =>
+    await refreshInvitation(env.mo, client, result.surveyId).catch((e) =>
       log.warn('could not update the survey invitation', e),
     );
   });
@@ -247,7 +247,7 @@ export function registerCommands(
       try {
         const outcome = await approveMove(env.mo, settings, action.value ?? '', {
           actor: who.userId,
-          isAdmin: await env.isAdmin(who.teamId, who.userId),
+          isAdmin: await env.isAdmin(who.userId),
         });
         if (!fromHome)
           await respond({ replace_original: true, ...moveStatusMessage(outcome.move, settings.currency) });
@@ -290,7 +290,7 @@ export function registerCommands(
     const approvers = new Set([move.fromOwner, move.toOwner, ...admins].filter((u): u is string => !!u));
     for (const user of approvers) {
       if (user === clickedBy && !fromHome) continue;
-      const post = await env.mo.posts.get(move.teamId, `move:${move.id}:${user}`);
+      const post = await env.mo.posts.get(`move:${move.id}:${user}`);
       if (post?.status !== 'posted' || !post.ts) continue;
       const redrawn =
         move.status === 'pending' ? moveRequestMessage(move, currency) : moveStatusMessage(move, currency);
@@ -322,7 +322,7 @@ export function registerCommands(
     try {
       rejected = await rejectMove(env.mo, settings, meta.moveId ?? '', {
         actor: who.userId,
-        isAdmin: await env.isAdmin(who.teamId, who.userId),
+        isAdmin: await env.isAdmin(who.userId),
         reason: stateValue(view.state.values as ViewStateValues, INPUT.reason) ?? '',
       });
     } catch (e) {
@@ -343,7 +343,6 @@ export function registerCommands(
   /** The requester hears how their move ended, by DM. */
   const tellRequester = async (client: WebClient, move: BudgetMoveRow, currency: string) => {
     await postOnce(client, env.mo.posts, {
-      teamId: move.teamId,
       key: `move:${move.id}:outcome`,
       channel: move.requestedBy,
       message: moveStatusMessage(move, currency),
@@ -412,7 +411,7 @@ export function registerCommands(
     });
   }
 
-  return registerHome(app, env, log, clientFor);
+  return registerHome(app, env, background, log, clientFor);
 }
 
 async function confirm(url: string | undefined, reply: Message, log: Logger) {
@@ -440,7 +439,7 @@ export async function submitBudgetEdit(
   who: Who,
   values: ViewStateValues,
 ): Promise<Submission> {
-  if (!(await env.isAdmin(who.teamId, who.userId))) {
+  if (!(await env.isAdmin(who.userId))) {
     return { errors: { [INPUT.amount.block]: 'Only Mo admins can change the budget.' } };
   }
   const settings = await workspaceFor(env, who);
@@ -471,11 +470,11 @@ export async function submitBudgetEdit(
   if (Object.keys(errors).length || !period) return { errors };
   const owner = stateValue(values, INPUT.owner) ?? null;
   const key = period.key;
-  const line = { teamId: who.teamId, period, category, plannedMinor: planned, ownerUserId: owner };
+  const line = { period, category, plannedMinor: planned, ownerUserId: owner };
   return {
     save: async () => {
       const { after } = await env.mo.budgets.set(line, who.userId);
-      env.mo.figuresChanged(who.teamId);
+      env.mo.figuresChanged();
       return `:white_check_mark: Plan for *${escapeMrkdwn(after.category)}* in *${key}* saved. See it with \`/mo budget ${key}\`.`;
     },
   };
@@ -504,7 +503,7 @@ export async function submitSettings(
   who: Who,
   values: ViewStateValues,
 ): Promise<Submission> {
-  if (!(await env.isAdmin(who.teamId, who.userId))) {
+  if (!(await env.isAdmin(who.userId))) {
     return { errors: { [INPUT.currency.block]: 'Only Mo admins can change settings.' } };
   }
   const parsed = settingsPatchSchema.safeParse({
@@ -548,14 +547,14 @@ export async function submitSettings(
     const refusal = currencyChangeRefusal(
       current.currency,
       patch.currency,
-      await env.mo.workspaces.storedAmounts(who.teamId),
+      await env.mo.workspaces.storedAmounts(),
       false,
     );
     if (refusal) return { errors: { [INPUT.currency.block]: refusal } };
   }
   return {
     save: async () => {
-      const after = await env.mo.workspaces.update(who.teamId, patch, who.userId);
+      const after = await env.mo.workspaces.update(patch, who.userId);
       return `:white_check_mark: Settings saved. ${escapeMrkdwn(describeSettings(after))}`;
     },
   };

@@ -47,7 +47,7 @@ export const perfArgs = tokens.transform((all, ctx) => {
 
 export async function showPerf(
   env: CommandEnv,
-  req: Pick<CommandRequest, 'teamId' | 'userId'>,
+  req: Pick<CommandRequest, 'userId'>,
   query: { period?: string; category?: string | null; by?: 'category' | 'campaign' },
   opts: { sharedBy?: string } = {},
 ) {
@@ -98,7 +98,7 @@ export const perfNotMarketing = defineSubcommand({
     }
     await requireAdmin(env, req, 'change which categories count as marketing');
     const none = args.length === 1 && args[0] === '--none';
-    const after = await setNotMarketing(env.mo, req.teamId, none ? [] : args, req.userId);
+    const after = await setNotMarketing(env.mo, none ? [] : args, req.userId);
     return message(
       textMessage(
         after.notMarketing.length
