@@ -79,10 +79,7 @@ export async function setLatestEstimate(
     open.map((m) => BigInt(daysInMonth(m))),
   );
   const amounts = open.map((month, i) => ({ month, amountMinor: shares[i] as bigint }));
-  await mo.budgets.replaceEstimates(
-    { teamId: settings.teamId, category, period: req.period.key, months: open, amounts },
-    req.actor,
-  );
+  await mo.budgets.replaceEstimates({ category, period: req.period.key, months: open, amounts }, req.actor);
   mo.figuresChanged();
   return { category, period: req.period, amountMinor: req.amountMinor, booked, months: amounts };
 }
@@ -99,7 +96,7 @@ export async function clearLatestEstimate(
   const open = monthsOfPeriod(req.period).filter((m) => monthState(m, today) !== 'closed');
   const before = open.length
     ? await mo.budgets.replaceEstimates(
-        { teamId: settings.teamId, category, period: req.period.key, months: open, amounts: [] },
+        { category, period: req.period.key, months: open, amounts: [] },
         req.actor,
       )
     : [];

@@ -92,7 +92,7 @@ export async function requestMove(
   settings: WorkspaceSettings,
   req: Actor & { amountMinor: bigint; from: string; to: string; period: Period; reason: string },
 ): Promise<MoveOutcome> {
-  const { teamId, currency } = settings;
+  const { currency } = settings;
   if (req.amountMinor <= 0n)
     throw new UserError('invalid', 'the amount to move must be more than zero', { field: 'amount' });
   const from = await resolveCategory(mo, req.from);
@@ -124,7 +124,6 @@ export async function requestMove(
   );
   const now = mo.clock();
   const created = await mo.moves.create({
-    teamId,
     amountMinor: req.amountMinor,
     fromCategory: fromLine.category,
     toCategory: toLine?.category ?? to,
