@@ -497,6 +497,10 @@ describe('every repository method, with two workspaces', () => {
     const before = await snapshot(A);
     expect(before).toContain(a.alertId);
     expect(before).toContain('PO-1');
+    // Every table with a teamId is in the snapshot, these among them with A's rows.
+    const tables = JSON.parse(before) as Record<string, string[]>;
+    for (const model of ['Lead', 'Opportunity', 'WorkspaceAdmin', 'FunnelDaily', 'SurveyResponse'])
+      expect(tables[model]?.length, model).toBeGreaterThan(0);
     const markers = markersOfA();
     for (const [repo, methods] of Object.entries(walks()))
       for (const [method, walk] of Object.entries(methods)) {
