@@ -238,7 +238,11 @@ try {
     ).rows;
     const want = { actual: BigInt(sums?.actual ?? 0), committed: BigInt(sums?.committed ?? 0) };
     expected.set(text, want);
-    const report = await budgetReport(mo, settings, { period, category: focus, today: TODAY });
+    const report = await budgetReport(mo.forTeam(settings.teamId), settings, {
+      period,
+      category: focus,
+      today: TODAY,
+    });
     check(
       report.total.actual === want.actual && report.total.committed === want.committed,
       `/mo ${text}: actual ${report.total.actual} + committed ${report.total.committed}, SQL over the rows ${want.actual} + ${want.committed}`,

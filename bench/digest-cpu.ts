@@ -53,7 +53,8 @@ try {
   const mo = createMo(database, createClock(new Date('2026-11-16T05:00:00Z')));
   await loadDemo(mo, TEAM);
   await mo.db.workspace.update({ where: { teamId: TEAM }, data: { digestChannelId: `C${TEAM}` } });
-  const settings = await mo.workspaces.ensure(TEAM);
+  const ws = mo.forTeam(TEAM);
+  const settings = await ws.workspaces.ensure();
   const today = dateInZone(SLOT, settings.timezone);
 
   const stages: Record<string, number> = {};
@@ -64,10 +65,10 @@ try {
     // Two rounds to warm up (JIT, compiled shapes), then N measured.
     if (i === 2) for (const k of Object.keys(stages)) delete stages[k];
     let s = cpuMs();
-    const data = await digestData(mo, settings, { today });
+    const data = await digestData(ws, settings, { today });
     add('digest figures (queries + domain)', s);
     s = cpuMs();
-    const specs = await digestCharts(mo, settings, data);
+    const specs = await digestCharts(ws, settings, data);
     add('chart specs (+ burn-up query)', s);
     for (const c of specs) {
       s = cpuMs();
@@ -106,23 +107,23 @@ try {
   for (const [k, v] of Object.entries(stages)) console.log(`  ${k.padEnd(36)} ${(v / N).toFixed(1)} ms`);
 
   const client = jobClient('xoxb-bench', slack.apiUrl, createLogger('error'));
-  const schedule = await mo.digestSchedules.get(TEAM);
+  const schedule = await ws.digestSchedules.get();
   if (!schedule) throw new Error('no digest schedule');
-  const post = async (mo_: typeof mo, i: number) =>
+  const post = async (mo_: typeof ws, i: number) =>
     postDigest({ mo: mo_, client: forWorkspace(client, TEAM), logger: createLogger('error') }, schedule, {
       key: `digest:${TEAM}:${i}`,
       at: SLOT,
     });
-  for (let i = 0; i < 2; i++) await post(mo, -1 - i);
+  for (let i = 0; i < 2; i++) await post(ws, -1 - i);
   let s = cpuMs();
-  for (let i = 0; i < N; i++) await post(mo, i);
+  for (let i = 0; i < N; i++) await post(ws, i);
   const whole = (cpuMs() - s) / N;
   const countingMo = createMo(
     { db: counted, url: scratch.url },
     createClock(new Date('2026-11-16T05:00:00Z')),
   );
   s = queries;
-  await post(countingMo, N);
+  await post(countingMo.forTeam(TEAM), N);
   console.log(
     `A whole postDigest (charts in the pool, fake Slack): ${whole.toFixed(0)} ms of CPU (all threads), ` +
       `${queries - s} database queries`,

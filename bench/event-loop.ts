@@ -76,7 +76,7 @@ async function burst(n: number) {
   const worker = async () => {
     while (next < n) {
       next++;
-      const digest = await renderDigest(mo, settings, { today: '2026-11-23' });
+      const digest = await renderDigest(mo.forTeam(settings.teamId), settings, { today: '2026-11-23' });
       drawn += digest.charts.length;
       missing += digest.missingCharts.length;
     }

@@ -22,8 +22,8 @@ import {
   workspaceFor,
 } from './types.js';
 
-async function describe(env: CommandEnv, teamId: string, prefix = ''): Promise<Message> {
-  const { settings, channelId } = await env.mo.alerts.settings(teamId);
+async function describe(env: CommandEnv, prefix = ''): Promise<Message> {
+  const { settings, channelId } = await env.mo.alerts.settings();
   const where = channelId ? channelMention(channelId) : 'the digest channel (#marketing by default)';
   return textMessage(
     `${prefix}*Budget alerts* go to ${where}, and to each line's owner by DM. Rules:\n` +
@@ -42,7 +42,7 @@ export const alertsShow = defineSubcommand({
   schema: noArgs(),
   async run(_args, req, env) {
     await workspaceFor(env, req);
-    return message(await describe(env, req.teamId));
+    return message(await describe(env));
   },
 });
 
@@ -50,16 +50,16 @@ const ruleArg = z.tuple([z.string()], { message: 'name the rule: consumed, forec
 
 async function changeRules(
   env: CommandEnv,
-  req: { teamId: string; userId: string },
+  req: { userId: string },
   change: (settings: AlertSettings) => AlertSettings,
 ): Promise<Message> {
   await requireAdmin(env, req, 'change alert rules');
   await workspaceFor(env, req);
   const repo = env.mo.alerts;
-  const { settings } = await repo.settings(req.teamId);
-  await repo.updateSettings(req.teamId, { settings: change(settings) }, req.userId);
-  env.mo.figuresChanged(req.teamId);
-  return describe(env, req.teamId, ':white_check_mark: Saved. ');
+  const { settings } = await repo.settings();
+  await repo.updateSettings({ settings: change(settings) }, req.userId);
+  env.mo.figuresChanged();
+  return describe(env, ':white_check_mark: Saved. ');
 }
 
 export const alertsSet = defineSubcommand({
@@ -102,8 +102,8 @@ export const alertsChannel = defineSubcommand({
     const channelId = parseChannelRef(ref);
     if (!channelId) throw new UsageError(`pick ${ref} from Slack's channel suggestions so Mo gets its id`);
     await workspaceFor(env, req);
-    await env.mo.alerts.updateSettings(req.teamId, { channelId }, req.userId);
-    return message(await describe(env, req.teamId, ':white_check_mark: Saved. '));
+    await env.mo.alerts.updateSettings({ channelId }, req.userId);
+    return message(await describe(env, ':white_check_mark: Saved. '));
   },
 });
 
@@ -114,18 +114,14 @@ export const alertsHistory = defineSubcommand({
   schema: noArgs(),
   async run(_args, req, env) {
     const settings = await workspaceFor(env, req);
-    const rows = await env.mo.alerts.history(req.teamId, 40);
+    const rows = await env.mo.alerts.history(40);
     return message(alertHistoryMessage(rows, settings.currency));
   },
 });
 
 /** "Open budget": the /mo budget view of the alert's line. */
-export async function alertBudgetView(
-  env: CommandEnv,
-  who: { teamId: string; userId: string },
-  alertId: string,
-) {
-  const alert = await env.mo.alerts.get(who.teamId, alertId);
+export async function alertBudgetView(env: CommandEnv, who: { userId: string }, alertId: string) {
+  const alert = await env.mo.alerts.get(alertId);
   if (!alert) return textMessage('That alert no longer exists.');
   try {
     return await showBudget(env, who, { period: alert.period, category: alert.category });

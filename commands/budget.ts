@@ -5,8 +5,8 @@ import { normalizeCategory } from '../src/domain/category.js';
 import { formatMinorExact, formatMoney, type MoneyError, parseAmount } from '../src/domain/money.js';
 import { parsePhasing } from '../src/domain/phasing.js';
 import { budgetReport, entryCategory } from '../src/services/budget.js';
-import { todayIn } from '../src/services/mo.js';
 import { type BudgetMoveRow, openMoves, requestMove } from '../src/services/reallocation.js';
+import { todayIn } from '../src/services/team-scope.js';
 import { budgetMessage } from '../src/slack/blocks/budget.js';
 import { textMessage } from '../src/slack/blocks/common.js';
 import { budgetEditModal } from '../src/slack/blocks/modals.js';
@@ -39,22 +39,18 @@ export const budgetArgs = tokens.transform((words, ctx) => {
 
 export async function showBudget(
   env: CommandEnv,
-  req: Pick<CommandRequest, 'teamId' | 'userId'>,
+  req: Pick<CommandRequest, 'userId'>,
   query: { period?: string; category?: string | null },
   opts: { sharedBy?: string } = {},
 ) {
   const settings = await workspaceFor(env, req);
   const report = await budgetReport(env.mo, settings, query);
-  const canEdit = !opts.sharedBy && (await env.isAdmin(req.teamId, req.userId, settings));
+  const canEdit = !opts.sharedBy && (await env.isAdmin(req.userId, settings));
   return budgetMessage(report, { currency: settings.currency, canEdit, ...opts });
 }
 
 /** The workspace's settings and the period a person named (default: this quarter). */
-async function workspacePeriod(
-  env: CommandEnv,
-  req: Pick<CommandRequest, 'teamId' | 'userId'>,
-  text?: string,
-) {
+async function workspacePeriod(env: CommandEnv, req: Pick<CommandRequest, 'userId'>, text?: string) {
   const settings = await workspaceFor(env, req);
   const today = todayIn(env.mo, settings.timezone);
   return { settings, period: requirePeriod(text ?? 'this-quarter', today, settings.fiscalStartMonth) };
@@ -117,12 +113,12 @@ export const budgetSet = defineSubcommand({
     const phasing =
       args.phasing === undefined ? undefined : parsePhasing(args.phasing, monthsOfPeriod(period).length);
     // A typo must not become a new category: refused with the closest ones unless --new.
-    const { category: spelled } = await entryCategory(env.mo, req.teamId, category, args.createCategory);
+    const { category: spelled } = await entryCategory(env.mo, category, args.createCategory);
     const { before, after } = await env.mo.budgets.set(
-      { teamId: req.teamId, period, category: spelled, plannedMinor: planned, ownerUserId, phasing },
+      { period, category: spelled, plannedMinor: planned, ownerUserId, phasing },
       req.userId,
     );
-    env.mo.figuresChanged(req.teamId);
+    env.mo.figuresChanged();
     const from = before ? ` (was ${formatMoney(before.plannedMinor, settings.currency)})` : '';
     const owner = after.ownerUserId ? ` · owner ${userMention(after.ownerUserId)}` : '';
     const phased = after.phasing ? ` · phased ${after.phasing.replaceAll(';', '/')}` : '';
@@ -149,7 +145,7 @@ export const budgetEdit = defineSubcommand({
 
 export async function budgetEditView(
   env: CommandEnv,
-  req: Pick<CommandRequest, 'teamId' | 'userId' | 'channelId'>,
+  req: Pick<CommandRequest, 'userId' | 'channelId'>,
   args: { period?: string; category?: string | null },
   responseUrl?: string,
 ) {
@@ -157,7 +153,7 @@ export async function budgetEditView(
   let amount: string | undefined;
   let ownerUserId: string | null = null;
   if (args.category) {
-    const lines = await env.mo.budgets.linesWithin(req.teamId, period);
+    const lines = await env.mo.budgets.linesWithin(period);
     const line = lines.find(
       (l) => l.period === period.key && l.category.toLowerCase() === args.category?.toLowerCase(),
     );
@@ -208,7 +204,7 @@ export const budgetMove = defineSubcommand({
     }
     const outcome = await requestMove(env.mo, settings, {
       actor: req.userId,
-      isAdmin: await env.isAdmin(req.teamId, req.userId),
+      isAdmin: await env.isAdmin(req.userId),
       amountMinor,
       from: args.from,
       to: args.to,
@@ -252,7 +248,6 @@ export async function askApprovers(
 ) {
   for (const user of approvers) {
     await postOnce(slack.client, env.mo.posts, {
-      teamId: move.teamId,
       key: `move:${move.id}:${user}`,
       channel: user,
       message: moveRequestMessage(move, currency),
@@ -267,6 +262,6 @@ export const budgetRequests = defineSubcommand({
   schema: noArgs(),
   async run(_args, req, env) {
     const settings = await workspaceFor(env, req);
-    return message(openMovesMessage(await openMoves(env.mo, req.teamId), settings.currency));
+    return message(openMovesMessage(await openMoves(env.mo), settings.currency));
   },
 });

@@ -6,7 +6,7 @@ import { isTimeZone } from '../src/domain/calendar.js';
 import type { DigestSchedule } from '../src/domain/digest.js';
 import { nextWeeklySlot, parseClockTime, parseWeekday, weekdayName } from '../src/domain/schedule.js';
 import { postDigestNow, renderDigest } from '../src/services/digest.js';
-import { todayIn } from '../src/services/mo.js';
+import { todayIn } from '../src/services/team-scope.js';
 import { textMessage } from '../src/slack/blocks/common.js';
 import { uploadToDm } from '../src/slack/files.js';
 import { channelMention, escapeMrkdwn, parseChannelRef, slackDate } from '../src/slack/mrkdwn.js';
@@ -29,8 +29,8 @@ function describeSchedule(s: DigestSchedule, now: Date): string {
   return `The weekly digest goes to ${where} every *${weekdayName(s.day)} at ${s.time}* (${escapeMrkdwn(s.timeZone)}). Next: ${when}.`;
 }
 
-async function scheduleOf(env: CommandEnv, teamId: string): Promise<DigestSchedule> {
-  return (await env.mo.digestSchedules.get(teamId)) as DigestSchedule;
+async function scheduleOf(env: CommandEnv): Promise<DigestSchedule> {
+  return (await env.mo.digestSchedules.get()) as DigestSchedule;
 }
 
 export const digestStatus = defineSubcommand({
@@ -40,8 +40,8 @@ export const digestStatus = defineSubcommand({
   schema: noArgs(),
   async run(_args, req, env) {
     await workspaceFor(env, req);
-    const schedule = await scheduleOf(env, req.teamId);
-    const runs = await env.mo.jobs.recent({ teamId: req.teamId, limit: 3 });
+    const schedule = await scheduleOf(env);
+    const runs = await env.mo.jobs.recent({ limit: 3 });
     const lines = runs.map(
       (r) =>
         `• ${r.slot.toISOString().slice(0, 16).replace('T', ' ')} UTC · ${r.status}${r.detail ? ` · ${escapeMrkdwn(r.detail)}` : ''}`,
@@ -94,7 +94,7 @@ export const digestNow = defineSubcommand({
       kind: 'message',
       message: textMessage(':hourglass_flowing_sand: Posting the digest…'),
       followUp: async () => {
-        const outcome = await postDigestNow(deps, req.teamId, req.userId);
+        const outcome = await postDigestNow(deps, req.userId);
         if (outcome.status === 'succeeded')
           return textMessage(`:white_check_mark: Digest ${outcome.detail}.`);
         if (outcome.status === 'failed')
@@ -152,7 +152,6 @@ export const digestSchedule = defineSubcommand({
         throw new UsageError('invite Mo to that private channel first (/invite @Mo)');
     }
     const after = await env.mo.digestSchedules.update(
-      req.teamId,
       {
         enabled: true,
         day: args.day,
@@ -175,12 +174,7 @@ export const digestOff = defineSubcommand({
   async run(_args, req, env) {
     await requireAdmin(env, req, 'turn the digest off');
     await workspaceFor(env, req);
-    const after = await env.mo.digestSchedules.update(
-      req.teamId,
-      { enabled: false },
-      req.userId,
-      env.mo.clock(),
-    );
+    const after = await env.mo.digestSchedules.update({ enabled: false }, req.userId, env.mo.clock());
     return message(textMessage(describeSchedule(after, env.mo.clock())));
   },
 });

@@ -4,10 +4,9 @@
 import { Readable } from 'node:stream';
 import type { WebClient } from '@slack/web-api';
 import { isUserError } from '../src/domain/errors.js';
-import { importAndDescribe } from '../src/ingest/import.js';
 import { sniffKind } from '../src/ingest/sniff.js';
 import { apology, type Logger, logBug } from '../src/log.js';
-import { todayIn } from '../src/services/mo.js';
+import { todayIn } from '../src/services/team-scope.js';
 import { escapeMrkdwn, truncate } from '../src/slack/mrkdwn.js';
 import { type CommandEnv, workspaceFor } from './types.js';
 
@@ -79,7 +78,7 @@ export async function importSharedFile(
   const say = (text: string) =>
     client.chat.postMessage({ channel: shared.channelId, thread_ts, text, unfurl_links: false });
 
-  if (!(await env.isAdmin(shared.teamId, shared.userId))) {
+  if (!(await env.isAdmin(shared.userId))) {
     await say(
       `Only Mo admins can import data, <@${shared.userId}>: ask an admin to share ${escapeMrkdwn(name)} with me, or use \`mo import\`.`,
     );
@@ -119,10 +118,7 @@ export async function importSharedFile(
     const settings = await workspaceFor(env, shared);
     let last = Date.now();
     const ctx = {
-      db: env.mo.db,
-      databaseUrl: env.mo.databaseUrl,
       now: env.mo.clock(),
-      teamId: shared.teamId,
       currency: settings.currency,
       fiscalStartMonth: settings.fiscalStartMonth,
       source: 'slack',
@@ -139,8 +135,8 @@ export async function importSharedFile(
         );
       },
     };
-    const text = await importAndDescribe(kind, ctx);
-    if (kind === 'spend' || kind === 'budgets') env.mo.figuresChanged(shared.teamId);
+    const text = await env.mo.imports.describe(kind, ctx);
+    if (kind === 'spend' || kind === 'budgets') env.mo.figuresChanged();
     await update(`:white_check_mark: ${escapeMrkdwn(name)}: ${escapeMrkdwn(text)}`);
   } catch (e) {
     const why = isUserError(e)

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { requirePeriod } from '../src/domain/calendar.js';
 import { formatMoney, type MoneyError, parseAmount } from '../src/domain/money.js';
 import { clearLatestEstimate, setLatestEstimate } from '../src/services/forecast.js';
-import { todayIn } from '../src/services/mo.js';
+import { todayIn } from '../src/services/team-scope.js';
 import { textMessage } from '../src/slack/blocks/common.js';
 import { escapeMrkdwn } from '../src/slack/mrkdwn.js';
 import { looksLikePeriod } from './args.js';
@@ -19,7 +19,7 @@ import {
 
 const tokens = z.array(z.string());
 
-async function periodOf(env: CommandEnv, req: Pick<CommandRequest, 'teamId' | 'userId'>, text?: string) {
+async function periodOf(env: CommandEnv, req: Pick<CommandRequest, 'userId'>, text?: string) {
   const settings = await workspaceFor(env, req);
   const today = todayIn(env.mo, settings.timezone);
   return { settings, period: requirePeriod(text ?? 'this-quarter', today, settings.fiscalStartMonth) };
@@ -54,7 +54,7 @@ export const forecastSet = defineSubcommand({
       category: args.category,
       period,
       actor: req.userId,
-      isAdmin: await env.isAdmin(req.teamId, req.userId),
+      isAdmin: await env.isAdmin(req.userId),
       amountMinor,
     });
     const money = (m: bigint) => formatMoney(m, settings.currency);
@@ -90,7 +90,7 @@ export const forecastClear = defineSubcommand({
       category: args.category,
       period,
       actor: req.userId,
-      isAdmin: await env.isAdmin(req.teamId, req.userId),
+      isAdmin: await env.isAdmin(req.userId),
     });
     return message(
       textMessage(

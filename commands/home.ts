@@ -9,7 +9,7 @@ import { importHelpModal } from '../src/slack/blocks/home.js';
 import { settingsModal } from '../src/slack/blocks/modals.js';
 import { HOME } from '../src/slack/ids.js';
 import { NotInstalledError } from '../src/slack/tenancy.js';
-import { type CommandEnv, workspaceFor } from './types.js';
+import { type BackgroundEnvs, type CommandEnv, workspaceFor } from './types.js';
 
 /** People who opened Home within this long are kept up to date after changes. */
 const VIEWER_TTL_MS = 24 * 3_600_000;
@@ -25,7 +25,7 @@ export interface HomeRefresher {
 }
 
 export function homeRefresher(
-  env: CommandEnv,
+  background: BackgroundEnvs,
   /** Each workspace's Home is published with that workspace's own token. */
   clientFor: (teamId: string) => Promise<WebClient>,
   log: Logger,
@@ -37,8 +37,9 @@ export function homeRefresher(
   let stopped = false;
 
   const publish = async (teamId: string, userId: string) => {
-    const settings = await workspaceFor(env, { teamId, userId });
-    const isAdmin = await env.isAdmin(teamId, userId);
+    const env = background.envFor(teamId);
+    const settings = await workspaceFor(env, { userId });
+    const isAdmin = await env.isAdmin(userId);
     await publishHome(env.mo, await clientFor(teamId), settings, {
       userId,
       isAdmin,
@@ -66,8 +67,7 @@ export function homeRefresher(
     }
   };
 
-  const onFigures = (teamId: string) => refresher.changed(teamId);
-  env.mo.events.on('figures', onFigures);
+  const unsubscribe = background.onFiguresChanged((teamId) => refresher.changed(teamId));
 
   const refresher: HomeRefresher = {
     async opened(teamId, userId) {
@@ -90,7 +90,7 @@ export function homeRefresher(
     },
     async stop() {
       stopped = true;
-      env.mo.events.off('figures', onFigures);
+      unsubscribe();
       for (const t of pending.values()) clearTimeout(t);
       pending.clear();
       await Promise.allSettled([...inFlight]);
@@ -110,10 +110,11 @@ type Body = {
 export function registerHome(
   app: App,
   env: CommandEnv,
+  background: BackgroundEnvs,
   log: Logger,
   clientFor: (teamId: string) => Promise<WebClient>,
 ): HomeRefresher {
-  const home = homeRefresher(env, clientFor, log);
+  const home = homeRefresher(background, clientFor, log);
 
   app.event('app_home_opened', async ({ event, body }) => {
     if (event.tab !== 'home') return;
@@ -136,7 +137,7 @@ export function registerHome(
     const teamId = body.team?.id ?? body.user.team_id ?? '';
     const who = { teamId, userId: body.user.id };
     // The Home tab shows this button to admins only; a stale tab is checked again here.
-    if (!(await env.isAdmin(teamId, who.userId))) return;
+    if (!(await env.isAdmin(who.userId))) return;
     const settings = await workspaceFor(env, who);
     await client.views.open({
       trigger_id: body.trigger_id,

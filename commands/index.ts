@@ -13,9 +13,9 @@ import { MONTH_NAMES } from '../src/domain/settings.js';
 import { type AlertAction, actOnAlert } from '../src/services/alerts.js';
 import { categoryByRef, previewFiscalStart } from '../src/services/budget.js';
 import { budgetBurnUp } from '../src/services/charts.js';
-import { todayIn } from '../src/services/mo.js';
 import { approveMove, type BudgetMoveRow, rejectMove } from '../src/services/reallocation.js';
 import { openSurveyModal, refreshInvitation, submitSurveyPage } from '../src/services/surveys.js';
+import { todayIn } from '../src/services/team-scope.js';
 import { decodeRef } from '../src/slack/blocks/budget.js';
 import { type Message, textMessage } from '../src/slack/blocks/common.js';
 import { settingsModal } from '../src/slack/blocks/modals.js';
@@ -43,12 +43,14 @@ import { registerPerfActions } from './perf.js';
 import { runCommand } from './router.js';
 import { describeSettings, type SettingsPatch, settingsPatchSchema } from './settings.js';
 import { recordSpendEntry } from './spend.js';
-import { type CommandEnv, requireAdmin, workspaceFor } from './types.js';
+import { type BackgroundEnvs, type CommandEnv, requireAdmin, workspaceFor } from './types.js';
 import { submitWorkspaceDelete } from './workspace.js';
 
 export function registerCommands(
   app: App,
+  /** The env of the request in progress: its workspace is the one the Slack gate verified. */
   env: CommandEnv,
+  background: BackgroundEnvs,
   log: Logger,
   /** A workspace's own Slack client (its installation's token), for work outside a request. */
   clientFor: (teamId: string) => Promise<WebClient>,
@@ -102,10 +104,10 @@ export function registerCommands(
 
   const budgetClick = answerClick(log);
   /** The view a budget value names; a drill option's category key is looked up in the workspace. */
-  const budgetView = async (who: { teamId: string }, value: string | undefined) => {
+  const budgetView = async (value: string | undefined) => {
     const ref = decodeRef(value);
     const category = ref.categoryRef
-      ? await categoryByRef(env.mo, who.teamId, ref.categoryRef, '/mo budget')
+      ? await categoryByRef(env.mo, ref.categoryRef, '/mo budget')
       : ref.category;
     return { period: ref.period, category };
   };
@@ -114,14 +116,14 @@ export function registerCommands(
     ACTION.budgetShare,
     budgetClick<ButtonAction>('budget share', async ({ body, action, respond }) => {
       const who = userOf(body);
-      const msg = await showBudget(env, who, await budgetView(who, action.value), { sharedBy: who.userId });
+      const msg = await showBudget(env, who, await budgetView(action.value), { sharedBy: who.userId });
       await respond({ response_type: 'in_channel', replace_original: false, ...msg });
     }),
   );
 
   const redraw = async (body: BlockAction, value: string | undefined, respond: RespondFn) => {
     const who = userOf(body);
-    const msg = await showBudget(env, who, await budgetView(who, value));
+    const msg = await showBudget(env, who, await budgetView(value));
     await respond({ response_type: 'ephemeral', replace_original: true, ...msg });
   };
   app.action<BlockAction<StaticSelectAction>>(
@@ -142,7 +144,7 @@ export function registerCommands(
     budgetClick<ButtonAction>('budget chart', async ({ body, action, respond, client }) => {
       const reply = (text: string) => respond({ response_type: 'ephemeral', replace_original: false, text });
       const who = userOf(body);
-      const view = await budgetView(who, action.value);
+      const view = await budgetView(action.value);
       let chart: ChartFile;
       try {
         const settings = await workspaceFor(env, who);
@@ -168,9 +170,7 @@ export function registerCommands(
       async ({ ack, body, action: button, respond, client }) => {
         await ack();
         const who = userOf(body);
-        const result = await actOnAlert(env.mo, who, button.value ?? '', action, (team, user) =>
-          env.isAdmin(team, user),
-        );
+        const result = await actOnAlert(env.mo, who, button.value ?? '', action, (user) => env.isAdmin(user));
         // A click on the Home tab has no message to answer: the tab itself is republished.
         const fromHome = !body.response_url;
         if ('refused' in result) {
@@ -203,7 +203,7 @@ export function registerCommands(
   // nothing slow happens before views.open.
   app.action<BlockAction<ButtonAction>>(SURVEY.take, async ({ ack, body, action, client, respond }) => {
     await ack();
-    const opened = await openSurveyModal(env.mo, userOf(body).teamId, action.value ?? '');
+    const opened = await openSurveyModal(env.mo, action.value ?? '');
     if ('error' in opened)
       return void (await respond?.({
         response_type: 'ephemeral',
@@ -230,7 +230,7 @@ export function registerCommands(
     if ('errors' in result) return void (await ack({ response_action: 'errors', errors: result.errors }));
     if ('next' in result) return void (await ack({ response_action: 'update', view: result.next }));
     await ack({ response_action: 'update', view: thanksView(result.done) });
-    await refreshInvitation(env.mo, client, result.surveyId, who.teamId).catch((e) =>
+    await refreshInvitation(env.mo, client, result.surveyId).catch((e) =>
       log.warn('could not update the survey invitation', e),
     );
   });
@@ -240,7 +240,7 @@ export function registerCommands(
     budgetClick<ButtonAction>('opening the budget editor', async ({ body, action, client }) => {
       const who = userOf(body);
       await requireAdmin(env, who, 'change the budget');
-      const view = await budgetEditView(env, who, await budgetView(who, action.value), body.response_url);
+      const view = await budgetEditView(env, who, await budgetView(action.value), body.response_url);
       await client.views.open({ trigger_id: body.trigger_id, view });
     }),
   );
@@ -258,7 +258,7 @@ export function registerCommands(
       try {
         const outcome = await approveMove(env.mo, settings, action.value ?? '', {
           actor: who.userId,
-          isAdmin: await env.isAdmin(who.teamId, who.userId),
+          isAdmin: await env.isAdmin(who.userId),
         });
         if (!fromHome)
           await respond({ replace_original: true, ...moveStatusMessage(outcome.move, settings.currency) });
@@ -301,7 +301,7 @@ export function registerCommands(
     const approvers = new Set([move.fromOwner, move.toOwner, ...admins].filter((u): u is string => !!u));
     for (const user of approvers) {
       if (user === clickedBy && !fromHome) continue;
-      const post = await env.mo.posts.get(move.teamId, `move:${move.id}:${user}`);
+      const post = await env.mo.posts.get(`move:${move.id}:${user}`);
       if (post?.status !== 'posted' || !post.ts) continue;
       const redrawn =
         move.status === 'pending' ? moveRequestMessage(move, currency) : moveStatusMessage(move, currency);
@@ -332,7 +332,7 @@ export function registerCommands(
     try {
       rejected = await rejectMove(env.mo, settings, meta.moveId ?? '', {
         actor: who.userId,
-        isAdmin: await env.isAdmin(who.teamId, who.userId),
+        isAdmin: await env.isAdmin(who.userId),
         reason: stateValue(view.state.values as ViewStateValues, INPUT.reason) ?? '',
       });
     } catch (e) {
@@ -353,7 +353,6 @@ export function registerCommands(
   /** The requester hears how their move ended, by DM. */
   const tellRequester = async (client: WebClient, move: BudgetMoveRow, currency: string) => {
     await postOnce(client, env.mo.posts, {
-      teamId: move.teamId,
       key: `move:${move.id}:outcome`,
       channel: move.requestedBy,
       message: moveStatusMessage(move, currency),
@@ -423,7 +422,7 @@ export function registerCommands(
     });
   }
 
-  return registerHome(app, env, log, clientFor);
+  return registerHome(app, env, background, log, clientFor);
 }
 
 async function confirm(url: string | undefined, reply: Message, log: Logger) {
@@ -460,7 +459,7 @@ export async function submitBudgetEdit(
   who: Who,
   values: ViewStateValues,
 ): Promise<Submission> {
-  if (!(await env.isAdmin(who.teamId, who.userId))) {
+  if (!(await env.isAdmin(who.userId))) {
     return { errors: { [INPUT.amount.block]: 'Only Mo admins can change the budget.' } };
   }
   const settings = await workspaceFor(env, who);
@@ -491,11 +490,11 @@ export async function submitBudgetEdit(
   if (Object.keys(errors).length || !period) return { errors };
   const owner = stateValue(values, INPUT.owner) ?? null;
   const key = period.key;
-  const line = { teamId: who.teamId, period, category, plannedMinor: planned, ownerUserId: owner };
+  const line = { period, category, plannedMinor: planned, ownerUserId: owner };
   return {
     save: async () => {
       const { after } = await env.mo.budgets.set(line, who.userId);
-      env.mo.figuresChanged(who.teamId);
+      env.mo.figuresChanged();
       return `:white_check_mark: Plan for *${escapeMrkdwn(after.category)}* in *${key}* saved. See it with \`/mo budget ${key}\`.`;
     },
   };
@@ -525,7 +524,7 @@ export async function submitSettings(
   values: ViewStateValues,
   privateMetadata?: string,
 ): Promise<Submission> {
-  if (!(await env.isAdmin(who.teamId, who.userId))) {
+  if (!(await env.isAdmin(who.userId))) {
     return { errors: { [INPUT.currency.block]: 'Only Mo admins can change settings.' } };
   }
   const parsed = settingsPatchSchema.safeParse({
@@ -569,7 +568,7 @@ export async function submitSettings(
     const refusal = currencyChangeRefusal(
       current.currency,
       patch.currency,
-      await env.mo.workspaces.storedAmounts(who.teamId),
+      await env.mo.workspaces.storedAmounts(),
       false,
     );
     if (refusal) return { errors: { [INPUT.currency.block]: refusal } };
@@ -600,7 +599,7 @@ export async function submitSettings(
   }
   return {
     save: async () => {
-      const after = await env.mo.workspaces.update(who.teamId, patch, who.userId);
+      const after = await env.mo.workspaces.update(patch, who.userId);
       return `:white_check_mark: Settings saved. ${escapeMrkdwn(describeSettings(after))}`;
     },
   };

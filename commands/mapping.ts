@@ -29,7 +29,7 @@ export const mapAdd = defineSubcommand({
       throw new UsageError((e as MappingError).message);
     }
     const category = normalizeCategory(args.category);
-    const row = await env.mo.mapping.add(req.teamId, { ...rule, category }, req.userId);
+    const row = await env.mo.mapping.add({ ...rule, category }, req.userId);
     return message(
       textMessage(
         `:white_check_mark: Rule ${row.position}: campaigns that ${escapeMrkdwn(describeRule(rule))} go to *${escapeMrkdwn(category)}*. ` +
@@ -44,8 +44,8 @@ export const mapList = defineSubcommand({
   usage: '/mo map list',
   summary: 'the campaign mapping rules, in the order they are tried',
   schema: noArgs(),
-  async run(_args, req, env) {
-    const rules = await env.mo.mapping.list(req.teamId);
+  async run(_args, _req, env) {
+    const rules = await env.mo.mapping.list();
     if (!rules.length) {
       return message(
         textMessage(

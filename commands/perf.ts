@@ -55,7 +55,7 @@ export const perfArgs = tokens.transform((all, ctx) => {
 
 export async function showPerf(
   env: CommandEnv,
-  req: Pick<CommandRequest, 'teamId' | 'userId'>,
+  req: Pick<CommandRequest, 'userId'>,
   query: { period?: string; category?: string | null; by?: 'category' | 'campaign' },
   opts: { sharedBy?: string } = {},
 ) {
@@ -106,7 +106,7 @@ export const perfNotMarketing = defineSubcommand({
     }
     await requireAdmin(env, req, 'change which categories count as marketing');
     const none = args.length === 1 && args[0] === '--none';
-    const after = await setNotMarketing(env.mo, req.teamId, none ? [] : args, req.userId);
+    const after = await setNotMarketing(env.mo, none ? [] : args, req.userId);
     return message(
       textMessage(
         after.notMarketing.length
@@ -125,21 +125,21 @@ export function registerPerfActions(app: App, env: CommandEnv, log: Logger): voi
   });
   const click = answerClick(log);
   /** The view a perf value names; a drill option's category key is looked up in the workspace. */
-  const perfView = async (who: { teamId: string }, value: string | undefined) => {
+  const perfView = async (value: string | undefined) => {
     const { categoryRef, ...ref } = decodePerfRef(value);
-    return categoryRef ? { ...ref, category: await perfCategoryByRef(env.mo, who.teamId, categoryRef) } : ref;
+    return categoryRef ? { ...ref, category: await perfCategoryByRef(env.mo, categoryRef) } : ref;
   };
   app.action<BlockAction<ButtonAction>>(
     ACTION.perfShare,
     click<ButtonAction>('perf share', async ({ body, action, respond }) => {
       const who = userOf(body);
-      const msg = await showPerf(env, who, await perfView(who, action.value), { sharedBy: who.userId });
+      const msg = await showPerf(env, who, await perfView(action.value), { sharedBy: who.userId });
       await respond({ response_type: 'in_channel', replace_original: false, ...msg });
     }),
   );
   const redraw = async (body: BlockAction, value: string | undefined, respond: RespondFn) => {
     const who = userOf(body);
-    const msg = await showPerf(env, who, await perfView(who, value));
+    const msg = await showPerf(env, who, await perfView(value));
     await respond({ response_type: 'ephemeral', replace_original: true, ...msg });
   };
   app.action<BlockAction<StaticSelectAction>>(
@@ -157,7 +157,7 @@ export function registerPerfActions(app: App, env: CommandEnv, log: Logger): voi
     click<ButtonAction>('perf chart', async ({ body, action, respond, client }) => {
       const reply = (text: string) => respond({ response_type: 'ephemeral', replace_original: false, text });
       const who = userOf(body);
-      const view = await perfView(who, action.value);
+      const view = await perfView(action.value);
       let chart: ChartFile;
       try {
         const settings = await workspaceFor(env, who);

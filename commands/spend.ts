@@ -4,7 +4,6 @@ import { z } from 'zod';
 import { categoryKey } from '../src/domain/category.js';
 import { looksLikeDateToken } from '../src/domain/spend.js';
 import { knownCategories } from '../src/services/budget.js';
-import { todayIn } from '../src/services/mo.js';
 import {
   closeCommitment,
   deleteSpend,
@@ -16,6 +15,7 @@ import {
   type SpendEntryInput,
   undoSpend,
 } from '../src/services/spend.js';
+import { todayIn } from '../src/services/team-scope.js';
 import { spendAddModal } from '../src/slack/blocks/modals.js';
 import {
   commitmentClosedMessage,
@@ -93,11 +93,10 @@ export function splitCategory(words: string[], known: string[]): { category: str
 /** An entry as typed in the command or the form: the service's input. */
 export type SpendEntry = SpendEntryInput;
 
-export function actorOf(env: CommandEnv, req: Pick<CommandRequest, 'teamId' | 'userId'>): SpendActor {
+export function actorOf(env: CommandEnv, req: Pick<CommandRequest, 'userId'>): SpendActor {
   return {
-    teamId: req.teamId,
     userId: req.userId,
-    isAdmin: () => env.isAdmin(req.teamId, req.userId),
+    isAdmin: () => env.isAdmin(req.userId),
     source: env.slack ? 'manual' : 'cli',
   };
 }
@@ -105,7 +104,7 @@ export function actorOf(env: CommandEnv, req: Pick<CommandRequest, 'teamId' | 'u
 /** Validates and records one entry (command or modal); returns the confirmation. */
 export async function recordSpendEntry(
   env: CommandEnv,
-  req: Pick<CommandRequest, 'teamId' | 'userId'>,
+  req: Pick<CommandRequest, 'userId'>,
   entry: SpendEntry,
 ) {
   const settings = await workspaceFor(env, req);
@@ -129,7 +128,7 @@ export const spendAdd = defineSubcommand({
         }),
       };
     }
-    const { category, campaign } = splitCategory(args.rest, await knownCategories(env.mo, req.teamId));
+    const { category, campaign } = splitCategory(args.rest, await knownCategories(env.mo));
     return message(
       await recordSpendEntry(env, req, {
         amount: args.amount,

@@ -77,7 +77,6 @@ export const surveyStart = defineSubcommand({
     const channelId = args.channel ?? req.channelId;
     try {
       const survey = await startSurvey(env.mo, slack.client, {
-        teamId: req.teamId,
         userId: req.userId,
         channelId,
         templateId: template.id,
@@ -102,14 +101,9 @@ export const surveyStart = defineSubcommand({
   },
 });
 
-async function pickSurvey(
-  env: CommandEnv,
-  teamId: string,
-  id: string | undefined,
-  open?: boolean,
-): Promise<SurveyRow> {
+async function pickSurvey(env: CommandEnv, id: string | undefined, open?: boolean): Promise<SurveyRow> {
   const surveys = env.mo.surveys;
-  const survey = id ? await surveys.get(teamId, id) : await surveys.latest(teamId, open);
+  const survey = id ? await surveys.get(id) : await surveys.latest(open);
   if (!survey)
     throw new UsageError(
       id ? `no survey ${id}: see /mo survey list` : 'no survey yet: start one with /mo survey start',
@@ -127,7 +121,7 @@ export const surveyClose = defineSubcommand({
   async run([id], req, env) {
     await requireAdmin(env, req, 'close a survey');
     const slack = slackOf(env, 'closing posts the results in Slack: close it there');
-    const survey = await pickSurvey(env, req.teamId, id, true);
+    const survey = await pickSurvey(env, id, true);
     if (survey.closedAt) throw new UsageError('that survey is closed already: see /mo survey results');
     const detail = await closeSurvey(env.mo, slack.client, survey);
     return message(textMessage(`:white_check_mark: Survey ${survey.id} ${detail}.`));
@@ -139,8 +133,8 @@ export const surveyResultsCommand = defineSubcommand({
   usage: '/mo survey results [survey-id]',
   summary: 'the results so far (from 3 responses)',
   schema: optionalId,
-  async run([id], req, env) {
-    const survey = await pickSurvey(env, req.teamId, id);
+  async run([id], _req, env) {
+    const survey = await pickSurvey(env, id);
     return message(resultsReply(await surveyResults(env.mo, survey), survey.closedAt !== null));
   },
 });
@@ -150,9 +144,9 @@ export const surveyList = defineSubcommand({
   usage: '/mo survey list',
   summary: 'surveys, open and closed',
   schema: noArgs(),
-  async run(_args, req, env) {
+  async run(_args, _req, env) {
     const surveys = env.mo.surveys;
-    const rows = await surveys.list(req.teamId);
+    const rows = await surveys.list();
     if (!rows.length)
       return message(
         textMessage(`No surveys yet. Templates: ${templateList()}. Start one with \`/mo survey start\`.`),

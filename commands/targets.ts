@@ -11,8 +11,8 @@ import {
   TARGET_METRICS,
   type TargetMetric,
 } from '../src/domain/targets.js';
-import { todayIn } from '../src/services/mo.js';
 import { setPerfTarget, showPerfTarget } from '../src/services/perf.js';
+import { todayIn } from '../src/services/team-scope.js';
 import { textMessage } from '../src/slack/blocks/common.js';
 import { escapeMrkdwn } from '../src/slack/mrkdwn.js';
 import { noArgs, takeFlags } from './args.js';
@@ -91,7 +91,7 @@ export const targetSet = defineSubcommand({
       if (value > MAX_AMOUNT_MAJOR) throw new UsageError(`"${args.amount}" is too large for a target`);
     }
     if (value < 0n) throw new UsageError('a target cannot be negative');
-    const { before } = await env.mo.targets.set(req.teamId, args.metric, period.key, value, req.userId);
+    const { before } = await env.mo.targets.set(args.metric, period.key, value, req.userId);
     const was = before === null ? '' : ` (was ${show(args.metric, before, settings.currency)})`;
     return message(
       textMessage(
@@ -108,7 +108,7 @@ export const targetList = defineSubcommand({
   schema: noArgs(),
   async run(_args, req, env) {
     const settings = await workspaceFor(env, req);
-    const targets = await env.mo.targets.list(req.teamId);
+    const targets = await env.mo.targets.list();
     if (!targets.length) {
       return message(textMessage('No targets yet. Set one with `/mo target set leads 500 this-quarter`.'));
     }

@@ -14,7 +14,7 @@ export const tokenCreate = defineSubcommand({
   schema: z.array(z.string()).transform((words) => ({ label: words.join(' ').slice(0, 100) })),
   async run(args, req, env) {
     await requireAdmin(env, req, 'create API tokens');
-    const token = await env.mo.tokens.create(req.teamId, args.label, req.userId);
+    const token = await env.mo.tokens.create(args.label, req.userId);
     return message(
       textMessage(
         `:key: New API token${args.label ? ` “${escapeMrkdwn(args.label)}”` : ''} (id \`${token.id}\`). Copy it now: Mo keeps only a hash and cannot show it again.\n` +
@@ -31,7 +31,7 @@ export const tokenList = defineSubcommand({
   schema: noArgs(),
   async run(_args, req, env) {
     await requireAdmin(env, req, 'see API tokens');
-    const tokens = await env.mo.tokens.list(req.teamId);
+    const tokens = await env.mo.tokens.list();
     if (!tokens.length)
       return message(textMessage('No API tokens yet. Create one with `/mo token [label]`.'));
     const lines = tokens
@@ -56,7 +56,7 @@ export const tokenRevoke = defineSubcommand({
   schema: z.array(z.string()).length(1, 'give the token id from /mo token list'),
   async run([id], req, env) {
     await requireAdmin(env, req, 'revoke API tokens');
-    if (!(await env.mo.tokens.revoke(req.teamId, id as string, req.userId))) {
+    if (!(await env.mo.tokens.revoke(id as string, req.userId))) {
       throw new UsageError(`no live token ${id} in this workspace`);
     }
     return message(

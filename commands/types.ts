@@ -6,10 +6,11 @@ import type { z } from 'zod';
 import { RefusedError, UsageError } from '../src/domain/errors.js';
 import type { WorkspaceSettings } from '../src/domain/settings.js';
 import type { Logger } from '../src/log.js';
-import type { Mo } from '../src/services/mo.js';
+import type { WorkspaceMo } from '../src/services/team-scope.js';
 import type { Message } from '../src/slack/blocks/common.js';
 
 export interface CommandRequest {
+  /** The workspace `env.mo` is scoped to (for display: data is reached through `env.mo` only). */
   teamId: string;
   userId: string;
   channelId: string;
@@ -17,14 +18,18 @@ export interface CommandRequest {
   args: string[];
 }
 
-/** What a subcommand needs from outside: the data, and who is an admin. */
+/**
+ * What a subcommand needs from outside: one workspace's data, and who is an admin there.
+ * Built per request from the team the Slack gate verified (or the CLI's --team): a command
+ * cannot reach another workspace.
+ */
 export interface CommandEnv {
-  mo: Mo;
+  mo: WorkspaceMo;
   /**
-   * Slack workspace admins and owners, plus the users named in Mo's settings (pass the
-   * settings when already read: they are not read again).
+   * Slack admins and owners of this workspace, plus the users named in its Mo settings (pass
+   * the settings when already read: they are not read again).
    */
-  isAdmin(teamId: string, userId: string, settings?: WorkspaceSettings): Promise<boolean>;
+  isAdmin(userId: string, settings?: WorkspaceSettings): Promise<boolean>;
   /** The user's own timezone, for a workspace's default before anyone sets one. */
   userTimezone(userId: string): Promise<string | undefined>;
   /** Present when serving Slack (absent in `mo run` and the shell). */
@@ -34,6 +39,16 @@ export interface CommandEnv {
     /** Keys the hash that stands for a person in anonymous surveys (the signing secret). */
     secret: string;
   };
+}
+
+/**
+ * A workspace's env outside a request: the Home tab is republished for its recent viewers
+ * (whose workspace a request through the gate named) after a change there.
+ */
+export interface BackgroundEnvs {
+  envFor(teamId: string): CommandEnv;
+  /** Mo's own event after spend or a plan changed in a workspace; returns the unsubscribe. */
+  onFiguresChanged(listener: (teamId: string) => void): () => void;
 }
 
 export type CommandResult =
@@ -66,11 +81,11 @@ export const message = (m: Message): CommandResult => ({ kind: 'message', messag
 
 export async function workspaceFor(
   env: CommandEnv,
-  req: Pick<CommandRequest, 'teamId' | 'userId'>,
+  req: Pick<CommandRequest, 'userId'>,
 ): Promise<WorkspaceSettings> {
-  const existing = await env.mo.workspaces.get(req.teamId);
+  const existing = await env.mo.workspaces.get();
   if (existing) return existing;
-  return env.mo.workspaces.ensure(req.teamId, { timezone: await env.userTimezone(req.userId) });
+  return env.mo.workspaces.ensure({ timezone: await env.userTimezone(req.userId) });
 }
 
 /** Slack itself, for a subcommand that posts (absent in `mo run` and the shell). */
@@ -79,12 +94,8 @@ export function slackOf(env: CommandEnv, why: string): NonNullable<CommandEnv['s
   return env.slack;
 }
 
-export async function requireAdmin(
-  env: CommandEnv,
-  req: Pick<CommandRequest, 'teamId' | 'userId'>,
-  what: string,
-) {
-  if (!(await env.isAdmin(req.teamId, req.userId))) {
+export async function requireAdmin(env: CommandEnv, req: Pick<CommandRequest, 'userId'>, what: string) {
+  if (!(await env.isAdmin(req.userId))) {
     throw new RefusedError(
       `Sorry, only Mo admins can ${what}. Mo admins are this workspace's Slack admins and owners, and the people named in \`/mo settings\`.`,
     );

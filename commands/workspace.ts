@@ -24,13 +24,13 @@ export async function submitWorkspaceDelete(
   who: { teamId: string; userId: string },
   values: ViewStateValues,
 ) {
-  if (!(await env.isAdmin(who.teamId, who.userId)))
+  if (!(await env.isAdmin(who.userId)))
     return { errors: { [INPUT.confirmDelete.block]: "Only Mo admins can delete this workspace's data." } };
   if ((stateValue(values, INPUT.confirmDelete) ?? '').trim() !== DELETE_WORD)
     return { errors: { [INPUT.confirmDelete.block]: `Type ${DELETE_WORD} (in capitals) to confirm.` } };
   return {
     save: async () => {
-      const deleted = await deleteWorkspace(env.mo, who.teamId, { keepInstallation: true });
+      const deleted = await deleteWorkspace(env.mo, { keepInstallation: true });
       env.slack?.logger.info(
         `workspace ${who.teamId}: data deleted by ${who.userId} (${deleted.total} rows)`,
       );

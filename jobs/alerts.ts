@@ -32,9 +32,8 @@ export function alertsJob(deps: AlertsDeps): JobDefinition {
           slot,
           run: async () =>
             evaluateAndDeliver(
-              deps.mo,
+              deps.mo.forTeam(teamId),
               forWorkspace(await deps.slack.clientFor(teamId), teamId),
-              teamId,
               now,
             ),
         }));
@@ -57,7 +56,10 @@ export function alertsOnChange(deps: AlertsDeps, delayMs = 2000) {
         .activeWorkspaceIds()
         .then(async (installed) =>
           installed.has(teamId)
-            ? evaluateAndDeliver(deps.mo, forWorkspace(await deps.slack.clientFor(teamId), teamId), teamId)
+            ? evaluateAndDeliver(
+                deps.mo.forTeam(teamId),
+                forWorkspace(await deps.slack.clientFor(teamId), teamId),
+              )
             : 'skipped: not installed',
         )
         .then((detail) => deps.logger.info(`alerts for ${teamId}: ${detail}`))

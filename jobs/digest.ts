@@ -1,12 +1,14 @@
 import { lastWeeklySlot } from '../src/domain/schedule.js';
-import { type DigestDeps, postDigest } from '../src/services/digest.js';
+import type { Logger } from '../src/log.js';
+import { postDigest } from '../src/services/digest.js';
+import type { Mo } from '../src/services/mo.js';
 import { forWorkspace } from '../src/slack/limiter.js';
 import type { WorkspaceClients } from '../src/slack/tenancy.js';
 import type { DueRun, JobDefinition } from './scheduler.js';
 
 export const digestKey = (teamId: string, slot: Date) => `digest:${teamId}:${slot.toISOString()}`;
 
-export function digestJob(deps: Omit<DigestDeps, 'client'> & { slack: WorkspaceClients }): JobDefinition {
+export function digestJob(deps: { mo: Mo; logger: Logger; slack: WorkspaceClients }): JobDefinition {
   return {
     name: 'digest',
     async due(now: Date): Promise<DueRun[]> {
@@ -28,7 +30,11 @@ export function digestJob(deps: Omit<DigestDeps, 'client'> & { slack: WorkspaceC
           slot,
           run: async () =>
             postDigest(
-              { ...deps, client: forWorkspace(await deps.slack.clientFor(schedule.teamId), schedule.teamId) },
+              {
+                mo: deps.mo.forTeam(schedule.teamId),
+                logger: deps.logger,
+                client: forWorkspace(await deps.slack.clientFor(schedule.teamId), schedule.teamId),
+              },
               schedule,
               {
                 key: digestKey(schedule.teamId, slot),

@@ -39,7 +39,7 @@ export function surveysJob(deps: {
             slot: late ? new Date(Math.floor(now.getTime() / 3_600_000) * 3_600_000) : survey.closesAt,
             run: async () =>
               closeSurvey(
-                deps.mo,
+                deps.mo.forTeam(survey.teamId),
                 forWorkspace(await deps.slack.clientFor(survey.teamId), survey.teamId),
                 survey,
               ),
@@ -55,7 +55,7 @@ export function surveysJob(deps: {
               slot,
               run: async () =>
                 remindSurvey(
-                  deps.mo,
+                  deps.mo.forTeam(survey.teamId),
                   forWorkspace(await deps.slack.clientFor(survey.teamId), survey.teamId),
                   deps.secret,
                   survey,

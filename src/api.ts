@@ -7,13 +7,14 @@ import { Readable, Transform } from 'node:stream';
 import { stringify } from 'csv-stringify/sync';
 import { HTTP_STATUS, InvalidError, isUserError } from './domain/errors.js';
 import { parseEncoding } from './ingest/decode.js';
-import { ImportRejected, importLeads, importOpportunities, importSpend } from './ingest/import.js';
+import { ImportRejected } from './ingest/import.js';
 import { type Logger, logBug } from './log.js';
-import { type Mo, todayIn } from './services/mo.js';
+import type { Mo } from './services/mo.js';
+import { todayIn } from './services/team-scope.js';
 
 export const MAX_IMPORT_BYTES = 50 * 1024 * 1024;
 
-const IMPORTERS = { spend: importSpend, leads: importLeads, opportunities: importOpportunities } as const;
+const IMPORTS = ['spend', 'leads', 'opportunities'] as const;
 
 /** Over the size limit: a user error the HTTP surface answers with 413. */
 class TooLarge extends InvalidError {}
@@ -84,8 +85,7 @@ export function importApi(mo: Mo, logger: Logger, maxBytes = MAX_IMPORT_BYTES) {
   const tokens = mo.tokens;
   return async function handle(req: IncomingMessage, res: ServerResponse, kind: string): Promise<void> {
     if (req.method !== 'POST') return json(res, 405, { ok: false, error: 'use POST' });
-    const importer = IMPORTERS[kind as keyof typeof IMPORTERS];
-    if (!importer)
+    if (!IMPORTS.includes(kind as (typeof IMPORTS)[number]))
       return json(res, 404, { ok: false, error: `unknown import "${kind}": spend, leads or opportunities` });
     const secret = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
     const token = secret ? await tokens.verify(secret) : null;
@@ -103,15 +103,14 @@ export function importApi(mo: Mo, logger: Logger, maxBytes = MAX_IMPORT_BYTES) {
       return json(res, 413, { ok: false, error: `the body is larger than ${maxBytes} bytes` });
     }
     try {
-      const settings = await mo.workspaces.ensure(token.teamId);
+      // From here on, only the workspace the token names.
+      const scoped = mo.forTeam(token.teamId);
+      const settings = await scoped.workspaces.ensure();
       const isJson = (req.headers['content-type'] ?? '').includes('json');
       const csv = isJson ? jsonRowsToCsv(await readAll(req, maxBytes)) : undefined;
       const url = new URL(req.url ?? '/', 'http://mo.local');
-      const result = await importer({
-        db: mo.db,
-        databaseUrl: mo.databaseUrl,
-        now: mo.clock(),
-        teamId: token.teamId,
+      const result = await scoped.imports[kind as (typeof IMPORTS)[number]]({
+        now: scoped.clock(),
         currency: settings.currency,
         fiscalStartMonth: settings.fiscalStartMonth,
         source: 'api',
@@ -122,7 +121,7 @@ export function importApi(mo: Mo, logger: Logger, maxBytes = MAX_IMPORT_BYTES) {
         dryRun: url.searchParams.get('dry_run') === 'true',
         // Tokens are made by admins; ?unlocked=true lets a file change a locked month (audited).
         lock: {
-          today: todayIn(mo, settings.timezone),
+          today: todayIn(scoped, settings.timezone),
           lockDays: settings.lockDays,
           unlocked: url.searchParams.get('unlocked') === 'true',
         },
@@ -135,7 +134,7 @@ export function importApi(mo: Mo, logger: Logger, maxBytes = MAX_IMPORT_BYTES) {
           return req.pipe(limited);
         },
       });
-      if (kind === 'spend' && !result.dryRun) mo.figuresChanged(token.teamId);
+      if (kind === 'spend' && !result.dryRun) scoped.figuresChanged();
       logger.info(
         `import API (${kind}) for ${token.teamId} by token ${token.id}: ${result.rows} rows, ${result.added} added, ${result.updated} updated${result.dryRun ? ' (dry run)' : ''}`,
       );

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { App, HTTPReceiver, isValidSlackRequest, SocketModeReceiver } from '@slack/bolt';
 import type { WebClientOptions } from '@slack/web-api';
 import { registerCommands } from '../commands/index.js';
+import type { CommandEnv } from '../commands/types.js';
 import { importApi } from './api.js';
 import type { Database } from './db/client.js';
 import { type Logger, withCorrelation } from './log.js';
@@ -13,7 +14,7 @@ import type { Mo } from './services/mo.js';
 import { slackDirectory } from './slack/admins.js';
 import { registerLifecycle, tenancyGate } from './slack/gate.js';
 import { answerEveryRequest, isSslCheck, slackBodyProblem } from './slack/inbound.js';
-import { createTenancy, currentRequest, type Tenancy } from './slack/tenancy.js';
+import { createTenancy, currentRequest, type RequestScope, type Tenancy } from './slack/tenancy.js';
 
 /** Slack signs each request with a timestamp; Bolt rejects old ones, Mo future ones too. */
 const MAX_CLOCK_SKEW_S = 300;
@@ -144,10 +145,41 @@ export async function createMoApp(options: MoAppOptions): Promise<MoApp> {
     logger,
     secret: options.signingSecret,
   };
+  // One workspace's env: its scoped Mo (src/services/team-scope.ts) and its admins.
+  const envFor = (teamId: string): CommandEnv => ({
+    mo: options.mo.forTeam(teamId),
+    isAdmin: (userId, settings) => directory.isAdmin(teamId, userId, settings),
+    userTimezone: directory.userTimezone,
+    slack,
+  });
+  // Each request's env is scoped to the team the gate verified (never a team a payload names),
+  // made once per request.
+  const envs = new WeakMap<RequestScope, CommandEnv>();
+  const requestEnv = (): CommandEnv => {
+    const scope = currentRequest();
+    if (!scope) throw new Error('No Slack request in progress: a workspace is served only through the gate');
+    const made = envs.get(scope) ?? envFor(scope.teamId);
+    envs.set(scope, made);
+    return made;
+  };
   // --- end tenancy
   const home = registerCommands(
     app,
-    { mo: options.mo, isAdmin: directory.isAdmin, userTimezone: directory.userTimezone, slack },
+    {
+      get mo() {
+        return requestEnv().mo;
+      },
+      isAdmin: (userId, settings) => requestEnv().isAdmin(userId, settings),
+      userTimezone: (userId) => requestEnv().userTimezone(userId),
+      slack,
+    },
+    {
+      envFor,
+      onFiguresChanged: (listener) => {
+        options.mo.events.on('figures', listener);
+        return () => void options.mo.events.off('figures', listener);
+      },
+    },
     logger,
     clientFor,
   );

@@ -9,7 +9,6 @@ import { type Config, loadConfig } from './config.js';
 import { backupDatabase, describeSummary, postgresBackupCommands, restoreDatabase } from './db/backup.js';
 import { type Database, openDatabase } from './db/client.js';
 import { formatRuns } from './db/jobs.js';
-import { dailyFigures } from './db/kpis.js';
 import { applyMigrations } from './db/migrate.js';
 import { parseKeyring } from './db/secrets.js';
 import { providerOf } from './db/url.js';
@@ -22,15 +21,16 @@ import type { SettingsPatch } from './domain/settings.js';
 import { tuneForOneShotCommand, tuneHeapForBatches } from './heap.js';
 import { toCsv } from './ingest/csv-write.js';
 import { parseEncoding } from './ingest/decode.js';
-import { describeCounts, importAndDescribe, isImportKind } from './ingest/import.js';
+import { describeCounts, isImportKind } from './ingest/import.js';
 import { templateById } from './ingest/surveys.js';
 import { apology, logBug } from './log.js';
 import { importProgress } from './progress.js';
 import { evaluateAlerts } from './services/alerts.js';
 import { budgetReport, previewFiscalStart } from './services/budget.js';
-import { createMo, type Mo, todayIn } from './services/mo.js';
+import { createMo, type Mo } from './services/mo.js';
 import { perfExportColumns, perfExportRows, perfReport, resolvePerfCategory } from './services/perf.js';
 import { commitmentsCsv } from './services/spend.js';
+import { todayIn, type WorkspaceMo } from './services/team-scope.js';
 import { deleteWorkspace, describeDeleted, describeInstallations } from './services/tenancy.js';
 import { localDirectory } from './slack/admins.js';
 import { messageToText, modalToText } from './slack/render-text.js';
@@ -80,7 +80,7 @@ async function withMo<T>(config: Config, work: (mo: Mo, database: Database) => P
   try {
     const result = await work(mo, database);
     for (const teamId of changed) {
-      const evaluation = await evaluateAlerts(mo, teamId);
+      const evaluation = await evaluateAlerts(mo.forTeam(teamId));
       if (evaluation.raised.length)
         out(`${evaluation.raised.length} budget alerts raised; mo serve delivers them to Slack.`);
     }
@@ -94,11 +94,11 @@ async function withMo<T>(config: Config, work: (mo: Mo, database: Database) => P
  * The workspace a read-only verb (exports, digest) reads: refused when Mo has none for the
  * team, so a mistyped id is named rather than read as an empty workspace (or created).
  */
-async function existingWorkspace(mo: Mo, teamId: string) {
-  const found = await mo.workspaces.get(teamId);
+async function existingWorkspace(mo: WorkspaceMo) {
+  const found = await mo.workspaces.get();
   if (!found)
     throw new NotFoundError(
-      `Mo has no workspace for team ${teamId}: mo workspace list shows the teams it serves`,
+      `Mo has no workspace for team ${mo.teamId}: mo workspace list shows the teams it serves`,
     );
   return found;
 }
@@ -112,7 +112,16 @@ async function runOne(mo: Mo, teamId: string, userId: string, line: string): Pro
   const text = line.trim().replace(/^\/mo\b\s*/, '');
   // Loaded for the verbs that answer commands only: `mo import` stays small without it.
   const { runCommand } = await import('../commands/router.js');
-  const result = await runCommand(text, { teamId, userId, channelId: 'CLI' }, { mo, ...localDirectory(mo) });
+  const local = localDirectory(mo);
+  const result = await runCommand(
+    text,
+    { teamId, userId, channelId: 'CLI' },
+    {
+      mo: mo.forTeam(teamId),
+      isAdmin: (user, settings) => local.isAdmin(teamId, user, settings),
+      userTimezone: local.userTimezone,
+    },
+  );
   return result.kind === 'message' ? messageToText(result.message) : modalToText(result.view);
 }
 
@@ -323,8 +332,10 @@ export const VERBS: Verb[] = [
             .join('\n'),
         );
       }
-      return await withMo(config, async (mo) => {
-        const before = await mo.workspaces.ensure(teamId);
+      return await withMo(config, async (all) => {
+        // Only the workspace --team names, from here on.
+        const mo = all.forTeam(teamId);
+        const before = await mo.workspaces.ensure();
         const data: SettingsPatch = { ...patch.data };
         if (values['move-auto-approve'] !== undefined) {
           let threshold: bigint;
@@ -347,10 +358,8 @@ export const VERBS: Verb[] = [
         }
         const changed = Object.values(data).some((v) => v !== undefined);
         const relabelling = Boolean(values.relabel && data.currency && data.currency !== before.currency);
-        const amounts = relabelling ? await mo.workspaces.storedAmounts(teamId) : 0;
-        const after = changed
-          ? await mo.workspaces.update(teamId, data, 'cli', { relabel: values.relabel })
-          : before;
+        const amounts = relabelling ? await mo.workspaces.storedAmounts() : 0;
+        const after = changed ? await mo.workspaces.update(data, 'cli', { relabel: values.relabel }) : before;
         if (relabelling)
           out(
             `Relabelled ${amounts} stored amount${amounts === 1 ? '' : 's'} from ${before.currency} to ${after.currency} (audited); nothing was converted.`,
@@ -376,13 +385,12 @@ export const VERBS: Verb[] = [
       const teamId = requireTeam(values);
       tuneForOneShotCommand();
       const progress = progressFor(config)(basename(file), statSync(file).size);
-      return await withMo(config, async (mo) => {
-        const settings = await mo.workspaces.ensure(teamId);
+      return await withMo(config, async (all) => {
+        // Only the workspace --team names, from here on.
+        const mo = all.forTeam(teamId);
+        const settings = await mo.workspaces.ensure();
         const ctx = {
-          db: mo.db,
-          databaseUrl: mo.databaseUrl,
           now: mo.clock(),
-          teamId,
           currency: settings.currency,
           fiscalStartMonth: settings.fiscalStartMonth,
           source: 'csv',
@@ -404,7 +412,7 @@ export const VERBS: Verb[] = [
         };
         let described: string;
         try {
-          described = await importAndDescribe(kind, ctx);
+          described = await mo.imports.describe(kind, ctx);
         } catch (e) {
           progress.done(false);
           throw e;
@@ -412,7 +420,7 @@ export const VERBS: Verb[] = [
         progress.done();
         out(described);
         if ((kind === 'spend' || kind === 'budgets') && !values['dry-run']) {
-          const evaluation = await evaluateAlerts(mo, teamId);
+          const evaluation = await evaluateAlerts(mo);
           if (evaluation.raised.length)
             out(`${evaluation.raised.length} budget alerts raised; mo serve delivers them to Slack.`);
         }
@@ -427,21 +435,23 @@ export const VERBS: Verb[] = [
     async ({ values, positionals }, config) => {
       const [action, id] = positionals;
       const teamId = requireTeam(values);
-      return await withMo(config, async (mo) => {
+      return await withMo(config, async (all) => {
+        // Only the workspace --team names, from here on.
+        const mo = all.forTeam(teamId);
         const tokens = mo.tokens;
         if (action === 'create') {
-          const t = await tokens.create(teamId, values.label ?? '', 'cli');
+          const t = await tokens.create(values.label ?? '', 'cli');
           out(
             `Token ${t.id}${t.label ? ` (${t.label})` : ''}; copy it now, it is not shown again:\n${t.secret}`,
           );
         } else if (action === 'list') {
-          for (const t of await tokens.list(teamId)) {
+          for (const t of await tokens.list()) {
             out(
               `${t.id}  ${t.label || '-'}  created ${t.createdAt.toISOString()}  ${t.revokedAt ? 'revoked' : t.lastUsedAt ? `last used ${t.lastUsedAt.toISOString()}` : 'never used'}`,
             );
           }
         } else if (action === 'revoke' && id) {
-          if (!(await tokens.revoke(teamId, id, 'cli')))
+          if (!(await tokens.revoke(id, 'cli')))
             throw new UsageError(`no live token ${id} for team ${teamId}`);
           out(`Revoked ${id}.`);
         } else {
@@ -461,8 +471,10 @@ export const VERBS: Verb[] = [
       if (format !== 'csv' && format !== 'json') throw new UsageError('--format is csv or json');
       const by = values.by ?? 'week';
       if (by === 'category' || by === 'campaign') {
-        return await withMo(config, async (mo) => {
-          const settings = await existingWorkspace(mo, teamId);
+        return await withMo(config, async (all) => {
+          // Only the workspace --team names, from here on.
+          const mo = all.forTeam(teamId);
+          const settings = await existingWorkspace(mo);
           const report = await perfReport(mo, settings, {
             period: values.period,
             category: values.category,
@@ -482,21 +494,23 @@ export const VERBS: Verb[] = [
         });
       }
       if (by !== 'week' && by !== 'month') throw new UsageError('--by is week, month, category or campaign');
-      return await withMo(config, async (mo) => {
-        const settings = await existingWorkspace(mo, teamId);
+      return await withMo(config, async (all) => {
+        // Only the workspace --team names, from here on.
+        const mo = all.forTeam(teamId);
+        const settings = await existingWorkspace(mo);
         const period = requirePeriod(
           values.period ?? 'this-quarter',
           todayIn(mo, settings.timezone),
           settings.fiscalStartMonth,
         );
         const within =
-          values.category === undefined ? undefined : await resolvePerfCategory(mo, teamId, values.category);
+          values.category === undefined ? undefined : await resolvePerfCategory(mo, values.category);
         const { rows, total } = computeKpis(
           period,
           by,
-          await dailyFigures(mo.db, teamId, period.start, period.end, within),
+          await mo.kpis.dailyFigures(period.start, period.end, within),
         );
-        const all = [...rows, total];
+        const kpiRows = [...rows, total];
         const cells = (r: KpiRow) => ({
           bucket_start: r.bucketStart,
           spend: r.spend.toString(),
@@ -513,13 +527,13 @@ export const VERBS: Verb[] = [
         if (format === 'json') {
           out(
             JSON.stringify(
-              { team: teamId, currency: settings.currency, period: period.key, by, rows: all.map(cells) },
+              { team: teamId, currency: settings.currency, period: period.key, by, rows: kpiRows.map(cells) },
               null,
               2,
             ),
           );
         } else {
-          out(toCsv(all.map(cells)));
+          out(toCsv(kpiRows.map(cells)));
         }
         return 0;
       });
@@ -532,8 +546,10 @@ export const VERBS: Verb[] = [
     async ({ values }, config) => {
       const teamId = requireTeam(values);
       if ((values.format ?? 'csv') !== 'csv') throw new UsageError('mo export commitments: --format is csv');
-      return await withMo(config, async (mo) => {
-        const settings = await existingWorkspace(mo, teamId);
+      return await withMo(config, async (all) => {
+        // Only the workspace --team names, from here on.
+        const mo = all.forTeam(teamId);
+        const settings = await existingWorkspace(mo);
         process.stdout.write(await commitmentsCsv(mo, settings, { period: values.period }));
         return 0;
       });
@@ -547,8 +563,10 @@ export const VERBS: Verb[] = [
       const teamId = requireTeam(values);
       const format = values.format ?? 'csv';
       if (format !== 'csv' && format !== 'json') throw new UsageError('--format is csv or json');
-      return await withMo(config, async (mo) => {
-        const settings = await existingWorkspace(mo, teamId);
+      return await withMo(config, async (all) => {
+        // Only the workspace --team names, from here on.
+        const mo = all.forTeam(teamId);
+        const settings = await existingWorkspace(mo);
         const asOf = values['as-of'];
         if (asOf !== undefined && !isIsoDate(asOf)) throw new UsageError('--as-of takes YYYY-MM-DD');
         // As of a date: only what is dated on or before it counts, and it is "today".
@@ -624,8 +642,10 @@ export const VERBS: Verb[] = [
         throw new UsageError('--out DIR is required: where to write digest.json and the charts');
       if (values.date && !isIsoDate(values.date)) throw new UsageError('--date takes YYYY-MM-DD');
       const dir = values.out;
-      return await withMo(config, async (mo) => {
-        const settings = await existingWorkspace(mo, teamId);
+      return await withMo(config, async (all) => {
+        // Only the workspace --team names, from here on.
+        const mo = all.forTeam(teamId);
+        const settings = await existingWorkspace(mo);
         const { renderDigest } = await import('./services/digest.js');
         const digest = await renderDigest(mo, settings, {
           today: values.date ?? todayIn(mo, settings.timezone),
@@ -650,11 +670,11 @@ export const VERBS: Verb[] = [
       const [action] = positionals;
       if (action !== 'export') throw new UsageError('mo survey export --team T [--survey ID]');
       const teamId = requireTeam(values);
-      return await withMo(config, async (mo) => {
+      return await withMo(config, async (all) => {
+        // Only the workspace --team names, from here on.
+        const mo = all.forTeam(teamId);
         const surveys = mo.surveys;
-        const chosen = values.survey
-          ? [await surveys.get(teamId, values.survey)]
-          : await surveys.list(teamId, 1000);
+        const chosen = values.survey ? [await surveys.get(values.survey)] : await surveys.list(1000);
         if (!chosen[0])
           throw new UsageError(
             values.survey ? `no survey ${values.survey} for team ${teamId}` : `no surveys for team ${teamId}`,
@@ -706,7 +726,7 @@ export const VERBS: Verb[] = [
   verb('workspace delete', 'mo workspace delete --team T', ['team'], async ({ values }, config) => {
     const teamId = requireTeam(values);
     return withMo(config, async (mo) => {
-      out(describeDeleted(await deleteWorkspace(mo, teamId)).join('\n'));
+      out(describeDeleted(await deleteWorkspace(mo.forTeam(teamId))).join('\n'));
       return 0;
     });
   }),

@@ -6,15 +6,13 @@ import { Readable } from 'node:stream';
 import { addDays, fiscalQuarter, fiscalQuarterOf, type IsoDate } from './domain/calendar.js';
 import { formatMinorExact } from './domain/money.js';
 import type { TargetMetric } from './domain/targets.js';
-import {
-  type ImportContext,
-  importBudgets,
-  importLeads,
-  importOpportunities,
-  importSpend,
-} from './ingest/import.js';
+import type { ImportContext } from './ingest/import.js';
 import { evaluateAlerts } from './services/alerts.js';
-import { type Mo, todayIn } from './services/mo.js';
+import type { Mo } from './services/mo.js';
+import { todayIn } from './services/team-scope.js';
+
+/** What one demo file's import is given (the database and the team are bound by the scope). */
+type DemoImport = Omit<ImportContext, 'db' | 'databaseUrl' | 'teamId'>;
 
 export const DEMO_TEAM = 'T0DEMO';
 export const DEMO_ADMIN = 'U0DEMOADMIN';
@@ -185,24 +183,22 @@ export type DemoProgress = (
   totalBytes: number,
 ) => { meter(): NodeJS.ReadWriteStream; update(rows: number): void; done(): void };
 
-export async function loadDemo(mo: Mo, teamId = DEMO_TEAM, progress?: DemoProgress) {
+export async function loadDemo(all: Mo, teamId = DEMO_TEAM, progress?: DemoProgress) {
+  // The demo writes into the one workspace it names.
+  const mo = all.forTeam(teamId);
   const settings = await mo.workspaces.update(
-    teamId,
     { currency: 'USD', fiscalStartMonth: FISCAL_START, timezone: TIMEZONE, adminUserIds: [DEMO_ADMIN] },
     'cli',
   );
   const files = demoFiles(todayIn(mo, TIMEZONE));
   const base = {
-    db: mo.db,
-    databaseUrl: mo.databaseUrl,
     now: mo.clock(),
-    teamId,
     currency: settings.currency,
     fiscalStartMonth: FISCAL_START,
     source: 'demo',
     actor: 'cli',
   };
-  const step = async <T>(label: string, text: string, run: (ctx: ImportContext) => Promise<T>) => {
+  const step = async <T>(label: string, text: string, run: (ctx: DemoImport) => Promise<T>) => {
     const p = progress?.(label, Buffer.byteLength(text));
     try {
       return await run({
@@ -215,16 +211,16 @@ export async function loadDemo(mo: Mo, teamId = DEMO_TEAM, progress?: DemoProgre
       p?.done();
     }
   };
-  const budgets = await step('demo budgets', files.budgets, importBudgets);
-  const spend = await step('demo spend', files.spend, importSpend);
-  const leads = await step('demo leads', files.leads, importLeads);
-  const opportunities = await step('demo opportunities', files.opportunities, importOpportunities);
+  const budgets = await step('demo budgets', files.budgets, mo.imports.budgets);
+  const spend = await step('demo spend', files.spend, mo.imports.spend);
+  const leads = await step('demo leads', files.leads, mo.imports.leads);
+  const opportunities = await step('demo opportunities', files.opportunities, mo.imports.opportunities);
   // This quarter's targets, so the digest has something to compare against.
   const { fy, quarter } = fiscalQuarterOf(todayIn(mo, TIMEZONE), FISCAL_START);
   const key = fiscalQuarter(fy, quarter, FISCAL_START).key;
   const targets = mo.targets;
-  for (const [metric, value] of DEMO_TARGETS) await targets.set(teamId, metric, key, value, 'cli');
+  for (const [metric, value] of DEMO_TARGETS) await targets.set(metric, key, value, 'cli');
   // The lines already over plan raise their alerts now; `mo serve` delivers them.
-  const alerts = await evaluateAlerts(mo, teamId);
+  const alerts = await evaluateAlerts(mo);
   return { settings, budgets, spend, leads, opportunities, alerts: alerts.raised.length };
 }

@@ -68,8 +68,8 @@ async function requireOwnLines(tx: Db, teamId: string, lineIds: string[]): Promi
 }
 
 export function alertRepository(db: Db) {
-  const batch = (batchId: string): Promise<AlertRow[]> =>
-    db.alert.findMany({ where: { batchId }, orderBy: [{ category: 'asc' }, { rule: 'asc' }] });
+  const batch = (teamId: string, batchId: string): Promise<AlertRow[]> =>
+    db.alert.findMany({ where: { teamId, batchId }, orderBy: [{ category: 'asc' }, { rule: 'asc' }] });
   return {
     batch,
 
@@ -319,7 +319,7 @@ export function alertRepository(db: Db) {
         data: { batchId, batchAt: now },
       });
       if (claimed.count === 0) return null;
-      return { batchId, alerts: await batch(batchId) };
+      return { batchId, alerts: await batch(teamId, batchId) };
     },
 
     /** Batches claimed before `before` and never delivered: their deliverer died. */
@@ -333,12 +333,13 @@ export function alertRepository(db: Db) {
     },
 
     async delivered(
+      teamId: string,
       batchId: string,
       where: { channelId: string | null; ts: string | null },
       now: Date,
     ): Promise<void> {
       await db.alert.updateMany({
-        where: { batchId },
+        where: { teamId, batchId },
         data: { deliveredAt: now, channelId: where.channelId, messageTs: where.ts },
       });
     },

@@ -270,6 +270,16 @@ export function budgetRepository(db: Db) {
       });
     },
 
+    /** The categories of the lines this person owns (spend_entry: owners). */
+    async ownedCategories(teamId: string, ownerUserId: string): Promise<string[]> {
+      const owned = await db.budgetLine.findMany({
+        where: { teamId, ownerUserId },
+        select: { category: true },
+        distinct: ['category'],
+      });
+      return owned.map((l) => l.category);
+    },
+
     async categories(teamId: string): Promise<string[]> {
       const groups = await db.budgetLine.groupBy({ by: ['category'], where: { teamId } });
       return groups.map((g) => g.category);

@@ -145,6 +145,22 @@ export function installationRepository(db: Db, clock: Clock, keyring?: Keyring) 
       );
     },
 
+    /** Every installation, without its tokens (`mo workspace list`). */
+    async list() {
+      const rows = await db.installation.findMany({ orderBy: { installKey: 'asc' } });
+      return rows.map((r) => ({
+        installKey: r.installKey,
+        teamId: r.teamId,
+        teamName: r.teamName,
+        enterpriseId: r.enterpriseId,
+        orgWide: r.isEnterpriseInstall,
+        source: r.source,
+        status: r.status,
+        keyId: r.keyId,
+        tokenExpiresAt: r.botTokenExpiresAt,
+      }));
+    },
+
     /** The installation a request or Slack event names, whatever its status. */
     async find(q: InstallationQuery): Promise<InstallationRecord | null> {
       const exact = await byKey(installationKey(q));

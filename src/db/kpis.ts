@@ -81,3 +81,14 @@ export async function hasAnyFigures(db: Db, teamId: string): Promise<boolean> {
   ]);
   return found.some(Boolean);
 }
+
+/** The KPI figures above as a repository on the Mo context (scoped by src/services/team-scope.ts). */
+export function kpiRepository(db: Db) {
+  return {
+    dailyFigures: (teamId: string, start: string, end: string, within?: string) =>
+      dailyFigures(db, teamId, start, end, within),
+    pipelineByCategory: (teamId: string, start: string, end: string) =>
+      pipelineByCategory(db, teamId, start, end),
+    hasAnyFigures: (teamId: string) => hasAnyFigures(db, teamId),
+  };
+}

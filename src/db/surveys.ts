@@ -42,12 +42,12 @@ export function surveyRepository(db: Db) {
       db.survey.findFirst({ where: { teamId, id } }),
 
     /** Removes a survey whose invitation could not be posted (it never opened). */
-    async discard(id: string): Promise<void> {
-      await db.survey.deleteMany({ where: { id, messageTs: null } });
+    async discard(teamId: string, id: string): Promise<void> {
+      await db.survey.deleteMany({ where: { teamId, id, messageTs: null } });
     },
 
-    async setMessage(id: string, ts: string): Promise<void> {
-      await db.survey.update({ where: { id }, data: { messageTs: ts } });
+    async setMessage(teamId: string, id: string, ts: string): Promise<void> {
+      await db.survey.updateMany({ where: { teamId, id }, data: { messageTs: ts } });
     },
 
     list: (teamId: string, take = 20): Promise<SurveyRow[]> =>
@@ -83,6 +83,9 @@ export function surveyRepository(db: Db) {
       answers: Answers,
       now: Date,
     ): Promise<{ replaced: boolean }> {
+      // The survey row is the caller's; only one of its own workspace gets answered.
+      if (!(await db.survey.count({ where: { teamId: survey.teamId, id: survey.id } })))
+        throw new Error(`No survey ${survey.id} in workspace ${survey.teamId}`);
       const where = { surveyId_respondentKey: { surveyId: survey.id, respondentKey: key } };
       const before = await db.surveyResponse.findUnique({ where, select: { id: true } });
       await db.surveyResponse.upsert({
@@ -99,22 +102,27 @@ export function surveyRepository(db: Db) {
       return { replaced: Boolean(before) };
     },
 
-    count: (surveyId: string): Promise<number> => db.surveyResponse.count({ where: { surveyId } }),
+    count: (teamId: string, surveyId: string): Promise<number> =>
+      db.surveyResponse.count({ where: { surveyId, survey: { teamId } } }),
 
     /** Responses per survey, counted in one query. */
-    async counts(surveyIds: string[]): Promise<Map<string, number>> {
+    async counts(teamId: string, surveyIds: string[]): Promise<Map<string, number>> {
       const rows = await db.surveyResponse.groupBy({
         by: ['surveyId'],
-        where: { surveyId: { in: surveyIds } },
+        where: { surveyId: { in: surveyIds }, survey: { teamId } },
         _count: true,
       });
       return new Map(rows.map((r) => [r.surveyId, r._count]));
     },
 
     async responses(
+      teamId: string,
       surveyId: string,
     ): Promise<{ answers: Answers; userId: string | null; submittedAt: Date; key: string }[]> {
-      const rows = await db.surveyResponse.findMany({ where: { surveyId }, orderBy: { submittedAt: 'asc' } });
+      const rows = await db.surveyResponse.findMany({
+        where: { surveyId, survey: { teamId } },
+        orderBy: { submittedAt: 'asc' },
+      });
       return rows.map((r) => ({
         answers: JSON.parse(r.answers) as Answers,
         userId: r.userId,
@@ -134,7 +142,7 @@ export function surveyRepository(db: Db) {
       });
       if (!open.length) return [];
       const answered = await db.surveyResponse.findMany({
-        where: { OR: open.map((s) => ({ surveyId: s.id, respondentKey: keyOf(s.id) })) },
+        where: { OR: open.map((s) => ({ surveyId: s.id, respondentKey: keyOf(s.id) })), survey: { teamId } },
         select: { surveyId: true },
       });
       const done = new Set(answered.map((a) => a.surveyId));
@@ -142,8 +150,11 @@ export function surveyRepository(db: Db) {
     },
 
     /** Closes it once: true for the caller that closed it. */
-    async close(id: string, now: Date): Promise<boolean> {
-      const r = await db.survey.updateMany({ where: { id, closedAt: null }, data: { closedAt: now } });
+    async close(teamId: string, id: string, now: Date): Promise<boolean> {
+      const r = await db.survey.updateMany({
+        where: { teamId, id, closedAt: null },
+        data: { closedAt: now },
+      });
       return r.count === 1;
     },
   };

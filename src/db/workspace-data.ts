@@ -61,3 +61,11 @@ export async function deleteWorkspaceRows(
     { timeout: 300_000, maxWait: 10_000 },
   );
 }
+
+/** The delete above as a repository on the Mo context (scoped by src/services/team-scope.ts). */
+export function workspaceDataRepository(db: Db) {
+  return {
+    remove: (teamId: string, opts: { keepInstallation?: boolean } = {}) =>
+      deleteWorkspaceRows(db, teamId, opts),
+  };
+}

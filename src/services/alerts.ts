@@ -10,7 +10,7 @@ import { ALERT_REFUSAL, alertBatchMessage, ownerAlertMessage } from '../slack/bl
 import type { Message } from '../slack/blocks/common.js';
 import { findChannelByName } from '../slack/channels.js';
 import { postOnce } from '../slack/post.js';
-import type { Mo } from './mo.js';
+import type { WorkspaceMo } from './team-scope.js';
 
 export const ALERTS_DEFAULT_CHANNEL = 'marketing';
 /** A batch claimed this long ago and not delivered lost its deliverer. */
@@ -25,20 +25,19 @@ export interface Evaluation {
 
 /** Evaluates every budget line whose period has not ended; safe to run in several processes at once. */
 export async function evaluateAlerts(
-  mo: Mo,
-  teamId: string,
+  mo: WorkspaceMo,
   now: Date = mo.clock(),
   retried = false,
 ): Promise<Evaluation> {
-  const settingsRow = await mo.workspaces.get(teamId);
+  const settingsRow = await mo.workspaces.get();
   if (!settingsRow) return { lines: 0, raised: [], quiet: 0, resolved: 0 };
   const alerts = mo.alerts;
   const today = dateInZone(now, settingsRow.timezone);
   const [{ settings }, lines, states, snoozed] = await Promise.all([
-    alerts.settings(teamId),
-    alerts.lineFigures(teamId, today),
-    alerts.states(teamId),
-    alerts.snoozedLines(teamId, now),
+    alerts.settings(),
+    alerts.lineFigures(today),
+    alerts.states(),
+    alerts.snoozedLines(now),
   ]);
   const conditions = lines.flatMap((l) => evaluateLine(l, settings, today));
   const liveLines = new Set(lines.map((l) => l.lineId));
@@ -59,49 +58,42 @@ export async function evaluateAlerts(
   // First crossings go in bulk; a state seen before (resolved) is reopened one at a time.
   const first = withLine.filter((x) => !known.has(`${x.c.lineId}|${x.c.rule}|${x.c.threshold}`));
   const again = withLine.filter((x) => known.has(`${x.c.lineId}|${x.c.rule}|${x.c.threshold}`));
-  const raised = await alerts.fireNew(teamId, first, now, deliverAt);
+  const raised = await alerts.fireNew(first, now, deliverAt);
   // Another evaluator wrote some of these first: look again at what it left.
-  if (raised === null && !retried) return evaluateAlerts(mo, teamId, now, true);
+  if (raised === null && !retried) return evaluateAlerts(mo, now, true);
   const ids = [...(raised ?? [])];
   alertsRaised.inc(ids.length);
   for (const x of again) {
-    const id = await alerts.fire(teamId, x.c, x.line, now, deliverAt);
+    const id = await alerts.fire(x.c, x.line, now, deliverAt);
     if (id) ids.push(id);
   }
   let resolved = 0;
-  for (const k of resolve) if (await alerts.resolve(teamId, k, now)) resolved++;
+  for (const k of resolve) if (await alerts.resolve(k, now)) resolved++;
   return { lines: lines.length, raised: ids, quiet: withLine.filter((x) => !x.c.loud).length, resolved };
 }
 
-async function alertsChannel(
-  mo: Mo,
-  client: WebClient,
-  teamId: string,
-  set: string | null,
-): Promise<string | null> {
+async function alertsChannel(mo: WorkspaceMo, client: WebClient, set: string | null): Promise<string | null> {
   if (set) return set;
-  const digest = await mo.digestSchedules.get(teamId);
+  const digest = await mo.digestSchedules.get();
   if (digest?.channelId) return digest.channelId;
   return (await findChannelByName(client, ALERTS_DEFAULT_CHANNEL)) ?? null;
 }
 
 async function deliverBatch(
-  mo: Mo,
+  mo: WorkspaceMo,
   client: WebClient,
-  teamId: string,
   batchId: string,
   rows: AlertRow[],
   now: Date,
 ) {
   const alerts = mo.alerts;
   const posts = mo.posts;
-  const settings = await mo.workspaces.ensure(teamId);
-  const { channelId } = await alerts.settings(teamId);
-  const channel = await alertsChannel(mo, client, teamId, channelId);
+  const settings = await mo.workspaces.ensure();
+  const { channelId } = await alerts.settings();
+  const channel = await alertsChannel(mo, client, channelId);
   let posted: { channel: string; ts: string } | null = null;
   if (channel) {
     posted = await postOnce(client, posts, {
-      teamId,
       key: `alerts:${batchId}`,
       channel,
       message: alertBatchMessage(rows, settings.currency),
@@ -116,7 +108,6 @@ async function deliverBatch(
   for (const [owner, theirs] of owners) {
     try {
       await postOnce(client, posts, {
-        teamId,
         key: `alerts:${batchId}:dm:${owner}`,
         channel: owner,
         message: ownerAlertMessage(theirs, settings.currency),
@@ -134,17 +125,16 @@ async function deliverBatch(
 
 /** Delivers batches whose deliverer died, then everything now due (quiet hours over). */
 export async function deliverAlerts(
-  mo: Mo,
+  mo: WorkspaceMo,
   client: WebClient,
-  teamId: string,
   now: Date = mo.clock(),
 ): Promise<string> {
   const alerts = mo.alerts;
   const done: string[] = [];
-  for (const batchId of await alerts.orphanBatches(teamId, new Date(now.getTime() - ORPHAN_AFTER_MS)))
-    done.push(await deliverBatch(mo, client, teamId, batchId, await alerts.batch(batchId), now));
-  const batch = await alerts.claimBatch(teamId, now);
-  if (batch) done.push(await deliverBatch(mo, client, teamId, batch.batchId, batch.alerts, now));
+  for (const batchId of await alerts.orphanBatches(new Date(now.getTime() - ORPHAN_AFTER_MS)))
+    done.push(await deliverBatch(mo, client, batchId, await alerts.batch(batchId), now));
+  const batch = await alerts.claimBatch(now);
+  if (batch) done.push(await deliverBatch(mo, client, batch.batchId, batch.alerts, now));
   return done.length ? done.join('; ') : 'nothing to deliver';
 }
 
@@ -169,14 +159,13 @@ function oneAtATime<T>(key: string, work: () => Promise<T>): Promise<T> {
 
 /** After figures change (import, spend, plan) and hourly: evaluate, then deliver what is due. */
 export function evaluateAndDeliver(
-  mo: Mo,
+  mo: WorkspaceMo,
   client: WebClient,
-  teamId: string,
   now: Date = mo.clock(),
 ): Promise<string> {
-  return oneAtATime(`${mo.databaseUrl}|${teamId}`, async () => {
-    const evaluation = await evaluateAlerts(mo, teamId, now);
-    const delivered = await deliverAlerts(mo, client, teamId, now);
+  return oneAtATime(mo.key, async () => {
+    const evaluation = await evaluateAlerts(mo, now);
+    const delivered = await deliverAlerts(mo, client, now);
     return `${evaluation.lines} lines: ${evaluation.raised.length} raised, ${evaluation.resolved} resolved; ${delivered}`;
   });
 }
@@ -188,11 +177,11 @@ export type AlertAction = 'ack' | 'snoozeDay' | 'snoozeWeek';
  * answer is the alert's message redrawn (or a refusal for the clicker alone).
  */
 export async function actOnAlert(
-  mo: Mo,
-  who: { teamId: string; userId: string },
+  mo: WorkspaceMo,
+  who: { userId: string },
   alertId: string,
   action: AlertAction,
-  isAdmin: (teamId: string, userId: string) => Promise<boolean>,
+  isAdmin: (userId: string) => Promise<boolean>,
 ): Promise<
   | { refused: string }
   | {
@@ -201,25 +190,21 @@ export async function actOnAlert(
     }
 > {
   const repo = mo.alerts;
-  const alert = await repo.get(who.teamId, alertId);
+  const alert = await repo.get(alertId);
   if (!alert) return { refused: 'That alert no longer exists.' };
-  const allowed = alert.ownerUserId === who.userId || (await isAdmin(who.teamId, who.userId));
+  const allowed = alert.ownerUserId === who.userId || (await isAdmin(who.userId));
   if (!allowed) return { refused: ALERT_REFUSAL };
   const now = mo.clock();
-  if (action === 'ack') await repo.acknowledge(who.teamId, alertId, who.userId, now);
+  if (action === 'ack') await repo.acknowledge(alertId, who.userId, now);
   else
     await repo.snooze(
-      who.teamId,
       alertId,
       who.userId,
       new Date(now.getTime() + (action === 'snoozeDay' ? 1 : 7) * 86_400_000),
     );
-  const settings = await mo.workspaces.ensure(who.teamId);
+  const settings = await mo.workspaces.ensure();
   const batch = alert.batchId ? await repo.batch(alert.batchId) : [alert];
-  const byLine = await repo.snoozes(
-    who.teamId,
-    batch.filter((a) => a.snoozedBy).map((a) => a.lineId),
-  );
+  const byLine = await repo.snoozes(batch.filter((a) => a.snoozedBy).map((a) => a.lineId));
   const snoozes = new Map(
     batch.flatMap((a) => (byLine.has(a.lineId) ? [[a.id, byLine.get(a.lineId) as Date]] : [])),
   );

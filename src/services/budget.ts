@@ -22,10 +22,10 @@ import { NotFoundError, UserError } from '../domain/errors.js';
 import { phasePlan } from '../domain/phasing.js';
 import type { FiscalStartPreview } from '../domain/settings.js';
 import { unknownCategory } from '../domain/spend.js';
-import { type Mo, todayIn } from './mo.js';
+import { todayIn, type WorkspaceMo } from './team-scope.js';
 
-export async function knownCategories(mo: Mo, teamId: string): Promise<string[]> {
-  const [planned, spent] = await Promise.all([mo.budgets.categories(teamId), mo.spend.categories(teamId)]);
+export async function knownCategories(mo: WorkspaceMo): Promise<string[]> {
+  const [planned, spent] = await Promise.all([mo.budgets.categories(), mo.spend.categories()]);
   const seen = new Map<string, string>();
   for (const c of [...planned, ...spent]) {
     if (!seen.has(categoryKey(c))) seen.set(categoryKey(c), c);
@@ -36,9 +36,9 @@ export async function knownCategories(mo: Mo, teamId: string): Promise<string[]>
 }
 
 /** A category a person typed, checked against the workspace's tree and spelled its way. */
-export async function resolveCategory(mo: Mo, teamId: string, text: string): Promise<string> {
+export async function resolveCategory(mo: WorkspaceMo, text: string): Promise<string> {
   const category = normalizeCategory(text);
-  const known = await knownCategories(mo, teamId);
+  const known = await knownCategories(mo);
   const canonical = canonicalCategory(category, known);
   if (!known.some((k) => categoryKey(k) === categoryKey(canonical))) {
     const near = known.filter((k) => isWithin(k, category.split('/')[0] ?? '')).slice(0, 8);
@@ -55,8 +55,8 @@ export async function resolveCategory(mo: Mo, teamId: string, text: string): Pro
  * The category a drill-down option names by its short key (`categoryRef`), spelled the
  * workspace's way; refused when none of the workspace's categories has that key any more.
  */
-export async function categoryByRef(mo: Mo, teamId: string, ref: string, command: string): Promise<string> {
-  return findByRef(await knownCategories(mo, teamId), ref, command);
+export async function categoryByRef(mo: WorkspaceMo, ref: string, command: string): Promise<string> {
+  return findByRef(await knownCategories(mo), ref, command);
 }
 
 export function findByRef(known: string[], ref: string, command: string): string {
@@ -73,8 +73,7 @@ export function findByRef(known: string[], ref: string, command: string): string
  * existing ones, unless `create` says it is meant to be new.
  */
 export async function entryCategory(
-  mo: Mo,
-  teamId: string,
+  mo: WorkspaceMo,
   text: string,
   create = false,
   how?: string,
@@ -85,7 +84,7 @@ export async function entryCategory(
   } catch (e) {
     throw new UserError('invalid', (e as Error).message, { field: 'category', cause: e });
   }
-  const known = await knownCategories(mo, teamId);
+  const known = await knownCategories(mo);
   const match = known.find((k) => categoryKey(k) === categoryKey(category));
   if (match) return { category: match, isNew: false };
   if (!create) throw unknownCategory(category, known, how);
@@ -101,12 +100,11 @@ export async function entryCategory(
  * before `today`, committed dated in the month, and latest estimates.
  */
 export async function monthFigures(
-  mo: Mo,
-  teamId: string,
+  mo: WorkspaceMo,
   range: Pick<Period, 'start' | 'end'>,
   today: IsoDate,
 ): Promise<MonthFigures[]> {
-  const { lines, spent, estimates } = await mo.budgets.monthCells(teamId, range, today);
+  const { lines, spent, estimates } = await mo.budgets.monthCells(range, today);
   const first = range.start.slice(0, 7);
   const last = range.end.slice(0, 7);
   const cells = new Map<string, MonthFigures>();
@@ -138,7 +136,7 @@ export async function monthFigures(
 }
 
 export async function budgetReport(
-  mo: Mo,
+  mo: WorkspaceMo,
   settings: WorkspaceSettings,
   query: { period?: string | Period; category?: string | null; today?: IsoDate },
 ): Promise<BudgetReport> {
@@ -147,7 +145,7 @@ export async function budgetReport(
     typeof query.period === 'object'
       ? query.period
       : requirePeriod(query.period ?? 'this-quarter', today, settings.fiscalStartMonth);
-  const months = await monthFigures(mo, settings.teamId, period, today);
+  const months = await monthFigures(mo, period, today);
   // A category with figures in the period is spelled as they are; only another one needs
   // the look-up across the workspace's whole tree (which also refuses an unknown one).
   let focus: string | null = null;
@@ -157,7 +155,7 @@ export async function budgetReport(
     const tops = inPeriod.map((c) => c.split('/')[0] ?? c);
     focus =
       [...inPeriod, ...tops].find((c) => categoryKey(c) === categoryKey(wanted)) ??
-      (await resolveCategory(mo, settings.teamId, wanted));
+      (await resolveCategory(mo, wanted));
   }
   return computeBudget({ period, today, focus, months });
 }
@@ -169,14 +167,14 @@ export type { FiscalStartPreview };
  * `startMonth`. Nothing moves: plans keep their dates and views take their phased months.
  */
 export async function previewFiscalStart(
-  mo: Mo,
+  mo: WorkspaceMo,
   settings: WorkspaceSettings,
   startMonth: number,
   today: IsoDate = todayIn(mo, settings.timezone),
 ): Promise<FiscalStartPreview> {
   const fy = fiscalYearOf(today, startMonth);
   const year = fiscalYear(fy, startMonth);
-  const lines = await mo.budgets.linesOverlapping(settings.teamId, year);
+  const lines = await mo.budgets.linesOverlapping(year);
   const quarters = [1, 2, 3, 4].map((n) => {
     const quarter = fiscalQuarter(fy, n, startMonth);
     const first = quarter.start.slice(0, 7);

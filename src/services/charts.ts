@@ -7,7 +7,7 @@ import type { IsoDate, Period } from '../domain/calendar.js';
 import { isWithin } from '../domain/category.js';
 import { formatMoney } from '../domain/money.js';
 import { budgetReport } from './budget.js';
-import type { Mo } from './mo.js';
+import type { WorkspaceMo } from './team-scope.js';
 
 export interface ChartSpec {
   name: string;
@@ -18,14 +18,14 @@ export interface ChartSpec {
 
 /** The budget burn-up of a period, for all categories or one node of the tree. */
 export async function budgetBurnUp(
-  mo: Mo,
+  mo: WorkspaceMo,
   settings: WorkspaceSettings,
   query: { period?: string | Period; category?: string | null; today?: IsoDate },
   /** The report already computed for the same query (the digest has one). */
   computed?: BudgetReport,
 ): Promise<ChartSpec> {
   const report = computed ?? (await budgetReport(mo, settings, query));
-  const daily = (await mo.spend.dailyActual(settings.teamId, report.period.start, report.period.end)).filter(
+  const daily = (await mo.spend.dailyActual(report.period.start, report.period.end)).filter(
     (d) => !report.focus || isWithin(d.category, report.focus),
   );
   const { currency } = settings;

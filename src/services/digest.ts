@@ -5,7 +5,6 @@ import type { WebClient } from '@slack/web-api';
 import { renderChart } from '../charts/render.js';
 import { funnelByWeekChart, pipelineByCategoryChart, weeklySpendChart } from '../charts/specs.js';
 import type { DigestSchedule } from '../db/digest.js';
-import { dailyFigures, hasAnyFigures, pipelineByCategory } from '../db/kpis.js';
 import type { WorkspaceSettings } from '../db/workspaces.js';
 import { pacing } from '../domain/budget.js';
 import { dateInZone, type IsoDate } from '../domain/calendar.js';
@@ -23,9 +22,9 @@ import type { ChartFile } from '../slack/files.js';
 import { postOnce, uploadOnce } from '../slack/post.js';
 import { budgetReport } from './budget.js';
 import { budgetBurnUp, type ChartSpec } from './charts.js';
-import { DEFAULT_LEASE_MS, processOwner, type RunOutcome, runOnce } from './jobs.js';
-import type { Mo } from './mo.js';
+import { DEFAULT_LEASE_MS, processOwner, type RunOutcome } from './jobs.js';
 import { digestPerf, digestPerfChart } from './perf.js';
+import type { WorkspaceMo } from './team-scope.js';
 import { onNextTurn } from './turns.js';
 
 /** Sums per top-level category (the digest's level of detail). */
@@ -42,7 +41,7 @@ function byTop<T extends { category: string; amount: bigint }>(rows: T[], key: (
 }
 
 export async function digestData(
-  mo: Mo,
+  mo: WorkspaceMo,
   settings: WorkspaceSettings,
   options: { today: IsoDate },
 ): Promise<DigestData> {
@@ -51,20 +50,18 @@ export async function digestData(
   const first = windows.twelveWeeks.start < windows.qtd.start ? windows.twelveWeeks.start : windows.qtd.start;
   // One query a turn (src/services/turns.ts): a digest is background work, and /mo commands
   // arriving meanwhile are answered between its queries.
-  const hasData = await onNextTurn(() => hasAnyFigures(mo.db, teamId));
-  const days = await onNextTurn(() => dailyFigures(mo.db, teamId, first, windows.week.end));
-  const targetRows = await onNextTurn(() => mo.targets.list(teamId));
+  const hasData = await onNextTurn(() => mo.kpis.hasAnyFigures());
+  const days = await onNextTurn(() => mo.kpis.dailyFigures(first, windows.week.end));
+  const targetRows = await onNextTurn(() => mo.targets.list());
   const budget = await onNextTurn(() =>
     budgetReport(mo, settings, { period: windows.quarter, today: options.today }),
   );
   const dailySpend = await onNextTurn(() =>
-    mo.spend.dailyActual(teamId, windows.twelveWeeks.start, windows.week.end),
+    mo.spend.dailyActual(windows.twelveWeeks.start, windows.week.end),
   );
-  const pipelineRows = await onNextTurn(() =>
-    pipelineByCategory(mo.db, teamId, windows.qtd.start, windows.qtd.end),
-  );
+  const pipelineRows = await onNextTurn(() => mo.kpis.pipelineByCategory(windows.qtd.start, windows.qtd.end));
   const alertCategories = await onNextTurn(() =>
-    mo.alerts.openAlertCategories(teamId, windows.quarter.start, windows.quarter.end),
+    mo.alerts.openAlertCategories(windows.quarter.start, windows.quarter.end),
   );
   const channels = await onNextTurn(() => digestPerf(mo, settings, windows));
   // Every row with an open alert is a line to watch, whatever its forecast says today.
@@ -124,7 +121,7 @@ export async function digestData(
 
 /** The charts with something to show, each with alt text that states what it shows. */
 export async function digestCharts(
-  mo: Mo,
+  mo: WorkspaceMo,
   settings: WorkspaceSettings,
   data: DigestData,
 ): Promise<ChartSpec[]> {
@@ -192,7 +189,7 @@ export interface RenderedDigest {
 }
 
 export async function renderDigest(
-  mo: Mo,
+  mo: WorkspaceMo,
   settings: WorkspaceSettings,
   options: { today: IsoDate; chartsGo?: 'thread' | 'dm' | 'none' },
 ): Promise<RenderedDigest> {
@@ -228,7 +225,7 @@ export async function renderDigest(
 export const DEFAULT_DIGEST_CHANNEL = 'marketing';
 
 export interface DigestDeps {
-  mo: Mo;
+  mo: WorkspaceMo;
   client: WebClient;
   logger: Logger;
 }
@@ -240,7 +237,7 @@ export async function digestChannel(deps: DigestDeps, schedule: DigestSchedule):
   if (schedule.channelId) return schedule.channelId;
   const found = await findChannelByName(deps.client, DEFAULT_DIGEST_CHANNEL);
   if (found) {
-    await deps.mo.digestSchedules.rememberChannel(schedule.teamId, found);
+    await deps.mo.digestSchedules.rememberChannel(found);
     return found;
   }
   throw new DigestChannelError(
@@ -257,20 +254,18 @@ export async function postDigest(
   schedule: DigestSchedule,
   run: { key: string; at: Date },
 ): Promise<string> {
-  const settings = await deps.mo.workspaces.ensure(schedule.teamId);
+  const settings = await deps.mo.workspaces.ensure();
   const channel = await digestChannel(deps, schedule);
   // The week is the workspace's, whatever zone the schedule keeps time in.
   const digest = await renderDigest(deps.mo, settings, { today: dateInZone(run.at, settings.timezone) });
   const posts = deps.mo.posts;
   const posted = await postOnce(deps.client, posts, {
-    teamId: schedule.teamId,
     key: run.key,
     channel,
     message: digest.message,
   });
   for (const chart of digest.charts) {
     await uploadOnce(deps.client, posts, {
-      teamId: schedule.teamId,
       key: `${run.key}:${chart.name}`,
       channel: posted.channel,
       threadTs: posted.ts,
@@ -285,17 +280,15 @@ export async function postDigest(
 }
 
 /** `/mo digest now`: posts this week's digest at once, under a lease like the job's, once per click. */
-export async function postDigestNow(deps: DigestDeps, teamId: string, userId: string): Promise<RunOutcome> {
-  const schedule = (await deps.mo.digestSchedules.get(teamId)) as DigestSchedule;
+export async function postDigestNow(deps: DigestDeps, userId: string): Promise<RunOutcome> {
+  const schedule = (await deps.mo.digestSchedules.get()) as DigestSchedule;
   const at = new Date(Math.floor(deps.mo.clock().getTime() / 1000) * 1000);
-  const key = `digest-now:${teamId}`;
-  return runOnce(
-    deps.mo,
+  const key = `digest-now:${deps.mo.teamId}`;
+  return deps.mo.runOnce(
     deps.logger,
     {
       job: 'digest.now',
       key,
-      teamId,
       slot: at,
       run: () => postDigest(deps, schedule, { key: `${key}:${at.toISOString()}:${userId}`, at }),
     },

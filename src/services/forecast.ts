@@ -9,7 +9,7 @@ import { UserError } from '../domain/errors.js';
 import { formatMoney } from '../domain/money.js';
 import { largestRemainder } from '../domain/phasing.js';
 import { monthFigures, resolveCategory } from './budget.js';
-import { type Mo, todayIn } from './mo.js';
+import { todayIn, type WorkspaceMo } from './team-scope.js';
 
 export interface EstimateRequest {
   category: string;
@@ -20,14 +20,9 @@ export interface EstimateRequest {
 }
 
 /** The owners of a category's lines in the period: they and admins may set its estimate. */
-async function requireOwnerOrAdmin(
-  mo: Mo,
-  settings: WorkspaceSettings,
-  req: EstimateRequest,
-  category: string,
-) {
+async function requireOwnerOrAdmin(mo: WorkspaceMo, req: EstimateRequest, category: string) {
   if (req.isAdmin) return;
-  const lines = await mo.budgets.linesOverlapping(settings.teamId, req.period);
+  const lines = await mo.budgets.linesOverlapping(req.period);
   const owners = [
     ...new Set(
       lines
@@ -48,14 +43,14 @@ async function requireOwnerOrAdmin(
  * by calendar days. Returns what the period's LE is and the months it covers.
  */
 export async function setLatestEstimate(
-  mo: Mo,
+  mo: WorkspaceMo,
   settings: WorkspaceSettings,
   req: EstimateRequest & { amountMinor: bigint },
 ) {
   if (req.amountMinor < 0n)
     throw new UserError('invalid', 'a latest estimate cannot be negative', { field: 'amount' });
-  const category = await resolveCategory(mo, settings.teamId, req.category);
-  await requireOwnerOrAdmin(mo, settings, req, category);
+  const category = await resolveCategory(mo, req.category);
+  await requireOwnerOrAdmin(mo, req, category);
   const today = todayIn(mo, settings.timezone);
   const months = monthsOfPeriod(req.period);
   const open = months.filter((m) => monthState(m, today) !== 'closed');
@@ -66,7 +61,7 @@ export async function setLatestEstimate(
     );
   }
   // What the ended months already hold, for this category only (not its sub-categories).
-  const cells = await monthFigures(mo, settings.teamId, req.period, today);
+  const cells = await monthFigures(mo, req.period, today);
   const booked = cells
     .filter((c) => categoryKey(c.category) === categoryKey(category) && !open.includes(c.month))
     .reduce((sum, c) => sum + monthForecast(c, today), 0n);
@@ -84,23 +79,24 @@ export async function setLatestEstimate(
     open.map((m) => BigInt(daysInMonth(m))),
   );
   const amounts = open.map((month, i) => ({ month, amountMinor: shares[i] as bigint }));
-  await mo.budgets.replaceEstimates(
-    { teamId: settings.teamId, category, period: req.period.key, months: open, amounts },
-    req.actor,
-  );
-  mo.figuresChanged(settings.teamId);
+  await mo.budgets.replaceEstimates({ category, period: req.period.key, months: open, amounts }, req.actor);
+  mo.figuresChanged();
   return { category, period: req.period, amountMinor: req.amountMinor, booked, months: amounts };
 }
 
 /** Clears a category's latest estimate for the period's months still open. */
-export async function clearLatestEstimate(mo: Mo, settings: WorkspaceSettings, req: EstimateRequest) {
-  const category = await resolveCategory(mo, settings.teamId, req.category);
-  await requireOwnerOrAdmin(mo, settings, req, category);
+export async function clearLatestEstimate(
+  mo: WorkspaceMo,
+  settings: WorkspaceSettings,
+  req: EstimateRequest,
+) {
+  const category = await resolveCategory(mo, req.category);
+  await requireOwnerOrAdmin(mo, req, category);
   const today = todayIn(mo, settings.timezone);
   const open = monthsOfPeriod(req.period).filter((m) => monthState(m, today) !== 'closed');
   const before = open.length
     ? await mo.budgets.replaceEstimates(
-        { teamId: settings.teamId, category, period: req.period.key, months: open, amounts: [] },
+        { category, period: req.period.key, months: open, amounts: [] },
         req.actor,
       )
     : [];
@@ -110,6 +106,6 @@ export async function clearLatestEstimate(mo: Mo, settings: WorkspaceSettings, r
       `${category} has no latest estimate in the open months of ${req.period.key}.`,
     );
   }
-  mo.figuresChanged(settings.teamId);
+  mo.figuresChanged();
   return { category, period: req.period, cleared: before.length };
 }

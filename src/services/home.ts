@@ -13,8 +13,8 @@ import { nextWeeklySlot } from '../domain/schedule.js';
 import { templateById } from '../ingest/surveys.js';
 import { homeView } from '../slack/blocks/home.js';
 import { budgetReport } from './budget.js';
-import { type Mo, todayIn } from './mo.js';
 import { type BudgetMoveRow, movesAwaiting } from './reallocation.js';
+import { todayIn, type WorkspaceMo } from './team-scope.js';
 
 /** Rows fetched per list: the builder shows fewer and says how many more there are. */
 const LIST_TAKE = 50;
@@ -71,7 +71,7 @@ export interface HomeData {
 }
 
 export async function homeData(
-  mo: Mo,
+  mo: WorkspaceMo,
   settings: WorkspaceSettings,
   who: { userId: string; isAdmin: boolean; secret: string },
 ): Promise<HomeData> {
@@ -83,14 +83,14 @@ export async function homeData(
 
   const [report, figures, alerts, surveys, schedule, moves] = await Promise.all([
     budgetReport(mo, settings, { period, today }),
-    mo.alerts.lineFigures(teamId, today),
-    mo.alerts.open(teamId, now, {
+    mo.alerts.lineFigures(today),
+    mo.alerts.open(now, {
       ...(who.isAdmin ? {} : { ownerUserId: who.userId }),
       take: LIST_TAKE,
     }),
-    mo.surveys.openFor(teamId, (surveyId) => respondentKey(who.secret, surveyId, who.userId)),
-    mo.digestSchedules.get(teamId),
-    movesAwaiting(mo, teamId, { actor: who.userId, isAdmin: who.isAdmin }),
+    mo.surveys.openFor((surveyId) => respondentKey(who.secret, surveyId, who.userId)),
+    mo.digestSchedules.get(),
+    movesAwaiting(mo, { actor: who.userId, isAdmin: who.isAdmin }),
   ]);
 
   const lines: HomeLine[] = figures.map((l) => {
@@ -178,7 +178,7 @@ export async function homeData(
 
 /** Draws and publishes one person's Home tab (views.publish replaces their previous one). */
 export async function publishHome(
-  mo: Mo,
+  mo: WorkspaceMo,
   client: WebClient,
   settings: WorkspaceSettings,
   who: { userId: string; isAdmin: boolean; secret: string },

@@ -10,6 +10,7 @@ import { commitmentRepository } from '../db/commitments.js';
 import { digestScheduleRepository } from '../db/digest.js';
 import { installationRepository } from '../db/installations.js';
 import { jobRepository } from '../db/jobs.js';
+import { kpiRepository } from '../db/kpis.js';
 import { mappingRepository } from '../db/mapping.js';
 import { perfRepository } from '../db/perf.js';
 import { reallocationRepository } from '../db/reallocations.js';
@@ -20,9 +21,11 @@ import { withClockStamps } from '../db/stamps.js';
 import { surveyRepository } from '../db/surveys.js';
 import { targetRepository } from '../db/targets.js';
 import { tokenRepository } from '../db/tokens.js';
+import { workspaceDataRepository } from '../db/workspace-data.js';
 import { workspaceRepository } from '../db/workspaces.js';
-import { dateInZone, type IsoDate } from '../domain/calendar.js';
-import { forTeam, type TeamRepositories } from './team-scope.js';
+import { forTeam, type WorkspaceMo } from './team-scope.js';
+
+export { todayIn } from './team-scope.js';
 
 export interface Mo {
   db: Db;
@@ -47,17 +50,21 @@ export interface Mo {
   targets: ReturnType<typeof targetRepository>;
   /** Funnel figures per category or campaign for /mo perf, and the lead cohorts. */
   perf: ReturnType<typeof perfRepository>;
+  /** Daily KPI figures and pipeline for the digest. */
+  kpis: ReturnType<typeof kpiRepository>;
   /** Each workspace's digest schedule and channel. */
   digestSchedules: ReturnType<typeof digestScheduleRepository>;
   /** Scheduled runs and their leases. */
   jobs: ReturnType<typeof jobRepository>;
+  /** Every row of a workspace, deleted at once (`mo workspace delete`, and from Slack). */
+  workspaceData: ReturnType<typeof workspaceDataRepository>;
   /** Where Mo is installed, with tokens sealed by the keyring (MO_ENCRYPTION_KEY). */
   installations: ReturnType<typeof installationRepository>;
   /** 'figures' (teamId) after spend or a plan changed: budget alerts listen (main.ts). */
   events: EventEmitter<{ figures: [teamId: string] }>;
   figuresChanged(teamId: string): void;
-  /** The workspace repositories with `teamId` bound (src/services/team-scope.ts). */
-  forTeam(teamId: string): TeamRepositories;
+  /** One workspace's Mo: its repositories with `teamId` bound (src/services/team-scope.ts). */
+  forTeam(teamId: string): WorkspaceMo;
 }
 
 export function createMo(database: Pick<Database, 'db' | 'url'>, clock: Clock, keyring?: Keyring): Mo {
@@ -80,17 +87,14 @@ export function createMo(database: Pick<Database, 'db' | 'url'>, clock: Clock, k
     mapping: mappingRepository(db),
     targets: targetRepository(db),
     perf: perfRepository(db),
+    kpis: kpiRepository(db),
     digestSchedules: digestScheduleRepository(db),
     jobs: jobRepository(db),
+    workspaceData: workspaceDataRepository(db),
     installations: installationRepository(db, clock, keyring),
     events,
     figuresChanged: (teamId) => void events.emit('figures', teamId),
     forTeam: (teamId) => forTeam(mo, teamId),
   };
   return mo;
-}
-
-/** Today as a calendar day in the workspace timezone. */
-export function todayIn(mo: Mo, timezone: string): IsoDate {
-  return dateInZone(mo.clock(), timezone);
 }

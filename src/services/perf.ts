@@ -30,7 +30,7 @@ import {
 } from '../domain/perf.js';
 import { findByRef, knownCategories } from './budget.js';
 import type { ChartSpec } from './charts.js';
-import { type Mo, todayIn } from './mo.js';
+import { todayIn, type WorkspaceMo } from './team-scope.js';
 
 export interface PerfQuery {
   period?: string | Period;
@@ -54,11 +54,8 @@ export interface PerfReport {
 }
 
 /** Every category spend, plans, leads or opportunities are filed under, with their parents. */
-async function perfCategories(mo: Mo, teamId: string): Promise<string[]> {
-  const [known, funnel] = await Promise.all([
-    knownCategories(mo, teamId),
-    mo.forTeam(teamId).perf.categories(),
-  ]);
+async function perfCategories(mo: WorkspaceMo): Promise<string[]> {
+  const [known, funnel] = await Promise.all([knownCategories(mo), mo.perf.categories()]);
   const seen = new Map<string, string>();
   for (const c of [...known, ...funnel]) {
     for (const k of [c, topOf(c)]) if (!seen.has(categoryKey(k))) seen.set(categoryKey(k), k);
@@ -67,19 +64,19 @@ async function perfCategories(mo: Mo, teamId: string): Promise<string[]> {
 }
 
 /** The category a perf drill-down option names by its short key, spelled the workspace's way. */
-export async function perfCategoryByRef(mo: Mo, teamId: string, ref: string): Promise<string> {
-  return findByRef(await perfCategories(mo, teamId), ref, '/mo perf');
+export async function perfCategoryByRef(mo: WorkspaceMo, ref: string): Promise<string> {
+  return findByRef(await perfCategories(mo), ref, '/mo perf');
 }
 
 /** A category a person typed, spelled the workspace's way; refused when nothing is filed under it. */
-export async function resolvePerfCategory(mo: Mo, teamId: string, text: string): Promise<string> {
+export async function resolvePerfCategory(mo: WorkspaceMo, text: string): Promise<string> {
   let category: string;
   try {
     category = normalizeCategory(text);
   } catch (e) {
     throw new UserError('invalid', (e as Error).message, { field: 'category' });
   }
-  const known = await perfCategories(mo, teamId);
+  const known = await perfCategories(mo);
   const canonical = canonicalCategory(category, known);
   if (!known.some((k) => categoryKey(k) === categoryKey(canonical))) {
     const tops = known.filter((k) => !k.includes('/')).slice(0, 12);
@@ -95,7 +92,7 @@ export async function resolvePerfCategory(mo: Mo, teamId: string, text: string):
 
 export function resolvePeriod(
   settings: WorkspaceSettings,
-  mo: Mo,
+  mo: WorkspaceMo,
   query: Pick<PerfQuery, 'period' | 'today'>,
 ) {
   const today = query.today ?? todayIn(mo, settings.timezone);
@@ -106,20 +103,21 @@ export function resolvePeriod(
   return { today, period };
 }
 
-export async function perfReport(mo: Mo, settings: WorkspaceSettings, query: PerfQuery): Promise<PerfReport> {
-  const { teamId } = settings;
+export async function perfReport(
+  mo: WorkspaceMo,
+  settings: WorkspaceSettings,
+  query: PerfQuery,
+): Promise<PerfReport> {
   const { period } = resolvePeriod(settings, mo, query);
   const by = query.by ?? 'category';
-  const category = query.category ? await resolvePerfCategory(mo, teamId, query.category) : null;
+  const category = query.category ? await resolvePerfCategory(mo, query.category) : null;
   const within = category ?? undefined;
-  // The workspace's own repositories: nothing read here can name another workspace.
-  const scoped = mo.forTeam(teamId);
   const [funnel, spend, targets] = await Promise.all([
-    scoped.perf.funnelParts(period.start, period.end, by, within),
+    mo.perf.funnelParts(period.start, period.end, by, within),
     by === 'campaign'
-      ? scoped.spend.actualByCampaign(period.start, period.end, within)
-      : scoped.spend.actualByCategory(period.start, period.end, within),
-    mo.targets.perfTargets(teamId),
+      ? mo.spend.actualByCampaign(period.start, period.end, within)
+      : mo.spend.actualByCategory(period.start, period.end, within),
+    mo.targets.perfTargets(),
   ]);
   const parts: PerfPart[] = [
     ...spend.map((s) => ({
@@ -152,13 +150,13 @@ export interface FunnelReport {
 
 /** The cohorts of leads created in the period and in the one before, as reached by today. */
 export async function funnelReport(
-  mo: Mo,
+  mo: WorkspaceMo,
   settings: WorkspaceSettings,
   query: Pick<PerfQuery, 'period' | 'today'>,
 ): Promise<FunnelReport> {
   const { today, period } = resolvePeriod(settings, mo, query);
   const previous = previousPeriod(period, settings.fiscalStartMonth);
-  const repo = mo.forTeam(settings.teamId).perf;
+  const repo = mo.perf;
   const [now, then] = await Promise.all([
     repo.cohort(period.start, period.end),
     repo.cohort(previous.start, previous.end),
@@ -199,17 +197,16 @@ export const perfExportColumns = (by: PerfGrouping) => [
 
 /** The categories whose pipeline is not marketing-sourced, set by an admin (audited with the settings). */
 export async function setNotMarketing(
-  mo: Mo,
-  teamId: string,
+  mo: WorkspaceMo,
   categories: string[],
   actor: string,
 ): Promise<WorkspaceSettings> {
   const resolved: string[] = [];
   for (const c of categories) {
-    const category = await resolvePerfCategory(mo, teamId, c);
+    const category = await resolvePerfCategory(mo, c);
     if (!resolved.some((r) => categoryKey(r) === categoryKey(category))) resolved.push(category);
   }
-  return mo.workspaces.update(teamId, { notMarketing: resolved }, actor);
+  return mo.workspaces.update({ notMarketing: resolved }, actor);
 }
 
 /** A target amount as typed: money for costs, a ratio (`5`, `4.5`, `5:1`) for pipeline-to-spend. */
@@ -239,22 +236,15 @@ export function parsePerfTarget(metric: PerfTargetMetric, text: string, currency
 
 /** Sets a channel target (cpl, pipeline_to_spend, cost_per_opportunity) for a period or standing. */
 export async function setPerfTarget(
-  mo: Mo,
+  mo: WorkspaceMo,
   settings: WorkspaceSettings,
   input: { metric: PerfTargetMetric; amount: string; period?: string; category?: string },
   actor: string,
 ) {
   const value = parsePerfTarget(input.metric, input.amount, settings.currency);
   const period = input.period ? resolvePeriod(settings, mo, { period: input.period }).period : null;
-  const category = input.category ? await resolvePerfCategory(mo, settings.teamId, input.category) : '';
-  const { before } = await mo.targets.set(
-    settings.teamId,
-    input.metric,
-    period?.key ?? '',
-    value,
-    actor,
-    category,
-  );
+  const category = input.category ? await resolvePerfCategory(mo, input.category) : '';
+  const { before } = await mo.targets.set(input.metric, period?.key ?? '', value, actor, category);
   return { value, before, period, category };
 }
 
@@ -298,7 +288,7 @@ export const DIGEST_CHANNELS = 8;
  * quarter the week ends in), and the quarter to date.
  */
 export async function digestPerf(
-  mo: Mo,
+  mo: WorkspaceMo,
   settings: WorkspaceSettings,
   windows: { week: Bucket; lastWeek: Bucket; qtd: Bucket; quarter: Period },
 ): Promise<DigestChannels> {

@@ -8,7 +8,7 @@ import { canonicalCategory, categoryKey, normalizeCategory } from '../domain/cat
 import { UserError } from '../domain/errors.js';
 import { formatMoneyExact } from '../domain/money.js';
 import { budgetReport, knownCategories, resolveCategory } from './budget.js';
-import type { Mo } from './mo.js';
+import type { WorkspaceMo } from './team-scope.js';
 
 /** A request not decided in this many days expires. */
 export const MOVE_EXPIRY_DAYS = 14;
@@ -57,7 +57,7 @@ function pendingApprovers(move: BudgetMoveRow, settings: WorkspaceSettings): str
  * How much the giving category can give in the period: its plan there less what it already
  * spent and committed, and at most the giving line's own plan.
  */
-async function headroom(mo: Mo, settings: WorkspaceSettings, category: string, period: Period) {
+async function headroom(mo: WorkspaceMo, settings: WorkspaceSettings, category: string, period: Period) {
   const report = await budgetReport(mo, settings, { period, category });
   return { planned: report.total.planned, booked: report.total.actual + report.total.committed };
 }
@@ -88,20 +88,18 @@ function checkLimits(
 }
 
 export async function requestMove(
-  mo: Mo,
+  mo: WorkspaceMo,
   settings: WorkspaceSettings,
   req: Actor & { amountMinor: bigint; from: string; to: string; period: Period; reason: string },
 ): Promise<MoveOutcome> {
-  const { teamId, currency } = settings;
+  const { currency } = settings;
   if (req.amountMinor <= 0n)
     throw new UserError('invalid', 'the amount to move must be more than zero', { field: 'amount' });
-  const from = await resolveCategory(mo, teamId, req.from);
-  const to = canonicalCategory(normalizeCategory(req.to), await knownCategories(mo, teamId));
+  const from = await resolveCategory(mo, req.from);
+  const to = canonicalCategory(normalizeCategory(req.to), await knownCategories(mo));
   if (categoryKey(from) === categoryKey(to))
     throw new UserError('invalid', `${from} is both the giving and the receiving category`);
-  const lines = (await mo.budgets.linesOverlapping(teamId, req.period)).filter(
-    (l) => l.period === req.period.key,
-  );
+  const lines = (await mo.budgets.linesOverlapping(req.period)).filter((l) => l.period === req.period.key);
   const fromLine = lines.find((l) => categoryKey(l.category) === categoryKey(from));
   const toLine = lines.find((l) => categoryKey(l.category) === categoryKey(to));
   if (!fromLine) {
@@ -126,7 +124,6 @@ export async function requestMove(
   );
   const now = mo.clock();
   const created = await mo.moves.create({
-    teamId,
     amountMinor: req.amountMinor,
     fromCategory: fromLine.category,
     toCategory: toLine?.category ?? to,
@@ -141,14 +138,14 @@ export async function requestMove(
   // The requester's own sides count as approved; under the threshold, both do.
   const sides: MoveSide[] = auto ? ['from', 'to'] : sidesFor(created, req);
   const move = sides.length
-    ? await mo.moves.approve(teamId, created.id, sides, auto ? 'auto-approve' : req.actor, now)
+    ? await mo.moves.approve(created.id, sides, auto ? 'auto-approve' : req.actor, now)
     : created;
   return settle(mo, settings, move ?? created, req.actor);
 }
 
 /** Applies a move both sides have approved; otherwise says who is still to approve. */
 async function settle(
-  mo: Mo,
+  mo: WorkspaceMo,
   settings: WorkspaceSettings,
   move: BudgetMoveRow,
   actor: string,
@@ -158,7 +155,7 @@ async function settle(
   }
   const period = { key: move.period, start: move.periodStart, end: move.periodEnd } as Period;
   const room = await headroom(mo, settings, move.fromCategory, period);
-  const applied = await mo.moves.apply(settings.teamId, move.id, actor, mo.clock(), async (fromAfter) =>
+  const applied = await mo.moves.apply(move.id, actor, mo.clock(), async (fromAfter) =>
     checkLimits(
       move.amountMinor,
       { category: move.fromCategory, linePlanned: fromAfter + move.amountMinor },
@@ -167,15 +164,15 @@ async function settle(
       settings.currency,
     ),
   );
-  if (applied) mo.figuresChanged(settings.teamId);
-  const after = (await mo.moves.get(settings.teamId, move.id)) as BudgetMoveRow;
+  if (applied) mo.figuresChanged();
+  const after = (await mo.moves.get(move.id)) as BudgetMoveRow;
   return { move: after, applied: applied !== null, approvers: [] };
 }
 
-async function pendingMove(mo: Mo, settings: WorkspaceSettings, id: string) {
+async function pendingMove(mo: WorkspaceMo, id: string) {
   const now = mo.clock();
-  await mo.moves.expireOverdue(settings.teamId, now);
-  const move = await mo.moves.get(settings.teamId, id);
+  await mo.moves.expireOverdue(now);
+  const move = await mo.moves.get(id);
   if (!move) throw new UserError('not_found', 'That budget move request does not exist in this workspace.');
   if (move.status !== 'pending') {
     throw new UserError('conflict', `This request to move budget is already ${move.status}.`);
@@ -184,12 +181,12 @@ async function pendingMove(mo: Mo, settings: WorkspaceSettings, id: string) {
 }
 
 export async function approveMove(
-  mo: Mo,
+  mo: WorkspaceMo,
   settings: WorkspaceSettings,
   id: string,
   who: Actor,
 ): Promise<MoveOutcome> {
-  const { move, now } = await pendingMove(mo, settings, id);
+  const { move, now } = await pendingMove(mo, id);
   const sides = sidesFor(move, who);
   if (!sides.length) {
     if (
@@ -204,20 +201,20 @@ export async function approveMove(
       'Only the owners of the two lines (an admin for a line without one) can approve this move.',
     );
   }
-  const approved = await mo.moves.approve(settings.teamId, id, sides, who.actor, now);
+  const approved = await mo.moves.approve(id, sides, who.actor, now);
   if (!approved)
     throw new UserError('conflict', 'This request to move budget was decided or expired meanwhile.');
   return settle(mo, settings, approved, who.actor);
 }
 
 export async function rejectMove(
-  mo: Mo,
-  settings: WorkspaceSettings,
+  mo: WorkspaceMo,
+  _settings: WorkspaceSettings,
   id: string,
   who: Actor & { reason: string },
 ): Promise<BudgetMoveRow> {
   const reason = who.reason.trim();
-  const { move, now } = await pendingMove(mo, settings, id);
+  const { move, now } = await pendingMove(mo, id);
   if (!approves(move.fromOwner, who) && !approves(move.toOwner, who)) {
     throw new UserError(
       'refused',
@@ -225,7 +222,7 @@ export async function rejectMove(
     );
   }
   if (!reason) throw new UserError('invalid', 'Say why the move is rejected.', { field: 'reason' });
-  const rejected = await mo.moves.reject(settings.teamId, id, who.actor, reason.slice(0, 500), now);
+  const rejected = await mo.moves.reject(id, who.actor, reason.slice(0, 500), now);
   if (!rejected)
     throw new UserError('conflict', 'This request to move budget was decided or expired meanwhile.');
   return rejected;
@@ -237,12 +234,12 @@ export type { BudgetMoveRow };
  * Open requests waiting for `who`'s decision: a side whose line they own (an admin: a side
  * without an owner) that nobody has approved yet. The Home tab lists them with the DM's buttons.
  */
-export async function movesAwaiting(mo: Mo, teamId: string, who: Actor): Promise<BudgetMoveRow[]> {
-  return (await openMoves(mo, teamId)).filter((m) => sidesFor(m, who).length > 0);
+export async function movesAwaiting(mo: WorkspaceMo, who: Actor): Promise<BudgetMoveRow[]> {
+  return (await openMoves(mo)).filter((m) => sidesFor(m, who).length > 0);
 }
 
 /** Requests still open (those past their 14 days are expired first). */
-export async function openMoves(mo: Mo, teamId: string) {
-  await mo.moves.expireOverdue(teamId, mo.clock());
-  return mo.moves.open(teamId);
+export async function openMoves(mo: WorkspaceMo) {
+  await mo.moves.expireOverdue(mo.clock());
+  return mo.moves.open();
 }

@@ -15,11 +15,10 @@ import { formatMinorExact } from '../domain/money.js';
 import { entryAmount, entryDate, UNDO_MINUTES, withinMinutes } from '../domain/spend.js';
 import { toCsv } from '../ingest/csv-write.js';
 import { entryCategory } from './budget.js';
-import { type Mo, todayIn } from './mo.js';
+import { todayIn, type WorkspaceMo } from './team-scope.js';
 
 /** Who is asking, and whether they are a Mo admin (Slack admins/owners and those named in settings). */
 export interface SpendActor {
-  teamId: string;
   userId: string;
   isAdmin(): Promise<boolean>;
   /** `manual` from Slack, `cli` from the command line or `mo shell`. */
@@ -47,7 +46,7 @@ export interface SpendEntryInput {
  * an admin said `--unlocked`; returns the actor the audit trail names (marked when unlocked).
  */
 export async function lockedActor(
-  mo: Mo,
+  mo: WorkspaceMo,
   settings: WorkspaceSettings,
   actor: SpendActor,
   dates: (string | null | undefined)[],
@@ -71,7 +70,7 @@ export interface RecordedSpend {
 
 /** Refuses someone the workspace's `spend_entry` setting does not let book spend in `category`. */
 export async function requireSpendEntry(
-  mo: Mo,
+  mo: WorkspaceMo,
   settings: WorkspaceSettings,
   actor: SpendActor,
   category: string,
@@ -79,12 +78,8 @@ export async function requireSpendEntry(
   const rule = settings.spendEntry;
   if (rule === 'everyone' || (await actor.isAdmin())) return;
   if (rule === 'owners') {
-    const owned = await mo.db.budgetLine.findMany({
-      where: { teamId: actor.teamId, ownerUserId: actor.userId },
-      select: { category: true },
-      distinct: ['category'],
-    });
-    if (owned.some((l) => isWithin(category, l.category))) return;
+    const owned = await mo.budgets.ownedCategories(actor.userId);
+    if (owned.some((c) => isWithin(category, c))) return;
   }
   throw new UserError(
     'refused',
@@ -96,7 +91,7 @@ export async function requireSpendEntry(
 
 /** Books one entry typed in Slack or the CLI; nothing is written unless every rule passes. */
 export async function recordSpend(
-  mo: Mo,
+  mo: WorkspaceMo,
   settings: WorkspaceSettings,
   actor: SpendActor,
   input: SpendEntryInput,
@@ -106,7 +101,6 @@ export async function recordSpend(
   const date = entryDate(input.date, today, input.status);
   const { category, isNew } = await entryCategory(
     mo,
-    actor.teamId,
     input.category,
     input.createCategory,
     input.categoryHint,
@@ -115,7 +109,7 @@ export async function recordSpend(
   await requireSpendEntry(mo, settings, actor, category);
   const auditActor = await lockedActor(mo, settings, actor, [date], input.unlocked);
   if (commitmentId && input.status === 'committed') {
-    const existing = await mo.commitments.get(actor.teamId, commitmentId);
+    const existing = await mo.commitments.get(commitmentId);
     if (existing?.date)
       throw new UserError(
         'conflict',
@@ -125,7 +119,6 @@ export async function recordSpend(
   }
   const entry = await mo.spend.add(
     {
-      teamId: actor.teamId,
       date,
       amountMinor,
       status: input.status,
@@ -139,8 +132,8 @@ export async function recordSpend(
     },
     auditActor,
   );
-  mo.figuresChanged(actor.teamId);
-  const commitment = commitmentId ? await mo.commitments.get(actor.teamId, commitmentId) : null;
+  mo.figuresChanged();
+  const commitment = commitmentId ? await mo.commitments.get(commitmentId) : null;
   return { entry, newCategory: isNew, commitment };
 }
 
@@ -161,7 +154,7 @@ export function sourceLabel(source: string): string {
 }
 
 /** The one entry a (short) id names, that the actor may change. */
-async function entryToChange(mo: Mo, actor: SpendActor, ref: string): Promise<SpendEntryView> {
+async function entryToChange(mo: WorkspaceMo, actor: SpendActor, ref: string): Promise<SpendEntryView> {
   const id = ref.trim().toLowerCase();
   if (!/^[0-9a-f-]{6,36}$/.test(id))
     throw new UserError(
@@ -171,7 +164,7 @@ async function entryToChange(mo: Mo, actor: SpendActor, ref: string): Promise<Sp
         field: 'id',
       },
     );
-  const found = await mo.spend.find(actor.teamId, id);
+  const found = await mo.spend.find(id);
   if (found.length === 0)
     throw new UserError('not_found', `No spend entry has the id ${id}. Find it with /mo spend list.`, {
       field: 'id',
@@ -201,7 +194,7 @@ export interface SpendCorrection {
 
 /** `/mo spend edit`: corrects a typed entry in place; rows from files are corrected by re-importing. */
 export async function editSpend(
-  mo: Mo,
+  mo: WorkspaceMo,
   settings: WorkspaceSettings,
   actor: SpendActor,
   ref: string,
@@ -219,22 +212,20 @@ export async function editSpend(
   if (correction.date !== undefined)
     patch.date = entryDate(correction.date, todayIn(mo, settings.timezone), entry.status);
   if (correction.category !== undefined)
-    patch.category = (
-      await entryCategory(mo, actor.teamId, correction.category, correction.createCategory)
-    ).category;
+    patch.category = (await entryCategory(mo, correction.category, correction.createCategory)).category;
   if (correction.campaign !== undefined) patch.campaign = correction.campaign.trim();
   if (Object.keys(patch).length === 0)
     throw new UserError('usage', 'say what to change: an amount, --date, --category or --campaign');
   const auditActor = await lockedActor(mo, settings, actor, [entry.date, patch.date], correction.unlocked);
-  const changed = await mo.spend.update(actor.teamId, entry.id, patch, auditActor);
+  const changed = await mo.spend.update(entry.id, patch, auditActor);
   if (!changed) throw new UserError('not_found', `The entry ${shortId(entry.id)} was deleted meanwhile.`);
-  mo.figuresChanged(actor.teamId);
+  mo.figuresChanged();
   return changed;
 }
 
 /** `/mo spend delete`: any entry its author or an admin may remove (a file's row too). */
 export async function deleteSpend(
-  mo: Mo,
+  mo: WorkspaceMo,
   settings: WorkspaceSettings,
   actor: SpendActor,
   ref: string,
@@ -242,20 +233,16 @@ export async function deleteSpend(
 ) {
   const entry = await entryToChange(mo, actor, ref);
   const auditActor = await lockedActor(mo, settings, actor, [entry.date], options.unlocked);
-  const removed = await mo.spend.remove(actor.teamId, entry.id, auditActor, 'spend.delete');
+  const removed = await mo.spend.remove(entry.id, auditActor, 'spend.delete');
   if (!removed) throw new UserError('not_found', `The entry ${shortId(entry.id)} was deleted meanwhile.`);
-  mo.figuresChanged(actor.teamId);
+  mo.figuresChanged();
   return { removed, fromFile: FILE_SOURCES[entry.source] };
 }
 
 /** `/mo spend undo`: the person's own last typed entry, within 15 minutes. */
-export async function undoSpend(mo: Mo, settings: WorkspaceSettings, actor: SpendActor) {
+export async function undoSpend(mo: WorkspaceMo, settings: WorkspaceSettings, actor: SpendActor) {
   const now = mo.clock();
-  const last = await mo.spend.lastEntryBy(
-    actor.teamId,
-    actor.userId,
-    new Date(now.getTime() - UNDO_MINUTES * 60_000),
-  );
+  const last = await mo.spend.lastEntryBy(actor.userId, new Date(now.getTime() - UNDO_MINUTES * 60_000));
   if (!last || !withinMinutes(last.createdAt, now, UNDO_MINUTES))
     throw new UserError(
       'not_found',
@@ -263,15 +250,15 @@ export async function undoSpend(mo: Mo, settings: WorkspaceSettings, actor: Spen
     );
   // An entry an admin booked in a locked month with --unlocked is taken back the same way (delete).
   await lockedActor(mo, settings, actor, [last.date]);
-  const removed = await mo.spend.remove(actor.teamId, last.id, actor.userId, 'spend.undo');
+  const removed = await mo.spend.remove(last.id, actor.userId, 'spend.undo');
   if (!removed) throw new UserError('not_found', 'Nothing to undo: that entry was deleted meanwhile.');
-  mo.figuresChanged(actor.teamId);
+  mo.figuresChanged();
   return removed;
 }
 
 /** `/mo spend close ID`: nothing of the commitment stays open. */
 export async function closeCommitment(
-  mo: Mo,
+  mo: WorkspaceMo,
   settings: WorkspaceSettings,
   actor: SpendActor,
   ref: string,
@@ -279,7 +266,7 @@ export async function closeCommitment(
 ) {
   const id = normalizeCommitmentId(ref);
   if (!id) throw new UserError('usage', 'name the commitment to close (its PO number)');
-  const existing = await mo.commitments.get(actor.teamId, id);
+  const existing = await mo.commitments.get(id);
   if (!existing)
     throw new UserError('not_found', `No commitment ${id}. See the open ones with /mo spend commitments.`, {
       field: 'commitment_id',
@@ -290,9 +277,9 @@ export async function closeCommitment(
     existing.status === 'closed'
       ? actor.userId
       : await lockedActor(mo, settings, actor, [existing.date], options.unlocked);
-  const result = await mo.spend.closeCommitment(actor.teamId, id, auditActor);
+  const result = await mo.spend.closeCommitment(id, auditActor);
   if (!result) throw new UserError('not_found', `No commitment ${id}.`);
-  if (!result.already) mo.figuresChanged(actor.teamId);
+  if (!result.already) mo.figuresChanged();
   return { before: existing, already: result.already };
 }
 
@@ -302,24 +289,24 @@ function periodOf(settings: WorkspaceSettings, today: IsoDate, text?: string): P
   return text ? requirePeriod(text, today, settings.fiscalStartMonth) : undefined;
 }
 
-async function focusCategory(mo: Mo, teamId: string, text?: string | null): Promise<string | null> {
+async function focusCategory(mo: WorkspaceMo, text?: string | null): Promise<string | null> {
   if (!text) return null;
-  return (await entryCategory(mo, teamId, text, false, 'book spend in it first')).category;
+  return (await entryCategory(mo, text, false, 'book spend in it first')).category;
 }
 
 export const SPEND_PAGE = 15;
 
 /** `/mo spend list`: the latest entries, newest first, a page at a time. */
 export async function listSpend(
-  mo: Mo,
+  mo: WorkspaceMo,
   settings: WorkspaceSettings,
   query: { period?: string; category?: string | null; page?: number },
 ) {
   const today = todayIn(mo, settings.timezone);
   const period = periodOf(settings, today, query.period);
-  const category = await focusCategory(mo, settings.teamId, query.category);
+  const category = await focusCategory(mo, query.category);
   const page = Math.max(1, query.page ?? 1);
-  const rows = await mo.spend.list(settings.teamId, {
+  const rows = await mo.spend.list({
     start: period?.start,
     end: period?.end,
     category,
@@ -342,14 +329,14 @@ export interface CommitmentLine extends CommitmentListing {
 
 /** `/mo spend commitments`: open commitments (and over-invoiced ones) with their totals. */
 export async function openCommitments(
-  mo: Mo,
+  mo: WorkspaceMo,
   settings: WorkspaceSettings,
   query: { period?: string; category?: string | null },
 ) {
   const today = todayIn(mo, settings.timezone);
   const period = periodOf(settings, today, query.period);
-  const category = await focusCategory(mo, settings.teamId, query.category);
-  const rows = await mo.commitments.list(settings.teamId, {
+  const category = await focusCategory(mo, query.category);
+  const rows = await mo.commitments.list({
     start: period?.start,
     end: period?.end,
     category,
@@ -384,10 +371,14 @@ export const COMMITMENT_COLUMNS = [
 ];
 
 /** `mo export commitments`: every commitment dated in the period, in minor units, with a TOTAL row. */
-export async function commitmentsCsv(mo: Mo, settings: WorkspaceSettings, query: { period?: string }) {
+export async function commitmentsCsv(
+  mo: WorkspaceMo,
+  settings: WorkspaceSettings,
+  query: { period?: string },
+) {
   const today = todayIn(mo, settings.timezone);
   const period = periodOf(settings, today, query.period);
-  const rows = await mo.commitments.list(settings.teamId, { start: period?.start, end: period?.end });
+  const rows = await mo.commitments.list({ start: period?.start, end: period?.end });
   const t = totals(rows);
   return toCsv(
     [

@@ -24,7 +24,7 @@ import { userErrorText } from '../slack/errors.js';
 import { escapeMrkdwn, slackDate } from '../slack/mrkdwn.js';
 import { postOnce, uploadOnce } from '../slack/post.js';
 import type { ViewStateValues } from '../slack/view-state.js';
-import type { Mo } from './mo.js';
+import type { WorkspaceMo } from './team-scope.js';
 
 /** The survey cannot take this (closed, or its template is gone). */
 export class SurveyError extends ConflictError {}
@@ -37,10 +37,9 @@ export function templateOf(survey: Pick<SurveyRow, 'templateId'>): SurveyTemplat
 }
 
 export async function startSurvey(
-  mo: Mo,
+  mo: WorkspaceMo,
   client: WebClient,
   input: {
-    teamId: string;
     userId: string;
     channelId: string;
     templateId: string;
@@ -52,7 +51,6 @@ export async function startSurvey(
   if (!template) throw new NotFoundError(`No survey template "${input.templateId}".`);
   const surveys = mo.surveys;
   const survey = await surveys.create({
-    teamId: input.teamId,
     templateId: template.id,
     channelId: input.channelId,
     anonymous: input.anonymous,
@@ -62,7 +60,6 @@ export async function startSurvey(
   });
   // A survey nobody was invited to must not linger (reminders, a close, results to nowhere).
   const posted = await postOnce(client, mo.posts, {
-    teamId: input.teamId,
     key: `survey:${survey.id}:invitation`,
     channel: input.channelId,
     message: invitationMessage(template, survey, 0),
@@ -75,21 +72,16 @@ export async function startSurvey(
 }
 
 /** The invitation redrawn with the live response count (or closed). */
-export async function refreshInvitation(
-  mo: Mo,
-  client: WebClient,
-  surveyId: string,
-  teamId: string,
-): Promise<void> {
+export async function refreshInvitation(mo: WorkspaceMo, client: WebClient, surveyId: string): Promise<void> {
   const surveys = mo.surveys;
-  const survey = await surveys.get(teamId, surveyId);
+  const survey = await surveys.get(surveyId);
   if (!survey?.messageTs) return;
   const message = invitationMessage(templateOf(survey), survey, await surveys.count(survey.id));
   await client.chat.update({ channel: survey.channelId, ts: survey.messageTs, ...message });
 }
 
 export async function submitAnswers(
-  mo: Mo,
+  mo: WorkspaceMo,
   secret: string,
   survey: SurveyRow,
   userId: string,
@@ -106,7 +98,7 @@ export interface SurveyResults {
   changes?: { overall: Change; dimensions: Change[] };
 }
 
-export async function surveyResults(mo: Mo, survey: SurveyRow): Promise<SurveyResults> {
+export async function surveyResults(mo: WorkspaceMo, survey: SurveyRow): Promise<SurveyResults> {
   const surveys = mo.surveys;
   const template = templateOf(survey);
   const score = scoreSurvey(
@@ -160,14 +152,13 @@ export async function resultsChart(results: SurveyResults) {
 }
 
 /** Closes the survey once and posts its results (withheld under 3 responses) with the chart. */
-export async function closeSurvey(mo: Mo, client: WebClient, survey: SurveyRow): Promise<string> {
+export async function closeSurvey(mo: WorkspaceMo, client: WebClient, survey: SurveyRow): Promise<string> {
   const surveys = mo.surveys;
   await surveys.close(survey.id, mo.clock());
-  const closed = (await surveys.get(survey.teamId, survey.id)) as SurveyRow;
+  const closed = (await surveys.get(survey.id)) as SurveyRow;
   const results = await surveyResults(mo, closed);
   const posts = mo.posts;
   const posted = await postOnce(client, posts, {
-    teamId: survey.teamId,
     key: `survey:${survey.id}:results`,
     channel: survey.channelId,
     message: resultsReply(results, true),
@@ -177,7 +168,6 @@ export async function closeSurvey(mo: Mo, client: WebClient, survey: SurveyRow):
     try {
       const c = await resultsChart(results);
       await uploadOnce(client, posts, {
-        teamId: survey.teamId,
         key: `survey:${survey.id}:chart`,
         channel: posted.channel,
         threadTs: posted.ts,
@@ -191,13 +181,13 @@ export async function closeSurvey(mo: Mo, client: WebClient, survey: SurveyRow):
       chart = `chart missing (${(e as Error).message})`;
     }
   }
-  await refreshInvitation(mo, client, survey.id, survey.teamId).catch(() => undefined);
+  await refreshInvitation(mo, client, survey.id).catch(() => undefined);
   return `closed with ${results.score.responses} responses; results posted (ts ${posted.ts}); ${chart}`;
 }
 
 /** DMs every channel member who has not answered (anonymous surveys match by keyed hash). */
 export async function remindSurvey(
-  mo: Mo,
+  mo: WorkspaceMo,
   client: WebClient,
   secret: string,
   survey: SurveyRow,
@@ -221,7 +211,6 @@ export async function remindSurvey(
     if (answered.has(respondentKey(secret, survey.id, userId)) || userId === survey.createdBy) continue;
     try {
       await postOnce(client, posts, {
-        teamId: survey.teamId,
         key: `survey:${survey.id}:remind${round}:${userId}`,
         channel: userId,
         message: {
@@ -247,8 +236,8 @@ export async function remindSurvey(
 }
 
 /** "Take the survey": the first page of the modal, with the person's earlier answers if any. */
-export async function openSurveyModal(mo: Mo, teamId: string, surveyId: string) {
-  const survey = await mo.surveys.get(teamId, surveyId);
+export async function openSurveyModal(mo: WorkspaceMo, surveyId: string) {
+  const survey = await mo.surveys.get(surveyId);
   if (!survey) return { error: 'That survey no longer exists.' };
   if (survey.closedAt) return { error: 'This survey is closed. See the results with `/mo survey results`.' };
   return { view: surveyModal(templateOf(survey), { s: survey.id, p: 0, a: {} }, survey.anonymous) };
@@ -261,10 +250,10 @@ export type SurveySubmission =
 
 /** A page submitted: errors back into the form, the next page, or the answers saved. */
 export async function submitSurveyPage(
-  mo: Mo,
+  mo: WorkspaceMo,
   /** Keys the hash that stands for a person in anonymous surveys (the signing secret). */
   secret: string | undefined,
-  who: { teamId: string; userId: string },
+  who: { userId: string },
   privateMetadata: string,
   values: ViewStateValues,
 ): Promise<SurveySubmission> {
@@ -274,7 +263,7 @@ export async function submitSurveyPage(
   } catch {
     return { errors: {} };
   }
-  const survey = await mo.surveys.get(who.teamId, state.s);
+  const survey = await mo.surveys.get(state.s);
   if (!survey) return { done: textMessage('That survey no longer exists.'), surveyId: state.s };
   const template = templateOf(survey);
   const all = pages(template);

@@ -1,7 +1,8 @@
 // Installations and whole workspaces, for the operator (`mo workspace`, `mo keys`) and for a
-// workspace admin deleting their data from Slack.
-import { deleteWorkspaceRows } from '../db/workspace-data.js';
+// workspace admin deleting their data from Slack. Listing installations works across
+// workspaces (the unscoped Mo); a delete works on one workspace's scope.
 import type { Mo } from './mo.js';
+import type { WorkspaceMo } from './team-scope.js';
 
 export interface DeletedWorkspace {
   teamId: string;
@@ -11,16 +12,15 @@ export interface DeletedWorkspace {
 }
 
 /**
- * Deletes every row of workspace `teamId` in one transaction. `keepInstallation` (a delete
+ * Deletes every row of the workspace in one transaction. `keepInstallation` (a delete
  * from Slack): Mo stays installed and the workspace starts afresh.
  */
 export async function deleteWorkspace(
-  mo: Mo,
-  teamId: string,
+  mo: WorkspaceMo,
   opts: { keepInstallation?: boolean } = {},
 ): Promise<DeletedWorkspace> {
-  const removed = await deleteWorkspaceRows(mo.db, teamId, opts);
-  return { teamId, removed, total: Object.values(removed).reduce((a, b) => a + b, 0) };
+  const removed = await mo.workspaceData.remove(opts);
+  return { teamId: mo.teamId, removed, total: Object.values(removed).reduce((a, b) => a + b, 0) };
 }
 
 /** One line per model that held rows, then the total. */
@@ -53,17 +53,6 @@ export async function describeInstallations(mo: Mo): Promise<string> {
 }
 
 /** Every installation, without its tokens. */
-export async function listInstallations(mo: Mo) {
-  const rows = await mo.db.installation.findMany({ orderBy: { installKey: 'asc' } });
-  return rows.map((r) => ({
-    installKey: r.installKey,
-    teamId: r.teamId,
-    teamName: r.teamName,
-    enterpriseId: r.enterpriseId,
-    orgWide: r.isEnterpriseInstall,
-    source: r.source,
-    status: r.status,
-    keyId: r.keyId,
-    tokenExpiresAt: r.botTokenExpiresAt,
-  }));
+export function listInstallations(mo: Mo) {
+  return mo.installations.list();
 }

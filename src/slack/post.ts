@@ -4,7 +4,7 @@
 // the key in the message metadata Mo attached (conversations.history / replies) before
 // posting again, so a retried run never posts twice.
 import { ErrorCode, type RetryOptions, WebClient, type WebClientOptions } from '@slack/web-api';
-import type { SlackPostRepository } from '../db/slack-posts.js';
+import type { SlackPostRow } from '../db/slack-posts.js';
 import type { Message } from './blocks/common.js';
 import { LimitedWebClient } from './limiter.js';
 
@@ -22,8 +22,16 @@ export const STALE_PENDING_MS = 30_000;
 export class PostInProgressError extends Error {}
 const MAX_PAGES = 5;
 
+/** One workspace's ledger of posts made under a key (the scoped `posts` repository). */
+export interface PostLedger {
+  get(key: string): Promise<SlackPostRow | null>;
+  begin(row: { key: string; channel: string }): Promise<boolean>;
+  takeOver(key: string, staleMs: number): Promise<boolean>;
+  release(key: string): Promise<void>;
+  posted(key: string, channel: string, ts: string): Promise<void>;
+}
+
 export interface PostOnce {
-  teamId: string;
   /** Unique per post in the workspace, e.g. digest:T0123:2026-11-23T17:00:00.000Z. */
   key: string;
   /** A channel id, or a user id for a DM. */
@@ -146,32 +154,28 @@ async function findMessage(
 }
 
 /** A pending row left by a crash is taken over by one process only; a fresh one is someone's work in progress. */
-async function claimPending(posts: SlackPostRepository, teamId: string, key: string): Promise<void> {
-  if (!(await posts.takeOver(teamId, key, STALE_PENDING_MS)))
+async function claimPending(posts: PostLedger, key: string): Promise<void> {
+  if (!(await posts.takeOver(key, STALE_PENDING_MS)))
     throw new PostInProgressError(`the post ${key} is being made by another process`);
 }
 
-export async function postOnce(
-  client: WebClient,
-  posts: SlackPostRepository,
-  post: PostOnce,
-): Promise<Posted> {
-  const before = await posts.get(post.teamId, post.key);
+export async function postOnce(client: WebClient, posts: PostLedger, post: PostOnce): Promise<Posted> {
+  const before = await posts.get(post.key);
   if (before?.status === 'posted' && before.ts)
     return { channel: before.channel, ts: before.ts, fresh: false };
   const channel = await conversationOf(client, post.channel);
   if (before) {
-    await claimPending(posts, post.teamId, post.key);
+    await claimPending(posts, post.key);
     const found = await findMessage(
       client,
       { channel, threadTs: post.threadTs, since: before.createdAt },
       (m) => m.metadata?.event_type === POST_EVENT_TYPE && m.metadata.event_payload?.key === post.key,
     );
     if (found?.ts) {
-      await posts.posted(post.teamId, post.key, channel, found.ts);
+      await posts.posted(post.key, channel, found.ts);
       return { channel, ts: found.ts, fresh: false };
     }
-  } else if (!(await posts.begin({ teamId: post.teamId, key: post.key, channel }))) {
+  } else if (!(await posts.begin({ key: post.key, channel }))) {
     throw new PostInProgressError(`the post ${post.key} is being made by another process`);
   }
   const res = await writeOnce<{ channel?: string; ts?: string }>(
@@ -187,7 +191,7 @@ export async function postOnce(
         unfurl_media: false,
       }),
     async () => {
-      const row = await posts.get(post.teamId, post.key);
+      const row = await posts.get(post.key);
       const found = await findMessage(
         client,
         { channel, threadTs: post.threadTs, since: row?.createdAt ?? new Date(0) },
@@ -196,16 +200,15 @@ export async function postOnce(
       return found?.ts ? { channel, ts: found.ts } : undefined;
     },
   ).catch(async (error) => {
-    await posts.release(post.teamId, post.key);
+    await posts.release(post.key);
     throw error;
   });
   const ts = res.ts as string;
-  await posts.posted(post.teamId, post.key, res.channel ?? channel, ts);
+  await posts.posted(post.key, res.channel ?? channel, ts);
   return { channel: res.channel ?? channel, ts, fresh: true };
 }
 
 export interface UploadOnce {
-  teamId: string;
   key: string;
   channel: string;
   threadTs?: string;
@@ -221,16 +224,12 @@ export interface UploadOnce {
  * bytes, completeUploadExternal). Files carry no metadata, so a pending upload is found by
  * its title in the thread. The row's ts holds the file id.
  */
-export async function uploadOnce(
-  client: WebClient,
-  posts: SlackPostRepository,
-  upload: UploadOnce,
-): Promise<Posted> {
-  const before = await posts.get(upload.teamId, upload.key);
+export async function uploadOnce(client: WebClient, posts: PostLedger, upload: UploadOnce): Promise<Posted> {
+  const before = await posts.get(upload.key);
   if (before?.status === 'posted' && before.ts)
     return { channel: before.channel, ts: before.ts, fresh: false };
   if (before) {
-    await claimPending(posts, upload.teamId, upload.key);
+    await claimPending(posts, upload.key);
     const found = await findMessage(
       client,
       { channel: upload.channel, threadTs: upload.threadTs, since: before.createdAt },
@@ -238,11 +237,11 @@ export async function uploadOnce(
     );
     const file = found?.files?.find((f) => f.title === upload.title);
     if (file?.id) {
-      await posts.posted(upload.teamId, upload.key, upload.channel, file.id);
+      await posts.posted(upload.key, upload.channel, file.id);
       return { channel: upload.channel, ts: file.id, fresh: false };
     }
   } else {
-    await posts.begin({ teamId: upload.teamId, key: upload.key, channel: upload.channel });
+    await posts.begin({ key: upload.key, channel: upload.channel });
   }
   const file = {
     file: upload.bytes,
@@ -260,7 +259,7 @@ export async function uploadOnce(
           : { ...file, channel_id: upload.channel },
       )) as Uploaded,
     async () => {
-      const row = await posts.get(upload.teamId, upload.key);
+      const row = await posts.get(upload.key);
       const found = await findMessage(
         client,
         { channel: upload.channel, threadTs: upload.threadTs, since: row?.createdAt ?? new Date(0) },
@@ -270,10 +269,10 @@ export async function uploadOnce(
       return id ? { files: [{ files: [{ id }] }] } : undefined;
     },
   ).catch(async (error) => {
-    await posts.release(upload.teamId, upload.key);
+    await posts.release(upload.key);
     throw error;
   });
   const id = res.files?.[0]?.files?.[0]?.id ?? 'uploaded';
-  await posts.posted(upload.teamId, upload.key, upload.channel, id);
+  await posts.posted(upload.key, upload.channel, id);
   return { channel: upload.channel, ts: id, fresh: true };
 }

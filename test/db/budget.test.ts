@@ -45,7 +45,8 @@ const spend = (date: string, amountMinor: bigint, category: string, status: Spen
     'U0PLANNER',
   );
 
-const report = (query: Parameters<typeof budgetReport>[2] = {}) => budgetReport(t.mo, settings, query);
+const report = (query: Parameters<typeof budgetReport>[2] = {}) =>
+  budgetReport(t.mo.forTeam(settings.teamId), settings, query);
 const rowOf = (r: BudgetReport, category: string): BudgetRow => {
   const found = r.rows.find((x) => x.category === category);
   if (!found) throw new Error(`no row "${category}" among ${r.rows.map((x) => x.category).join(', ')}`);

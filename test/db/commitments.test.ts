@@ -23,7 +23,7 @@ const INVOICE_1 = `${HEAD}2026-11-05,3000.00,Events,actual,inv-1,PO-4500\n`;
 const INVOICE_2 = `${HEAD}2026-11-09,2000.00,Events,actual,inv-2,PO-4500\n`;
 
 const events = async () => {
-  const report = await budgetReport(t.mo, settings, { period: NOVEMBER });
+  const report = await budgetReport(t.mo.forTeam(settings.teamId), settings, { period: NOVEMBER });
   const row = report.rows.find((r) => r.category === 'Events');
   return {
     actual: row?.actual,
@@ -90,7 +90,7 @@ describe('a commitment and its invoices', () => {
   it('lists over-invoiced and open commitments with their age; a closed one leaves nothing open', async () => {
     await load(`${HEAD}2026-11-12,2000,Events,committed,po2-row,PO-4600\n`);
     expect((await events()).committed).toBe(200_000n);
-    const listed = await openCommitments(t.mo, settings, {});
+    const listed = await openCommitments(t.mo.forTeam(settings.teamId), settings, {});
     expect(listed.lines.map((l) => [l.commitmentId, l.open, l.status, l.ageDays])).toEqual([
       ['PO-4500', 0n, 'over-invoiced', 14],
       ['PO-4600', 200_000n, 'open', 4],
@@ -100,7 +100,9 @@ describe('a commitment and its invoices', () => {
     const closed = await t.mo.spend.closeCommitment(TEAM, 'PO-4600', 'U0ADMIN');
     expect(closed?.already).toBe(false);
     expect((await events()).committed).toBe(0n);
-    expect((await openCommitments(t.mo, settings, {})).lines.map((l) => l.commitmentId)).toEqual(['PO-4500']);
+    expect(
+      (await openCommitments(t.mo.forTeam(settings.teamId), settings, {})).lines.map((l) => l.commitmentId),
+    ).toEqual(['PO-4500']);
     const audit = await t.mo.db.auditEvent.findFirst({ where: { teamId: TEAM, action: 'commitment.close' } });
     expect(audit).toMatchObject({ actor: 'U0ADMIN', entityId: 'PO-4600' });
     await rollupMatchesDefinition();
@@ -148,7 +150,7 @@ describe('a commitment and its invoices', () => {
   });
 
   it('agrees across /mo budget, the forecast, the alerts and the export', async () => {
-    const report = await budgetReport(t.mo, settings, { period: NOVEMBER });
+    const report = await budgetReport(t.mo.forTeam(settings.teamId), settings, { period: NOVEMBER });
     const row = report.rows.find((r) => r.category === 'Events');
     const line = (await alertRepository(t.mo.db).lineFigures(TEAM, '2026-11-16')).find(
       (l) => l.category === 'Events',
@@ -156,7 +158,7 @@ describe('a commitment and its invoices', () => {
     expect(line).toMatchObject({ actual: row?.actual, committed: row?.committed, planned: 600_000n });
     // Forecast: actual to date 5,000 over 16 of 30 days → 9,375 run rate, above actual + open.
     expect(row?.forecast).toBe(937_500n);
-    const csv = await commitmentsCsv(t.mo, settings, { period: '2026-11' });
+    const csv = await commitmentsCsv(t.mo.forTeam(settings.teamId), settings, { period: '2026-11' });
     expect(csv).toBe(
       'commitment_id,category,date,committed,invoiced,open,status\n' +
         'PO-4500,Events,2026-11-02,450000,500000,0,over-invoiced\n' +
@@ -173,7 +175,7 @@ describe('a commitment and its invoices', () => {
       `${HEAD}2026-11-03,1000,Paid Media,committed,po5-row,PO-5000\n2026-11-04,400,Paid Media,actual,inv5,PO-5000\n`,
     );
     const paid = async () =>
-      (await budgetReport(t.mo, settings, { period: NOVEMBER })).rows.find(
+      (await budgetReport(t.mo.forTeam(settings.teamId), settings, { period: NOVEMBER })).rows.find(
         (r) => r.category === 'Paid Media',
       );
     expect(await paid()).toMatchObject({ actual: 40_000n, committed: 60_000n });
@@ -188,7 +190,9 @@ describe('a commitment and its invoices', () => {
     const po = (await t.mo.spend.list(TEAM, { take: 50 })).find((e) => e.commitmentId === 'PO-5000');
     await t.mo.spend.update(TEAM, po?.id ?? '', { date: '2026-12-01' }, 'U0ADMIN');
     expect((await paid())?.committed ?? 0n).toBe(0n);
-    const december = await budgetReport(t.mo, settings, { period: calendarMonth(2026, 12) });
+    const december = await budgetReport(t.mo.forTeam(settings.teamId), settings, {
+      period: calendarMonth(2026, 12),
+    });
     expect(december.rows.find((r) => r.category === 'Paid Media')?.committed).toBe(100_000n);
     await rollupMatchesDefinition();
   });
@@ -206,9 +210,9 @@ describe('a commitment and its invoices', () => {
     await load(`${HEAD}2026-11-06,250,Content,actual,inv-early,PO-6000\n`);
     expect(await t.mo.commitments.get(TEAM, 'PO-6000')).toMatchObject({ status: 'invoices only', open: 0n });
     await load(`${HEAD}2026-11-01,1000,Content,committed,po6-row,PO-6000\n`);
-    const content = (await budgetReport(t.mo, settings, { period: NOVEMBER })).rows.find(
-      (r) => r.category === 'Content',
-    );
+    const content = (
+      await budgetReport(t.mo.forTeam(settings.teamId), settings, { period: NOVEMBER })
+    ).rows.find((r) => r.category === 'Content');
     expect(content).toMatchObject({ actual: 25_000n, committed: 75_000n });
     await rollupMatchesDefinition();
   });

@@ -50,7 +50,11 @@ describe('a latest estimate', () => {
 
   it('is refused to anyone but the line owner or an admin, writing nothing', async () => {
     const e = await failure(
-      setLatestEstimate(t.mo, settings, { ...req, actor: 'U0STRANGER', amountMinor: 1n }),
+      setLatestEstimate(t.mo.forTeam(settings.teamId), settings, {
+        ...req,
+        actor: 'U0STRANGER',
+        amountMinor: 1n,
+      }),
     );
     expect(e).toBeInstanceOf(UserError);
     expect([e?.kind, e?.message]).toEqual([
@@ -64,7 +68,10 @@ describe('a latest estimate', () => {
   it('keeps what the ended months booked and phases the rest over the open months', async () => {
     // 400,000 for Q4: October (ended) booked 50,000, so 350,000 over Nov (30) and Dec (31):
     // 350,000 × 30/61 = 172,131 r 9 and × 31/61 = 177,868 r 52, the unit left to December.
-    const set = await setLatestEstimate(t.mo, settings, { ...req, amountMinor: 400_000n });
+    const set = await setLatestEstimate(t.mo.forTeam(settings.teamId), settings, {
+      ...req,
+      amountMinor: 400_000n,
+    });
     expect(set.booked).toBe(50_000n);
     expect(set.months).toEqual([
       { month: '2026-11', amountMinor: 172_131n },
@@ -72,7 +79,7 @@ describe('a latest estimate', () => {
     ]);
     // Computed forecast beside it: Oct 50,000; Nov 0 so far; Dec its plan share 101,087
     // (300,000 by days: 101,087, 97,826, 101,087). Status follows the LE: +33.33 %, over.
-    const r = await budgetReport(t.mo, settings, { period: 'FY2026-Q4' });
+    const r = await budgetReport(t.mo.forTeam(settings.teamId), settings, { period: 'FY2026-Q4' });
     expect(r.total).toMatchObject({
       planned: 300_000n,
       forecast: 151_087n,
@@ -81,11 +88,11 @@ describe('a latest estimate', () => {
       status: 'over',
     });
     // Alerts judge the line by the LE while it is set: 400,000 on 300,000 is over by > 5 %.
-    const evaluation = await evaluateAlerts(t.mo, TEAM);
+    const evaluation = await evaluateAlerts(t.mo.forTeam(TEAM));
     expect(evaluation.raised).not.toHaveLength(0);
     const raised = await t.mo.db.alert.findMany({ where: { teamId: TEAM } });
     expect(raised.map((a) => [a.rule, a.forecastMinor])).toContainEqual(['forecast', 400_000n]);
-    const nov = await budgetReport(t.mo, settings, { period: '2026-11' });
+    const nov = await budgetReport(t.mo.forTeam(settings.teamId), settings, { period: '2026-11' });
     expect([nov.total.forecast, nov.total.estimate]).toEqual([0n, 172_131n]);
     const audit = await t.mo.db.auditEvent.findFirstOrThrow({
       where: { teamId: TEAM, action: 'forecast.set' },
@@ -101,30 +108,44 @@ describe('a latest estimate', () => {
   });
 
   it('cannot be less than the ended months booked, nor set for a period that has ended', async () => {
-    const low = await failure(setLatestEstimate(t.mo, settings, { ...req, amountMinor: 49_999n }));
+    const low = await failure(
+      setLatestEstimate(t.mo.forTeam(settings.teamId), settings, { ...req, amountMinor: 49_999n }),
+    );
     expect([low?.kind, low?.message]).toEqual([
       'invalid',
       'Events already booked $500 in the months of FY2026-Q4 that have ended: a latest estimate for FY2026-Q4 is at least that.',
     ]);
     const ended = await failure(
-      setLatestEstimate(t.mo, settings, { ...req, period: q3, amountMinor: 1n, isAdmin: true }),
+      setLatestEstimate(t.mo.forTeam(settings.teamId), settings, {
+        ...req,
+        period: q3,
+        amountMinor: 1n,
+        isAdmin: true,
+      }),
     );
     expect(ended?.message).toContain('FY2026-Q3 has ended');
-    expect((await budgetReport(t.mo, settings, { period: 'FY2026-Q4' })).total.estimate).toBe(400_000n);
+    expect(
+      (await budgetReport(t.mo.forTeam(settings.teamId), settings, { period: 'FY2026-Q4' })).total.estimate,
+    ).toBe(400_000n);
   });
 
   it('an admin replaces it, and clearing it brings back the computed forecast', async () => {
-    await setLatestEstimate(t.mo, settings, {
+    await setLatestEstimate(t.mo.forTeam(settings.teamId), settings, {
       ...req,
       actor: 'U0ADMIN',
       isAdmin: true,
       amountMinor: 111_000n,
     });
-    expect((await budgetReport(t.mo, settings, { period: 'FY2026-Q4' })).total.estimate).toBe(111_000n);
-    expect(await clearLatestEstimate(t.mo, settings, req)).toMatchObject({ category: 'Events', cleared: 2 });
-    const r = await budgetReport(t.mo, settings, { period: 'FY2026-Q4' });
+    expect(
+      (await budgetReport(t.mo.forTeam(settings.teamId), settings, { period: 'FY2026-Q4' })).total.estimate,
+    ).toBe(111_000n);
+    expect(await clearLatestEstimate(t.mo.forTeam(settings.teamId), settings, req)).toMatchObject({
+      category: 'Events',
+      cleared: 2,
+    });
+    const r = await budgetReport(t.mo.forTeam(settings.teamId), settings, { period: 'FY2026-Q4' });
     expect(r.total).toMatchObject({ forecast: 151_087n, estimate: null, status: 'under' });
-    const again = await failure(clearLatestEstimate(t.mo, settings, req));
+    const again = await failure(clearLatestEstimate(t.mo.forTeam(settings.teamId), settings, req));
     expect(again?.kind).toBe('not_found');
     expect(
       (await t.mo.db.auditEvent.findMany({ where: { teamId: TEAM, entity: 'latest_estimate' } }))

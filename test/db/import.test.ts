@@ -516,7 +516,8 @@ describe('budgets CSV', () => {
     expect(await importBudgets(ctx(PHASED, csv, FSM))).toMatchObject({ unchanged: 2 });
     const settings = await t.mo.workspaces.ensure(PHASED);
     const month = async (period: string) =>
-      (await budgetReport(t.mo, settings, { period, today: '2026-07-01' })).total.planned;
+      (await budgetReport(t.mo.forTeam(settings.teamId), settings, { period, today: '2026-07-01' })).total
+        .planned;
     // 100,001 × 40 % = 40,000.4 → 40,001 (the unit left over); 30,000.3 → 30,000 twice.
     // Q4 by days: 92,000 × 30/92, 31/92, 31/92 = 30,000, 31,000, 31,000.
     expect(

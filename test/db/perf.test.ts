@@ -127,11 +127,11 @@ describe('/mo perf figures', () => {
   it('marks the categories admins call not marketing, and splits pipeline and won', async () => {
     const settings = await t.mo.workspaces.ensure(FIG);
     expect(settings.notMarketing).toEqual([]);
-    const all = await perfReport(t.mo, settings, { period: '2026-10' });
+    const all = await perfReport(t.mo.forTeam(settings.teamId), settings, { period: '2026-10' });
     expect(all.share.pipelineShare).toBe(10_000n);
     const marked = await t.mo.workspaces.update(FIG, { notMarketing: ['Sales'] }, 'U1');
     expect(marked.notMarketing).toEqual(['Sales']);
-    const report = await perfReport(t.mo, marked, { period: '2026-10' });
+    const report = await perfReport(t.mo.forTeam(marked.teamId), marked, { period: '2026-10' });
     // 24,033.33 pipeline, 2,500 of it Sales/Outbound: 21,533.33 / 24,033.33 = 89.5977… %.
     expect(report.share).toEqual({
       marketingPipeline: 2_153_333n,
@@ -148,7 +148,7 @@ describe('/mo perf figures', () => {
     const targets = targetRepository(t.mo.db);
     await targets.set(FIG, 'cpl', '', 50_000n, 'U1');
     await targets.set(FIG, 'pipeline_to_spend', '2026-10', 40_000n, 'U1', 'Events');
-    const report = await perfReport(t.mo, settings, { period: '2026-10' });
+    const report = await perfReport(t.mo.forTeam(settings.teamId), settings, { period: '2026-10' });
     const status = Object.fromEntries(report.table.rows.map((r) => [r.category, r.status]));
     expect(status).toEqual({
       'Paid Media/Search': 'on_target', // CPL 466.67 ≤ 500, 9.52 ≥ 5
@@ -256,7 +256,7 @@ describe('the funnel rollup', () => {
 describe('/mo perf funnel', () => {
   it('follows the leads created in the period to MQL and SQL by today, against the period before', async () => {
     const settings = await t.mo.workspaces.ensure(FIG);
-    const f = await funnelReport(t.mo, settings, { period: '2026-10' });
+    const f = await funnelReport(t.mo.forTeam(settings.teamId), settings, { period: '2026-10' });
     expect(f.previous.key).toBe('2026-09');
     expect(f.asOf).toBe('2026-11-22');
     // October's seven leads: MQL after 1, 7, 0 and 28 days (L6's in November counts by now);
@@ -281,7 +281,10 @@ describe('/mo perf funnel', () => {
       medianDaysMqlToSql: 1,
     });
     // As of Oct 31, L6 had not reached MQL yet.
-    const then = await funnelReport(t.mo, settings, { period: '2026-10', today: '2026-10-31' });
+    const then = await funnelReport(t.mo.forTeam(settings.teamId), settings, {
+      period: '2026-10',
+      today: '2026-10-31',
+    });
     expect(then.current).toMatchObject({ mqls: 3, medianDaysToMql: 1 });
   });
 });

@@ -26,7 +26,7 @@ const plans = async () =>
     (await t.mo.db.budgetLine.findMany({ where: { teamId: TEAM } })).map((l) => [l.category, l.plannedMinor]),
   );
 const ask = (actor: string, amountMinor: bigint, extra: Partial<Parameters<typeof requestMove>[2]> = {}) =>
-  requestMove(t.mo, settings, {
+  requestMove(t.mo.forTeam(settings.teamId), settings, {
     actor,
     isAdmin: actor === 'U0ADMIN',
     amountMinor,
@@ -83,23 +83,32 @@ describe('a budget move', () => {
       EVENTS_OWNER,
     ]);
     expect(await plans()).toEqual({ Events: 1_000_000n, 'Paid Media/Search': 500_000n });
-    expect((await openMoves(t.mo, TEAM)).map((m) => m.id)).toEqual([asked.move.id]);
+    expect((await openMoves(t.mo.forTeam(TEAM))).map((m) => m.id)).toEqual([asked.move.id]);
 
     const stranger = await failure(
-      approveMove(t.mo, settings, asked.move.id, { actor: 'U0NOBODY', isAdmin: false }),
+      approveMove(t.mo.forTeam(settings.teamId), settings, asked.move.id, {
+        actor: 'U0NOBODY',
+        isAdmin: false,
+      }),
     );
     expect(stranger?.kind).toBe('refused');
 
-    const done = await approveMove(t.mo, settings, asked.move.id, { actor: SEARCH_OWNER, isAdmin: false });
+    const done = await approveMove(t.mo.forTeam(settings.teamId), settings, asked.move.id, {
+      actor: SEARCH_OWNER,
+      isAdmin: false,
+    });
     expect([done.applied, done.move.status, done.move.toApprovedBy]).toEqual([
       true,
       'approved',
       SEARCH_OWNER,
     ]);
     expect(await plans()).toEqual({ Events: 750_000n, 'Paid Media/Search': 750_000n });
-    expect(await openMoves(t.mo, TEAM)).toEqual([]);
+    expect(await openMoves(t.mo.forTeam(TEAM))).toEqual([]);
     const again = await failure(
-      approveMove(t.mo, settings, asked.move.id, { actor: SEARCH_OWNER, isAdmin: false }),
+      approveMove(t.mo.forTeam(settings.teamId), settings, asked.move.id, {
+        actor: SEARCH_OWNER,
+        isAdmin: false,
+      }),
     );
     expect([again?.kind, again?.message]).toEqual([
       'conflict',
@@ -147,10 +156,14 @@ describe('a budget move', () => {
   it('a rejection needs a reason and changes nothing', async () => {
     const asked = await ask(EVENTS_OWNER, 100_000n);
     const noReason = await failure(
-      rejectMove(t.mo, settings, asked.move.id, { actor: SEARCH_OWNER, isAdmin: false, reason: '  ' }),
+      rejectMove(t.mo.forTeam(settings.teamId), settings, asked.move.id, {
+        actor: SEARCH_OWNER,
+        isAdmin: false,
+        reason: '  ',
+      }),
     );
     expect([noReason?.kind, noReason?.field]).toEqual(['invalid', 'reason']);
-    const rejected = await rejectMove(t.mo, settings, asked.move.id, {
+    const rejected = await rejectMove(t.mo.forTeam(settings.teamId), settings, asked.move.id, {
       actor: SEARCH_OWNER,
       isAdmin: false,
       reason: 'Search is already pacing over',
@@ -167,10 +180,13 @@ describe('a budget move', () => {
     const asked = await ask(EVENTS_OWNER, 100_000n);
     t.setNow('2026-11-30T12:00:01Z');
     const late = await failure(
-      approveMove(t.mo, settings, asked.move.id, { actor: SEARCH_OWNER, isAdmin: false }),
+      approveMove(t.mo.forTeam(settings.teamId), settings, asked.move.id, {
+        actor: SEARCH_OWNER,
+        isAdmin: false,
+      }),
     );
     expect(late?.message).toBe('This request to move budget is already expired.');
-    expect(await openMoves(t.mo, TEAM)).toEqual([]);
+    expect(await openMoves(t.mo.forTeam(TEAM))).toEqual([]);
     expect(await plans()).toEqual({ Events: 1_000_000n, 'Paid Media/Search': 500_000n });
   });
 
@@ -190,7 +206,10 @@ describe('a budget move', () => {
     );
     const asked = await ask(EVENTS_OWNER, 10_000n, { to: 'Content' });
     expect(asked.approvers).toEqual(['U0ADMIN']);
-    const done = await approveMove(t.mo, settings, asked.move.id, { actor: 'U0ADMIN', isAdmin: true });
+    const done = await approveMove(t.mo.forTeam(settings.teamId), settings, asked.move.id, {
+      actor: 'U0ADMIN',
+      isAdmin: true,
+    });
     expect(done.applied).toBe(true);
     expect(await plans()).toMatchObject({ Events: 990_000n, Content: 10_000n });
   });

@@ -4,10 +4,17 @@
 // repositories themselves: one not listed here (walked, or global with its reason) fails the
 // first test, so a new method cannot slip past this check unnoticed.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Prisma } from '../../src/db/client.js';
 import { requirePeriod } from '../../src/domain/calendar.js';
 import { importLeads, importOpportunities } from '../../src/ingest/import.js';
 import { evaluateAlerts } from '../../src/services/alerts.js';
 import type { Mo } from '../../src/services/mo.js';
+import {
+  CrossWorkspaceError,
+  TEAM_SCOPE,
+  UNSCOPED,
+  type WorkspaceMo,
+} from '../../src/services/team-scope.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 import { csvImport } from '../support/import.js';
 
@@ -32,44 +39,37 @@ let mo: Mo;
 let a: Seeded;
 let b: Seeded;
 
+/** Models without a teamId column, and how their rows are found by workspace. */
+const CHILD_ROWS: Record<string, (teamId: string) => object> = {
+  SurveyResponse: (teamId) => ({ survey: { teamId } }),
+};
+
+/**
+ * Every model Prisma knows (its model list, so a model added later is included here without
+ * a change) with a `teamId` column, plus the child rows above: a model with neither fails.
+ */
+function workspaceTables(): Array<{ model: string; where: (teamId: string) => object }> {
+  return Object.values(Prisma.ModelName).map((model) => {
+    const fields = (Prisma as unknown as Record<string, Record<string, string> | undefined>)[
+      `${model}ScalarFieldEnum`
+    ];
+    if (fields && 'teamId' in fields) return { model, where: (teamId: string) => ({ teamId }) };
+    const child = CHILD_ROWS[model];
+    if (!child) throw new Error(`Model ${model} has no teamId column and no way to its workspace here`);
+    return { model, where: child };
+  });
+}
+
 /** Workspace data of `teamId` in every table that holds it, as text (bigints and dates too). */
 async function snapshot(teamId: string): Promise<string> {
-  const db = mo.db;
-  const where = { where: { teamId } };
-  const surveys = await db.survey.findMany({ ...where, orderBy: { id: 'asc' } });
-  const tables = {
-    workspace: await db.workspace.findMany(where),
-    budgetLine: await db.budgetLine.findMany({ ...where, orderBy: { id: 'asc' } }),
-    spend: await db.spend.findMany({ ...where, orderBy: { id: 'asc' } }),
-    commitment: await db.commitment.findMany({ ...where, orderBy: { commitmentId: 'asc' } }),
-    spendDaily: await db.spendDaily.findMany({
-      ...where,
-      orderBy: [{ date: 'asc' }, { category: 'asc' }, { status: 'asc' }],
-    }),
-    target: await db.target.findMany({ ...where, orderBy: { id: 'asc' } }),
-    latestEstimate: await db.latestEstimate.findMany({ ...where, orderBy: { month: 'asc' } }),
-    budgetMove: await db.budgetMove.findMany({ ...where, orderBy: { id: 'asc' } }),
-    spendMonthly: await db.spendMonthly.findMany({
-      ...where,
-      orderBy: [{ month: 'asc' }, { category: 'asc' }, { status: 'asc' }],
-    }),
-    mappingRule: await db.mappingRule.findMany({ ...where, orderBy: { id: 'asc' } }),
-    apiToken: await db.apiToken.findMany({ ...where, orderBy: { id: 'asc' } }),
-    auditEvent: await db.auditEvent.findMany({ ...where, orderBy: { id: 'asc' } }),
-    slackPost: await db.slackPost.findMany({ ...where, orderBy: { key: 'asc' } }),
-    alertState: await db.alertState.findMany({
-      ...where,
-      orderBy: [{ lineId: 'asc' }, { threshold: 'asc' }],
-    }),
-    alert: await db.alert.findMany({ ...where, orderBy: { id: 'asc' } }),
-    alertSnooze: await db.alertSnooze.findMany({ ...where, orderBy: { lineId: 'asc' } }),
-    survey: surveys,
-    surveyResponse: await db.surveyResponse.findMany({
-      where: { surveyId: { in: surveys.map((s) => s.id) } },
-      orderBy: { id: 'asc' },
-    }),
-    jobRun: await db.jobRun.findMany({ ...where, orderBy: { id: 'asc' } }),
-  };
+  const tables: Record<string, string[]> = {};
+  for (const { model, where } of workspaceTables()) {
+    const delegate = (mo.db as unknown as Record<string, { findMany(a: object): Promise<unknown[]> }>)[
+      model.charAt(0).toLowerCase() + model.slice(1)
+    ];
+    if (!delegate) throw new Error(`No client delegate for model ${model}`);
+    tables[model] = (await delegate.findMany({ where: where(teamId) })).map(text).sort();
+  }
   return text(tables);
 }
 
@@ -123,7 +123,7 @@ async function seed(teamId: string, user: string, amount: bigint): Promise<Seede
     user,
   );
   // Twice the plan spent: the evaluation raises alerts (A's are claimed into a batch below).
-  await evaluateAlerts(mo, teamId, now);
+  await evaluateAlerts(mo.forTeam(teamId), now);
   const claimed = await mo.alerts.claimBatch(teamId, new Date(now.getTime() + 86_400_000 * 3));
   if (!claimed?.alerts[0]) throw new Error(`no alert raised for ${teamId}`);
   const survey = await mo.surveys.create({
@@ -135,7 +135,7 @@ async function seed(teamId: string, user: string, amount: bigint): Promise<Seede
     opensAt: now,
     closesAt: new Date(now.getTime() + 7 * 86_400_000),
   });
-  await mo.surveys.setMessage(survey.id, '1.000100');
+  await mo.surveys.setMessage(teamId, survey.id, '1.000100');
   await mo.surveys.answer(survey, `key-${user}`, user, { q1: 3 } as never, now);
   await mo.mapping.add(teamId, { kind: 'prefix', pattern: `pattern-${teamId}`, category: 'Events' }, user);
   await mo.targets.set(teamId, 'leads', 'FY2026-Q4', 40n, user);
@@ -201,56 +201,62 @@ const read = (call: Call): Walk => ({ kind: 'read', call });
 const write = (call: Call): Walk => ({ kind: 'write', call });
 
 /**
- * Each method called as workspace B, naming A's rows where it takes an id. Methods that take
- * a row or a batch rather than a team are reached only through a lookup scoped by team: their
- * walk shows that lookup finds nothing of A for B, then calls them with B's own row.
+ * Each method called through workspace B's scope (what commands and services hold), naming
+ * A's rows wherever it takes an id or a row: the scope binds B, so nothing of A is found.
  */
 function walks(): Record<string, Record<string, Walk>> {
+  const sb: WorkspaceMo = mo.forTeam(B);
   const now = () => mo.clock();
   const later = () => new Date(now().getTime() + 86_400_000 * 30);
-  const lineOfA = { lineId: '', rule: 'consumed', threshold: 100 } as const;
   const lineFiguresOfA = async () => {
     const [line] = await mo.alerts.lineFigures(A, '2026-11-16');
     if (!line) throw new Error('A has no line figures');
     return { ...line, forecast: line.actual };
   };
+  /** A's survey row, its team left for the scope to set. */
+  const surveyOfA = async () => {
+    const { teamId: _, ...row } = (await mo.surveys.get(A, a.surveyId)) as NonNullable<
+      Awaited<ReturnType<Mo['surveys']['get']>>
+    >;
+    return row;
+  };
   return {
     workspaces: {
-      get: read(() => mo.workspaces.get(B)),
-      ensure: write(() => mo.workspaces.ensure(B)),
-      update: write(() => mo.workspaces.update(B, { currency: 'EUR' }, 'UB')),
-      storedAmounts: read(() => mo.workspaces.storedAmounts(B)),
+      get: read(() => sb.workspaces.get()),
+      ensure: write(() => sb.workspaces.ensure()),
+      update: write(() => sb.workspaces.update({ currency: 'EUR' }, 'UB')),
+      storedAmounts: read(() => sb.workspaces.storedAmounts()),
     },
     budgets: {
       set: write(() =>
-        mo.budgets.set({ teamId: B, period, category: 'Events', plannedMinor: 1n, ownerUserId: 'UA' }, 'UB'),
+        sb.budgets.set({ period, category: 'Events', plannedMinor: 1n, ownerUserId: 'UA' }, 'UB'),
       ),
-      linesOverlapping: read(() => mo.budgets.linesOverlapping(B, span)),
-      estimatesWithin: read(() => mo.budgets.estimatesWithin(B, span)),
+      linesOverlapping: read(() => sb.budgets.linesOverlapping(span)),
+      estimatesWithin: read(() => sb.budgets.estimatesWithin(span)),
       monthCells: read(async () => {
-        const { lines, spent, estimates } = await mo.budgets.monthCells(B, span, '2026-11-16');
+        const { lines, spent, estimates } = await sb.budgets.monthCells(span, '2026-11-16');
         return [...lines, ...spent, ...estimates];
       }),
       replaceEstimates: write(() =>
-        mo.budgets.replaceEstimates(
-          { teamId: B, category: 'Events', period: 'FY2026-Q4', months: ['2026-11'], amounts: [] },
+        sb.budgets.replaceEstimates(
+          { category: 'Events', period: 'FY2026-Q4', months: ['2026-11'], amounts: [] },
           'UB',
         ),
       ),
-      linesWithin: read(() => mo.budgets.linesWithin(B, span)),
-      categories: read(() => mo.budgets.categories(B)),
+      linesWithin: read(() => sb.budgets.linesWithin(span)),
+      ownedCategories: read(() => sb.budgets.ownedCategories('UA')),
+      categories: read(() => sb.budgets.categories()),
     },
     spend: {
-      monthSums: read(() => mo.spend.monthSums(B, span.start, span.end, '2026-11-16')),
-      sumsByCategory: read(() => mo.spend.sumsByCategory(B, span.start, span.end, '2026-11-16')),
-      dailyActual: read(() => mo.spend.dailyActual(B, span.start, span.end)),
-      dailyFigures: read(() => mo.spend.dailyFigures(B, span.start, span.end)),
-      actualByCategory: read(() => mo.spend.actualByCategory(B, span.start, span.end)),
-      actualByCampaign: read(() => mo.spend.actualByCampaign(B, span.start, span.end, 'Events')),
+      monthSums: read(() => sb.spend.monthSums(span.start, span.end, '2026-11-16')),
+      sumsByCategory: read(() => sb.spend.sumsByCategory(span.start, span.end, '2026-11-16')),
+      dailyActual: read(() => sb.spend.dailyActual(span.start, span.end)),
+      dailyFigures: read(() => sb.spend.dailyFigures(span.start, span.end)),
+      actualByCategory: read(() => sb.spend.actualByCategory(span.start, span.end)),
+      actualByCampaign: read(() => sb.spend.actualByCampaign(span.start, span.end, 'Events')),
       add: write(() =>
-        mo.spend.add(
+        sb.spend.add(
           {
-            teamId: B,
             date: '2026-11-11',
             amountMinor: 1n,
             status: 'committed',
@@ -264,59 +270,54 @@ function walks(): Record<string, Record<string, Walk>> {
           'UB',
         ),
       ),
-      find: read(() => mo.spend.find(B, a.spendId)),
-      update: read(() => mo.spend.update(B, a.spendId, { amountMinor: 1n } as never, 'UB')),
-      remove: read(() => mo.spend.remove(B, a.spendId, 'UB', 'spend.delete')),
-      closeCommitment: write(() => mo.spend.closeCommitment(B, 'PO-1', 'UB')),
-      list: read(() => mo.spend.list(B, { take: 100 })),
-      lastEntryBy: read(() => mo.spend.lastEntryBy(B, 'UA', new Date(0))),
-      categories: read(() => mo.spend.categories(B)),
+      find: read(() => sb.spend.find(a.spendId)),
+      update: read(() => sb.spend.update(a.spendId, { amountMinor: 1n } as never, 'UB')),
+      remove: read(() => sb.spend.remove(a.spendId, 'UB', 'spend.delete')),
+      closeCommitment: write(() => sb.spend.closeCommitment('PO-1', 'UB')),
+      list: read(() => sb.spend.list({ take: 100 })),
+      lastEntryBy: read(() => sb.spend.lastEntryBy('UA', new Date(0))),
+      categories: read(() => sb.spend.categories()),
     },
     moves: {
-      create: write(() => mo.moves.create(moveOf(B, 'UB'))),
-      get: read(() => mo.moves.get(B, a.moveId)),
-      expireOverdue: write(() => mo.moves.expireOverdue(B, later())),
-      open: read(() => mo.moves.open(B)),
-      approve: read(() => mo.moves.approve(B, a.moveId, ['from', 'to'], 'UB', now())),
-      reject: read(() => mo.moves.reject(B, a.moveId, 'UB', 'no', now())),
-      apply: read(() => mo.moves.apply(B, a.moveId, 'UB', now(), async () => undefined)),
+      create: write(() => {
+        const { teamId: _, ...move } = moveOf(B, 'UB');
+        return sb.moves.create(move);
+      }),
+      get: read(() => sb.moves.get(a.moveId)),
+      expireOverdue: write(() => sb.moves.expireOverdue(later())),
+      open: read(() => sb.moves.open()),
+      approve: read(() => sb.moves.approve(a.moveId, ['from', 'to'], 'UB', now())),
+      reject: read(() => sb.moves.reject(a.moveId, 'UB', 'no', now())),
+      apply: read(() => sb.moves.apply(a.moveId, 'UB', now(), async () => undefined)),
     },
     commitments: {
-      list: read(() => mo.commitments.list(B, {})),
-      get: read(() => mo.commitments.get(B, 'PO-1')),
+      list: read(() => sb.commitments.list({})),
+      get: read(() => sb.commitments.get('PO-1')),
     },
     audit: {
-      record: write(() =>
-        mo.audit.record({ teamId: B, actor: 'UB', action: 'test', entity: 'x', entityId: '1' }),
-      ),
-      recent: read(() => mo.audit.recent(B, 500)),
+      record: write(() => sb.audit.record({ actor: 'UB', action: 'test', entity: 'x', entityId: '1' })),
+      recent: read(() => sb.audit.recent(500)),
     },
     posts: {
-      get: read(() => mo.posts.get(B, a.postKey)),
-      begin: write(() => mo.posts.begin({ teamId: B, key: a.postKey, channel: 'CB' })),
-      takeOver: write(() => mo.posts.takeOver(B, a.postKey, 0)),
-      release: write(() => mo.posts.release(B, a.postKey)),
-      posted: write(() => mo.posts.posted(B, a.postKey, 'CB', '9.000100')),
+      get: read(() => sb.posts.get(a.postKey)),
+      begin: write(() => sb.posts.begin({ key: a.postKey, channel: 'CB' })),
+      takeOver: write(() => sb.posts.takeOver(a.postKey, 0)),
+      release: write(() => sb.posts.release(a.postKey)),
+      posted: write(() => sb.posts.posted(a.postKey, 'CB', '9.000100')),
     },
     tokens: {
-      create: write(() => mo.tokens.create(B, 'sync', 'UB')),
-      list: read(() => mo.tokens.list(B)),
-      revoke: read(() => mo.tokens.revoke(B, a.tokenId, 'UB')),
+      create: write(() => sb.tokens.create('sync', 'UB')),
+      list: read(() => sb.tokens.list()),
+      revoke: read(() => sb.tokens.revoke(a.tokenId, 'UB')),
     },
     alerts: {
-      batch: read(async () => {
-        // A batch id is found through alerts scoped by team: B finds none of A's.
-        expect(await mo.alerts.orphanBatches(B, later())).not.toContain(a.batchId);
-        expect((await mo.alerts.get(B, a.alertId))?.batchId).toBeUndefined();
-        return mo.alerts.batch(b.batchId);
-      }),
-      settings: read(() => mo.alerts.settings(B)),
-      updateSettings: write(() => mo.alerts.updateSettings(B, { channelId: 'CB' }, 'UB')),
-      lineFigures: read(() => mo.alerts.lineFigures(B, '2026-11-16')),
-      states: read(() => mo.alerts.states(B)),
+      batch: read(() => sb.alerts.batch(a.batchId)),
+      settings: read(() => sb.alerts.settings()),
+      updateSettings: write(() => sb.alerts.updateSettings({ channelId: 'CB' }, 'UB')),
+      lineFigures: read(() => sb.alerts.lineFigures('2026-11-16')),
+      states: read(() => sb.alerts.states()),
       fireNew: write(async () =>
-        mo.alerts.fireNew(
-          B,
+        sb.alerts.fireNew(
           [
             {
               c: { lineId: a.lineId, rule: 'consumed', threshold: 50, loud: true } as never,
@@ -327,35 +328,30 @@ function walks(): Record<string, Record<string, Walk>> {
           now(),
         ),
       ),
-      snoozedLines: read(() => mo.alerts.snoozedLines(B, now())),
+      snoozedLines: read(() => sb.alerts.snoozedLines(now())),
       fire: write(async () =>
-        mo.alerts.fire(
-          B,
+        sb.alerts.fire(
           { lineId: a.lineId, rule: 'consumed', threshold: 100, loud: true } as never,
           await lineFiguresOfA(),
           now(),
           now(),
         ),
       ),
-      resolve: write(() => mo.alerts.resolve(B, { ...lineOfA, lineId: a.lineId }, now())),
-      claimBatch: read(() => mo.alerts.claimBatch(B, later())),
-      orphanBatches: read(() => mo.alerts.orphanBatches(B, later())),
-      delivered: write(async () => {
-        expect(await mo.alerts.orphanBatches(B, later())).not.toContain(a.batchId);
-        return mo.alerts.delivered(b.batchId, { channelId: 'CB', ts: '2.000100' }, now());
-      }),
-      get: read(() => mo.alerts.get(B, a.alertId)),
-      acknowledge: read(() => mo.alerts.acknowledge(B, a.alertId, 'UB', now())),
-      snooze: read(() => mo.alerts.snooze(B, a.alertId, 'UB', later())),
-      snoozes: read(() => mo.alerts.snoozes(B, [a.lineId])),
-      open: read(async () => (await mo.alerts.open(B, now(), { take: 100 })).alerts),
-      history: read(() => mo.alerts.history(B, 100)),
-      openAlertCategories: read(() => mo.alerts.openAlertCategories(B, span.start, span.end)),
+      resolve: write(() => sb.alerts.resolve({ lineId: a.lineId, rule: 'consumed', threshold: 100 }, now())),
+      claimBatch: read(() => sb.alerts.claimBatch(later())),
+      orphanBatches: read(() => sb.alerts.orphanBatches(later())),
+      delivered: write(() => sb.alerts.delivered(a.batchId, { channelId: 'CB', ts: '2.000100' }, now())),
+      get: read(() => sb.alerts.get(a.alertId)),
+      acknowledge: read(() => sb.alerts.acknowledge(a.alertId, 'UB', now())),
+      snooze: read(() => sb.alerts.snooze(a.alertId, 'UB', later())),
+      snoozes: read(() => sb.alerts.snoozes([a.lineId])),
+      open: read(async () => (await sb.alerts.open(now(), { take: 100 })).alerts),
+      history: read(() => sb.alerts.history(100)),
+      openAlertCategories: read(() => sb.alerts.openAlertCategories(span.start, span.end)),
     },
     surveys: {
       create: write(() =>
-        mo.surveys.create({
-          teamId: B,
+        sb.surveys.create({
           templateId: 'marketing-ops-maturity',
           channelId: 'CB',
           anonymous: true,
@@ -364,96 +360,119 @@ function walks(): Record<string, Record<string, Walk>> {
           closesAt: later(),
         }),
       ),
-      get: read(() => mo.surveys.get(B, a.surveyId)),
-      // By survey id: callers hold a survey found by (team, id); B cannot find A's.
-      discard: write(async () => {
-        expect(await mo.surveys.get(B, a.surveyId)).toBeNull();
-        return mo.surveys.discard(b.surveyId);
-      }),
-      setMessage: write(async () => {
-        expect(await mo.surveys.get(B, a.surveyId)).toBeNull();
-        return mo.surveys.setMessage(b.surveyId, '3.000100');
-      }),
-      list: read(() => mo.surveys.list(B, 100)),
-      latest: read(() => mo.surveys.latest(B)),
-      previous: read(async () => mo.surveys.previous((await mo.surveys.get(B, b.surveyId)) as never)),
-      answer: write(async () =>
-        mo.surveys.answer((await mo.surveys.get(B, b.surveyId)) as never, 'key-UA', 'UA', {} as never, now()),
-      ),
-      count: read(async () => {
-        expect(await mo.surveys.get(B, a.surveyId)).toBeNull();
-        return mo.surveys.count(b.surveyId);
-      }),
-      counts: read(async () => mo.surveys.counts((await mo.surveys.list(B, 100)).map((s) => s.id))),
-      responses: read(async () => {
-        expect(await mo.surveys.get(B, a.surveyId)).toBeNull();
-        return mo.surveys.responses(b.surveyId);
-      }),
-      openFor: read(() => mo.surveys.openFor(B, () => 'key-UA')),
-      close: write(async () => {
-        expect(await mo.surveys.get(B, a.surveyId)).toBeNull();
-        return mo.surveys.close(b.surveyId, now());
-      }),
+      get: read(() => sb.surveys.get(a.surveyId)),
+      discard: write(() => sb.surveys.discard(a.surveyId)),
+      setMessage: write(() => sb.surveys.setMessage(a.surveyId, '3.000100')),
+      list: read(() => sb.surveys.list(100)),
+      latest: read(() => sb.surveys.latest()),
+      previous: read(async () => sb.surveys.previous(await surveyOfA())),
+      answer: write(async () => sb.surveys.answer(await surveyOfA(), 'key-UB', 'UB', {} as never, now())),
+      count: read(() => sb.surveys.count(a.surveyId)),
+      counts: read(async () => [...(await sb.surveys.counts([a.surveyId, b.surveyId])).keys()]),
+      responses: read(() => sb.surveys.responses(a.surveyId)),
+      openFor: read(() => sb.surveys.openFor(() => 'key-UA')),
+      close: write(() => sb.surveys.close(a.surveyId, now())),
     },
     mapping: {
-      list: read(() => mo.mapping.list(B)),
-      add: write(() => mo.mapping.add(B, { kind: 'prefix', pattern: 'other', category: 'Events' }, 'UB')),
-      remove: write(() => mo.mapping.remove(B, 0, 'UB')),
+      list: read(() => sb.mapping.list()),
+      add: write(() => sb.mapping.add({ kind: 'prefix', pattern: 'other', category: 'Events' }, 'UB')),
+      remove: write(() => sb.mapping.remove(0, 'UB')),
     },
     targets: {
-      set: write(() => mo.targets.set(B, 'leads', 'FY2026-Q4', 1n, 'UB')),
-      list: read(() => mo.targets.list(B)),
-      perfTargets: read(() => mo.targets.perfTargets(B)),
+      set: write(() => sb.targets.set('leads', 'FY2026-Q4', 1n, 'UB')),
+      list: read(() => sb.targets.list()),
+      perfTargets: read(() => sb.targets.perfTargets()),
     },
     perf: {
-      funnelParts: read(() => mo.perf.funnelParts(B, span.start, span.end, 'campaign', 'Events')),
-      cohort: read(() => mo.perf.cohort(B, span.start, span.end)),
-      categories: read(() => mo.perf.categories(B)),
+      funnelParts: read(() => sb.perf.funnelParts(span.start, span.end, 'campaign', 'Events')),
+      cohort: read(() => sb.perf.cohort(span.start, span.end)),
+      categories: read(() => sb.perf.categories()),
+    },
+    kpis: {
+      dailyFigures: read(() => sb.kpis.dailyFigures(span.start, span.end)),
+      pipelineByCategory: read(() => sb.kpis.pipelineByCategory(span.start, span.end)),
+      hasAnyFigures: read(() => sb.kpis.hasAnyFigures()),
     },
     digestSchedules: {
-      get: read(() => mo.digestSchedules.get(B)),
-      update: write(() => mo.digestSchedules.update(B, { enabled: false }, 'UB', now())),
-      rememberChannel: write(() => mo.digestSchedules.rememberChannel(B, 'CB2')),
+      get: read(() => sb.digestSchedules.get()),
+      update: write(() => sb.digestSchedules.update({ enabled: false }, 'UB', now())),
+      rememberChannel: write(() => sb.digestSchedules.rememberChannel('CB2')),
     },
     jobs: {
-      recent: read(() => mo.jobs.recent({ teamId: B, limit: 100 })),
+      recent: read(() => sb.jobs.recent({ limit: 100 })),
+    },
+    // Last: it removes B's rows the walks above read.
+    workspaceData: {
+      remove: write(() => sb.workspaceData.remove()),
     },
   };
 }
 
-/** Methods that work across workspaces by design, and why that is safe. */
-const GLOBAL: Record<string, Record<string, string>> = {
-  tokens: { verify: 'finds a token by its secret; the token then names its one workspace' },
-  alerts: { teamsWithLines: 'the hourly job lists the workspaces to evaluate, each run then scoped' },
-  surveys: { open: 'the scheduler lists open surveys; each run works on its own survey’s team' },
-  digestSchedules: { enabled: 'the scheduler lists enabled digests; each run is scoped to its team' },
-  jobs: {
-    claim: 'a lease on (job key, slot): scheduler state, no workspace data',
-    renew: 'a lease on (job key, slot)',
-    finish: 'a lease on (job key, slot)',
-    release: 'the leases of one process',
-    get: 'a run by (job key, slot)',
-    pruneTicks: 'the scheduler’s own ticks',
-  },
-  installations: Object.fromEntries(
-    [
-      'installationKey',
-      'store',
-      'find',
-      'findRecent',
-      'forWorkspace',
-      'rememberOrgWorkspace',
-      'activeWorkspaceIds',
-      'openTokens',
-      'deactivate',
-      'retireEnvInstallations',
-      'rotateKeys',
-    ].map((m) => [m, 'installations are found by the team and enterprise ids Slack signs (the gate)']),
-  ),
-};
-
 /** Everything on the Mo context that is not a repository. */
 const NOT_REPOSITORIES = new Set(['db', 'databaseUrl', 'clock', 'events', 'figuresChanged', 'forTeam']);
+
+/** A scoped method that takes its team inside its input: called naming A, it is refused. */
+const INPUT_NAMING_A: Record<string, () => Promise<unknown>> = {
+  'budgets.set': () =>
+    mo
+      .forTeam(B)
+      .budgets.set({ teamId: A, period, category: 'Events', plannedMinor: 1n, ownerUserId: null }, 'UB'),
+  'budgets.replaceEstimates': () =>
+    mo
+      .forTeam(B)
+      .budgets.replaceEstimates(
+        { teamId: A, category: 'Events', period: 'FY2026-Q4', months: ['2026-11'], amounts: [] },
+        'UB',
+      ),
+  'spend.add': () =>
+    mo.forTeam(B).spend.add(
+      {
+        teamId: A,
+        date: '2026-11-11',
+        amountMinor: 1n,
+        status: 'actual',
+        category: 'Events',
+        campaign: '',
+        vendor: '',
+        source: 'manual',
+        idempotencyKey: 'k-actual',
+      },
+      'UB',
+    ),
+  'audit.record': () =>
+    mo.forTeam(B).audit.record({ teamId: A, actor: 'UB', action: 'test', entity: 'x', entityId: '1' }),
+  'moves.create': () => mo.forTeam(B).moves.create(moveOf(A, 'UB')),
+  'posts.begin': () => mo.forTeam(B).posts.begin({ teamId: A, key: 'other', channel: 'CB' }),
+  'surveys.create': () =>
+    mo.forTeam(B).surveys.create({
+      teamId: A,
+      templateId: 'marketing-ops-maturity',
+      channelId: 'CB',
+      anonymous: true,
+      createdBy: 'UB',
+      opensAt: mo.clock(),
+      closesAt: mo.clock(),
+    }),
+  'surveys.previous': async () =>
+    mo.forTeam(B).surveys.previous((await mo.surveys.get(A, a.surveyId)) as never),
+  'surveys.answer': async () =>
+    mo
+      .forTeam(B)
+      .surveys.answer((await mo.surveys.get(A, a.surveyId)) as never, 'k', 'UB', {} as never, mo.clock()),
+  'jobs.recent': () => mo.forTeam(B).jobs.recent({ teamId: A }),
+  'imports.spend': () =>
+    mo.forTeam(B).imports.spend({
+      teamId: A,
+      now: mo.clock(),
+      currency: 'USD',
+      fiscalStartMonth: 1,
+      source: 'csv',
+      actor: 'UB',
+      open: () => {
+        throw new Error('never read');
+      },
+    }),
+};
 
 beforeAll(async () => {
   t = await createTestDatabase('2026-11-16T12:00:00Z');
@@ -464,13 +483,16 @@ beforeAll(async () => {
 afterAll(() => t?.close());
 
 describe('every repository method, with two workspaces', () => {
-  it('is walked here or named global with its reason', () => {
+  it('is walked here or named unscoped with its reason (src/services/team-scope.ts)', () => {
     const plan = walks();
+    const unscoped: Record<string, Record<string, string>> = UNSCOPED;
     const repositories = Object.keys(mo).filter((k) => !NOT_REPOSITORIES.has(k));
-    expect(repositories.sort()).toEqual([...new Set([...Object.keys(plan), ...Object.keys(GLOBAL)])].sort());
+    expect(repositories.sort()).toEqual(
+      [...new Set([...Object.keys(plan), ...Object.keys(unscoped)])].sort(),
+    );
     for (const name of repositories) {
       const methods = Object.keys(mo[name as keyof Mo] as object).sort();
-      const listed = [...Object.keys(plan[name] ?? {}), ...Object.keys(GLOBAL[name] ?? {})].sort();
+      const listed = [...Object.keys(plan[name] ?? {}), ...Object.keys(unscoped[name] ?? {})].sort();
       expect(methods, name).toEqual(listed);
     }
   });
@@ -479,6 +501,10 @@ describe('every repository method, with two workspaces', () => {
     const before = await snapshot(A);
     expect(before).toContain(a.alertId);
     expect(before).toContain('PO-1');
+    // Every table with a teamId is in the snapshot, these among them with A's rows.
+    const tables = JSON.parse(before) as Record<string, string[]>;
+    for (const model of ['Lead', 'Opportunity', 'WorkspaceAdmin', 'FunnelDaily', 'SurveyResponse'])
+      expect(tables[model]?.length, model).toBeGreaterThan(0);
     const markers = markersOfA();
     for (const [repo, methods] of Object.entries(walks()))
       for (const [method, walk] of Object.entries(methods)) {
@@ -494,6 +520,19 @@ describe('every repository method, with two workspaces', () => {
           for (const m of markers) expect(text(answer), `${name} answered ${m}`).not.toContain(m);
         expect(await snapshot(A), `${name} changed A`).toBe(before);
       }
+  });
+
+  it('refuses a scoped call whose input names another workspace, and changes nothing', async () => {
+    const inputs = Object.entries(TEAM_SCOPE).flatMap(([repo, spec]) =>
+      Object.entries(spec)
+        .filter(([, kind]) => kind === 'input')
+        .map(([method]) => `${repo}.${method}`),
+    );
+    expect(Object.keys(INPUT_NAMING_A).sort()).toEqual([...inputs, 'imports.spend'].sort());
+    const before = await snapshot(A);
+    for (const [name, call] of Object.entries(INPUT_NAMING_A))
+      await expect(call(), name).rejects.toThrow(CrossWorkspaceError);
+    expect(await snapshot(A)).toBe(before);
   });
 
   it('still serves A its own rows (the walk above could fail)', async () => {

@@ -3,8 +3,14 @@
 // the first test, so a new method cannot slip past the layer unnoticed.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requirePeriod } from '../../src/domain/calendar.js';
+import { createLogger } from '../../src/log.js';
 import { CrossWorkspaceError, TEAM_SCOPE, UNSCOPED } from '../../src/services/team-scope.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
+
+const logger = createLogger('error');
+
+/** Everything on the Mo context that is not a repository. */
+const NOT_REPOSITORIES = new Set(['db', 'databaseUrl', 'clock', 'events', 'figuresChanged', 'forTeam']);
 
 let t: TestDatabase;
 beforeAll(async () => {
@@ -16,12 +22,41 @@ const period = requirePeriod('FY2026-Q4', '2026-11-16', 1);
 const span = { start: period.start, end: period.end };
 
 describe('workspace-scoped repositories', () => {
-  it('classify every method of every workspace repository', () => {
-    for (const [name, spec] of Object.entries(TEAM_SCOPE)) {
-      const repo = t.mo[name as keyof typeof TEAM_SCOPE] as object;
-      const unscoped = Object.keys(UNSCOPED[name as keyof typeof TEAM_SCOPE] ?? {});
-      expect(Object.keys(repo).sort(), name).toEqual([...Object.keys(spec), ...unscoped].sort());
+  it('classify every method of every repository on the Mo context', () => {
+    const scoped: Record<string, object> = TEAM_SCOPE;
+    const unscoped: Record<string, object> = UNSCOPED;
+    const repositories = Object.keys(t.mo).filter((k) => !NOT_REPOSITORIES.has(k));
+    expect(repositories.sort()).toEqual(
+      [...new Set([...Object.keys(scoped), ...Object.keys(unscoped)])].sort(),
+    );
+    for (const name of repositories) {
+      const repo = t.mo[name as keyof typeof t.mo] as object;
+      const listed = [...Object.keys(scoped[name] ?? {}), ...Object.keys(unscoped[name] ?? {})];
+      expect(Object.keys(repo).sort(), name).toEqual(listed.sort());
+      expect(new Set(listed).size, `${name}: a method both scoped and unscoped`).toBe(listed.length);
     }
+  });
+
+  it('hand out no database and nothing of Mo but the scoped repositories, the clock and the bound helpers', async () => {
+    const a = t.mo.forTeam('T0A');
+    expect(Object.keys(a).sort()).toEqual(
+      [...Object.keys(TEAM_SCOPE), 'teamId', 'clock', 'key', 'figuresChanged', 'imports', 'runOnce'].sort(),
+    );
+    expect(a.clock().toISOString()).toBe('2026-11-16T12:00:00.000Z');
+    const heard: string[] = [];
+    const listener = (teamId: string) => heard.push(teamId);
+    t.mo.events.on('figures', listener);
+    a.figuresChanged();
+    t.mo.events.off('figures', listener);
+    expect(heard).toEqual(['T0A']);
+    expect(() => t.mo.forTeam('')).toThrow(CrossWorkspaceError);
+    const run = { job: 'test', slot: new Date('2026-11-16T12:00:00Z'), run: async () => 'done' };
+    const lease = { owner: 'test', leaseMs: 60_000 };
+    expect(() => a.runOnce(logger, { ...run, key: 'test:T0B' }, lease)).toThrow(CrossWorkspaceError);
+    expect(await a.runOnce(logger, { ...run, key: 'test:T0A' }, lease)).toMatchObject({
+      status: 'succeeded',
+    });
+    expect((await t.mo.jobs.recent({ teamId: 'T0A' })).map((r) => r.key)).toEqual(['test:T0A']);
   });
 
   it('keep every write in its own workspace and every read to it', async () => {

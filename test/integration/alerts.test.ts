@@ -36,12 +36,12 @@ let second: Database;
 let n = 0;
 
 const client = () => jobClient('xoxb-test', slack.apiUrl, logger, { retries: 0 });
-const isAdmin = async (_team: string, user: string) => user === ADMIN;
+const isAdmin = async (user: string) => user === ADMIN;
 /** A click on an alert's button by this user. */
 const click = (userId: string, alertId: string | undefined, action: AlertAction) =>
-  actOnAlert(t.mo, { teamId: TEAM, userId }, alertId as string, action, isAdmin);
+  actOnAlert(t.mo.forTeam(TEAM), { userId }, alertId as string, action, isAdmin);
 const env = (): CommandEnv => ({
-  mo: t.mo,
+  mo: t.mo.forTeam(TEAM),
   isAdmin,
   userTimezone: async () => 'America/New_York',
 });
@@ -123,7 +123,7 @@ describe('budget alerts', () => {
   it('a crossing fires once however many imports follow, to the channel and the owner', async () => {
     await spend(950_000n);
     for (let i = 0; i < 4; i++) {
-      await evaluateAndDeliver(t.mo, client(), TEAM);
+      await evaluateAndDeliver(t.mo.forTeam(TEAM), client());
       await spend(1_000n); // still between 90 % and 100 %
     }
     expect(channelPosts()).toHaveLength(1);
@@ -136,51 +136,51 @@ describe('budget alerts', () => {
 
   it('90 % then 100 % fire in turn; a jump past both fires once', async () => {
     await spend(900_000n);
-    await evaluateAndDeliver(t.mo, client(), TEAM);
+    await evaluateAndDeliver(t.mo.forTeam(TEAM), client());
     await spend(100_000n, 'Events', 'committed');
-    await evaluateAndDeliver(t.mo, client(), TEAM);
+    await evaluateAndDeliver(t.mo.forTeam(TEAM), client());
     const history = await alertRepository(t.mo.db).history(TEAM);
     expect(history.map((a) => a.threshold).sort()).toEqual([100, 90]);
     expect(channelPosts()).toHaveLength(2);
 
     await plan(1_000_000n, 'Content');
     await spend(1_200_000n, 'Content');
-    await evaluateAndDeliver(t.mo, client(), TEAM);
+    await evaluateAndDeliver(t.mo.forTeam(TEAM), client());
     const content = (await alertRepository(t.mo.db).history(TEAM)).filter((a) => a.category === 'Content');
     expect(content.map((a) => a.threshold)).toEqual([100]);
   });
 
   it('a refund below the threshold resolves quietly; a later crossing fires again', async () => {
     await spend(950_000n);
-    await evaluateAndDeliver(t.mo, client(), TEAM);
+    await evaluateAndDeliver(t.mo.forTeam(TEAM), client());
     await spend(-200_000n);
-    const quiet = await evaluateAndDeliver(t.mo, client(), TEAM);
+    const quiet = await evaluateAndDeliver(t.mo.forTeam(TEAM), client());
     expect(quiet).toContain('1 resolved');
     expect(channelPosts()).toHaveLength(1);
     expect((await alertRepository(t.mo.db).history(TEAM))[0]?.resolvedAt).not.toBeNull();
     await spend(200_000n);
-    await evaluateAndDeliver(t.mo, client(), TEAM);
+    await evaluateAndDeliver(t.mo.forTeam(TEAM), client());
     expect(channelPosts()).toHaveLength(2);
   });
 
   it('raising the plan resolves too', async () => {
     await spend(950_000n);
-    await evaluateAndDeliver(t.mo, client(), TEAM);
+    await evaluateAndDeliver(t.mo.forTeam(TEAM), client());
     await plan(2_000_000n);
-    expect(await evaluateAndDeliver(t.mo, client(), TEAM)).toContain('1 resolved');
+    expect(await evaluateAndDeliver(t.mo.forTeam(TEAM), client())).toContain('1 resolved');
   });
 
   it('a snooze holds the line until it expires', async () => {
     await spend(900_000n);
-    await evaluateAndDeliver(t.mo, client(), TEAM);
+    await evaluateAndDeliver(t.mo.forTeam(TEAM), client());
     const [alert] = await alertRepository(t.mo.db).history(TEAM);
     const snoozed = await click(OWNER, alert?.id, 'snoozeDay');
     expect('message' in snoozed && JSON.stringify(snoozed.message.blocks)).toContain('Snoozed by <@U0OWNER>');
     await spend(100_000n); // crosses 100 % while snoozed
-    await evaluateAndDeliver(t.mo, client(), TEAM);
+    await evaluateAndDeliver(t.mo.forTeam(TEAM), client());
     expect(channelPosts()).toHaveLength(1);
     t.setNow(new Date(NOON.getTime() + 25 * 3_600_000));
-    await evaluateAndDeliver(t.mo, client(), TEAM);
+    await evaluateAndDeliver(t.mo.forTeam(TEAM), client());
     expect(channelPosts()).toHaveLength(2);
     expect((await alertRepository(t.mo.db).history(TEAM))[0]?.threshold).toBe(100);
   });
@@ -192,9 +192,9 @@ describe('budget alerts', () => {
     // the same client runs the evaluations concurrently.
     const moB = provider() === 'postgresql' ? createMo(second, () => NOON) : t.mo;
     await Promise.all([
-      evaluateAndDeliver(t.mo, client(), TEAM),
-      evaluateAndDeliver(moB, client(), TEAM),
-      evaluateAndDeliver(t.mo, client(), TEAM),
+      evaluateAndDeliver(t.mo.forTeam(TEAM), client()),
+      evaluateAndDeliver(moB.forTeam(TEAM), client()),
+      evaluateAndDeliver(t.mo.forTeam(TEAM), client()),
     ]);
     expect(await alertRepository(t.mo.db).history(TEAM)).toHaveLength(1);
     expect(channelPosts()).toHaveLength(1);
@@ -204,18 +204,18 @@ describe('budget alerts', () => {
   it('holds what it finds at night until 09:00 in the workspace timezone', async () => {
     await spend(950_000n);
     const night = new Date('2026-11-17T03:00:00Z'); // 22:00 in New York
-    await evaluateAndDeliver(t.mo, client(), TEAM, night);
+    await evaluateAndDeliver(t.mo.forTeam(TEAM), client(), night);
     expect(channelPosts()).toHaveLength(0);
-    expect(await deliverAlerts(t.mo, client(), TEAM, new Date('2026-11-17T13:59:00Z'))).toBe(
+    expect(await deliverAlerts(t.mo.forTeam(TEAM), client(), new Date('2026-11-17T13:59:00Z'))).toBe(
       'nothing to deliver',
     );
-    await deliverAlerts(t.mo, client(), TEAM, new Date('2026-11-17T14:00:00Z'));
+    await deliverAlerts(t.mo.forTeam(TEAM), client(), new Date('2026-11-17T14:00:00Z'));
     expect(channelPosts()).toHaveLength(1);
   });
 
   it('only the owner and admins acknowledge; the message then says who', async () => {
     await spend(950_000n);
-    await evaluateAndDeliver(t.mo, client(), TEAM);
+    await evaluateAndDeliver(t.mo.forTeam(TEAM), client());
     const [alert] = await alertRepository(t.mo.db).history(TEAM);
     const refused = await click(MEMBER, alert?.id, 'ack');
     expect(refused).toEqual({
@@ -235,17 +235,17 @@ describe('budget alerts', () => {
       ADMIN,
     );
     await spend(950_000n);
-    const detail = await evaluateAndDeliver(t.mo, client(), TEAM);
+    const detail = await evaluateAndDeliver(t.mo.forTeam(TEAM), client());
     expect(detail).toContain('not DMed: U0GONE (user_not_found)');
     expect(channelPosts()).toHaveLength(1);
     expect((await alertRepository(t.mo.db).history(TEAM))[0]?.deliveredAt).not.toBeNull();
-    expect(await deliverAlerts(t.mo, client(), TEAM)).toBe('nothing to deliver');
+    expect(await deliverAlerts(t.mo.forTeam(TEAM), client())).toBe('nothing to deliver');
   });
 
   it('escapes a category named <!channel>', async () => {
     await plan(1_000n, '<!channel>');
     await spend(1_000n, '<!channel>');
-    await evaluateAndDeliver(t.mo, client(), TEAM);
+    await evaluateAndDeliver(t.mo.forTeam(TEAM), client());
     const json = JSON.stringify(channelPosts()[0]?.blocks);
     expect(json).toContain('&lt;!channel&gt;');
     expect(json).not.toContain('<!channel>');
@@ -269,7 +269,7 @@ describe('budget alerts', () => {
       ),
     ).toMatchObject({ actor: ADMIN });
     await spend(950_000n);
-    await evaluateAlerts(t.mo, TEAM);
+    await evaluateAlerts(t.mo.forTeam(TEAM));
     expect(await run('alerts history', MEMBER)).toContain(
       'Events · 2026-11 — actual + committed reached 90 % of plan',
     );

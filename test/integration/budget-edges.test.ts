@@ -67,7 +67,7 @@ afterAll(() => t.close());
 
 describe('budget at a quarter boundary in a non-UTC timezone', () => {
   it('is still Q3 in Los Angeles at 22:00 on Oct 31, with every day elapsed', async () => {
-    const r = await budgetReport(t.mo, settings, {});
+    const r = await budgetReport(t.mo.forTeam(settings.teamId), settings, {});
     expect(r.period.key).toBe('FY2027-Q3');
     expect(r.today).toBe('2026-10-31');
     expect([r.elapsedDays, r.periodDays]).toEqual([92, 92]);
@@ -75,7 +75,10 @@ describe('budget at a quarter boundary in a non-UTC timezone', () => {
     // the run rate equals actual: forecast 9,000,000 vs plan 9,200,000 + 252,054 (the FY
     // top-up's Aug 84,931, Sep 82,192, Oct 84,931) = 9,452,054: −4.78 %, on plan.
     expect(
-      row(await budgetReport(t.mo, settings, { category: 'Paid Media' }), 'Paid Media/Search'),
+      row(
+        await budgetReport(t.mo.forTeam(settings.teamId), settings, { category: 'Paid Media' }),
+        'Paid Media/Search',
+      ),
     ).toMatchObject({
       planned: 9_452_054n,
       actual: 9_000_000n,
@@ -90,7 +93,9 @@ describe('budget at a quarter boundary in a non-UTC timezone', () => {
   it('is Q4 an hour later in Los Angeles, day 1 of 92', async () => {
     t.setNow('2026-11-01T08:00:00Z'); // Nov 1, 01:00 PDT
     try {
-      const r = await budgetReport(t.mo, settings, { category: 'Paid Media/Search' });
+      const r = await budgetReport(t.mo.forTeam(settings.teamId), settings, {
+        category: 'Paid Media/Search',
+      });
       expect(r.period.key).toBe('FY2027-Q4');
       expect([r.elapsedDays, r.periodDays]).toEqual([1, 92]);
       // November, day 1 of 30: 777,700 × 30 = 23,331,000, a day's spend extrapolated over its
@@ -110,7 +115,7 @@ describe('budget at a quarter boundary in a non-UTC timezone', () => {
 
 describe('budget rows', () => {
   it('sums children into parents, forecast included, and handles zero plans, refunds and unplanned spend', async () => {
-    const r = await budgetReport(t.mo, settings, {});
+    const r = await budgetReport(t.mo.forTeam(settings.teamId), settings, {});
     // Paid Media = Search (9,452,054 / 9,000,000 / fc 9,000,000) + Social (0 / 120,000 / fc 120,000).
     expect(row(r, 'Paid Media')).toMatchObject({
       planned: 9_452_054n,
@@ -149,7 +154,7 @@ describe('budget rows', () => {
   });
 
   it('shows a zero plan as no plan', async () => {
-    const r = await budgetReport(t.mo, settings, { category: 'Paid Media' });
+    const r = await budgetReport(t.mo.forTeam(settings.teamId), settings, { category: 'Paid Media' });
     expect(row(r, 'Paid Media/Social')).toMatchObject({
       planned: 0n,
       actual: 120_000n,
@@ -159,23 +164,31 @@ describe('budget rows', () => {
   });
 
   it('makes every period’s plan from the phased months of the lines that cover it', async () => {
-    const year = await budgetReport(t.mo, settings, { period: 'FY2027', category: 'Paid Media/Search' });
+    const year = await budgetReport(t.mo.forTeam(settings.teamId), settings, {
+      period: 'FY2027',
+      category: 'Paid Media/Search',
+    });
     expect(year.total.planned).toBe(9_200_000n + 10_000_000n + 1_000_000n);
-    const q3 = await budgetReport(t.mo, settings, { period: 'FY2027-Q3', category: 'Paid Media/Search' });
+    const q3 = await budgetReport(t.mo.forTeam(settings.teamId), settings, {
+      period: 'FY2027-Q3',
+      category: 'Paid Media/Search',
+    });
     expect(q3.total.planned).toBe(9_452_054n);
     // September: Content's month line 300,000, Events 5,000,000 × 30 ÷ 92 = 1,630,434.8 →
     // 1,630,435, Search 9,200,000 × 30 ÷ 92 = 3,000,000 + the FY line's 82,192.
-    const sep = await budgetReport(t.mo, settings, { period: '2026-09' });
+    const sep = await budgetReport(t.mo.forTeam(settings.teamId), settings, { period: '2026-09' });
     expect(sep.total).toMatchObject({ planned: 5_012_627n, actual: 200_000n, committed: 250_000n });
   });
 
   it('before a period starts, forecasts what is booked and says not started', async () => {
-    const r = await budgetReport(t.mo, settings, { period: 'FY2028-Q1' });
+    const r = await budgetReport(t.mo.forTeam(settings.teamId), settings, { period: 'FY2028-Q1' });
     expect([r.elapsedDays, r.rows.length]).toEqual([0, 0]);
     expect(r.total).toMatchObject({ planned: 0n, forecast: 0n, status: 'not started', variancePct: null });
   });
 
   it('refuses a category with neither plan nor spend', async () => {
-    await expect(budgetReport(t.mo, settings, { category: 'Radio' })).rejects.toBeInstanceOf(CategoryError);
+    await expect(
+      budgetReport(t.mo.forTeam(settings.teamId), settings, { category: 'Radio' }),
+    ).rejects.toBeInstanceOf(CategoryError);
   });
 });

@@ -22,8 +22,8 @@ const run = (line: string, userId = ADMIN) =>
 beforeAll(async () => {
   t = await createTestDatabase('2026-11-16T17:00:00Z');
   env = {
-    mo: t.mo,
-    isAdmin: async (_team, user) => user === ADMIN,
+    mo: t.mo.forTeam(TEAM),
+    isAdmin: async (user) => user === ADMIN,
     userTimezone: async () => 'America/New_York',
   };
 });

@@ -187,8 +187,8 @@ describe('the weekly digest job', () => {
 
 describe('/mo digest', () => {
   const env = (): CommandEnv => ({
-    mo: t.mo,
-    isAdmin: async (_t, user) => user === ADMIN,
+    mo: t.mo.forTeam(TEAM),
+    isAdmin: async (user) => user === ADMIN,
     userTimezone: async () => 'America/Los_Angeles',
   });
   const run = async (line: string, user = ADMIN) => {

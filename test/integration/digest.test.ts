@@ -142,7 +142,7 @@ describe('digestData', () => {
   it('takes the week just ended and the quarter to date in the workspace timezone', async () => {
     const today = todayIn(t.mo, settings.timezone);
     expect(today).toBe('2026-11-25');
-    const data = await digestData(t.mo, settings, { today });
+    const data = await digestData(t.mo.forTeam(settings.teamId), settings, { today });
     expect(data.windows).toMatchObject({
       week: { start: '2026-11-16', end: '2026-11-22' },
       lastWeek: { start: '2026-11-09', end: '2026-11-15' },
@@ -154,7 +154,7 @@ describe('digestData', () => {
   });
 
   it('has every figure exactly, with last week, the change and the target', async () => {
-    const data = await digestData(t.mo, settings, { today: '2026-11-25' });
+    const data = await digestData(t.mo.forTeam(settings.teamId), settings, { today: '2026-11-25' });
     const l = byId(data.lines);
     // Week: s2 + s4 + s5 = 1,150.00 + 229.80 + 300.00; last week: s1 + s3. QTD adds s8.
     expect(l.spend).toMatchObject({
@@ -198,7 +198,7 @@ describe('digestData', () => {
   });
 
   it('has the quarter’s plan, pacing, forecast, the lines to watch and the movers', async () => {
-    const data = await digestData(t.mo, settings, { today: '2026-11-25' });
+    const data = await digestData(t.mo.forTeam(settings.teamId), settings, { today: '2026-11-25' });
     // Day 25 of 92, and of November's 30. Plans phased by days (Nov, Dec, Jan): Search 163,044,
     // 168,478, 168,478; Events 58,696, 60,652, 60,652; Content 35,870, 37,065, 37,065 (the
     // 1-cent Q3 and FY lines fall in Aug and Mar 2026). November's run rate is × 30 ÷ 25:
@@ -232,7 +232,7 @@ describe('digestData', () => {
   });
 
   it('has the charts’ series: weekly spend by top-level category, the funnel by week, pipeline by category', async () => {
-    const data = await digestData(t.mo, settings, { today: '2026-11-25' });
+    const data = await digestData(t.mo.forTeam(settings.teamId), settings, { today: '2026-11-25' });
     const order = (a: { bucket: string; category: string }, b: { bucket: string; category: string }) =>
       `${a.bucket} ${a.category}`.localeCompare(`${b.bucket} ${b.category}`);
     expect([...data.weeklySpend].sort(order)).toEqual([
@@ -259,7 +259,7 @@ describe('digestData', () => {
   });
 
   it('an empty workspace (a target but no spend, leads, opportunities or plan) has no data, and nothing leaks in', async () => {
-    const data = await digestData(t.mo, empty, { today: '2026-11-25' });
+    const data = await digestData(t.mo.forTeam(empty.teamId), empty, { today: '2026-11-25' });
     expect(data.hasData).toBe(false);
     expect(data.lines.find((l) => l.id === 'spend')).toMatchObject({ week: 0n, qtd: 0n });
     expect(data.lines.find((l) => l.id === 'leads')).toMatchObject({ week: 0, quarterTarget: 100n });
@@ -270,7 +270,7 @@ describe('digestData', () => {
 
 describe('renderDigest', () => {
   it('renders five PNG charts with alt text and a message that passes Slack’s checks', async () => {
-    const digest = await renderDigest(t.mo, settings, { today: '2026-11-25' });
+    const digest = await renderDigest(t.mo.forTeam(settings.teamId), settings, { today: '2026-11-25' });
     expect(digest.missingCharts).toEqual([]);
     expect(digest.charts.map((c) => c.name)).toEqual([
       'weekly-spend.png',
@@ -315,7 +315,7 @@ describe('renderDigest', () => {
   it('a chart that fails to render is named as missing; the rest and the text still go out', async () => {
     const render = vi.mocked(renderChart);
     render.mockRejectedValueOnce(new Error('resvg: out of memory')); // the first chart
-    const digest = await renderDigest(t.mo, settings, { today: '2026-11-25' });
+    const digest = await renderDigest(t.mo.forTeam(settings.teamId), settings, { today: '2026-11-25' });
     expect(digest.charts.map((c) => c.name)).toEqual([
       'budget-burn-up.png',
       'leads-mqls-sqls.png',
@@ -331,7 +331,7 @@ describe('renderDigest', () => {
   });
 
   it('an empty workspace gets the "no data yet" digest and no charts', async () => {
-    const digest = await renderDigest(t.mo, empty, { today: '2026-11-25' });
+    const digest = await renderDigest(t.mo.forTeam(empty.teamId), empty, { today: '2026-11-25' });
     expect(digest.charts).toEqual([]);
     expect(digest.missingCharts).toEqual([]);
     expect(validateBlocks(digest.message.blocks, 'message')).toEqual([]);
@@ -399,7 +399,7 @@ describe('renderDigest', () => {
         ),
       ),
     );
-    const digest = await renderDigest(t.mo, many, { today: '2026-11-25' });
+    const digest = await renderDigest(t.mo.forTeam(many.teamId), many, { today: '2026-11-25' });
     expect(digest.missingCharts).toEqual([]);
     expect(digest.charts.map((c) => c.name)).toContain('spend-vs-pipeline.png');
     expect(validateBlocks(digest.message.blocks, 'message')).toEqual([]);

@@ -154,7 +154,7 @@ describe('the App Home tab over HTTP', () => {
         ?.plannedMinor;
     const [fromBefore, toBefore] = [await lineOf('Paid Media/Search'), await lineOf('Agency/Creative')];
     // The admin owns the receiving line (approved as they ask); the owner of the giving line decides.
-    const outcome = await requestMove(app.t.mo, settings, {
+    const outcome = await requestMove(app.t.mo.forTeam(settings.teamId), settings, {
       actor: DEMO_ADMIN,
       isAdmin: true,
       amountMinor: 100_000n,

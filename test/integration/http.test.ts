@@ -218,7 +218,7 @@ describe('/mo over HTTP', () => {
     );
     await alertRepository(t.mo.db).updateSettings(TEAM, { channelId: 'C0MKTG' }, 'U0ADMIN');
     const client = jobClient('xoxb-test', slack.apiUrl, createLogger('error'), { retries: 0 });
-    await evaluateAndDeliver(t.mo, client, TEAM);
+    await evaluateAndDeliver(t.mo.forTeam(TEAM), client);
     const posted = slack
       .messagesIn('C0MKTG')
       .find((m) => JSON.stringify(m.blocks).includes(ACTION_ALERT.ack));

@@ -48,11 +48,11 @@ afterAll(() => t.close());
 describe('alerts and the digest follow the ledger', () => {
   it('a PO filling the line fires consumed 100; its invoice keeps it; closing it resolves it', async () => {
     await load('2026-10-05,10000,Events,committed,po,PO-1\n');
-    const raised = await evaluateAlerts(t.mo, TEAM);
+    const raised = await evaluateAlerts(t.mo.forTeam(TEAM));
     expect(raised.raised.length).toBe(1);
     expect(await openAlerts()).toEqual([['consumed', 100]]);
 
-    const digest = await digestData(t.mo, settings, { today: '2026-11-18' });
+    const digest = await digestData(t.mo.forTeam(settings.teamId), settings, { today: '2026-11-18' });
     const events = digest.budget.rows.find((r) => r.category === 'Events');
     // Forecast by months: October ended, 1,000,000 booked; November has no actual (run rate 0,
     // nothing booked); December not started: its phased plan, 1,000,000 × 31/92 → 336,956.
@@ -67,16 +67,16 @@ describe('alerts and the digest follow the ledger', () => {
 
     // Invoiced 4,000: 4,000 actual + 6,000 open = still 100 % consumed, nothing new, nothing resolved.
     await load('2026-10-20,4000,Events,actual,inv,PO-1\n');
-    const report = await budgetReport(t.mo, settings, { period: Q4 });
+    const report = await budgetReport(t.mo.forTeam(settings.teamId), settings, { period: Q4 });
     expect(report.rows[0]).toMatchObject({ actual: 400_000n, committed: 600_000n });
-    expect(await evaluateAlerts(t.mo, TEAM)).toMatchObject({ raised: [], resolved: 0 });
+    expect(await evaluateAlerts(t.mo.forTeam(TEAM))).toMatchObject({ raised: [], resolved: 0 });
 
     // Closed: 4,000 of 10,000 consumed; the 100 % alert (and the quiet 90 % state under it)
     // resolve, and the digest drops the line.
     await t.mo.spend.closeCommitment(TEAM, 'PO-1', 'U0ADMIN');
-    expect(await evaluateAlerts(t.mo, TEAM)).toMatchObject({ raised: [], resolved: 2 });
+    expect(await evaluateAlerts(t.mo.forTeam(TEAM))).toMatchObject({ raised: [], resolved: 2 });
     expect(await openAlerts()).toEqual([]);
-    const after = await digestData(t.mo, settings, { today: '2026-11-18' });
+    const after = await digestData(t.mo.forTeam(settings.teamId), settings, { today: '2026-11-18' });
     expect(after.flagged).toEqual([]);
   });
 });

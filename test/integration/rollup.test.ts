@@ -200,7 +200,6 @@ describe('SpendMonthly', () => {
   it('equals SpendDaily by month after every ledger operation: add, invoice, edit, delete, undo, close, imports', async () => {
     const settings = await t.mo.workspaces.update(LEDGER, { spendEntry: 'everyone' }, 'test');
     const actor: SpendActor = {
-      teamId: LEDGER,
       userId: 'U0ROLL',
       isAdmin: async () => true,
       source: 'manual',
@@ -222,31 +221,42 @@ describe('SpendMonthly', () => {
       ...extra,
     });
     await recordSpend(
-      t.mo,
+      t.mo.forTeam(settings.teamId),
       settings,
       actor,
       entry('5000', '2026-12-05', { status: 'committed', commitmentId: 'PO-7' }),
     );
     await check('commitment opened');
     const invoice = await recordSpend(
-      t.mo,
+      t.mo.forTeam(settings.teamId),
       settings,
       actor,
       entry('1200', '2026-11-12', { commitmentId: 'PO-7' }),
     );
     await check('invoice against it');
-    const plain = await recordSpend(t.mo, settings, actor, entry('300.25', '2026-11-02'));
+    const plain = await recordSpend(
+      t.mo.forTeam(settings.teamId),
+      settings,
+      actor,
+      entry('300.25', '2026-11-02'),
+    );
     await check('plain actual');
-    await editSpend(t.mo, settings, actor, invoice.entry.id, { amount: '1500', date: '2026-11-14' });
+    await editSpend(t.mo.forTeam(settings.teamId), settings, actor, invoice.entry.id, {
+      amount: '1500',
+      date: '2026-11-14',
+    });
     await check('invoice corrected');
-    await editSpend(t.mo, settings, actor, plain.entry.id, { category: 'Webinars', createCategory: true });
+    await editSpend(t.mo.forTeam(settings.teamId), settings, actor, plain.entry.id, {
+      category: 'Webinars',
+      createCategory: true,
+    });
     await check('category corrected');
-    await deleteSpend(t.mo, settings, actor, plain.entry.id);
+    await deleteSpend(t.mo.forTeam(settings.teamId), settings, actor, plain.entry.id);
     await check('deleted');
-    await recordSpend(t.mo, settings, actor, entry('75', '2026-11-15'));
-    await undoSpend(t.mo, settings, actor);
+    await recordSpend(t.mo.forTeam(settings.teamId), settings, actor, entry('75', '2026-11-15'));
+    await undoSpend(t.mo.forTeam(settings.teamId), settings, actor);
     await check('undone');
-    await closeCommitment(t.mo, settings, actor, 'PO-7');
+    await closeCommitment(t.mo.forTeam(settings.teamId), settings, actor, 'PO-7');
     await check('closed');
     await importSpend(
       csvImport(
@@ -310,7 +320,7 @@ describe('SpendMonthly', () => {
       r.total.available,
       r.total.forecast,
     ];
-    const report = (period: string) => budgetReport(t.mo, settings, { period });
+    const report = (period: string) => budgetReport(t.mo.forTeam(settings.teamId), settings, { period });
     const [oct, nov, dec, q4, fy] = await Promise.all(
       ['2026-10', '2026-11', '2026-12', 'FY2026-Q4', 'FY2026'].map(report),
     );

@@ -57,8 +57,7 @@ function weeklyPost(mo: Mo, retries = 0): JobDefinition {
           teamId: TEAM,
           slot,
           run: async () => {
-            const posted = await postOnce(c, mo.posts, {
-              teamId: TEAM,
+            const posted = await postOnce(c, mo.forTeam(TEAM).posts, {
               key: `weekly:${TEAM}:${slot.toISOString()}`,
               channel: CHANNEL,
               message: textMessage(`Week of ${slot.toISOString()}`),
@@ -351,7 +350,6 @@ describe('a write that lands but is answered with an error', () => {
   it('completeUploadExternal answered 502 after sharing the file: one file, found by its title', async () => {
     slack.failNext('files.completeUploadExternal', { status: 502, landed: true });
     const upload = {
-      teamId: TEAM,
       key: `chart:${TEAM}:1`,
       channel: CHANNEL,
       filename: 'spend.png',
@@ -359,7 +357,7 @@ describe('a write that lands but is answered with an error', () => {
       altText: 'spend',
       bytes: Buffer.from('png'),
     };
-    const done = await uploadOnce(client(2), t.mo.posts, upload);
+    const done = await uploadOnce(client(2), t.mo.forTeam(TEAM).posts, upload);
     const shared = slack.messagesIn(CHANNEL).filter((m) => m.files?.length);
     expect(shared).toHaveLength(1);
     expect(done).toMatchObject({ fresh: true, ts: shared[0]?.files?.[0]?.id });

@@ -112,7 +112,7 @@ async function refusedWithNothingWritten(text: string, reply: string, user = OWN
 
 const figures = async (category: string) => {
   const settings = await t.mo.workspaces.ensure(TEAM);
-  const row = (await budgetReport(t.mo, settings, { period: '2026-11' })).rows.find(
+  const row = (await budgetReport(t.mo.forTeam(settings.teamId), settings, { period: '2026-11' })).rows.find(
     (r) => r.category === category,
   );
   return { actual: row?.actual ?? 0n, committed: row?.committed ?? 0n };

@@ -327,7 +327,7 @@ describe("every surface shows a workspace's own data only", () => {
     ]) {
       expect(await reply((await command(ACME_ADMIN, text)).id), text).not.toMatch(/:no_entry:|:warning:/);
     }
-    await evaluateAlerts(app.t.mo, 'T0ACME');
+    await evaluateAlerts(app.t.mo.forTeam('T0ACME'));
     const reads: Array<[string, string | undefined]> = [
       ['budget FY2026-Q4', '5,000'],
       ['spend list FY2026-Q4', 'AcmeLaunch'],

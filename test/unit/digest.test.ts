@@ -19,7 +19,7 @@ import {
 } from '../../src/domain/digest.js';
 import type { DayFigures } from '../../src/domain/kpis.js';
 import { digestCharts } from '../../src/services/digest.js';
-import type { Mo } from '../../src/services/mo.js';
+import type { WorkspaceMo } from '../../src/services/team-scope.js';
 
 const byId = (lines: MetricLine[]) =>
   Object.fromEntries(lines.map((l) => [l.id, l])) as Record<MetricId, MetricLine>;
@@ -316,7 +316,7 @@ describe('charts across a year end', () => {
       ],
       pipeline: [],
     };
-    const charts = await digestCharts({} as Mo, {} as WorkspaceSettings, data);
+    const charts = await digestCharts({} as WorkspaceMo, {} as WorkspaceSettings, data);
     for (const chart of charts) {
       const { spec } = compile(chart.spec);
       const x = spec.scales?.find((s) => s.name === 'x');
