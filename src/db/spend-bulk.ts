@@ -1,6 +1,8 @@
 // Bulk spend writes for imports on a driver session (src/db/bulk.ts): rows found by key,
 // inserted and updated in multi-row statements, the daily rollup (SpendDaily) kept in step
 // in the same transaction.
+
+import { inner } from '../domain/nested.js';
 import {
   type BulkSession,
   inChunks,
@@ -204,21 +206,7 @@ export function spendWriter(
   const cells = new Map<string, Map<string, Map<string, Map<string, RollupCell>>>>();
   let cellCount = 0;
   const cellFor = (d: RollupDelta): RollupCell => {
-    let days = cells.get(d.teamId);
-    if (!days) {
-      days = new Map();
-      cells.set(d.teamId, days);
-    }
-    let categories = days.get(d.date);
-    if (!categories) {
-      categories = new Map();
-      days.set(d.date, categories);
-    }
-    let statuses = categories.get(d.category);
-    if (!statuses) {
-      statuses = new Map();
-      categories.set(d.category, statuses);
-    }
+    const statuses = inner(inner(inner(cells, d.teamId), d.date), d.category);
     let cell = statuses.get(d.status);
     if (!cell) {
       const { teamId, date, category, status } = d;

@@ -6,6 +6,7 @@
 // state and the daily rollup in step with what these functions compute.
 import type { IsoDate } from './calendar.js';
 import { UserError } from './errors.js';
+import { inner } from './nested.js';
 
 export type LedgerStatus = 'actual' | 'committed';
 
@@ -198,16 +199,7 @@ export function mergeCells(cells: RollupCell[]): RollupCell[] {
   const merged: RollupCell[] = [];
   const byDate = new Map<string, Map<string, Map<string, RollupCell>>>();
   for (const c of cells) {
-    let categories = byDate.get(c.date);
-    if (!categories) {
-      categories = new Map();
-      byDate.set(c.date, categories);
-    }
-    let statuses = categories.get(c.category);
-    if (!statuses) {
-      statuses = new Map();
-      categories.set(c.category, statuses);
-    }
+    const statuses = inner(inner(byDate, c.date), c.category);
     const sum = statuses.get(c.status);
     if (sum) sum.amountMinor += c.amountMinor;
     else {
